@@ -1,0 +1,296 @@
+/**
+ * Validation of untrusted JSON as an expression AST.
+ *
+ * Everything that reaches the compiler passes through here, so this is where
+ * the AST is closed: only the six node kinds, only catalogue functions with the
+ * right number of arguments, only JSON literals, no unexpected keys. Every
+ * failure names what was expected and how to fix it.
+ *
+ * @module
+ */
+
+import * as t from "io-ts";
+import { isRight } from "fp-ts/lib/Either.js";
+import { DefinitionError } from "../core/errors.ts";
+import { FUNCTIONS, isFunctionName } from "./ast.ts";
+import type { Expr } from "./ast.ts";
+
+/** The node kinds, with the keys each may (and must) have. */
+const NODE_KEYS = {
+  field: ["op", "path"],
+  lit: ["op", "value"],
+  row: ["op"],
+  struct: ["op", "fields"],
+  array: ["op", "items"],
+  call: ["op", "fn", "args"],
+} as const;
+
+const OPS = Object.keys(NODE_KEYS) as (keyof typeof NODE_KEYS)[];
+const FUNCTION_NAMES = Object.keys(FUNCTIONS);
+/** Functions whose second argument is a regex pattern (checked when it is a literal). */
+const REGEX_FUNCTIONS = new Set(["replace", "split", "matches"]);
+
+/**
+ * The separator between problem and fix inside a failure message. Fix texts
+ * never contain user text, so the last occurrence is the real one.
+ */
+const FIX = ". Fix: ";
+
+/** One validation error; several are collected per node, so this returns the error, not a Validation. */
+const failure = (u: unknown, c: t.Context, problem: string, fix: string): t.ValidationError => {
+  const v = t.failure<never>(u, c, problem + FIX + fix);
+  return (v as { left: t.Errors }).left[0]!;
+};
+
+const at = (c: t.Context, key: string | number, actual: unknown): t.Context =>
+  t.appendContext(c, String(key), t.unknown, actual);
+
+/** A short description of a found value for messages. */
+const describe = (u: unknown): string => {
+  if (u === undefined) return "nothing";
+  if (u === null) return "null";
+  if (Array.isArray(u)) return `an array of ${u.length}`;
+  switch (typeof u) {
+    case "string":
+      return `string ${JSON.stringify(u.length > 40 ? u.slice(0, 40) + "…" : u)}`;
+    case "number":
+    case "boolean":
+      return `${typeof u} ${String(u)}`;
+    case "object":
+      return "an object";
+    default:
+      return `a ${typeof u}`;
+  }
+};
+
+const isPlainObject = (u: unknown): u is Record<string, unknown> => {
+  if (u === null || typeof u !== "object" || Array.isArray(u)) return false;
+  const proto = Object.getPrototypeOf(u);
+  return proto === Object.prototype || proto === null;
+};
+
+const levenshtein = (a: string, b: string): number => {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+};
+
+/** " (did you mean "x"?)" for the closest candidate within two edits, else "". */
+const suggest = (found: string, candidates: readonly string[]): string => {
+  let best = "";
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = c.toLowerCase() === found.toLowerCase() ? 0 : levenshtein(found, c);
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best ? ` (did you mean "${best}"?)` : "";
+};
+
+const JSON_FIX = "use a JSON value: null, a boolean, a finite number, a string, an array or a plain object";
+
+/** Checks that a literal is plain JSON, descending so the path points at the bad part. */
+const validateJson = (u: unknown, c: t.Context, ancestors: unknown[]): t.Errors => {
+  switch (typeof u) {
+    case "string":
+    case "boolean":
+      return [];
+    case "number":
+      return Number.isFinite(u) ? [] : [failure(u, c, `the non-finite number ${u} is not JSON`, "use null or a finite number")];
+    case "object": {
+      if (u === null) return [];
+      if (ancestors.includes(u)) return [failure(u, c, "the literal contains itself (a cycle)", JSON_FIX)];
+      const inner = [...ancestors, u];
+      if (Array.isArray(u)) {
+        // Array.from visits holes too, which JSON cannot represent.
+        return Array.from(u, (v, i) => validateJson(v, at(c, i, v), inner)).flat();
+      }
+      if (!isPlainObject(u)) return [failure(u, c, `expected a plain JSON object, got an instance of ${u.constructor?.name ?? "a class"}`, JSON_FIX)];
+      return Object.entries(u).flatMap(([k, v]) => validateJson(v, at(c, k, v), inner));
+    }
+    default:
+      return [failure(u, c, `${describe(u)} is not JSON`, JSON_FIX)];
+  }
+};
+
+const arityText = (fn: string, [min, max]: readonly [number, number]): string =>
+  max === -1
+    ? `"${fn}" takes at least ${min} arguments`
+    : min === max
+      ? `"${fn}" takes ${min} argument${min === 1 ? "" : "s"}`
+      : `"${fn}" takes ${min} to ${max} arguments`;
+
+/** Validates one node's own shape; `child` validates sub-expressions. */
+const validateNode = (u: unknown, c: t.Context, child: (v: unknown, c: t.Context) => t.Errors): t.Errors => {
+  if (!isPlainObject(u)) {
+    return [failure(u, c, `expected an expression object such as {"op":"field","path":["x"]}, got ${describe(u)}`, `write the expression as an object with an "op" key (one of: ${OPS.join(", ")})`)];
+  }
+  const op = u["op"];
+  if (typeof op !== "string" || !Object.prototype.hasOwnProperty.call(NODE_KEYS, op)) {
+    const found = typeof op === "string" ? `unknown op ${JSON.stringify(op)}` : `"op" must be a string, got ${describe(op)}`;
+    return [failure(op, at(c, "op", op), `${found}; expected one of: ${OPS.join(", ")}`, `set "op" to one of the expected kinds${typeof op === "string" ? suggest(op, OPS) : ""}`)];
+  }
+  const allowed: readonly string[] = NODE_KEYS[op as keyof typeof NODE_KEYS];
+  const errors: t.Errors[] = Object.keys(u)
+    .filter((k) => !allowed.includes(k))
+    .map((k) => [failure(u[k], at(c, k, u[k]), `unexpected key ${JSON.stringify(k)} in a "${op}" expression; expected only: ${allowed.join(", ")}`, "remove the key")]);
+
+  switch (op) {
+    case "field": {
+      const path = u["path"];
+      const pc = at(c, "path", path);
+      if (!Array.isArray(path) || path.length === 0) {
+        // Splitting on "." keeps FIX out of this user-derived suggestion.
+        const dotted = typeof path === "string" && path !== "" ? ` such as ${JSON.stringify(path.split("."))}` : "";
+        errors.push([failure(path, pc, `"path" must be a non-empty array of strings, got ${describe(path)}`, `write the path as an array of field names${dotted}`)]);
+        break;
+      }
+      path.forEach((k, i) => {
+        if (typeof k !== "string") errors.push([failure(k, at(pc, i, k), `a path element must be a string, got ${describe(k)}`, "write each field name as a string")]);
+      });
+      break;
+    }
+    case "lit":
+      if (!("value" in u)) errors.push([failure(undefined, at(c, "value", undefined), `a "lit" expression needs a "value"`, `add "value" (use null for a null literal)`)]);
+      else errors.push(validateJson(u["value"], at(c, "value", u["value"]), []));
+      break;
+    case "row":
+      break;
+    case "struct": {
+      const fields = u["fields"];
+      const fc = at(c, "fields", fields);
+      if (!Array.isArray(fields)) {
+        errors.push([failure(fields, fc, `"fields" must be an array of [name, expression] pairs, got ${describe(fields)}`, `write the fields as [["name", {"op":…}], …]`)]);
+        break;
+      }
+      const seen = new Map<string, number>();
+      fields.forEach((pair, i) => {
+        const pcx = at(fc, i, pair);
+        if (!Array.isArray(pair) || pair.length !== 2) {
+          errors.push([failure(pair, pcx, `expected a [name, expression] pair, got ${describe(pair)}`, `write the field as ["name", {"op":…}]`)]);
+          return;
+        }
+        const [name, e] = pair;
+        const nc = at(pcx, 0, name);
+        if (typeof name !== "string" || name === "") {
+          errors.push([failure(name, nc, `a struct field name must be a non-empty string, got ${describe(name)}`, "give the field a non-empty name")]);
+        } else if (seen.has(name)) {
+          errors.push([failure(name, nc, `duplicate struct field name ${JSON.stringify(name)} (first at fields[${seen.get(name)}])`, "give every field of a struct a different name")]);
+        } else {
+          seen.set(name, i);
+        }
+        errors.push(child(e, at(pcx, 1, e)));
+      });
+      break;
+    }
+    case "array": {
+      const items = u["items"];
+      const ic = at(c, "items", items);
+      if (!Array.isArray(items)) errors.push([failure(items, ic, `"items" must be an array of expressions, got ${describe(items)}`, `write the items as [{"op":…}, …]`)]);
+      else items.forEach((e, i) => errors.push(child(e, at(ic, i, e))));
+      break;
+    }
+    case "call": {
+      const fn = u["fn"];
+      const args = u["args"];
+      const ac = at(c, "args", args);
+      if (typeof fn !== "string" || !isFunctionName(fn)) {
+        const found = typeof fn === "string" ? `unknown function ${JSON.stringify(fn)}` : `"fn" must be a string, got ${describe(fn)}`;
+        errors.push([failure(fn, at(c, "fn", fn), `${found}; expected one of: ${FUNCTION_NAMES.join(", ")}`, `use a function from the catalogue${typeof fn === "string" ? suggest(fn, FUNCTION_NAMES) : ""}`)]);
+      }
+      if (!Array.isArray(args)) {
+        errors.push([failure(args, ac, `"args" must be an array of expressions, got ${describe(args)}`, `write the arguments as [{"op":…}, …]`)]);
+        break;
+      }
+      if (typeof fn === "string" && isFunctionName(fn)) {
+        const arity = FUNCTIONS[fn];
+        const [min, max] = arity;
+        if (args.length < min || (max !== -1 && args.length > max)) {
+          errors.push([failure(args, ac, `${arityText(fn, arity)}, got ${args.length}`, `pass ${max === -1 ? `${min} or more` : min === max ? `exactly ${min}` : `${min} to ${max}`} arguments`)]);
+        }
+        const pattern = args[1];
+        if (REGEX_FUNCTIONS.has(fn) && isPlainObject(pattern) && pattern["op"] === "lit" && typeof pattern["value"] === "string") {
+          const problem = regexProblem(pattern["value"]);
+          if (problem) errors.push([failure(pattern["value"], at(at(ac, 1, pattern), "value", pattern["value"]), `invalid regular expression ${JSON.stringify(pattern["value"])} for "${fn}": ${problem}`, REGEX_FIX)]);
+        }
+      }
+      args.forEach((e, i) => errors.push(child(e, at(ac, i, e))));
+      break;
+    }
+  }
+  return errors.flat();
+};
+
+/** The fix for an invalid regex pattern (shared with the compiler). */
+export const REGEX_FIX =
+  'make the pattern a valid JavaScript regular expression with flag "u"; escape special characters such as ( [ { * + ? with a backslash';
+
+/** Why `pattern` is not a valid `u`-flag regex, or `undefined` when it is. */
+export const regexProblem = (pattern: string): string | undefined => {
+  try {
+    new RegExp(pattern, "u");
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+};
+
+/**
+ * The io-ts codec for {@link Expr}: decoding succeeds with the input itself
+ * (no copy) when it is a well-formed expression, and fails with one readable
+ * error per problem, each message of the form `problem. Fix: instruction`.
+ */
+export const ExprCodec: t.Type<Expr, Expr, unknown> = t.recursion<Expr>("Expr", (self) => {
+  const child = (v: unknown, c: t.Context): t.Errors => {
+    const r = self.validate(v, c);
+    return isRight(r) ? [] : r.left;
+  };
+  return new t.Type<Expr, Expr, unknown>(
+    "Expr",
+    (u): u is Expr => isRight(self.decode(u)),
+    (u, c) => {
+      const errors = validateNode(u, c, child);
+      return errors.length === 0 ? t.success(u as Expr) : t.failures(errors);
+    },
+    t.identity,
+  );
+});
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** The JSON path of a context below the root, e.g. `.args[1].fn`. */
+const contextPath = (c: t.Context): string => {
+  let out = "";
+  for (let i = 1; i < c.length; i++) {
+    const key = c[i]!.key;
+    if (Array.isArray(c[i - 1]!.actual)) out += `[${key}]`;
+    else out += IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  }
+  return out;
+};
+
+/**
+ * Validates `json` as an expression.
+ *
+ * @param json  the candidate expression, typically straight from a parsed plan
+ * @param path  where `json` sits in the plan (e.g. `nodes[2].expr`); error paths extend it
+ * @returns one {@link DefinitionError} per problem; empty when `json` is a valid {@link Expr}
+ */
+export const validateExpr = (json: unknown, path: string): DefinitionError[] => {
+  const result = ExprCodec.decode(json);
+  if (isRight(result)) return [];
+  return result.left.map((e) => {
+    const suffix = contextPath(e.context);
+    const where = path === "" ? suffix.replace(/^\./, "") || "(expression)" : path + suffix;
+    const message = e.message ?? "invalid expression";
+    const split = message.lastIndexOf(FIX);
+    return split === -1
+      ? new DefinitionError(where, message, "correct the expression")
+      : new DefinitionError(where, message.slice(0, split), message.slice(split + FIX.length));
+  });
+};

@@ -1,0 +1,185 @@
+/**
+ * The io-ts codec of the plan JSON, with errors that name the JSON path,
+ * what was expected, what was found and the fix.
+ *
+ * Nodes are decoded by their `op` first, so an error speaks about the node
+ * kind it is in rather than listing every alternative of a union.
+ *
+ * @module
+ */
+import * as t from "io-ts";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { DefinitionError } from "../core/errors.ts";
+import { ExprCodec } from "../expr/codec.ts";
+import { SchemaJsonCodec } from "../schema/json-schema.ts";
+import { PLAN_FORMAT } from "./ir.ts";
+import type { Op, Plan, PlanNode } from "./ir.ts";
+
+const Name = t.string;
+const Ms = t.refinement(t.number, (n) => Number.isFinite(n) && n >= 0, "a duration in ms (a number ≥ 0)");
+const Count = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 1, "a whole number ≥ 1");
+const Names = t.readonlyArray(t.string);
+const Pairs = <C extends t.Mixed>(c: C) => t.readonlyArray(t.tuple([t.string, c]));
+
+const WindowFnCodec = t.union([
+  t.strict({ kind: t.literal("global") }),
+  t.strict({ kind: t.literal("fixed"), size: Ms, offset: Ms }),
+  t.strict({ kind: t.literal("sliding"), size: Ms, period: Ms, offset: Ms }),
+  t.strict({ kind: t.literal("session"), gap: Ms }),
+]);
+
+const AggCodec = t.union([
+  t.strict({ fn: t.literal("count") }),
+  t.strict({ fn: t.keyof({ sum: null, min: null, max: null, mean: null, first: null, last: null, collect: null, countDistinct: null }), input: ExprCodec }),
+  t.strict({ fn: t.literal("topK"), input: ExprCodec, k: Count }),
+  t.strict({ fn: t.literal("custom"), combiner: t.string, input: ExprCodec }),
+]);
+
+const base = { id: Name };
+const withOpt = <R extends t.Props, O extends t.Props>(required: R, optional: O) =>
+  t.exact(t.intersection([t.type(required), t.partial(optional)]));
+
+/** The codec of each node kind (all strict: unknown fields are errors, catching typos). */
+export const NODE_CODECS: Record<Op, t.Mixed> = {
+  source: t.strict({ ...base, op: t.literal("source"), schema: SchemaJsonCodec, key: Names }),
+  table: t.strict({ ...base, op: t.literal("table"), schema: SchemaJsonCodec, key: t.string, validFrom: t.string }),
+  map: t.strict({ ...base, op: t.literal("map"), input: Name, expr: ExprCodec }),
+  filter: t.strict({ ...base, op: t.literal("filter"), input: Name, expr: ExprCodec }),
+  flatMap: withOpt({ ...base, op: t.literal("flatMap"), input: Name, expr: ExprCodec }, { as: t.string }),
+  withTimestamps: t.strict({ ...base, op: t.literal("withTimestamps"), input: Name, expr: ExprCodec }),
+  keyBy: t.strict({ ...base, op: t.literal("keyBy"), input: Name, fields: Names }),
+  dispatch: t.strict({
+    ...base,
+    op: t.literal("dispatch"),
+    input: Name,
+    field: t.string,
+    branches: t.record(t.string, t.string),
+    otherwise: t.keyof({ keep: null, drop: null, deadLetter: null }),
+  }),
+  apply: t.strict({ ...base, op: t.literal("apply"), input: Name, executor: t.string }),
+  window: t.strict({
+    ...base,
+    op: t.literal("window"),
+    input: Name,
+    window: WindowFnCodec,
+    allowedLateness: Ms,
+    trigger: withOpt({ late: t.boolean }, { early: t.strict({ every: Count }) }),
+  }),
+  combine: t.strict({ ...base, op: t.literal("combine"), input: Name, aggs: Pairs(AggCodec) }),
+  join: t.strict({ ...base, op: t.literal("join"), left: Name, right: Name, kind: t.keyof({ inner: null, left: null }), as: t.tuple([t.string, t.string]) }),
+  lookup: t.strict({ ...base, op: t.literal("lookup"), input: Name, table: Name, on: t.string, take: Pairs(t.string) }),
+  sequence: withOpt(
+    { ...base, op: t.literal("sequence"), input: Name, latest: Count, idField: t.string, fields: Names, as: t.string },
+    { ttl: Ms },
+  ),
+  dedupe: withOpt({ ...base, op: t.literal("dedupe"), input: Name, by: Names }, { ttl: Ms }),
+  flatten: t.strict({ ...base, op: t.literal("flatten"), inputs: Names }),
+  sink: t.strict({ ...base, op: t.literal("sink"), input: Name }),
+};
+
+const ServicePolicyCodec = t.strict({ timeoutMs: Ms, retries: t.number, backoffMs: Ms, concurrency: Count, cacheSize: t.number });
+
+const HeaderCodec = t.strict({
+  format: t.string,
+  name: t.string,
+  version: t.number,
+  hash: t.string,
+  params: t.record(t.string, t.string),
+  services: t.record(t.string, ServicePolicyCodec),
+  executors: t.readonlyArray(t.string),
+  nodes: t.readonlyArray(t.UnknownRecord),
+});
+
+const show = (v: unknown): string => {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + "..." : s;
+};
+
+const SKIP_TAGS = new Set(["IntersectionType", "UnionType", "RefinementType", "ExactType", "RecursiveType"]);
+
+/** The JSON path of an io-ts error context, below `root`. */
+export const pathOf = (root: string, context: t.Context): string => {
+  let path = root;
+  for (let i = 1; i < context.length; i++) {
+    const parent = context[i - 1]!.type as t.Mixed & { _tag?: string };
+    if (SKIP_TAGS.has(parent._tag ?? "")) continue;
+    const key = context[i]!.key;
+    path += /^\d+$/.test(key) ? `[${key}]` : path === "" ? key : `.${key}`;
+  }
+  return path || "(root)";
+};
+
+/** Turns io-ts errors into definition errors (one per distinct path). */
+export const reportErrors = (root: string, errors: t.Errors): DefinitionError[] => {
+  const out = new Map<string, DefinitionError>();
+  for (const e of errors) {
+    const path = pathOf(root, e.context);
+    if (out.has(path)) continue;
+    const last = e.context[e.context.length - 1];
+    const expected = last?.type.name ?? "a valid value";
+    if (e.message) out.set(path, new DefinitionError(path, e.message, "correct the value"));
+    else if (e.value === undefined) out.set(path, new DefinitionError(path, `missing (expected ${expected})`, `add "${last?.key}"`));
+    else out.set(path, new DefinitionError(path, `expected ${expected}, found ${show(e.value)}`, "correct the value"));
+  }
+  // Strict codecs report unknown keys as a whole-object failure; name them.
+  return [...out.values()];
+};
+
+const unknownKeys = (obj: Record<string, unknown>, codec: t.Mixed): string[] => {
+  const props = collectProps(codec);
+  return props ? Object.keys(obj).filter((k) => !props.has(k)) : [];
+};
+
+const collectProps = (codec: t.Mixed): Set<string> | undefined => {
+  const c = codec as t.Mixed & { _tag?: string; props?: t.Props; type?: t.Mixed; types?: t.Mixed[] };
+  if (c._tag === "InterfaceType" || c._tag === "PartialType") return new Set(Object.keys(c.props!));
+  if (c._tag === "ExactType") return collectProps(c.type!);
+  if (c._tag === "IntersectionType") {
+    const all = new Set<string>();
+    for (const m of c.types!) for (const k of collectProps(m) ?? []) all.add(k);
+    return all;
+  }
+  return undefined;
+};
+
+/**
+ * Decodes plan JSON. Returns the plan or every problem found, each with its
+ * JSON path. Unknown fields are reported too (they are usually typos).
+ */
+export const decodePlan = (json: unknown): { ok: true; plan: Plan } | { ok: false; errors: DefinitionError[] } => {
+  const errors: DefinitionError[] = [];
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    return { ok: false, errors: [new DefinitionError("(root)", `expected a plan object, found ${show(json)}`, "pass the JSON written by `lockstep compile`")] };
+  }
+  const header = HeaderCodec.decode(json);
+  if (isLeft(header)) errors.push(...reportErrors("", header.left));
+  for (const k of unknownKeys(json as Record<string, unknown>, HeaderCodec)) {
+    errors.push(new DefinitionError(k, "is not a plan field", `remove "${k}" (plan fields: ${[...collectProps(HeaderCodec)!].join(", ")})`));
+  }
+  const format = (json as { format?: unknown }).format;
+  if (typeof format === "string" && format !== PLAN_FORMAT) {
+    errors.push(new DefinitionError("format", `this lockstep reads "${PLAN_FORMAT}", found "${format}"`, "recompile the definition with this version of lockstep"));
+  }
+  const nodes = (json as { nodes?: unknown }).nodes;
+  if (Array.isArray(nodes)) {
+    nodes.forEach((node: unknown, i) => {
+      const at = `nodes[${i}]`;
+      if (typeof node !== "object" || node === null) return;
+      const op = (node as { op?: unknown }).op;
+      if (typeof op !== "string" || !(op in NODE_CODECS)) {
+        errors.push(new DefinitionError(`${at}.op`, `unknown op ${show(op)}`, `use one of: ${Object.keys(NODE_CODECS).join(", ")}`));
+        return;
+      }
+      const codec = NODE_CODECS[op as Op];
+      const r = codec.decode(node);
+      if (isLeft(r)) errors.push(...reportErrors(at, r.left));
+      for (const k of unknownKeys(node as Record<string, unknown>, codec)) {
+        errors.push(new DefinitionError(`${at}.${k}`, `is not a field of a ${op} node`, `remove it (fields: ${[...collectProps(codec)!].join(", ")})`));
+      }
+    });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, plan: json as Plan };
+};
+
+export type { PlanNode };
