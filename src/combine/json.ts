@@ -10,8 +10,9 @@ import type { Json } from "../expr/ast.ts";
 
 /**
  * A plain-JSON copy of `v` equal to `JSON.parse(canonicalJson(v))`: object keys
- * sorted, `-0` as `0`, non-finite numbers and `undefined` as `null` (dropped as
- * object members), class instances as plain objects of their own enumerable keys.
+ * sorted (JS still lists integer-like keys first), `-0` as `0`, non-finite
+ * numbers and `undefined` as `null` (dropped as object members), class
+ * instances as plain objects of their own enumerable keys.
  * Two values with the same canonical JSON therefore give identical copies.
  */
 export const toPlainJson = (v: unknown): Json => {

@@ -240,12 +240,7 @@ export const regexProblem = (pattern: string): string | undefined => {
   }
 };
 
-/**
- * The io-ts codec for {@link Expr}: decoding succeeds with the input itself
- * (no copy) when it is a well-formed expression, and fails with one readable
- * error per problem, each message of the form `problem. Fix: instruction`.
- */
-export const ExprCodec: t.Type<Expr, Expr, unknown> = t.recursion<Expr>("Expr", (self) => {
+const RecursiveExpr = t.recursion<Expr>("Expr", (self) => {
   const child = (v: unknown, c: t.Context): t.Errors => {
     const r = self.validate(v, c);
     return isRight(r) ? [] : r.left;
@@ -260,6 +255,22 @@ export const ExprCodec: t.Type<Expr, Expr, unknown> = t.recursion<Expr>("Expr", 
     t.identity,
   );
 });
+
+/**
+ * The io-ts codec for {@link Expr}: decoding succeeds with the input itself
+ * (no copy) when it is a well-formed expression, and fails with one readable
+ * error per problem, each message of the form `problem. Fix: instruction`.
+ *
+ * It is a plain `t.Type` around the recursion on purpose: path reporters
+ * commonly skip the key below a `RecursiveType` (io-ts adds no context entry
+ * for it), which would drop the first key inside every expression.
+ */
+export const ExprCodec: t.Type<Expr, Expr, unknown> = new t.Type<Expr, Expr, unknown>(
+  "Expr",
+  RecursiveExpr.is,
+  RecursiveExpr.validate,
+  t.identity,
+);
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 

@@ -63,12 +63,10 @@ const regex = (pattern: string, flags: string): RegExp => {
 /** Number of capture groups in a valid pattern (matching "" against `(?:p)|` always succeeds). */
 const groupCount = (pattern: string): number => regex(`(?:${pattern})|`, "u").exec("")!.length - 1;
 
-/** Three-way comparison of two values of the same comparable kind, else null. */
-const compare = (a: unknown, b: unknown): number | null => {
+/** Ordering is defined only between two numbers, two strings or two booleans. */
+const comparable = (a: unknown, b: unknown): boolean => {
   const k = kindOf(a);
-  if (k !== kindOf(b) || (k !== "number" && k !== "string" && k !== "boolean")) return null;
-  const x = a as number, y = b as number; // same primitive kind: JS < orders numbers, strings by code unit, false < true
-  return x < y ? -1 : x > y ? 1 : x === y ? 0 : null;
+  return (k === "number" || k === "string" || k === "boolean") && kindOf(b) === k;
 };
 
 const equals = (a: unknown, b: unknown): boolean | null => {
@@ -111,10 +109,11 @@ const apply = (fn: FunctionName, a: unknown[]): unknown => {
       const e = equals(x, y);
       return e === null ? null : !e;
     }
-    case "lt": { const c = compare(x, y); return c === null ? null : c < 0; }
-    case "lte": { const c = compare(x, y); return c === null ? null : c <= 0; }
-    case "gt": { const c = compare(x, y); return c === null ? null : c > 0; }
-    case "gte": { const c = compare(x, y); return c === null ? null : c >= 0; }
+    // Same primitive kind, so JS operators order numbers, strings by UTF-16 code unit, and false < true.
+    case "lt": return comparable(x, y) ? (x as number) < (y as number) : null;
+    case "lte": return comparable(x, y) ? (x as number) <= (y as number) : null;
+    case "gt": return comparable(x, y) ? (x as number) > (y as number) : null;
+    case "gte": return comparable(x, y) ? (x as number) >= (y as number) : null;
     case "not": return x === true ? false : x === false ? true : null;
     case "isNull": return kindOf(x) === "null";
     case "lower": return typeof x === "string" ? x.toLowerCase() : null;

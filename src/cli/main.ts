@@ -1,0 +1,152 @@
+/**
+ * The `lockstep` command line: run, compile, validate, graph.
+ *
+ * Exit codes: 0 ok, 1 the run failed, 2 bad usage or an invalid definition.
+ *
+ * @module
+ */
+import { Command, CommanderError, Option } from "commander";
+import { writeFile, mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import { DefinitionError, DefinitionErrors } from "../core/errors.ts";
+import { compile, planToJson, registryOf } from "../plan/compile.ts";
+import { parsePlan } from "../plan/load.ts";
+import type { Plan } from "../plan/ir.ts";
+import type { Registry } from "../registry/registry.ts";
+import { createRegistry, mergeRegistries } from "../registry/registry.ts";
+import { loadDefinition, loadExecutors } from "./load-definition.ts";
+import type { Definition } from "./load-definition.ts";
+import { renderGraph } from "./graph.ts";
+import { runCommand } from "./run.ts";
+import { UsageError } from "./usage-error.ts";
+
+export { UsageError };
+
+/** Parses repeated `NAME=VALUE` options. */
+export const collectPairs = (flag: string) => (value: string, prev: Record<string, string> = {}): Record<string, string> => {
+  const i = value.indexOf("=");
+  if (i <= 0) throw new UsageError(`${flag} ${value}: expected NAME=VALUE, e.g. ${flag} events=events.jsonl`);
+  return { ...prev, [value.slice(0, i)]: value.slice(i + 1) };
+};
+
+/** Resolves a definition into a validated plan and the registry to run it with. */
+export const planOf = async (def: Definition, params: Record<string, string>, executorsPath?: string): Promise<{ plan: Plan; registry: Registry }> => {
+  const extra = executorsPath ? await loadExecutors(executorsPath) : createRegistry();
+  if (def.kind === "module") {
+    const registry = mergeRegistries(registryOf(def.pipeline, params), extra);
+    return { plan: compile(def.pipeline, params), registry };
+  }
+  const plan = parsePlan(def.json, extra);
+  for (const [k, v] of Object.entries(params)) {
+    if (plan.params[k] !== v) {
+      throw new DefinitionError(`params.${k}`, `${def.path} was compiled with ${k}=${plan.params[k] ?? "(no such parameter)"}`, "recompile the pipeline module with `lockstep compile <module> --param …`");
+    }
+  }
+  return { plan, registry: extra };
+};
+
+/** Builds the command tree. Output goes through `out`/`err` so tests can capture it. */
+export const program = (io: { out: (s: string) => void; err: (s: string) => void }): Command => {
+  const cmd = new Command("lockstep")
+    .description("One pipeline definition, many runners, identical results.")
+    .version("0.1.0")
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)");
+
+  cmd
+    .command("run")
+    .description("run a pipeline over input files and write the final view of each sink")
+    .argument("<pipeline>", "a .ts/.js module whose default export is a pipeline, or a compiled .json")
+    .addOption(new Option("--runner <name>", "where to run it").choices(["direct", "kafka", "arquero"]).default("direct"))
+    .option("--in <name=path...>", "an input per source and table (JSONL by default; .csv, .arrow, .parquet by extension; - for stdin)", collectPairs("--in"), {})
+    .option("--out <name=path...>", "where to write a sink's final view (- for stdout)", collectPairs("--out"), {})
+    .option("--param <key=value...>", "a pipeline parameter", collectPairs("--param"), {})
+    .option("--executors <module>", "a module exporting the executors a compiled .json needs")
+    .option("--dead-letters <path>", "write dead letters (JSONL) here")
+    .option("--late <path>", "write elements dropped as late (JSONL) here")
+    .addOption(new Option("--on-executor-error <mode>", "when an executor throws").choices(["fail", "dead-letter"]).default("fail"))
+    .option("-q, --quiet", "no summary on stderr")
+    .action(async (pipeline: string, o) => {
+      if (o.runner !== "direct") {
+        throw new UsageError(`the ${o.runner} runner is not part of this version of lockstep yet. Fix: use --runner direct (the default)`);
+      }
+      const def = await loadDefinition(pipeline);
+      const { plan, registry } = await planOf(def, o.param, o.executors);
+      await runCommand(plan, registry, {
+        inputs: o.in,
+        outputs: o.out,
+        deadLetters: o.deadLetters,
+        late: o.late,
+        onExecutorError: o.onExecutorError === "dead-letter" ? "deadLetter" : "fail",
+        quiet: Boolean(o.quiet),
+        err: io.err,
+      });
+    });
+
+  cmd
+    .command("compile")
+    .description("compile a pipeline module to its portable JSON definition")
+    .argument("<pipeline>", "a .ts/.js module whose default export is a pipeline")
+    .option("-o, --output <path>", "write the JSON here instead of stdout")
+    .option("--param <key=value...>", "a pipeline parameter", collectPairs("--param"), {})
+    .action(async (pipeline: string, o) => {
+      const def = await loadDefinition(pipeline);
+      if (def.kind !== "module") throw new UsageError(`${pipeline} is already compiled. Fix: pass the .ts/.js module it came from`);
+      const text = planToJson(compile(def.pipeline, o.param));
+      if (o.output) {
+        await mkdir(dirname(o.output), { recursive: true });
+        await writeFile(o.output, text);
+      } else io.out(text);
+    });
+
+  cmd
+    .command("validate")
+    .description("check a compiled definition: shape, references, hash and (with --executors) every executor")
+    .argument("<definition>", "a compiled .json definition")
+    .option("--executors <module>", "check that this module provides every executor and combiner the definition needs")
+    .action(async (path: string, o) => {
+      const def = await loadDefinition(path);
+      if (def.kind !== "plan") throw new UsageError(`${path} is a module. Fix: compile it first, or pass the .json`);
+      const registry = o.executors ? await loadExecutors(o.executors) : undefined;
+      const plan = parsePlan(def.json, registry);
+      io.out(`${path}: valid ${plan.format} definition "${plan.name}" v${plan.version}, ${plan.nodes.length} stages, ${plan.hash}\n`);
+      if (!registry && plan.executors.length > 0) {
+        io.out(`  executors not checked (pass --executors): ${plan.executors.join(", ")}\n`);
+      }
+    });
+
+  cmd
+    .command("graph")
+    .description("draw a pipeline's stages as a Mermaid or Graphviz graph")
+    .argument("<pipeline>", "a .ts/.js module or a compiled .json")
+    .addOption(new Option("--format <format>", "output format").choices(["mermaid", "dot"]).default("mermaid"))
+    .option("--param <key=value...>", "a pipeline parameter", collectPairs("--param"), {})
+    .action(async (pipeline: string, o) => {
+      const def = await loadDefinition(pipeline);
+      const plan = def.kind === "module" ? compile(def.pipeline, o.param) : parsePlan(def.json);
+      io.out(renderGraph(plan, o.format));
+    });
+
+  return cmd;
+};
+
+/** Runs the CLI; returns the exit code. */
+export const main = async (argv: readonly string[], io = { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) }): Promise<number> => {
+  try {
+    await program(io).parseAsync([...argv]);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof DefinitionErrors || e instanceof DefinitionError) {
+      io.err(`lockstep: invalid definition: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      io.err(`lockstep: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`lockstep: run failed: ${(e as Error).message ?? String(e)}\n`);
+    return 1;
+  }
+};

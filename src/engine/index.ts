@@ -1,0 +1,15 @@
+/**
+ * The shared record-at-a-time engine: operators, windows, state interface,
+ * final views. Runners add IO, scheduling and a state backend.
+ *
+ * @module
+ */
+export { buildTopology, exactCleanupOf } from "./topology.ts";
+export type { RawRecord, SinkHandler, Topology } from "./topology.ts";
+export { FinalView, sortCanonical } from "./final-view.ts";
+export { MemoryStateBackend } from "./state.ts";
+export type { KeyedStore, StateBackend } from "./state.ts";
+export type { DeadLetter, EngineContext, LateElement, OnExecutorError, Operator, StageMetrics } from "./operator.ts";
+export { newMetrics } from "./operator.ts";
+export type { Elem, Origin } from "./elem.ts";
+export { ServiceCaller, ServiceError } from "./services.ts";

@@ -1,0 +1,36 @@
+/**
+ * `dedupe`: the first element per id (in arrival order) passes, later ones
+ * are dropped and counted. With a ttl, an id is forgotten once the arriving
+ * element's source clock is `ttl` past the remembered event time.
+ *
+ * @module
+ */
+import { canonicalJson } from "../../core/canonical.ts";
+import type { DedupeNode } from "../../plan/ir.ts";
+import type { Emit, EngineContext, Operator } from "../operator.ts";
+
+/** The operator; seen ids live in the store `seen` (id → event time). */
+export const dedupeOp = (n: DedupeNode, ctx: EngineContext, emit: Emit): Operator => {
+  const seen = ctx.state.store<number>(n.id, "seen");
+  const m = ctx.metrics(n.id);
+  const by = n.by;
+  const ttl = n.ttl;
+  const idOf = by.length === 1 ? (v: any) => canonicalJson(v[by[0]!] ?? null) : (v: any) => canonicalJson(by.map((f) => v[f] ?? null));
+  return {
+    id: n.id,
+    process: (e) => {
+      if (e.marker) return emit(e);
+      m.in++;
+      const id = idOf(e.v);
+      const first = seen.get(id);
+      if (first !== undefined && (ttl === undefined || e.c < first + ttl)) {
+        m.duplicates++;
+        return;
+      }
+      seen.set(id, e.t);
+      m.out++;
+      return emit(e);
+    },
+    finish: () => {},
+  };
+};

@@ -1,0 +1,47 @@
+/**
+ * Keyed state behind an interface: the engine's operators keep all their
+ * state in stores obtained here, so a runner chooses where it lives (memory
+ * for the DirectRunner; memory plus a changelog topic for Kafka).
+ *
+ * Values must be plain data (objects, arrays, strings, finite numbers,
+ * ±Infinity for the global window's bounds, booleans, null): a durable backend
+ * serializes them.
+ *
+ * @module
+ */
+
+/** A map from key to state value, owned by one stage. */
+export interface KeyedStore<V> {
+  get(key: string): V | undefined;
+  /** Stores `value` for `key`; operators call it after every change they want kept. */
+  set(key: string, value: V): void;
+  delete(key: string): void;
+  /** Every key with state (order unspecified). */
+  keys(): Iterable<string>;
+}
+
+/** Where operators get their stores. */
+export interface StateBackend {
+  /** The store `name` of stage `stage` (the same pair always gives the same store). */
+  store<V>(stage: string, name: string): KeyedStore<V>;
+}
+
+/** State in process memory. */
+export class MemoryStateBackend implements StateBackend {
+  private readonly stores = new Map<string, Map<string, unknown>>();
+
+  store<V>(stage: string, name: string): KeyedStore<V> {
+    const id = `${stage}/${name}`;
+    let m = this.stores.get(id);
+    if (!m) {
+      m = new Map();
+      this.stores.set(id, m);
+    }
+    return m as unknown as KeyedStore<V>;
+  }
+
+  /** Number of entries per store, for tests and metrics. */
+  sizes(): Record<string, number> {
+    return Object.fromEntries([...this.stores].map(([k, m]) => [k, m.size]));
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * Builds the operator graph of a plan: the engine every record-at-a-time
+ * runner shares. A runner feeds it input records (per source and table) in
+ * its arrival order and receives sink elements; it supplies the state
+ * backend, where dead letters and late elements go, and when input ends.
+ *
+ * @module
+ */
+import { canonicalJson } from "../core/canonical.ts";
+import type { Plan, PlanNode, SourceNode, TableNode, WindowNode } from "../plan/ir.ts";
+import { inputsOf } from "../plan/ir.ts";
+import type { StreamFacts } from "../plan/validate.ts";
+import { validatePlan } from "../plan/validate.ts";
+import { fromSchema } from "../schema/from-schema.ts";
+import { makeDecoder } from "../schema/decode.ts";
+import { elem } from "./elem.ts";
+import type { Elem, Origin } from "./elem.ts";
+import type { Emit, EngineContext, Operator } from "./operator.ts";
+import { combineOp } from "./ops/combine.ts";
+import { dedupeOp } from "./ops/dedupe.ts";
+import { applyOp, dispatchOp } from "./ops/executors.ts";
+import { joinOp } from "./ops/join.ts";
+import { lookupOp } from "./ops/lookup.ts";
+import { sequenceOp } from "./ops/sequence.ts";
+import { filterOp, flatMapOp, keyByOp, mapOp, passOp } from "./ops/stateless.ts";
+import { withTimestampsOp } from "./ops/with-timestamps.ts";
+import { serviceCallers } from "./services.ts";
+import type { ServiceCaller } from "./services.ts";
+
+/** One input record as a runner reads it (see src/io/records.ts). */
+export interface RawRecord {
+  readonly offset: number;
+  readonly partition?: number;
+  readonly value?: unknown;
+  readonly error?: string;
+  readonly raw?: string;
+}
+
+/** Where the engine sends sink elements (rows and pane markers). */
+export type SinkHandler = (sink: string, e: Elem) => void | Promise<void>;
+
+/** A running operator graph. */
+export interface Topology {
+  /** Feeds one record of a source or table; rejected records go to the dead letters. */
+  push(input: string, record: RawRecord): void | Promise<void>;
+  /** Sources, in plan order. */
+  readonly sources: readonly SourceNode[];
+  /** Tables, in plan order. */
+  readonly tables: readonly TableNode[];
+  /** End of input: drains async stages and fires every open window, in plan order. */
+  finish(): Promise<void>;
+  /** Service callers, for metrics. */
+  readonly services: ReadonlyMap<string, ServiceCaller>;
+}
+
+/** The window stage in force for a keyed stage's input, or null (implicit global). */
+const windowOf = (facts: Map<string, StreamFacts>, inputId: string): WindowNode | null => facts.get(inputId)?.window ?? null;
+
+/**
+ * Whether a keyed stage may drop a window's state once the key's clock passes
+ * its end plus lateness: only when every element of a stage key comes from one
+ * source key, so the key's clock never goes back. Decided conservatively from
+ * the plan: every path from a source must keep the source-key fields intact
+ * (no map, flatMap or executor) and the stage key must include them.
+ */
+export const exactCleanupOf = (plan: Plan, byId: Map<string, PlanNode>, facts: Map<string, StreamFacts>, node: PlanNode): boolean => {
+  const key = new Set(facts.get(inputsOf(node)[0]!)?.key ?? []);
+  const ok = (id: string): boolean => {
+    const n = byId.get(id)!;
+    switch (n.op) {
+      case "source":
+        return n.key.length > 0 && n.key.every((f) => key.has(f));
+      case "filter":
+      case "withTimestamps":
+      case "keyBy":
+      case "window":
+      case "dedupe":
+        return ok(n.input);
+      case "flatten":
+        return n.inputs.every(ok);
+      case "lookup":
+        return n.take.every(([to]) => !key.has(to)) && ok(n.input);
+      default:
+        return false;
+    }
+  };
+  return inputsOf(node).every(ok);
+};
+
+/** Builds the operator graph of a validated plan. */
+export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandler): Topology => {
+  const { hash: _h, ...unhashed } = plan;
+  const facts = validatePlan(unhashed, ctx.registry);
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  const consumers = new Map<string, { op: () => Operator; port: number }[]>();
+  const ops = new Map<string, Operator>();
+  const services = serviceCallers(plan.services, ctx.registry.services);
+
+  for (const n of plan.nodes) {
+    inputsOf(n).forEach((input, port) => {
+      const list = consumers.get(input) ?? [];
+      list.push({ op: () => ops.get(n.id)!, port: n.op === "lookup" && input === n.table ? 1 : port });
+      consumers.set(input, list);
+    });
+  }
+
+  const emitterOf = (id: string): Emit => {
+    const list = consumers.get(id) ?? [];
+    if (list.length === 1) {
+      const { op, port } = list[0]!;
+      let target: Operator | undefined;
+      return (e) => (target ??= op()).process(e, port);
+    }
+    return (e) => {
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i]!.op().process(e, list[i]!.port);
+        if (r) {
+          const rest = list.slice(i + 1);
+          return r.then(async () => {
+            for (const c of rest) await c.op().process(e, c.port);
+          });
+        }
+      }
+    };
+  };
+
+  const decoders = new Map<string, (v: unknown) => { ok: true; value: unknown } | { ok: false; reason: string }>();
+  for (const n of plan.nodes) {
+    const emit = emitterOf(n.id);
+    switch (n.op) {
+      case "source":
+      case "table":
+        decoders.set(n.id, makeDecoder(fromSchema(n.schema)));
+        break;
+      case "map":
+        ops.set(n.id, mapOp(n, ctx, emit));
+        break;
+      case "filter":
+        ops.set(n.id, filterOp(n, ctx, emit));
+        break;
+      case "flatMap":
+        ops.set(n.id, flatMapOp(n, ctx, emit));
+        break;
+      case "withTimestamps":
+        ops.set(n.id, withTimestampsOp(n, ctx, emit));
+        break;
+      case "keyBy":
+        ops.set(n.id, keyByOp(n, ctx, emit));
+        break;
+      case "window":
+      case "flatten":
+        ops.set(n.id, passOp(n.id, ctx, emit));
+        break;
+      case "dispatch":
+        ops.set(n.id, dispatchOp(n, ctx, emit, services));
+        break;
+      case "apply":
+        ops.set(n.id, applyOp(n, ctx, emit, services));
+        break;
+      case "dedupe":
+        ops.set(n.id, dedupeOp(n, ctx, emit));
+        break;
+      case "lookup":
+        ops.set(n.id, lookupOp(n, byId.get(n.table) as TableNode, ctx, emit));
+        break;
+      case "sequence":
+        ops.set(n.id, sequenceOp(n, ctx, emit));
+        break;
+      case "combine":
+        ops.set(n.id, combineOp(n, windowOf(facts, n.input), exactCleanupOf(plan, byId, facts, n), ctx, emit));
+        break;
+      case "join":
+        ops.set(n.id, joinOp(n, windowOf(facts, n.left)!, windowOf(facts, n.right)!, exactCleanupOf(plan, byId, facts, n), ctx, emit));
+        break;
+      case "sink": {
+        const name = n.id;
+        ops.set(n.id, { id: name, process: (e) => onSink(name, e), finish: () => {} });
+        break;
+      }
+    }
+  }
+
+  const sources = plan.nodes.filter((n): n is SourceNode => n.op === "source");
+  const tables = plan.nodes.filter((n): n is TableNode => n.op === "table");
+  const entries = new Map<string, { node: SourceNode | TableNode; emit: Emit }>();
+  for (const n of [...sources, ...tables]) entries.set(n.id, { node: n, emit: emitterOf(n.id) });
+
+  const push = (input: string, r: RawRecord): void | Promise<void> => {
+    const entry = entries.get(input);
+    if (!entry) throw new Error(`"${input}" is not a source or table of pipeline "${plan.name}" (it has: ${[...entries.keys()].join(", ")})`);
+    const m = ctx.metrics(input);
+    m.in++;
+    const origin: Origin = r.partition === undefined ? { source: input, offset: r.offset } : { source: input, offset: r.offset, partition: r.partition };
+    const dead = (reason: string, extra: { raw?: string; value?: unknown }) => {
+      m.deadLetters++;
+      ctx.deadLetter({ source: input, offset: r.offset, ...(r.partition === undefined ? {} : { partition: r.partition }), stage: input, reason, ...extra });
+    };
+    if (r.error !== undefined) return dead(r.error, r.raw === undefined ? {} : { raw: r.raw });
+    const d = decoders.get(input)!(r.value);
+    if (!d.ok) return dead(d.reason, { value: r.value });
+    const v = d.value as Record<string, unknown>;
+    const node = entry.node;
+    let sk = input;
+    if (node.op === "source" && node.key.length > 0) {
+      sk = input + "\u0000" + (node.key.length === 1 ? canonicalJson(v[node.key[0]!] ?? null) : canonicalJson(node.key.map((f) => v[f] ?? null)));
+    }
+    m.out++;
+    return entry.emit(elem(v, 0, -Infinity, sk, undefined, undefined, undefined, undefined, false, origin));
+  };
+
+  const finish = async (): Promise<void> => {
+    // Plan order is topological, so a stage's end-of-input panes reach stages that have not finished yet.
+    for (const n of plan.nodes) {
+      const op = ops.get(n.id);
+      if (op) await op.finish();
+    }
+  };
+
+  return { push, sources, tables, finish, services };
+};
