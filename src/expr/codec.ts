@@ -211,7 +211,7 @@ const validateNode = (u: unknown, c: t.Context, child: (v: unknown, c: t.Context
         const arity = FUNCTIONS[fn];
         const [min, max] = arity;
         if (args.length < min || (max !== -1 && args.length > max)) {
-          errors.push([failure(args, ac, `${arityText(fn, arity)}, got ${args.length}`, `pass ${max === -1 ? `${min} or more` : min === max ? `exactly ${min}` : `${min} to ${max}`} arguments`)]);
+          errors.push([failure(args, ac, `${arityText(fn, arity)}, got ${args.length}`, `pass ${max === -1 ? `${min} or more arguments` : min === max ? `exactly ${min} argument${min === 1 ? "" : "s"}` : `${min} to ${max} arguments`}`)]);
         }
         const pattern = args[1];
         if (REGEX_FUNCTIONS.has(fn) && isPlainObject(pattern) && pattern["op"] === "lit" && typeof pattern["value"] === "string") {

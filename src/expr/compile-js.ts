@@ -119,7 +119,7 @@ const HELPERS = {
     }
   },
   num: (v: unknown): number | null => {
-    const n = typeof v === "number" ? v : typeof v === "string" ? parseFloat(v) : typeof v === "boolean" ? (v ? 1 : 0) : NaN;
+    const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : typeof v === "boolean" ? (v ? 1 : 0) : NaN;
     return Number.isFinite(n) ? n : null;
   },
   get: (c: unknown, k: unknown): unknown => {
@@ -434,10 +434,14 @@ class Emitter {
   }
 }
 
-/** Generates the factory source and its constants for a validated expression. */
-const generate = (expr: Expr, predicate: boolean, path: string): { source: string; consts: unknown[] } => {
+/** Throws every problem with `expr` at once; what follows may rely on a well-formed AST. */
+const check = (expr: Expr, path: string): void => {
   const errors = validateExpr(expr, path);
   if (errors.length > 0) throw new DefinitionErrors(errors);
+};
+
+/** Generates the factory source and its constants for a validated expression. */
+const generate = (expr: Expr, predicate: boolean, path: string): { source: string; consts: unknown[] } => {
   const emitter = new Emitter();
   const result = emitter.expr(expr, path);
   return { source: emitter.source(result, predicate), consts: emitter.consts };
@@ -447,6 +451,9 @@ const CACHE_LIMIT = 10_000;
 const cache = new Map<string, (row: any) => any>();
 
 const compile = (expr: Expr, predicate: boolean, path: string): ((row: any) => any) => {
+  // Validate before the cache lookup: an invalid AST can share canonical JSON with a valid one
+  // (`{"a": undefined}` and `{}`), and must fail whatever was compiled before.
+  check(expr, path);
   const key = (predicate ? "p" : "v") + canonicalJson(expr);
   let fn = cache.get(key);
   if (fn === undefined) {
@@ -485,4 +492,7 @@ export const compilePredicate = (expr: Expr, path = "expr"): ((row: any) => bool
  *
  * @throws DefinitionErrors when `expr` is not a valid expression
  */
-export const generatedSource = (expr: Expr): string => generate(expr, false, "expr").source;
+export const generatedSource = (expr: Expr): string => {
+  check(expr, "expr");
+  return generate(expr, false, "expr").source;
+};

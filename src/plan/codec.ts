@@ -95,7 +95,8 @@ const show = (v: unknown): string => {
   return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + "..." : s;
 };
 
-const SKIP_TAGS = new Set(["IntersectionType", "UnionType", "RefinementType", "ExactType", "RecursiveType"]);
+// Only these append an index of their own to the context; the others validate in their parent's place.
+const SKIP_TAGS = new Set(["IntersectionType", "UnionType"]);
 
 /** The JSON path of an io-ts error context, below `root`. */
 export const pathOf = (root: string, context: t.Context): string => {
@@ -117,7 +118,10 @@ export const reportErrors = (root: string, errors: t.Errors): DefinitionError[] 
     if (out.has(path)) continue;
     const last = e.context[e.context.length - 1];
     const expected = last?.type.name ?? "a valid value";
-    if (e.message) out.set(path, new DefinitionError(path, e.message, "correct the value"));
+    if (e.message) {
+      const at = e.message.lastIndexOf(". Fix: ");
+      out.set(path, at >= 0 ? new DefinitionError(path, e.message.slice(0, at), e.message.slice(at + 7)) : new DefinitionError(path, e.message, "correct the value"));
+    }
     else if (e.value === undefined) out.set(path, new DefinitionError(path, `missing (expected ${expected})`, `add "${last?.key}"`));
     else out.set(path, new DefinitionError(path, `expected ${expected}, found ${show(e.value)}`, "correct the value"));
   }

@@ -63,12 +63,16 @@ const leafArb: fc.Arbitrary<Expr> = fc.oneof(
 /** A well-formed expression (passes the codec). */
 export const exprArb: fc.Arbitrary<Expr> = fc.letrec<{ expr: Expr; call: Expr; arg: Expr }>((tie) => ({
   expr: fc.oneof(
-    { maxDepth: 4, depthSize: "small" },
-    leafArb,
-    tie("call"),
-    tie("call"),
-    fc.uniqueArray(fc.tuple(fc.constantFrom(...NAMES), tie("expr")), { selector: ([k]) => k, maxLength: 3 }).map(ast.struct),
-    fc.array(tie("expr"), { maxLength: 3 }).map(ast.array),
+    { maxDepth: 4, depthSize: "medium" },
+    { weight: 1, arbitrary: leafArb },
+    { weight: 4, arbitrary: tie("call") },
+    {
+      weight: 1,
+      arbitrary: fc
+        .uniqueArray(fc.tuple(fc.constantFrom(...NAMES), tie("expr")), { selector: ([k]) => k, maxLength: 3 })
+        .map(ast.struct),
+    },
+    { weight: 1, arbitrary: fc.array(tie("expr"), { maxLength: 3 }).map(ast.array) },
   ),
   call: fc.constantFrom(...FUNCTION_NAMES).chain((fn) => {
     const [min, max] = FUNCTIONS[fn];

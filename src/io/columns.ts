@@ -1,0 +1,62 @@
+/**
+ * Rows → typed columns, for the columnar writers (Arrow, Parquet). One
+ * column per key (sorted union of keys), typed by what its values hold.
+ *
+ * @module
+ */
+import { canonicalJson } from "../core/canonical.ts";
+import { columnNames } from "./csv.ts";
+
+/**
+ * A column's type: `json` holds objects, arrays, or a mix of kinds, written
+ * as canonical JSON text and parsed back on read. `integer` is every number
+ * a safe integer (written as int64), `number` any other numbers (float64).
+ */
+export type ColumnKind = "null" | "boolean" | "integer" | "number" | "string" | "json";
+
+/** One column: its name, kind, and values (`null` where a row lacks the key). */
+export interface Column {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  readonly values: unknown[];
+}
+
+const kindOf = (v: unknown): ColumnKind => {
+  switch (typeof v) {
+    case "boolean":
+      return "boolean";
+    case "number":
+      return Number.isSafeInteger(v) ? "integer" : "number";
+    case "bigint":
+      return "json"; // outside JSON proper: written as its digits
+    case "string":
+      return "string";
+    default:
+      return "json";
+  }
+};
+
+const merge = (a: ColumnKind, b: ColumnKind): ColumnKind => {
+  if (a === b || b === "null") return a;
+  if (a === "null") return b;
+  if ((a === "integer" && b === "number") || (a === "number" && b === "integer")) return "number";
+  return "json";
+};
+
+/** JSON has no NaN/Infinity (canonical JSON writes null): keep columnar output identical. */
+const normalize = (v: unknown): unknown => (v === undefined || (typeof v === "number" && !Number.isFinite(v)) ? null : v);
+
+/**
+ * The columns of `rows`, sorted by name.
+ * @throws RunError when a row is not an object
+ */
+export const toColumns = (rows: readonly unknown[], where: string): Column[] =>
+  columnNames(rows, where).map((name) => {
+    let kind = "null" as ColumnKind;
+    const values = (rows as readonly Record<string, unknown>[]).map((row) => {
+      const v = normalize(row[name]);
+      if (v !== null) kind = merge(kind, kindOf(v));
+      return v;
+    });
+    return { name, kind, values: kind === "json" ? values.map((v) => (v === null ? null : canonicalJson(v))) : values };
+  });
