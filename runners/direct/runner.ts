@@ -20,6 +20,7 @@ import { compile, registryOf } from "../../src/plan/compile.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import { parsePlan } from "../../src/plan/load.ts";
 import { readRecords } from "../../src/io/read.ts";
+import type { SchemaJson } from "../../src/schema/json-schema.ts";
 
 /** An input: a file path, in-memory values, or records. */
 export type InputSource = string | readonly unknown[] | AsyncIterable<RawRecord> | Iterable<RawRecord>;
@@ -73,14 +74,15 @@ export const resolveDefinition = (
 const isAsyncIterable = (x: unknown): x is AsyncIterable<RawRecord> => typeof (x as AsyncIterable<unknown>)?.[Symbol.asyncIterator] === "function";
 
 /** The records of an input, whatever its form. */
-export const recordsOf = (src: InputSource): AsyncIterable<RawRecord> | Iterable<RawRecord> => {
-  if (typeof src === "string") return readRecords(src);
+export const recordsOf = (src: InputSource, schema?: SchemaJson): AsyncIterable<RawRecord> | Iterable<RawRecord> => {
+  // The schema lets CSV readers turn text cells into numbers and booleans before decoding.
+  if (typeof src === "string") return readRecords(src, schema ? { schema } : {});
   if (Array.isArray(src)) return (src as unknown[]).map((value, i) => ({ offset: i + 1, value }));
   return src as AsyncIterable<RawRecord> | Iterable<RawRecord>;
 };
 
-const iteratorOf = (src: InputSource): AsyncIterator<RawRecord> | Iterator<RawRecord> => {
-  const r = recordsOf(src);
+const iteratorOf = (src: InputSource, schema: SchemaJson): AsyncIterator<RawRecord> | Iterator<RawRecord> => {
+  const r = recordsOf(src, schema);
   return isAsyncIterable(r) ? r[Symbol.asyncIterator]() : (r as Iterable<RawRecord>)[Symbol.iterator]();
 };
 
@@ -121,14 +123,14 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
 
   // Tables first, each to its end.
   for (const t of topo.tables) {
-    const it = iteratorOf(opts.inputs[t.id]!);
+    const it = iteratorOf(opts.inputs[t.id]!, t.schema);
     for (let r = await it.next(); !r.done; r = await it.next()) {
       const p = topo.push(t.id, r.value);
       if (p) await p;
     }
   }
   // Then sources, round robin, each in its own order.
-  let live = topo.sources.map((s) => ({ id: s.id, it: iteratorOf(opts.inputs[s.id]!) }));
+  let live = topo.sources.map((s) => ({ id: s.id, it: iteratorOf(opts.inputs[s.id]!, s.schema) }));
   while (live.length > 0) {
     const next: typeof live = [];
     for (const s of live) {

@@ -1,11 +1,12 @@
 /**
- * Rows → typed columns, for the columnar writers (Arrow, Parquet). One
- * column per key (sorted union of keys), typed by what its values hold.
+ * Rows → named, typed columns, for the writers that need a fixed set of
+ * columns (CSV, Arrow, Parquet). One column per key (sorted union of keys),
+ * typed by what its values hold.
  *
  * @module
  */
-import { canonicalJson } from "../core/canonical.ts";
-import { columnNames } from "./csv.ts";
+import { canonicalJson, compareStrings } from "../core/canonical.ts";
+import { RunError } from "../core/errors.ts";
 
 /**
  * A column's type: `json` holds objects, arrays, or a mix of kinds, written
@@ -20,6 +21,33 @@ export interface Column {
   readonly kind: ColumnKind;
   readonly values: unknown[];
 }
+
+const isRow = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u);
+
+/**
+ * The sorted union of the keys of `rows`.
+ * @throws RunError when a row is not an object, or no row has a field
+ *   (CSV and columnar formats cannot hold records without columns)
+ */
+export const columnNames = (rows: readonly unknown[], where: string): string[] => {
+  const names = new Set<string>();
+  rows.forEach((row, i) => {
+    if (!isRow(row)) {
+      throw new RunError(
+        `${where}: row ${i + 1} is ${Array.isArray(row) ? "an array" : JSON.stringify(row)}, not an object; CSV, Arrow and Parquet need objects. Fix: write objects, or write JSONL`,
+        `write ${where}`,
+      );
+    }
+    for (const k of Object.keys(row)) if (row[k] !== undefined) names.add(k);
+  });
+  if (rows.length > 0 && names.size === 0) {
+    throw new RunError(
+      `${where}: the ${rows.length} rows have no fields, and CSV, Arrow and Parquet cannot hold rows without columns. Fix: write JSONL`,
+      `write ${where}`,
+    );
+  }
+  return [...names].sort(compareStrings);
+};
 
 const kindOf = (v: unknown): ColumnKind => {
   switch (typeof v) {

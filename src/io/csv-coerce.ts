@@ -2,6 +2,8 @@
  * Turning CSV's strings into the types an event schema asks for, before
  * decoding. Only what the schema accepts is converted; anything else stays a
  * string, so the decoder reports it (`expected number, got "abc"`).
+ * A cell cannot say whether `1` was a number or a string: a field that
+ * accepts both gets the number.
  *
  * @module
  */
@@ -38,9 +40,11 @@ const ruleFor = (schema: SchemaJson, key: string): Rule | undefined => {
   return { accepts: acceptor(schema.properties[key]!), optional: !schema.required.includes(key) };
 };
 
-/** The readings of a CSV string, most literal first: the string, a number, a boolean, parsed JSON. */
+/**
+ * The readings of a CSV string, typed first and the string itself last, so
+ * `1` in a `number | string` field is the number 1 (as the writer wrote it).
+ */
 function* readings(s: string): Generator<unknown> {
-  yield s;
   if (NUMBER.test(s)) yield Number(s);
   if (s === "true" || s === "false") yield s === "true";
   const c = s.charCodeAt(0);
@@ -48,9 +52,10 @@ function* readings(s: string): Generator<unknown> {
     try {
       yield JSON.parse(s);
     } catch {
-      // not JSON: the string stays, and decoding will say what was expected
+      // not JSON: fall through to the string
     }
   }
+  yield s;
 }
 
 const coerceValue = (s: string | null, rule: Rule): { value: unknown } | undefined => {
@@ -90,10 +95,12 @@ const compile = (schema: SchemaJson): Coercer => {
 
 /**
  * A CSV row (strings, `null` for empty cells) with each column converted to
- * what `schema` accepts for that field: the first of the string itself, a
- * number (JSON number syntax), `true`/`false`, or parsed JSON (for object
- * and array fields) that the field's schema accepts. Nothing is converted
- * where the schema says nothing (unknown columns, `unknown` fields).
+ * what `schema` accepts for that field: the first of a number (JSON number
+ * syntax), `true`/`false`, parsed JSON (text starting with `{` or `[`), or
+ * the string itself, that the field's schema accepts; when none is, the
+ * string stays (decoding then says what was expected). Nothing is converted
+ * where the schema says nothing (undeclared columns); `unknown` fields get
+ * the typed reading.
  *
  * An empty cell (`null`) is dropped when its field is optional and does not
  * accept null, since that is how CSV writes an absent field.

@@ -10,8 +10,8 @@
  *
  * @module
  */
-import { canonicalJson, compareStrings } from "../core/canonical.ts";
-import { RunError } from "../core/errors.ts";
+import { canonicalJson } from "../core/canonical.ts";
+import { columnNames } from "./columns.ts";
 
 /** The fields of one record; `open` when the text ends inside a quoted field (more lines belong to it). */
 export type CsvParse = { readonly fields: (string | null)[] } | { readonly open: true } | { readonly error: string };
@@ -74,33 +74,16 @@ export const csvCell = (v: unknown): string => {
   return csvField(canonicalJson(v));
 };
 
-const isRow = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u);
-
-/**
- * The sorted union of the keys of `rows`.
- * @throws RunError when a row is not an object (columnar formats need named fields)
- */
-export const columnNames = (rows: readonly unknown[], where: string): string[] => {
-  const names = new Set<string>();
-  rows.forEach((row, i) => {
-    if (!isRow(row)) {
-      throw new RunError(
-        `${where}: row ${i + 1} is ${Array.isArray(row) ? "an array" : JSON.stringify(row)}, not an object; CSV, Arrow and Parquet need objects. Fix: write objects, or write JSONL`,
-        `write ${where}`,
-      );
-    }
-    for (const k of Object.keys(row)) if (row[k] !== undefined) names.add(k);
-  });
-  return [...names].sort(compareStrings);
-};
-
 const CHUNK_CHARS = 1 << 20;
 
 /** CSV text for `rows` in chunks of about 1 MiB: a header of the sorted union of keys, then one line per row; nothing for zero rows. */
 export function* csvChunks(rows: readonly unknown[], where: string): Generator<string> {
   const names = columnNames(rows, where);
-  if (rows.length === 0) return;
-  let buf = names.map(csvField).join(",") + "\n";
+  if (names.length === 0) return;
+  const header = names.map(csvField);
+  // Readers drop a byte-order mark at the start of a file: quote a first name that begins with one.
+  if (header[0]!.charCodeAt(0) === 0xfeff) header[0] = `"${header[0]}"`;
+  let buf = header.join(",") + "\n";
   for (const row of rows as readonly Record<string, unknown>[]) {
     let line = "";
     for (let i = 0; i < names.length; i++) {

@@ -47,7 +47,23 @@ const isPureCheck = (codec: t.Mixed): boolean => {
   } catch {
     return false; // custom codecs may transform values: always run decode
   }
-  return !JSON.stringify(schema).includes('"exact":true');
+  return !hasExact(schema);
+};
+
+const hasExact = (s: SchemaJson): boolean => {
+  if ("anyOf" in s) return s.anyOf.some(hasExact);
+  if ("allOf" in s) return s.allOf.some(hasExact);
+  if (!("type" in s)) return false;
+  switch (s.type) {
+    case "object":
+      return s.exact === true || Object.values(s.properties).some(hasExact);
+    case "array":
+      return hasExact(s.items);
+    case "record":
+      return hasExact(s.values);
+    default:
+      return false;
+  }
 };
 
 /** The reason text for io-ts validation errors. */

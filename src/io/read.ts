@@ -1,0 +1,119 @@
+/**
+ * Reading record files: JSONL, CSV, Arrow IPC, Parquet, or JSONL on stdin.
+ *
+ * @module
+ */
+import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import type { Readable } from "node:stream";
+import { asyncBufferFromFile } from "hyparquet";
+import type { SchemaJson } from "../schema/json-schema.ts";
+import { arrowToRows } from "./arrow.ts";
+import { flattenBatches } from "./batches.ts";
+import { coerceCsvRow } from "./csv-coerce.ts";
+import { csvRecordBatches } from "./csv-read.ts";
+import { formatOf } from "./format.ts";
+import type { Format } from "./format.ts";
+import { parseJsonLine } from "./jsonl.ts";
+import { readLineBatches } from "./lines.ts";
+import { bufferOf, parquetRowBatches } from "./parquet.ts";
+import type { InputRecord } from "./records.ts";
+
+/** Options for {@link readRecords}. */
+export interface ReadOptions {
+  /** The format, when the file name does not tell it (default: by extension; `-` is JSONL). */
+  readonly format?: Format;
+  /** For CSV: convert each row's strings to what this schema accepts (see `coerceCsvRow`). */
+  readonly schema?: SchemaJson;
+}
+
+const CHUNK_BYTES = 1 << 20; // 1 MiB reads: fewer, larger batches measured faster than the 64 KiB default
+const ROW_BATCH = 4096;
+
+/**
+ * The records of the file at `path` (`-` is stdin), format chosen by
+ * extension (see `formatOf`) unless `opts.format` is given.
+ *
+ * - JSONL streams line by line; offsets are line numbers. Blank lines are
+ *   skipped but counted; a trailing `\r` is stripped; a line that is not a
+ *   JSON object becomes `{offset, error: "invalid JSON: …", raw}`.
+ * - CSV streams too (RFC 4180, header row); values are strings and an empty
+ *   unquoted field is `null`, unless `opts.schema` converts them. Offsets are
+ *   the line a record starts on; malformed records become error records.
+ * - Arrow (file or stream format) and Parquet yield plain objects; offsets
+ *   are 1-based row numbers. A null cell reads as `null` (these formats
+ *   cannot tell an absent field from a null one). 64-bit integers beyond
+ *   2^53 read as decimal strings, timestamps as ISO strings.
+ *   Arrow files are read whole; Parquet one row group at a time.
+ *
+ * Each iteration reads the file afresh. I/O failures (missing file) throw
+ * when iteration starts.
+ */
+export const readRecords = (path: string, opts: ReadOptions = {}): AsyncIterable<InputRecord> => {
+  const format = opts.format ?? formatOf(path); // throws now, not on first next()
+  return { [Symbol.asyncIterator]: () => flattenBatches(batchesOf(path, format, opts.schema)) };
+};
+
+const openText = (path: string): Readable =>
+  path === "-" ? process.stdin : createReadStream(path, { highWaterMark: CHUNK_BYTES });
+
+const readBytes = async (path: string): Promise<Uint8Array> => {
+  if (path !== "-") return readFile(path);
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+};
+
+function batchesOf(path: string, format: Format, schema: SchemaJson | undefined): AsyncGenerator<InputRecord[]> {
+  switch (format) {
+    case "jsonl":
+      return jsonlBatches(openText(path));
+    case "csv":
+      return csvBatches(openText(path), path, schema);
+    case "arrow":
+      return arrowBatches(path);
+    case "parquet":
+      return parquetBatches(path);
+  }
+}
+
+async function* jsonlBatches(input: Readable): AsyncGenerator<InputRecord[]> {
+  let offset = 0;
+  for await (const lines of readLineBatches(input)) {
+    const out: InputRecord[] = [];
+    for (const line of lines) {
+      const r = parseJsonLine(line, ++offset);
+      if (r !== undefined) out.push(r);
+    }
+    if (out.length > 0) yield out;
+  }
+}
+
+async function* csvBatches(input: Readable, path: string, schema: SchemaJson | undefined): AsyncGenerator<InputRecord[]> {
+  const batches = csvRecordBatches(readLineBatches(input), path);
+  if (schema === undefined) return yield* batches;
+  for await (const batch of batches) {
+    yield batch.map((r) =>
+      r.error === undefined ? { offset: r.offset, value: coerceCsvRow(r.value as Record<string, string | null>, schema) } : r,
+    );
+  }
+}
+
+async function* arrowBatches(path: string): AsyncGenerator<InputRecord[]> {
+  let out: InputRecord[] = [];
+  let offset = 0;
+  for (const value of arrowToRows(await readBytes(path))) {
+    out.push({ offset: ++offset, value });
+    if (out.length === ROW_BATCH) {
+      yield out;
+      out = [];
+    }
+  }
+  if (out.length > 0) yield out;
+}
+
+async function* parquetBatches(path: string): AsyncGenerator<InputRecord[]> {
+  const file = path === "-" ? bufferOf(await readBytes(path)) : await asyncBufferFromFile(path);
+  let offset = 0;
+  for await (const rows of parquetRowBatches(file)) yield rows.map((value) => ({ offset: ++offset, value }));
+}
