@@ -98,12 +98,24 @@ const show = (v: unknown): string => {
 // Only these append an index of their own to the context; the others validate in their parent's place.
 const SKIP_TAGS = new Set(["IntersectionType", "UnionType"]);
 
+type Tagged = t.Decoder<unknown, unknown> & { _tag?: string; type?: Tagged; runDefinition?: () => Tagged };
+
+/** The codec that appends context entries for `c`: exact, refinement and recursive codecs validate through their inner codec. */
+const unwrap = (c: t.Decoder<unknown, unknown>): Tagged => {
+  let x = c as Tagged;
+  for (let i = 0; i < 8; i++) {
+    if ((x._tag === "ExactType" || x._tag === "RefinementType" || x._tag === "ReadonlyType") && x.type) x = x.type;
+    else if (x._tag === "RecursiveType" && x.runDefinition) x = x.runDefinition();
+    else break;
+  }
+  return x;
+};
+
 /** The JSON path of an io-ts error context, below `root`. */
 export const pathOf = (root: string, context: t.Context): string => {
   let path = root;
   for (let i = 1; i < context.length; i++) {
-    const parent = context[i - 1]!.type as t.Mixed & { _tag?: string };
-    if (SKIP_TAGS.has(parent._tag ?? "")) continue;
+    if (SKIP_TAGS.has(unwrap(context[i - 1]!.type)._tag ?? "")) continue;
     const key = context[i]!.key;
     path += /^\d+$/.test(key) ? `[${key}]` : path === "" ? key : `.${key}`;
   }
@@ -123,7 +135,7 @@ export const reportErrors = (root: string, errors: t.Errors): DefinitionError[] 
       out.set(path, at >= 0 ? new DefinitionError(path, e.message.slice(0, at), e.message.slice(at + 7)) : new DefinitionError(path, e.message, "correct the value"));
     }
     else if (e.value === undefined) out.set(path, new DefinitionError(path, `missing (expected ${expected})`, `add "${last?.key}"`));
-    else out.set(path, new DefinitionError(path, `expected ${expected}, found ${show(e.value)}`, "correct the value"));
+    else out.set(path, new DefinitionError(path, `expected ${expected}, found ${show(e.value)}`, `set it to ${expected}`));
   }
   // Strict codecs report unknown keys as a whole-object failure; name them.
   return [...out.values()];
