@@ -11,19 +11,17 @@
  */
 import { DefinitionError } from "../../src/core/errors.ts";
 import type { Registry } from "../../src/registry/registry.ts";
-import { createRegistry, mergeRegistries } from "../../src/registry/registry.ts";
 import { buildTopology, FinalView, MemoryStateBackend, newMetrics } from "../../src/engine/index.ts";
-import type { DeadLetter, LateElement, OnExecutorError, RawRecord, StageMetrics } from "../../src/engine/index.ts";
+import type { DeadLetter, LateElement, OnExecutorError, StageMetrics } from "../../src/engine/index.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
-import { isPipeline } from "../../src/plan/graph.ts";
-import { compile, registryOf } from "../../src/plan/compile.ts";
 import type { Plan } from "../../src/plan/ir.ts";
-import { parsePlan } from "../../src/plan/load.ts";
-import { readRecords } from "../../src/io/read.ts";
-import type { SchemaJson } from "../../src/schema/json-schema.ts";
+import { resolveDefinition } from "../../src/run/definition.ts";
+import { iteratorOf, recordsOf } from "../../src/run/inputs.ts";
+import type { InputSource } from "../../src/run/inputs.ts";
+import type { RunResult } from "../../src/run/result.ts";
 
-/** An input: a file path, in-memory values, or records. */
-export type InputSource = string | readonly unknown[] | AsyncIterable<RawRecord> | Iterable<RawRecord>;
+export { resolveDefinition, recordsOf };
+export type { InputSource, RunResult };
 
 /** What a run needs besides the definition. */
 export interface DirectRunOptions {
@@ -36,55 +34,6 @@ export interface DirectRunOptions {
   /** An executor that throws fails the run (default) or sends the element to the dead letters. */
   readonly onExecutorError?: OnExecutorError;
 }
-
-/** The outcome of a run. */
-export interface RunResult {
-  readonly plan: Plan;
-  /** The final view of each sink, sorted by output key. */
-  readonly outputs: Readonly<Record<string, unknown[]>>;
-  /** Every record that could not be used, with the reason. */
-  readonly deadLetters: readonly DeadLetter[];
-  /** Every element dropped as late, with the clocks that decided it. */
-  readonly late: readonly LateElement[];
-  /** Counters per stage (sources: in = read, out = accepted). */
-  readonly metrics: Readonly<Record<string, StageMetrics>>;
-}
-
-/** Resolves a pipeline value or plan (JSON or object) into a plan and registry. */
-export const resolveDefinition = (
-  def: Pipeline | Plan | string,
-  registry: Registry | undefined,
-  params: Readonly<Record<string, string>> = {},
-): { plan: Plan; registry: Registry } => {
-  if (isPipeline(def)) {
-    const own = registryOf(def, params);
-    const reg = registry ? mergeRegistries(own, registry) : own;
-    return { plan: compile(def, params), registry: reg };
-  }
-  const reg = registry ?? createRegistry();
-  const plan = parsePlan(def, reg);
-  for (const [k, v] of Object.entries(params)) {
-    if (plan.params[k] !== v) {
-      throw new DefinitionError(`params.${k}`, `this compiled definition was built with ${k}=${plan.params[k] ?? "(none)"}`, "recompile the pipeline with the parameters you want");
-    }
-  }
-  return { plan, registry: reg };
-};
-
-const isAsyncIterable = (x: unknown): x is AsyncIterable<RawRecord> => typeof (x as AsyncIterable<unknown>)?.[Symbol.asyncIterator] === "function";
-
-/** The records of an input, whatever its form. */
-export const recordsOf = (src: InputSource, schema?: SchemaJson): AsyncIterable<RawRecord> | Iterable<RawRecord> => {
-  // The schema lets CSV readers turn text cells into numbers and booleans before decoding.
-  if (typeof src === "string") return readRecords(src, schema ? { schema } : {});
-  if (Array.isArray(src)) return (src as unknown[]).map((value, i) => ({ offset: i + 1, value }));
-  return src as AsyncIterable<RawRecord> | Iterable<RawRecord>;
-};
-
-const iteratorOf = (src: InputSource, schema: SchemaJson): AsyncIterator<RawRecord> | Iterator<RawRecord> => {
-  const r = recordsOf(src, schema);
-  return isAsyncIterable(r) ? r[Symbol.asyncIterator]() : (r as Iterable<RawRecord>)[Symbol.iterator]();
-};
 
 /** Runs a definition to completion in memory. */
 export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOptions): Promise<RunResult> => {

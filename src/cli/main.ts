@@ -12,6 +12,7 @@ import { DefinitionError, DefinitionErrors } from "../core/errors.ts";
 import { compile, planToJson, registryOf } from "../plan/compile.ts";
 import { parsePlan } from "../plan/load.ts";
 import type { Plan } from "../plan/ir.ts";
+import type { Pipeline } from "../plan/graph.ts";
 import type { Registry } from "../registry/registry.ts";
 import { createRegistry, mergeRegistries } from "../registry/registry.ts";
 import { loadDefinition, loadExecutors } from "./load-definition.ts";
@@ -22,26 +23,75 @@ import { UsageError } from "./usage-error.ts";
 
 export { UsageError };
 
-/** Parses repeated `NAME=VALUE` options. */
-export const collectPairs = (flag: string) => (value: string, prev: Record<string, string> = {}): Record<string, string> => {
+/**
+ * Parses a repeatable `NAME=VALUE` option into a record; `example` is shown
+ * when a value is malformed. Giving the same name twice is refused: the
+ * second would silently win.
+ */
+export const collectPairs = (flag: string, example: string) => (value: string, prev: Record<string, string> = {}): Record<string, string> => {
   const i = value.indexOf("=");
-  if (i <= 0) throw new UsageError(`${flag} ${value}: expected NAME=VALUE, e.g. ${flag} events=events.jsonl`);
-  return { ...prev, [value.slice(0, i)]: value.slice(i + 1) };
+  if (i <= 0) throw new UsageError(`${flag} ${value}: expected NAME=VALUE. Fix: e.g. ${flag} ${example}`);
+  const name = value.slice(0, i);
+  if (Object.hasOwn(prev, name)) throw new UsageError(`${flag} ${name}=… is given twice. Fix: give each name once`);
+  return { ...prev, [name]: value.slice(i + 1) };
+};
+
+// Repeatable, not variadic (`<x...>`): a variadic option would swallow the
+// pipeline argument when it comes after the option (`run --in a=x p.ts`).
+const inOption = () => collectPairs("--in", "events=events.jsonl");
+const outOption = () => collectPairs("--out", "counts=out/counts.jsonl");
+const paramOption = () => collectPairs("--param", "window=fixed:10s");
+
+/**
+ * Refuses parameters a pipeline module does not declare, before building it
+ * (the DSL's own check throws a plain error that would read as a failed run).
+ */
+export const checkParams = (pipeline: Pipeline, params: Record<string, string>): void => {
+  const known = Object.keys(pipeline.params);
+  for (const k of Object.keys(params)) {
+    if (!known.includes(k)) {
+      throw new UsageError(
+        `--param ${k}=…: pipeline "${pipeline.name}" has no parameter "${k}". Fix: ${known.length ? `use one of ${known.join(", ")}` : "drop --param: this pipeline takes no parameters"}`,
+      );
+    }
+  }
+};
+
+/**
+ * Builds a pipeline module's graph (`build`, e.g. `compile` or
+ * `registryOf`). A plain error thrown while building comes from the
+ * pipeline's own code or the DSL's checks, so it is reported as an invalid
+ * definition (exit 2), not as a failed run.
+ */
+const building = <A>(path: string, params: Record<string, string>, build: () => A): A => {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof DefinitionError || e instanceof DefinitionErrors || e instanceof UsageError || !(e instanceof Error)) throw e;
+    const fix = /\bFix: /.test(e.message) ? "" : `. Fix: correct the pipeline module${Object.keys(params).length ? " or the --param values given" : ""}`;
+    throw new UsageError(`${path}: the pipeline cannot be built: ${e.message}${fix}`);
+  }
+};
+
+/** Refuses `--param` values that differ from those a compiled plan was built with. */
+const checkPlanParams = (plan: Plan, path: string, params: Record<string, string>): void => {
+  for (const [k, v] of Object.entries(params)) {
+    if (plan.params[k] !== v) {
+      throw new DefinitionError(`params.${k}`, `${path} was compiled with ${k}=${plan.params[k] ?? "(no such parameter)"}`, "recompile the pipeline module with `lockstep compile <module> --param …`");
+    }
+  }
 };
 
 /** Resolves a definition into a validated plan and the registry to run it with. */
 export const planOf = async (def: Definition, params: Record<string, string>, executorsPath?: string): Promise<{ plan: Plan; registry: Registry }> => {
   const extra = executorsPath ? await loadExecutors(executorsPath) : createRegistry();
   if (def.kind === "module") {
-    const registry = mergeRegistries(registryOf(def.pipeline, params), extra);
-    return { plan: compile(def.pipeline, params), registry };
+    checkParams(def.pipeline, params);
+    const registry = mergeRegistries(building(def.path, params, () => registryOf(def.pipeline, params)), extra);
+    return { plan: building(def.path, params, () => compile(def.pipeline, params)), registry };
   }
   const plan = parsePlan(def.json, extra);
-  for (const [k, v] of Object.entries(params)) {
-    if (plan.params[k] !== v) {
-      throw new DefinitionError(`params.${k}`, `${def.path} was compiled with ${k}=${plan.params[k] ?? "(no such parameter)"}`, "recompile the pipeline module with `lockstep compile <module> --param …`");
-    }
-  }
+  checkPlanParams(plan, def.path, params);
   return { plan, registry: extra };
 };
 
@@ -59,9 +109,9 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
     .description("run a pipeline over input files and write the final view of each sink")
     .argument("<pipeline>", "a .ts/.js module whose default export is a pipeline, or a compiled .json")
     .addOption(new Option("--runner <name>", "where to run it").choices(["direct", "kafka", "arquero"]).default("direct"))
-    .option("--in <name=path...>", "an input per source and table (JSONL by default; .csv, .arrow, .parquet by extension; - for stdin)", collectPairs("--in"), {})
-    .option("--out <name=path...>", "where to write a sink's final view (- for stdout)", collectPairs("--out"), {})
-    .option("--param <key=value...>", "a pipeline parameter", collectPairs("--param"), {})
+    .option("--in <name=path>", "the input of a source or table, once per source and table (JSONL by default; .csv, .arrow, .parquet by extension; - for stdin)", inOption())
+    .option("--out <sink=path>", "where to write a sink's final view, once per sink wanted (format by extension; - for stdout)", outOption())
+    .option("--param <key=value>", "a pipeline parameter (repeatable)", paramOption())
     .option("--executors <module>", "a module exporting the executors a compiled .json needs")
     .option("--dead-letters <path>", "write dead letters (JSONL) here")
     .option("--late <path>", "write elements dropped as late (JSONL) here")
@@ -72,10 +122,10 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
         throw new UsageError(`the ${o.runner} runner is not part of this version of lockstep yet. Fix: use --runner direct (the default)`);
       }
       const def = await loadDefinition(pipeline);
-      const { plan, registry } = await planOf(def, o.param, o.executors);
+      const { plan, registry } = await planOf(def, o.param ?? {}, o.executors);
       await runCommand(plan, registry, {
-        inputs: o.in,
-        outputs: o.out,
+        inputs: o.in ?? {},
+        outputs: o.out ?? {},
         deadLetters: o.deadLetters,
         late: o.late,
         onExecutorError: o.onExecutorError === "dead-letter" ? "deadLetter" : "fail",
@@ -88,13 +138,15 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
     .command("compile")
     .description("compile a pipeline module to its portable JSON definition")
     .argument("<pipeline>", "a .ts/.js module whose default export is a pipeline")
-    .option("-o, --output <path>", "write the JSON here instead of stdout")
-    .option("--param <key=value...>", "a pipeline parameter", collectPairs("--param"), {})
+    .option("-o, --output <path>", "write the JSON here instead of stdout (- is stdout)")
+    .option("--param <key=value>", "a pipeline parameter (repeatable)", paramOption())
     .action(async (pipeline: string, o) => {
       const def = await loadDefinition(pipeline);
       if (def.kind !== "module") throw new UsageError(`${pipeline} is already compiled. Fix: pass the .ts/.js module it came from`);
-      const text = planToJson(compile(def.pipeline, o.param));
-      if (o.output) {
+      const params = o.param ?? {};
+      checkParams(def.pipeline, params);
+      const text = planToJson(building(def.path, params, () => compile(def.pipeline, params)));
+      if (o.output && o.output !== "-") {
         await mkdir(dirname(o.output), { recursive: true });
         await writeFile(o.output, text);
       } else io.out(text);
@@ -121,20 +173,38 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
     .description("draw a pipeline's stages as a Mermaid or Graphviz graph")
     .argument("<pipeline>", "a .ts/.js module or a compiled .json")
     .addOption(new Option("--format <format>", "output format").choices(["mermaid", "dot"]).default("mermaid"))
-    .option("--param <key=value...>", "a pipeline parameter", collectPairs("--param"), {})
+    .option("--param <key=value>", "a pipeline parameter (repeatable)", paramOption())
     .action(async (pipeline: string, o) => {
       const def = await loadDefinition(pipeline);
-      const plan = def.kind === "module" ? compile(def.pipeline, o.param) : parsePlan(def.json);
+      const params = o.param ?? {};
+      let plan: Plan;
+      if (def.kind === "module") {
+        checkParams(def.pipeline, params);
+        plan = building(def.path, params, () => compile(def.pipeline, params));
+      } else {
+        // No registry: drawing a plan needs no executors.
+        plan = parsePlan(def.json);
+        checkPlanParams(plan, def.path, params);
+      }
       io.out(renderGraph(plan, o.format));
     });
 
   return cmd;
 };
 
-/** Runs the CLI; returns the exit code. */
+/**
+ * Runs the CLI; returns the exit code (0 ok, 1 the run failed, 2 bad usage
+ * or an invalid definition).
+ *
+ * @param argv  the user's arguments, without node and the script:
+ *   `main(["run", "p.ts", "--in", "events=e.jsonl"])` (the bin passes
+ *   `process.argv.slice(2)`)
+ * @param io  where messages go; sink files written to `-` still go to
+ *   process.stdout
+ */
 export const main = async (argv: readonly string[], io = { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) }): Promise<number> => {
   try {
-    await program(io).parseAsync([...argv]);
+    await program(io).parseAsync([...argv], { from: "user" });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;

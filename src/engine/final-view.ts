@@ -33,12 +33,16 @@ export class FinalView {
     p.rows.push(e.v);
   }
 
-  /** The final view, sorted. */
+  /**
+   * The final view, sorted by output key, then by canonical JSON. Rows of
+   * different panes with equal output keys (two aggregates flattened into one
+   * sink) are sorted together, so the order never depends on which came first.
+   */
   rows(): unknown[] {
-    const panes = [...this.panes.values()].filter((p) => p.rows.length > 0);
-    panes.sort((a, b) => compareValues(a.pkv, b.pkv));
-    const out: unknown[] = [];
-    for (const p of panes) out.push(...sortCanonical(p.rows));
+    const keyed: { pkv: readonly unknown[]; json: string; row: unknown }[] = [];
+    for (const p of this.panes.values()) for (const row of p.rows) keyed.push({ pkv: p.pkv, json: canonicalJson(row), row });
+    keyed.sort((a, b) => compareValues(a.pkv, b.pkv) || compareStrings(a.json, b.json));
+    const out = keyed.map((x) => x.row);
     out.push(...sortCanonical(this.bag));
     return out;
   }

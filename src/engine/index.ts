@@ -4,8 +4,8 @@
  *
  * @module
  */
-export { buildTopology, exactCleanupOf } from "./topology.ts";
-export type { RawRecord, SinkHandler, Topology } from "./topology.ts";
+export { buildTopology, exactCleanupOf, keepsSourceKey } from "./topology.ts";
+export type { RawRecord, SinkHandler, Topology, TopologyOptions } from "./topology.ts";
 export { FinalView, sortCanonical } from "./final-view.ts";
 export { MemoryStateBackend } from "./state.ts";
 export type { KeyedStore, StateBackend } from "./state.ts";

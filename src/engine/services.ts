@@ -2,8 +2,9 @@
  * Calls to outside services on behalf of executors. The engine, not the
  * executor, owns the policy declared in the definition: a per-attempt
  * timeout, retries with exponential backoff, a bound on calls in flight, and
- * an LRU cache of responses keyed by the canonical request. A call that still
- * fails is an error for the element (a dead letter), never a silent `null`.
+ * an LRU cache of responses keyed by the canonical request (a request already
+ * in flight is shared, not sent twice). A call that still fails is an error
+ * for the element (a dead letter), never a silent `null`.
  *
  * @module
  */
@@ -24,6 +25,8 @@ export class ServiceCaller {
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly cache = new Map<string, Json>();
+  /** Calls in flight by canonical request (only when caching). */
+  private readonly pending = new Map<string, Promise<Json>>();
   /** Attempts made, for metrics and tests. */
   attempts = 0;
   /** Responses served from the cache. */
@@ -32,20 +35,43 @@ export class ServiceCaller {
   constructor(
     readonly name: string,
     private readonly policy: ServicePolicy,
-    private readonly client: ServiceClient,
+    private readonly client: ServiceClient | undefined,
   ) {}
 
   /** Calls the service under the policy. */
-  async call(request: Json): Promise<Json> {
-    const key = this.policy.cacheSize > 0 ? canonicalJson(request) : "";
-    if (this.policy.cacheSize > 0 && this.cache.has(key)) {
-      this.cacheHits++;
-      const v = this.cache.get(key)!;
-      // Refresh recency: Map iteration order is insertion order.
-      this.cache.delete(key);
-      this.cache.set(key, v);
-      return v;
+  call(request: Json): Promise<Json> {
+    // A missing client is a launch mistake, not a failing service: it fails the run (not retried, not a dead letter).
+    if (!this.client) {
+      return Promise.reject(new Error(`no client is bound for service "${this.name}". Fix: pass it in the registry (createRegistry(executors, { ${this.name}: client }))`));
     }
+    const caching = this.policy.cacheSize > 0;
+    const key = caching ? canonicalJson(request) : "";
+    if (caching) {
+      if (this.cache.has(key)) {
+        this.cacheHits++;
+        const v = this.cache.get(key)!;
+        // Refresh recency: Map iteration order is insertion order.
+        this.cache.delete(key);
+        this.cache.set(key, v);
+        return Promise.resolve(v);
+      }
+      // Async executors issue many calls at once: share the one in flight, or the cache would miss them all.
+      const pending = this.pending.get(key);
+      if (pending) {
+        this.cacheHits++;
+        return pending;
+      }
+    }
+    const p = this.fetch(request, key);
+    if (caching) {
+      this.pending.set(key, p);
+      const done = () => void this.pending.delete(key);
+      p.then(done, done);
+    }
+    return p;
+  }
+
+  private async fetch(request: Json, key: string): Promise<Json> {
     await this.acquire();
     try {
       const response = await this.withRetries(request);
@@ -77,7 +103,8 @@ export class ServiceCaller {
   private withTimeout(request: Json): Promise<Json> {
     return new Promise<Json>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out after ${this.policy.timeoutMs} ms`)), this.policy.timeoutMs);
-      this.client(request).then(
+      // A client that throws synchronously or returns a plain value is still one attempt.
+      new Promise<Json>((r) => r(this.client!(request))).then(
         (v) => {
           clearTimeout(timer);
           resolve(v);
@@ -104,17 +131,12 @@ export class ServiceCaller {
   }
 }
 
-/** Callers for every declared service; a declared service with no client bound fails on first use. */
+/** Callers for every declared service; a declared service with no client bound fails the run on first use. */
 export const serviceCallers = (
   policies: Readonly<Record<string, ServicePolicy>>,
   clients: ReadonlyMap<string, ServiceClient>,
 ): Map<string, ServiceCaller> => {
   const out = new Map<string, ServiceCaller>();
-  for (const [name, policy] of Object.entries(policies)) {
-    const client: ServiceClient =
-      clients.get(name) ??
-      (() => Promise.reject(new Error(`no client is bound for service "${name}". Fix: pass it in the registry (createRegistry(executors, { ${name}: client }))`)));
-    out.set(name, new ServiceCaller(name, policy, client));
-  }
+  for (const [name, policy] of Object.entries(policies)) out.set(name, new ServiceCaller(name, policy, clients.get(name)));
   return out;
 };

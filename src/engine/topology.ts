@@ -39,8 +39,18 @@ export interface RawRecord {
 /** Where the engine sends sink elements (rows and pane markers). */
 export type SinkHandler = (sink: string, e: Elem) => void | Promise<void>;
 
+/** Options for building part of a plan (a runner's sub-topology). */
+export interface TopologyOptions {
+  /** Build only these stages; elements for stages outside go to `boundary`. */
+  readonly only?: ReadonlySet<string>;
+  /** Receives elements bound for a stage outside `only` (e.g. through a repartition topic). */
+  readonly boundary?: (to: string, port: number, e: Elem) => void | Promise<void>;
+}
+
 /** A running operator graph. */
 export interface Topology {
+  /** Feeds an element that crossed a boundary into stage `to` on `port`. */
+  inject(to: string, port: number, e: Elem): void | Promise<void>;
   /** Feeds one record of a source or table; rejected records go to the dead letters. */
   push(input: string, record: RawRecord): void | Promise<void>;
   /** Sources, in plan order. */
@@ -64,12 +74,23 @@ const windowOf = (facts: Map<string, StreamFacts>, inputId: string): WindowNode 
  * (no map, flatMap or executor) and the stage key must include them.
  */
 export const exactCleanupOf = (plan: Plan, byId: Map<string, PlanNode>, facts: Map<string, StreamFacts>, node: PlanNode): boolean => {
-  const key = new Set(facts.get(inputsOf(node)[0]!)?.key ?? []);
-  const ok = (id: string): boolean => {
-    const n = byId.get(id)!;
+  const key = facts.get(inputsOf(node)[0]!)?.key ?? [];
+  return inputsOf(node).every((id) => keepsSourceKey(byId, id, key));
+};
+
+/**
+ * True when every element leaving stage `id` with a given value of the `key`
+ * fields comes from one source key: each source on the way is keyed by a
+ * subset of `key`, and no stage in between rewrites fields (map, flatMap,
+ * executors) or aggregates. Runners use it to skip repartitioning too.
+ */
+export const keepsSourceKey = (byId: ReadonlyMap<string, PlanNode>, id: string, key: readonly string[]): boolean => {
+  const fields = new Set(key);
+  const ok = (at: string): boolean => {
+    const n = byId.get(at)!;
     switch (n.op) {
       case "source":
-        return n.key.length > 0 && n.key.every((f) => key.has(f));
+        return n.key.length > 0 && n.key.every((f) => fields.has(f));
       case "filter":
       case "withTimestamps":
       case "keyBy":
@@ -79,16 +100,17 @@ export const exactCleanupOf = (plan: Plan, byId: Map<string, PlanNode>, facts: M
       case "flatten":
         return n.inputs.every(ok);
       case "lookup":
-        return n.take.every(([to]) => !key.has(to)) && ok(n.input);
+        return n.take.every(([to]) => !fields.has(to)) && ok(n.input);
       default:
         return false;
     }
   };
-  return inputsOf(node).every(ok);
+  return ok(id);
 };
 
 /** Builds the operator graph of a validated plan. */
-export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandler): Topology => {
+export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandler, opts: TopologyOptions = {}): Topology => {
+  const built = (id: string) => opts.only === undefined || opts.only.has(id);
   const { hash: _h, ...unhashed } = plan;
   const facts = validatePlan(unhashed, ctx.registry);
   const byId = new Map(plan.nodes.map((n) => [n.id, n]));
@@ -99,7 +121,14 @@ export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandle
   for (const n of plan.nodes) {
     inputsOf(n).forEach((input, port) => {
       const list = consumers.get(input) ?? [];
-      list.push({ op: () => ops.get(n.id)!, port: n.op === "lookup" && input === n.table ? 1 : port });
+      const p = n.op === "lookup" && input === n.table ? 1 : port;
+      if (built(n.id)) list.push({ op: () => ops.get(n.id)!, port: p });
+      else if (built(input)) {
+        const boundary = opts.boundary;
+        if (!boundary) throw new Error(`stage "${n.id}" is outside the topology but no boundary handler was given`);
+        const to = n.id;
+        list.push({ op: () => ({ id: to, process: (e, q) => boundary(to, q, e), finish: () => {} }), port: p });
+      }
       consumers.set(input, list);
     });
   }
@@ -126,6 +155,7 @@ export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandle
 
   const decoders = new Map<string, (v: unknown) => { ok: true; value: unknown } | { ok: false; reason: string }>();
   for (const n of plan.nodes) {
+    if (!built(n.id)) continue;
     const emit = emitterOf(n.id);
     switch (n.op) {
       case "source":
@@ -180,8 +210,8 @@ export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandle
     }
   }
 
-  const sources = plan.nodes.filter((n): n is SourceNode => n.op === "source");
-  const tables = plan.nodes.filter((n): n is TableNode => n.op === "table");
+  const sources = plan.nodes.filter((n): n is SourceNode => n.op === "source" && built(n.id));
+  const tables = plan.nodes.filter((n): n is TableNode => n.op === "table" && built(n.id));
   const entries = new Map<string, { node: SourceNode | TableNode; emit: Emit }>();
   for (const n of [...sources, ...tables]) entries.set(n.id, { node: n, emit: emitterOf(n.id) });
 
@@ -216,5 +246,11 @@ export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandle
     }
   };
 
-  return { push, sources, tables, finish, services };
+  const inject = (to: string, port: number, e: Elem): void | Promise<void> => {
+    const op = ops.get(to);
+    if (!op) throw new Error(`stage "${to}" is not part of this topology`);
+    return op.process(e, port);
+  };
+
+  return { push, inject, sources, tables, finish, services };
 };

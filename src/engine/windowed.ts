@@ -80,7 +80,9 @@ export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: E
   const session = fn.kind === "session";
   const gap = fn.kind === "session" ? fn.gap : 0;
 
-  const paneKeyOf = (k: string, w: Window): string => (windowed ? `${k}|${windowKey(w)}` : k);
+  // The stage name is part of the pane key so that two aggregates flattened into one sink never
+  // replace each other's panes (which one fired last would depend on arrival order).
+  const paneKeyOf = (k: string, w: Window): string => (windowed ? `${spec.id}|${k}|${windowKey(w)}` : `${spec.id}|${k}`);
 
   /** Emits a pane: a marker, then its rows. An empty row list retracts the pane key. */
   const pane = (k: string, kv: Readonly<Record<string, unknown>>, w: Window, acc: A | undefined, c: number, out: Elem[]): void => {
@@ -169,11 +171,10 @@ export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: E
             value: e.v,
             eventTime: e.t,
             clock: e.c,
-            windowStart: session ? null : w.start,
-            windowEnd: session ? null : w.end,
-            reason: session
-              ? `its session [${w.start}, ${w.end}) ended at or before its source clock ${e.c} minus allowed lateness ${L}`
-              : `window [${w.start}, ${w.end}) ended at or before its source clock ${e.c} minus allowed lateness ${L}`,
+            // For sessions the window judged (and reported) is the element's proto-window [t, t + gap).
+            windowStart: Number.isFinite(w.start) ? w.start : null,
+            windowEnd: Number.isFinite(w.end) ? w.end : null,
+            reason: `${session ? "its proto-session" : "window"} [${w.start}, ${w.end}) ended at or before its source clock ${e.c} minus allowed lateness ${L}`,
           });
           continue;
         }

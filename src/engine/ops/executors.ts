@@ -68,7 +68,8 @@ interface ExecOpSpec {
   readonly route: (v: any) => Executor | "keep" | "drop" | { readonly deadLetter: string };
 }
 
-const MAX_IN_FLIGHT = 64;
+/** Elements an executor stage holds at once (running or waiting for an earlier one to finish). */
+export const MAX_IN_FLIGHT = 64;
 
 const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: Map<string, ServiceCaller>): Operator => {
   const m: StageMetrics = ctx.metrics(spec.id);
@@ -126,12 +127,16 @@ const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: 
     }
   };
 
-  /** Emits finished results at the head of the queue, in order; waits for the head when `force`. */
-  const pump = async (force: boolean): Promise<void> => {
+  /**
+   * Emits finished results at the head of the queue, in order. Waits for an
+   * unfinished head only while the queue holds more than `room` entries, so a
+   * full stage frees one slot and keeps the rest running (0 drains it all).
+   */
+  const pump = async (room: number): Promise<void> => {
     while (queue.length > 0) {
       const head = queue[0]!;
       if (!head.done) {
-        if (!force) return;
+        if (queue.length <= room) return;
         await head.wait;
       }
       queue.shift();
@@ -180,9 +185,9 @@ const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: 
         queue.push(entry);
       }
       // Bounded concurrency: when full, wait for the oldest before taking more.
-      return queue.length >= MAX_IN_FLIGHT ? pump(true).then(() => undefined) : pump(false).then(() => undefined);
+      return pump(MAX_IN_FLIGHT - 1);
     },
-    finish: () => pump(true),
+    finish: () => pump(0),
   };
 };
 

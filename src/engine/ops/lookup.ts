@@ -32,6 +32,7 @@ export const lookupOp = (n: LookupNode, table: TableNode, ctx: EngineContext, em
         const row = e.v as Record<string, unknown>;
         const from = row[table.validFrom];
         if (typeof from !== "number" || !Number.isFinite(from)) {
+          m.deadLetters++;
           ctx.deadLetter({ ...originFields(e.origin), stage: n.id, reason: `table row's ${table.validFrom} is ${canonicalJson(from ?? null)}, not a finite number of ms`, value: row });
           return;
         }

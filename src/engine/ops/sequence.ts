@@ -15,20 +15,40 @@ import type { SequenceNode } from "../../plan/ir.ts";
 import { elem } from "../elem.ts";
 import type { Emit, EngineContext, Operator } from "../operator.ts";
 
-/** One kept entry: [event time, id, canonical JSON of the element, projected fields]. */
-type Entry = [number, unknown, string, Record<string, unknown>];
+/**
+ * One kept entry: [event time, id, canonical JSON of the id, the element, projected fields].
+ * The element is kept (not its canonical JSON) because the content rule needs it
+ * only when two versions of an id share an event time, which is rare.
+ */
+type Entry = [number, unknown, string, unknown, Record<string, unknown>];
 
+/** A key's state: plain JSON, so a durable backend can serialize it. */
 interface SeqState {
   /** Newest event time seen for the key. */
   max: number;
-  /** Entries, newest first. */
+  /** Entries, newest first (rank order). */
   entries: Entry[];
+  /**
+   * Canonical id → event time of its kept entry: finds an id in one lookup.
+   * Keys are canonical JSON texts, which never collide with Object.prototype names.
+   */
+  ids: Record<string, number>;
 }
 
-/** Rank order: newer first, then id ascending. */
-const rankCmp = (a: Entry, b: Entry): number => b[0] - a[0] || compareValues(a[1], b[1]);
-/** Which of two versions of one id survives: greater time, then greater canonical JSON. */
-const beats = (a: Entry, b: Entry): boolean => a[0] > b[0] || (a[0] === b[0] && compareStrings(a[2], b[2]) > 0);
+/** Rank order of a kept entry against a candidate (t, id): newer first, then id ascending. */
+const rankCmp = (a: Entry, t: number, id: unknown): number => t - a[0] || compareValues(a[1], id);
+
+/** The first index whose entry does not rank before (t, id); entries are in rank order. */
+const lowerBound = (entries: Entry[], t: number, id: unknown): number => {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rankCmp(entries[mid]!, t, id) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
 
 /** The operator; state lives in the store `sequences` keyed by stage key. */
 export const sequenceOp = (n: SequenceNode, ctx: EngineContext, emit: Emit): Operator => {
@@ -47,46 +67,47 @@ export const sequenceOp = (n: SequenceNode, ctx: EngineContext, emit: Emit): Ope
       m.in++;
       const key = e.k!;
       let s = store.get(key);
-      if (!s) s = { max: -Infinity, entries: [] };
-      if (ttl !== undefined && e.t < s.max - ttl) {
+      if (!s) s = { max: -Infinity, entries: [], ids: {} };
+      const t = e.t;
+      if (ttl !== undefined && t < s.max - ttl) {
         m.late++;
-        ctx.late({ stage: n.id, source: e.origin.source, offset: e.origin.offset, value: e.v, eventTime: e.t, clock: s.max, windowStart: null, windowEnd: null, reason: `older than the key's newest event time ${s.max} minus ttl ${ttl}` });
+        // `clock` is the element's source clock, as for windows; the key's newest time that decided it is in the reason.
+        ctx.late({ stage: n.id, source: e.origin.source, offset: e.origin.offset, value: e.v, eventTime: t, clock: e.c, windowStart: null, windowEnd: null, reason: `older than the key's newest event time ${s.max} minus ttl ${ttl}` });
         return;
       }
-      const entry: Entry = [e.t, e.v[idField] ?? null, canonicalJson(e.v), project(e.v)];
-      let changed = false;
-      const idKey = canonicalJson(entry[1]);
-      const at = s.entries.findIndex((x) => canonicalJson(x[1]) === idKey);
-      if (at >= 0) {
-        if (beats(entry, s.entries[at]!)) {
-          s.entries.splice(at, 1);
-          changed = true;
-        } else {
+      const id = e.v[idField] ?? null;
+      const idKey = typeof id === "string" ? JSON.stringify(id) : canonicalJson(id);
+      const entries = s.entries;
+      const prev = s.ids[idKey];
+      if (prev !== undefined) {
+        // The content rule: greater time wins, then greater canonical JSON; a loser changes nothing.
+        if (t < prev) {
           m.duplicates++;
+          return;
         }
+        const at = lowerBound(entries, prev, id);
+        if (t === prev && compareStrings(canonicalJson(e.v), canonicalJson(entries[at]![3])) <= 0) {
+          m.duplicates++;
+          return;
+        }
+        entries.splice(at, 1);
+        delete s.ids[idKey];
       }
-      if (at < 0 || changed) {
-        let i = s.entries.length;
-        while (i > 0 && rankCmp(s.entries[i - 1]!, entry) > 0) i--;
-        if (i < latest) {
-          s.entries.splice(i, 0, entry);
-          if (s.entries.length > latest) s.entries.length = latest;
-          changed = true;
-        }
-      }
-      if (e.t > s.max) {
-        s.max = e.t;
-        if (ttl !== undefined) {
-          const before = s.entries.length;
-          s.entries = s.entries.filter((x) => x[0] >= s!.max - ttl);
-          if (s.entries.length !== before) changed = true;
-        }
+      // A new version of a kept id always ranks above the old one, so it is inserted.
+      const i = lowerBound(entries, t, id);
+      if (i >= latest) return;
+      entries.splice(i, 0, [t, id, idKey, e.v, project(e.v)]);
+      s.ids[idKey] = t;
+      if (entries.length > latest) delete s.ids[entries.pop()![2]];
+      if (t > s.max) {
+        s.max = t;
+        // Entries are newest first, so the expired ones are a suffix.
+        if (ttl !== undefined) while (entries.length > 0 && entries[entries.length - 1]![0] < t - ttl) delete s.ids[entries.pop()![2]];
       }
       store.set(key, s);
-      if (!changed) return;
       m.out++;
       m.panes++;
-      const row = { ...e.kv, [as]: s.entries.map((x) => x[3]) };
+      const row = { ...e.kv, [as]: entries.map((x) => x[4]) };
       const pkv = [e.kv];
       const marker = elem(undefined, s.max, e.c, e.sk, key, e.kv, key, pkv, true, e.origin);
       const r = emit(marker);

@@ -1,0 +1,12 @@
+import * as aq from "arquero";
+const { op } = aq;
+aq.addFunction("ls_hello", (x: unknown) => `h${x}`);
+let t = aq.table({ ".a": [1, undefined, 3, null], "._x": [5, 6, 7, 8], "_sk": ["a", "b", "a", "a"], "_i": [3, 1, 2, 0] });
+t = t.params({ p0: /a+/u });
+const r = t.derive({ "y": `(d, $) => { const t0 = d[".a"] ?? null; const t1 = typeof (t0 ?? null) === "number" ? t0 + 1 : null; return op.ls_hello(t1) + (op.match("aa", $.p0) !== null ? "!" : "?"); }` });
+console.log(r.objects());
+const c = t.groupby("_sk").orderby("_i").derive({ _c: aq.rolling('d => op.max(d["._x"])', [-Infinity, 0]), _p: aq.rolling('d => op.max(d["._x"])', [-Infinity, -1]) });
+console.log(c.objects(), c.ungroup().unorder().objects());
+const u = aq.table({ id: [1, 2, 3], arr: [[1, 2], [], [3]] }).unroll("arr", { index: "j" });
+console.log(u.objects());
+console.log(aq.table({ g: ["a", "a", "b"], v: [3, 1, 2] }).orderby("v").groupby("g").rollup({ l: "d => op.array_agg(d.v)" }).objects());

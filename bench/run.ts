@@ -1,0 +1,38 @@
+/**
+ * `npm run bench`: each benchmark times lockstep against a hand-written
+ * baseline doing the same work, in the same process and run, and reports the
+ * ratio (so machine speed cancels out). Figures go to bench/RESULTS.md with
+ * the command that produced them.
+ *
+ *   npm run bench                 # all
+ *   npm run bench -- wordcount    # those whose name contains "wordcount"
+ */
+import { benchmarks } from "./suites.ts";
+
+const filter = process.argv[2];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const time = async (f: () => unknown | Promise<unknown>, reps: number): Promise<number> => {
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await f();
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
+};
+
+console.log(`node ${process.version}, ${new Date().toISOString()}`);
+console.log("| benchmark | elements | baseline ms | lockstep ms | lockstep elements/s | ratio (lockstep / baseline) |");
+console.log("|---|---:|---:|---:|---:|---:|");
+for (const b of benchmarks) {
+  if (filter && !b.name.includes(filter)) continue;
+  const setup = await b.setup();
+  // Warm up both (JIT), then check they agree before timing.
+  const base = await b.baseline(setup);
+  const ours = await b.lockstep(setup);
+  if (JSON.stringify(base) !== JSON.stringify(ours)) throw new Error(`${b.name}: lockstep and the baseline disagree`);
+  const tb = await time(() => b.baseline(setup), b.reps ?? 5);
+  const tl = await time(() => b.lockstep(setup), b.reps ?? 5);
+  console.log(`| ${b.name} | ${b.elements} | ${tb.toFixed(0)} | ${tl.toFixed(0)} | ${Math.round((b.elements / tl) * 1000).toLocaleString("en-US")} | ${(tl / tb).toFixed(2)} |`);
+}

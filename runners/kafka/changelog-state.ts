@@ -1,0 +1,86 @@
+/**
+ * Task state backed by changelog topics, as in Kafka Streams: state lives in
+ * memory; every store write marks the key dirty, and at each commit the
+ * latest value of every dirty key is written to the stage's compacted
+ * changelog topic in the same transaction as the outputs and input offsets.
+ * On (re)assignment a task restores its stores by reading its changelog
+ * partition to the end.
+ *
+ * @module
+ */
+import type { KeyedStore, StateBackend } from "../../src/engine/state.ts";
+import type { InMessage, OutMessage } from "./client.ts";
+
+/** JSON with ±Infinity (global window bounds, empty clocks), which plain JSON cannot hold. */
+const encode = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) => (typeof x === "number" && !Number.isFinite(x) ? { $num: x > 0 ? "Infinity" : x < 0 ? "-Infinity" : "NaN" } : x));
+const decode = (s: string): unknown =>
+  JSON.parse(s, (_k, x) => (x !== null && typeof x === "object" && !Array.isArray(x) && typeof x.$num === "string" && Object.keys(x).length === 1 ? Number(x.$num) : x));
+
+/** A state backend for one task (one sub-topology on one partition). */
+export class ChangelogState implements StateBackend {
+  private readonly maps = new Map<string, Map<string, unknown>>();
+  private readonly dirty = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly partition: number,
+    private readonly topicOf: (stage: string) => string | undefined,
+  ) {}
+
+  store<V>(stage: string, name: string): KeyedStore<V> {
+    const id = `${stage}\u0000${name}`;
+    let m = this.maps.get(id);
+    if (!m) this.maps.set(id, (m = new Map()));
+    const map = m;
+    const logged = this.topicOf(stage) !== undefined;
+    const mark = (key: string) => {
+      if (!logged) return;
+      let d = this.dirty.get(id);
+      if (!d) this.dirty.set(id, (d = new Set()));
+      d.add(key);
+    };
+    return {
+      get: (key) => map.get(key) as V | undefined,
+      set: (key, value) => {
+        map.set(key, value);
+        mark(key);
+      },
+      delete: (key) => {
+        map.delete(key);
+        mark(key);
+      },
+      keys: () => map.keys(),
+    };
+  }
+
+  /** The changelog records for every key changed since the last call. */
+  drain(): OutMessage[] {
+    const out: OutMessage[] = [];
+    for (const [id, keys] of this.dirty) {
+      const [stage, name] = id.split("\u0000") as [string, string];
+      const topic = this.topicOf(stage)!;
+      const map = this.maps.get(id)!;
+      for (const k of keys) {
+        const v = map.get(k);
+        out.push({ topic, partition: this.partition, key: `${name}\u0000${k}`, value: v === undefined ? null : encode(v) });
+      }
+    }
+    this.dirty.clear();
+    return out;
+  }
+
+  /** Applies changelog records read back from `stage`'s topic (last write wins). */
+  restore(stage: string, records: readonly InMessage[]): void {
+    for (const r of records) {
+      if (r.key === null) continue;
+      const at = r.key.indexOf("\u0000");
+      const name = r.key.slice(0, at);
+      const key = r.key.slice(at + 1);
+      const id = `${stage}\u0000${name}`;
+      let m = this.maps.get(id);
+      if (!m) this.maps.set(id, (m = new Map()));
+      if (r.value === null) m.delete(key);
+      else m.set(key, decode(r.value));
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The Kafka client interface the runner is written against. kafkajs sits
+ * behind it (`kafkajs-client.ts`); another client could replace it without
+ * touching the runner or the engine.
+ *
+ * @module
+ */
+
+/** A record read from a topic. Offsets are numbers (exact below 2^53). */
+export interface InMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: string | null;
+  readonly value: string | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** A record to write, to an explicit partition (lockstep partitions with Kafka's murmur2). */
+export interface OutMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly key: string | null;
+  readonly value: string | null;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A consumed position to commit: the next offset to read. */
+export interface OffsetCommit {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/** A topic to create. */
+export interface TopicSpec {
+  readonly topic: string;
+  readonly partitions: number;
+  /** Log compaction (changelogs, tables, sinks whose topic is the final view). */
+  readonly compacted?: boolean;
+}
+
+/** Writes records. */
+export interface Producer {
+  /** Sends without a transaction (at-least-once). */
+  send(messages: readonly OutMessage[]): Promise<void>;
+  /**
+   * Sends the messages and commits the consumer offsets in one transaction
+   * (exactly-once); only for producers made with a transactional id.
+   */
+  sendInTransaction(messages: readonly OutMessage[], groupId: string, offsets: readonly OffsetCommit[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Callbacks of a group consumer. */
+export interface GroupHandlers {
+  /** The partitions this member now owns, per topic (after every rebalance). */
+  onAssign(assignment: Readonly<Record<string, readonly number[]>>): void | Promise<void>;
+  /**
+   * One batch of one topic-partition, in offset order. Resolve to commit
+   * nothing here (the handler commits through its producer), or throw to
+   * have the batch re-read from the last committed offset.
+   */
+  onBatch(batch: { topic: string; partition: number; messages: readonly InMessage[] }, heartbeat: () => Promise<void>): Promise<void>;
+}
+
+/** A running group consumer. */
+export interface GroupConsumer {
+  /** Commits offsets outside a transaction (at-least-once). */
+  commit(offsets: readonly OffsetCommit[]): Promise<void>;
+  /** Re-reads a partition from `offset` (after an aborted transaction). */
+  seek(topic: string, partition: number, offset: number): void;
+  /** Leaves the group and disconnects. */
+  stop(): Promise<void>;
+}
+
+/** What the runner needs from Kafka. */
+export interface KafkaClient {
+  createTopics(specs: readonly TopicSpec[]): Promise<void>;
+  deleteTopics(topics: readonly string[]): Promise<void>;
+  /** The end offset (high watermark) of every partition, by partition. */
+  endOffsets(topic: string): Promise<number[]>;
+  /** The group's committed offset per partition (-1 when none). */
+  committedOffsets(groupId: string, topic: string): Promise<number[]>;
+  producer(opts?: { transactionalId?: string }): Promise<Producer>;
+  /** Joins `groupId` on `topics`; partition p of every topic goes to the same member. */
+  groupConsumer(groupId: string, topics: readonly string[], handlers: GroupHandlers, opts: { readCommitted: boolean }): Promise<GroupConsumer>;
+  /** Every committed record of the topic (optionally only some partitions), up to the end offsets at the call. */
+  readAll(topic: string, partitions?: readonly number[]): Promise<InMessage[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,292 @@
+/**
+ * The kafkajs implementation of {@link KafkaClient}.
+ *
+ * kafkajs facts this relies on: transactional offset commits work with one
+ * transactional producer per task (the per-partition model); `sendOffsets`
+ * can fail with "concurrent transactions" right after a previous commit and
+ * is retried; a send is never split by kafkajs, so sends are chunked to stay
+ * far below the broker's 1 MB limit; there are no assign/revoke callbacks, so
+ * assignments come from the `GROUP_JOIN` event.
+ *
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import { AssignerProtocol, Kafka, logLevel } from "kafkajs";
+import type { Admin, Consumer, EachBatchPayload, PartitionAssigner, Producer as KProducer } from "kafkajs";
+import type { GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit, OutMessage, Producer, TopicSpec } from "./client.ts";
+
+/** Largest number of messages and bytes in one send (kafkajs sends a partition's messages as one batch). */
+const CHUNK_MESSAGES = 2000;
+const CHUNK_BYTES = 512 * 1024;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Partition p of every subscribed topic goes to the same member, so a task
+ * that reads several co-partitioned topics (a join, a flatten, an upstream
+ * source and its repartition topic) has all its inputs in one process.
+ */
+const partitionAligned: PartitionAssigner = ({ cluster }) => ({
+  name: "LockstepPartitionAligned",
+  version: 1,
+  async assign({ members, topics }) {
+    const sorted = members.map((m) => m.memberId).sort();
+    const assignment: Record<string, Record<string, number[]>> = {};
+    for (const topic of topics) {
+      for (const { partitionId } of cluster.findTopicPartitionMetadata(topic)) {
+        const member = sorted[partitionId % sorted.length]!;
+        ((assignment[member] ??= {})[topic] ??= []).push(partitionId);
+      }
+    }
+    return sorted.map((memberId) => ({
+      memberId,
+      memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: assignment[memberId] ?? {}, userData: Buffer.alloc(0) }),
+    }));
+  },
+  protocol({ topics }) {
+    return { name: "LockstepPartitionAligned", metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) };
+  },
+});
+
+/** Splits messages into sends the broker accepts. */
+export const chunk = (messages: readonly OutMessage[]): OutMessage[][] => {
+  const out: OutMessage[][] = [];
+  let cur: OutMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = (m.value?.length ?? 0) + (m.key?.length ?? 0) + 64;
+    if (cur.length > 0 && (cur.length >= CHUNK_MESSAGES || bytes + size > CHUNK_BYTES)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(m);
+    bytes += size;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+};
+
+const toKafka = (msgs: readonly OutMessage[]) => {
+  const byTopic = new Map<string, { partition: number; key: string | null; value: string | null; headers?: Record<string, string> }[]>();
+  for (const m of msgs) {
+    let l = byTopic.get(m.topic);
+    if (!l) byTopic.set(m.topic, (l = []));
+    l.push({ partition: m.partition, key: m.key, value: m.value, ...(m.headers ? { headers: { ...m.headers } } : {}) });
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+};
+
+const isRetriable = (e: unknown): boolean => {
+  const err = e as { retriable?: boolean; type?: string; message?: string };
+  return Boolean(err?.retriable) || err?.type === "CONCURRENT_TRANSACTIONS" || /concurrent transactions/i.test(err?.message ?? "");
+};
+
+class KafkajsProducer implements Producer {
+  constructor(private readonly p: KProducer) {}
+
+  async send(messages: readonly OutMessage[]): Promise<void> {
+    for (const c of chunk(messages)) await this.p.sendBatch({ topicMessages: toKafka(c), acks: -1 });
+  }
+
+  async sendInTransaction(messages: readonly OutMessage[], groupId: string, offsets: readonly OffsetCommit[]): Promise<void> {
+    const tx = await this.p.transaction();
+    try {
+      for (const c of chunk(messages)) await tx.sendBatch({ topicMessages: toKafka(c), acks: -1 });
+      if (offsets.length > 0) {
+        const topics = new Map<string, { partition: number; offset: string }[]>();
+        for (const o of offsets) {
+          let l = topics.get(o.topic);
+          if (!l) topics.set(o.topic, (l = []));
+          l.push({ partition: o.partition, offset: String(o.offset) });
+        }
+        // The coordinator may still be completing the previous transaction: retry briefly.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await tx.sendOffsets({ consumerGroupId: groupId, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
+            break;
+          } catch (e) {
+            if (!isRetriable(e) || attempt >= 20) throw e;
+            await sleep(20 * (attempt + 1));
+          }
+        }
+      }
+      await tx.commit();
+    } catch (e) {
+      await tx.abort().catch(() => {});
+      throw e;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.p.disconnect();
+  }
+}
+
+/** A {@link KafkaClient} on kafkajs. */
+export class KafkajsClient implements KafkaClient {
+  private readonly kafka: Kafka;
+  private adminClient: Admin | undefined;
+
+  constructor(readonly brokers: readonly string[], clientId = "lockstep") {
+    this.kafka = new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+  }
+
+  private async admin(): Promise<Admin> {
+    if (!this.adminClient) {
+      const a = this.kafka.admin();
+      await a.connect();
+      this.adminClient = a;
+    }
+    return this.adminClient;
+  }
+
+  async createTopics(specs: readonly TopicSpec[]): Promise<void> {
+    const admin = await this.admin();
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      // kafkajs' own leader wait can fail on a fresh KRaft broker with UNKNOWN_TOPIC_OR_PARTITION; we poll below.
+      waitForLeaders: false,
+      topics: missing.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.partitions,
+        replicationFactor: 1,
+        configEntries: s.compacted ? [{ name: "cleanup.policy", value: "compact" }] : [],
+      })),
+    });
+    const names = missing.map((s) => s.topic);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: names });
+        if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (e) {
+        if (attempt >= 100) throw e;
+      }
+      if (attempt >= 100) throw new Error(`topics ${names.join(", ")} have no leaders after 10 s`);
+      await sleep(100);
+    }
+  }
+
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    if (topics.length === 0) return;
+    const admin = await this.admin();
+    await admin.deleteTopics({ topics: [...topics] }).catch(() => {});
+  }
+
+  async endOffsets(topic: string): Promise<number[]> {
+    const admin = await this.admin();
+    const offs = await admin.fetchTopicOffsets(topic);
+    const out: number[] = [];
+    for (const o of offs) out[o.partition] = Number(o.high);
+    return out;
+  }
+
+  async committedOffsets(groupId: string, topic: string): Promise<number[]> {
+    const admin = await this.admin();
+    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const out: number[] = [];
+    for (const p of t?.partitions ?? []) out[p.partition] = Number(p.offset);
+    return out;
+  }
+
+  async producer(opts: { transactionalId?: string } = {}): Promise<Producer> {
+    const p = this.kafka.producer(
+      opts.transactionalId
+        ? { transactionalId: opts.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 }
+        : { idempotent: true, maxInFlightRequests: 1 },
+    );
+    await p.connect();
+    return new KafkajsProducer(p);
+  }
+
+  async groupConsumer(groupId: string, topics: readonly string[], handlers: GroupHandlers, opts: { readCommitted: boolean }): Promise<GroupConsumer> {
+    const consumer: Consumer = this.kafka.consumer({
+      groupId,
+      partitionAssigners: [partitionAligned],
+      readUncommitted: !opts.readCommitted,
+      sessionTimeout: 30_000,
+      rebalanceTimeout: 60_000,
+      heartbeatInterval: 1000,
+      maxWaitTimeInMs: 100,
+      retry: { retries: 8 },
+    });
+    await consumer.connect();
+    consumer.on(consumer.events.GROUP_JOIN, (e) => void handlers.onAssign(e.payload.memberAssignment));
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
+        if (!isRunning() || isStale()) return;
+        const messages: InMessage[] = batch.messages.map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: Number(m.offset),
+          key: m.key === null ? null : m.key.toString(),
+          value: m.value === null ? null : m.value.toString(),
+          headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? "" : Array.isArray(v) ? v.map(String).join(",") : v.toString()])),
+        }));
+        await handlers.onBatch({ topic: batch.topic, partition: batch.partition, messages }, heartbeat);
+        resolveOffset(batch.lastOffset());
+      },
+    });
+    return {
+      commit: (offsets) => consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) }))),
+      seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset: String(offset) }),
+      stop: async () => {
+        await consumer.stop().catch(() => {});
+        await consumer.disconnect().catch(() => {});
+      },
+    };
+  }
+
+  async readAll(topic: string, partitions?: readonly number[]): Promise<InMessage[]> {
+    const ends = await this.endOffsets(topic);
+    const want = (partitions ?? ends.map((_, p) => p)).filter((p) => (ends[p] ?? 0) > 0);
+    if (want.length === 0) return [];
+    const admin = await this.admin();
+    const lows = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.low)]));
+    const pending = new Set(want.filter((p) => (lows.get(p) ?? 0) < ends[p]!));
+    if (pending.size === 0) return [];
+    const out: InMessage[] = [];
+    const consumer = this.kafka.consumer({ groupId: `lockstep-reader-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    let done!: () => void;
+    const finished = new Promise<void>((r) => (done = r));
+    // Control records (transaction markers) occupy offsets but are never delivered; the batch events count them.
+    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+      const { partition, lastOffset } = e.payload as unknown as { partition: number; lastOffset: string };
+      if (pending.has(partition) && Number(lastOffset) + 1 >= ends[partition]!) {
+        pending.delete(partition);
+        if (pending.size === 0) done();
+      }
+    });
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (!want.includes(batch.partition)) return;
+        for (const m of batch.messages) {
+          if (Number(m.offset) >= ends[batch.partition]!) continue;
+          out.push({
+            topic,
+            partition: batch.partition,
+            offset: Number(m.offset),
+            key: m.key === null ? null : m.key.toString(),
+            value: m.value === null ? null : m.value.toString(),
+            headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? "" : v.toString()])),
+          });
+        }
+      },
+    });
+    await finished;
+    await consumer.disconnect();
+    out.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.adminClient?.disconnect();
+  }
+}

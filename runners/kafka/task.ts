@@ -1,0 +1,165 @@
+/**
+ * A task: one sub-topology on one partition. It owns the engine operators for
+ * its stages, their state (with changelog), and the records produced while
+ * processing, which the runner commits atomically with the input offsets.
+ *
+ * @module
+ */
+import { canonicalJson } from "../../src/core/canonical.ts";
+import type { Elem } from "../../src/engine/elem.ts";
+import type { EngineContext, StageMetrics } from "../../src/engine/operator.ts";
+import { buildTopology } from "../../src/engine/topology.ts";
+import type { Topology } from "../../src/engine/topology.ts";
+import { parseJsonLine } from "../../src/io/jsonl.ts";
+import type { Plan } from "../../src/plan/ir.ts";
+import type { Registry } from "../../src/registry/registry.ts";
+import { ChangelogState } from "./changelog-state.ts";
+import type { InMessage, OutMessage } from "./client.ts";
+import { decodeWire, encodeElem, encodeEoi } from "./envelope.ts";
+import type { Layout, SubTopology } from "./layout.ts";
+import { partitionFor } from "./murmur2.ts";
+
+/** The header carrying a record's line in its input file (bounded runs), so dead letters name the line. */
+export const OFFSET_HEADER = "lockstep-offset";
+/** The header carrying a sink record's output key as values (for sorting the final view). */
+export const PKV_HEADER = "lockstep-output-key";
+
+/** Options shared by every task of a runner. */
+export interface TaskOptions {
+  readonly plan: Plan;
+  readonly registry: Registry;
+  readonly layout: Layout;
+  readonly onExecutorError: EngineContext["onExecutorError"];
+  readonly metrics: (stage: string) => StageMetrics;
+}
+
+/** One sub-topology on one partition. */
+export class Task {
+  readonly id: string;
+  readonly state: ChangelogState;
+  private readonly topo: Topology;
+  private out: OutMessage[] = [];
+  /** Rows of panes opened while processing one record, flushed as one sink message each. */
+  private readonly panes = new Map<string, { sink: string; pkv: readonly unknown[]; rows: unknown[] }>();
+  /** Upstream tasks that have ended, per repartition topic. */
+  private readonly ended = new Map<string, Set<string>>();
+  finished = false;
+
+  constructor(
+    readonly sub: SubTopology,
+    readonly partition: number,
+    private readonly o: TaskOptions,
+  ) {
+    this.id = `${sub.id}-${partition}`;
+    const stateful = new Set(sub.stateful);
+    this.state = new ChangelogState(partition, (stage) => (stateful.has(stage) ? o.layout.changelogTopic(stage) : undefined));
+    const names = o.layout.names;
+    const ctx: EngineContext = {
+      registry: o.registry,
+      state: this.state,
+      onExecutorError: o.onExecutorError,
+      deadLetter: (d) => this.out.push({ topic: names.deadLetters(), partition: 0, key: null, value: JSON.stringify(d) }),
+      late: (l) => this.out.push({ topic: names.late(), partition: 0, key: null, value: JSON.stringify(l) }),
+      metrics: o.metrics,
+    };
+    this.topo = buildTopology(o.plan, ctx, (sink, e) => this.toSink(sink, e), {
+      only: sub.nodes,
+      boundary: (to, port, e) => this.toRepartition(to, port, e),
+    });
+    for (const i of sub.inputs) if (i.kind === "repartition") this.ended.set(i.topic, new Set());
+  }
+
+  private toSink(sink: string, e: Elem): void {
+    if (e.pk === undefined) {
+      if (e.marker) return;
+      const key = canonicalJson(e.v);
+      this.out.push({ topic: this.o.layout.names.sink(sink), partition: partitionFor(key, this.o.layout.partitions), key: null, value: JSON.stringify(e.v) });
+      return;
+    }
+    if (e.marker) {
+      this.panes.set(`${sink}\u0000${e.pk}`, { sink, pkv: e.pkv ?? [], rows: [] });
+      return;
+    }
+    const id = `${sink}\u0000${e.pk}`;
+    let p = this.panes.get(id);
+    if (!p) this.panes.set(id, (p = { sink, pkv: e.pkv ?? [], rows: [] }));
+    p.rows.push(e.v);
+  }
+
+  private toRepartition(to: string, port: number, e: Elem): void {
+    const topic = this.o.layout.repartitionTopic(to, port);
+    const k = e.k ?? "";
+    this.out.push({ topic, partition: partitionFor(k, this.o.layout.partitions), key: k, value: encodeElem(e) });
+  }
+
+  /** A sink message per pane: the row, an array for several rows, a tombstone for none. */
+  private flushPanes(): void {
+    for (const [id, p] of this.panes) {
+      const pk = id.slice(id.indexOf("\u0000") + 1);
+      const value = p.rows.length === 0 ? null : JSON.stringify(p.rows.length === 1 ? p.rows[0] : p.rows);
+      // The output key as values travels in a header, so readers can sort the final view like every runner.
+      this.out.push({ topic: this.o.layout.names.sink(p.sink), partition: partitionFor(pk, this.o.layout.partitions), key: pk, value, headers: { [PKV_HEADER]: JSON.stringify(p.pkv) } });
+    }
+    this.panes.clear();
+  }
+
+  /**
+   * Loads every version of a table this task looks up. Every task loads the
+   * whole table; only one (`report`) keeps the table's dead letters, so they
+   * are reported once.
+   */
+  async loadTable(table: string, records: readonly InMessage[], report: boolean): Promise<void> {
+    const before = this.out.length;
+    for (const r of records) {
+      const line = r.headers[OFFSET_HEADER];
+      const rec = r.value === null ? undefined : parseJsonLine(r.value, line !== undefined ? Number(line) : r.offset);
+      if (!rec) continue;
+      const p = this.topo.push(table, line !== undefined ? rec : { ...rec, partition: r.partition });
+      if (p) await p;
+    }
+    if (!report) this.out.length = before;
+  }
+
+  /** Processes one input record. */
+  async process(input: { kind: "source"; source: string } | { kind: "repartition"; to: string; port: number; topic: string }, m: InMessage): Promise<void> {
+    if (input.kind === "source") {
+      const line = m.headers[OFFSET_HEADER];
+      const offset = line !== undefined ? Number(line) : m.offset;
+      const rec = m.value === null ? { offset, error: "empty record (null value)" } : parseJsonLine(m.value, offset);
+      if (!rec) return;
+      const r = this.topo.push(input.source, line !== undefined ? rec : { ...rec, partition: m.partition });
+      if (r) await r;
+    } else {
+      const w = decodeWire(m.value ?? "{}");
+      if ("eoi" in w) this.ended.get(input.topic)!.add(w.eoi);
+      else {
+        const r = this.topo.inject(input.to, input.port, w.elem);
+        if (r) await r;
+      }
+    }
+    this.flushPanes();
+  }
+
+  /** True when every repartition input has heard end-of-input from all upstream tasks. */
+  upstreamEnded(): boolean {
+    for (const s of this.ended.values()) if (s.size < this.o.layout.partitions) return false;
+    return true;
+  }
+
+  /** End of input: fires every window, then tells downstream tasks. */
+  async finish(): Promise<void> {
+    await this.topo.finish();
+    this.flushPanes();
+    for (const topic of this.sub.outputs.values()) {
+      for (let p = 0; p < this.o.layout.partitions; p++) this.out.push({ topic, partition: p, key: null, value: encodeEoi(this.id) });
+    }
+    this.finished = true;
+  }
+
+  /** Takes the records produced since the last call, changelog writes included. */
+  drain(): OutMessage[] {
+    const out = this.out;
+    this.out = [];
+    return out.concat(this.state.drain());
+  }
+}

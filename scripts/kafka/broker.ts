@@ -1,0 +1,488 @@
+/**
+ * A throwaway single-node Apache Kafka broker (KRaft combined mode) for tests and for
+ * `lockstep run --runner kafka`.
+ *
+ *   const broker = await startBroker();   // { brokers: "127.0.0.1:<port>", stop() }
+ *   ...
+ *   await broker.stop();
+ *
+ * The broker's jars come from Maven Central (scripts/kafka/pom.xml) and are cached in
+ * <repo>/.cache/kafka/<version>/lib; they are fetched on first use only.
+ * Requires `java` (17+) on PATH, and `mvn` on the first run.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { closeSync, existsSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createServer, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Kafka, logLevel } from "kafkajs";
+
+export const KAFKA_VERSION = "3.9.1";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = resolve(HERE, "../..");
+const POM = join(HERE, "pom.xml");
+/** Ignored cache folder holding the broker's jars (`.cache/` is in .gitignore). */
+export const KAFKA_CACHE_DIR = join(REPO_ROOT, ".cache", "kafka", KAFKA_VERSION);
+export const KAFKA_LIB_DIR = join(KAFKA_CACHE_DIR, "lib");
+const MARKER_JARS = [`kafka_2.13-${KAFKA_VERSION}.jar`, "slf4j-reload4j-1.7.36.jar"];
+
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+// Small heap, one GC thread and C1 only: the broker starts about twice as fast on 2 shared cores
+// and test workloads are tiny.
+const JVM_OPTS = ["-Xmx512m", "-Xms256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true"];
+const TOOL_JVM_OPTS = ["-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"];
+
+export interface StartBrokerOptions {
+  /** Client (PLAINTEXT) port; a free one is picked when omitted. */
+  port?: number;
+  /** Kafka data directory (`log.dirs`); a fresh temp dir (removed by stop()) when omitted. */
+  dataDir?: string;
+  /** Where server.properties, log4j.properties and broker.log go; a temp dir (removed by stop()) when omitted. */
+  logDir?: string;
+}
+
+export interface Broker {
+  /** Bootstrap servers, e.g. "127.0.0.1:39092". */
+  brokers: string;
+  /** SIGTERM the broker, wait for it to exit (SIGKILL after a timeout), remove temp dirs. Idempotent. */
+  stop(): Promise<void>;
+  /** Settles when the broker process exits, for whatever reason (a description of how). */
+  exited: Promise<string>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jars
+
+function libComplete(dir: string): boolean {
+  return MARKER_JARS.every((jar) => existsSync(join(dir, jar)));
+}
+
+let fetching: Promise<string> | undefined;
+
+/**
+ * Makes sure the broker's jars are in KAFKA_LIB_DIR and returns that path. Downloads into a
+ * temp dir next to it and renames it into place, so an interrupted download is never taken
+ * for a complete one; concurrent fetches (several processes) are harmless.
+ */
+export function ensureKafkaJars(): Promise<string> {
+  if (libComplete(KAFKA_LIB_DIR)) return Promise.resolve(KAFKA_LIB_DIR);
+  fetching ??= fetchJars().finally(() => (fetching = undefined));
+  return fetching;
+}
+
+async function fetchJars(): Promise<string> {
+  await mkdir(KAFKA_CACHE_DIR, { recursive: true });
+  await removeStalePartials();
+  const partial = await mkdtemp(join(KAFKA_CACHE_DIR, "lib.partial-"));
+  try {
+    const args = ["-q", "-B", "-Dstyle.color=never", "-f", POM, "dependency:copy-dependencies", `-DoutputDirectory=${partial}`];
+    const { code, output } = await run("mvn", args);
+    if (code !== 0) {
+      throw new Error(`Fetching Kafka ${KAFKA_VERSION} jars failed (mvn ${args.join(" ")} exited with ${code}):\n${tail(output, 40)}`);
+    }
+    if (!libComplete(partial)) throw new Error(`mvn succeeded but ${MARKER_JARS.join(", ")} missing in ${partial}`);
+    if (libComplete(KAFKA_LIB_DIR)) return KAFKA_LIB_DIR; // another process won the race
+    await rm(KAFKA_LIB_DIR, { recursive: true, force: true }); // an incomplete leftover, if any
+    try {
+      await rename(partial, KAFKA_LIB_DIR);
+    } catch (err) {
+      if (!libComplete(KAFKA_LIB_DIR)) throw err;
+    }
+    return KAFKA_LIB_DIR;
+  } finally {
+    await rm(partial, { recursive: true, force: true });
+  }
+}
+
+/** Partial downloads left behind by a killed process (older than 15 minutes). */
+async function removeStalePartials(): Promise<void> {
+  for (const name of await readdir(KAFKA_CACHE_DIR)) {
+    if (!name.startsWith("lib.partial-") && !name.includes(".jsa.tmp-")) continue;
+    const path = join(KAFKA_CACHE_DIR, name);
+    const age = Date.now() - (await stat(path).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+    if (age > 15 * 60_000) await rm(path, { recursive: true, force: true });
+  }
+}
+
+function run(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", (err: NodeJS.ErrnoException) =>
+      reject(err.code === "ENOENT" ? new Error(`\`${cmd}\` not found on PATH (needed to run the Kafka broker)`) : err),
+    );
+    child.on("close", (code, signal) => resolvePromise({ code: code ?? (signal ? 128 : 1), output }));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Class-data sharing: the first broker that stops cleanly dumps the classes it loaded into an
+// archive in the cache; later JVMs map it and start ~2x faster. Keyed by the `java` binary, as
+// an archive only works with the JVM build that wrote it. LOCKSTEP_KAFKA_CDS=0 turns it off.
+
+function cdsArchive(): string | undefined {
+  if (process.env.LOCKSTEP_KAFKA_CDS === "0") return undefined;
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (!dir) continue;
+    try {
+      const java = realpathSync(join(dir, "java"));
+      const st = statSync(java);
+      if (!st.isFile()) continue;
+      const key = createHash("sha256").update(`${java}\0${st.size}\0${st.mtimeMs}`).digest("hex").slice(0, 12);
+      return join(KAFKA_CACHE_DIR, `kafka-${key}.jsa`);
+    } catch {}
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ports
+
+/** Distinct free TCP ports on 127.0.0.1 (held open together so they cannot coincide). */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => {
+      const server = createServer();
+      return new Promise<typeof server>((res, rej) => {
+        server.once("error", rej);
+        server.listen(0, "127.0.0.1", () => res(server));
+      });
+    }),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((res) => s.close(res))));
+  return ports;
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.setTimeout(1000);
+    socket.once("connect", () => (socket.destroy(), res(true)));
+    socket.once("timeout", () => (socket.destroy(), res(false)));
+    socket.once("error", () => (socket.destroy(), res(false)));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Config
+
+/** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (as `kafka-storage random-uuid`). */
+function clusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString("base64url");
+    if (!id.startsWith("-")) return id; // would be parsed as an option by StorageTool
+  }
+}
+
+function serverProperties(port: number, controllerPort: number, dataDir: string): string {
+  const props: Record<string, string | number | boolean> = {
+    "process.roles": "broker,controller",
+    "node.id": 1,
+    "controller.quorum.voters": `1@127.0.0.1:${controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    "advertised.listeners": `PLAINTEXT://127.0.0.1:${port}`,
+    "inter.broker.listener.name": "PLAINTEXT",
+    "controller.listener.names": "CONTROLLER",
+    "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    "log.dirs": dataDir,
+    "num.partitions": 1,
+    "default.replication.factor": 1,
+    "min.insync.replicas": 1,
+    "offsets.topic.replication.factor": 1,
+    "offsets.topic.num.partitions": 1, // default 50: makes the first group join slow
+    "transaction.state.log.replication.factor": 1,
+    "transaction.state.log.min.isr": 1,
+    "transaction.state.log.num.partitions": 1,
+    "group.initial.rebalance.delay.ms": 0,
+    "auto.create.topics.enable": false,
+    "delete.topic.enable": true,
+    // Small segments and short retention: test data is disposable.
+    "log.segment.bytes": 16 * 1024 * 1024,
+    "offsets.topic.segment.bytes": 16 * 1024 * 1024,
+    "transaction.state.log.segment.bytes": 16 * 1024 * 1024,
+    "log.index.size.max.bytes": 1024 * 1024,
+    "log.retention.ms": 60 * 60 * 1000,
+    "log.retention.bytes": 256 * 1024 * 1024,
+    "log.retention.check.interval.ms": 60_000,
+    "log.cleaner.dedupe.buffer.size": 8 * 1024 * 1024, // default 128 MB would eat the small heap
+    // Two shared cores: few threads.
+    "num.network.threads": 2,
+    "num.io.threads": 2,
+    "background.threads": 2,
+    "num.recovery.threads.per.data.dir": 1,
+    "num.replica.fetchers": 1,
+  };
+  return Object.entries(props).map(([k, v]) => `${k}=${v}`).join("\n") + "\n";
+}
+
+// Quiet: warnings and errors only, plus the one line saying the server started.
+const LOG4J_PROPERTIES = `log4j.rootLogger=WARN, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.server.KafkaRaftServer=INFO
+log4j.logger.kafka.Kafka=INFO
+`;
+
+// ---------------------------------------------------------------------------------------------
+// Child process bookkeeping: the broker must not outlive this Node process.
+
+const live = new Set<{ child: ChildProcess; tempDirs: string[] }>();
+let hooksInstalled = false;
+
+function killAllSync(): void {
+  for (const entry of live) {
+    try {
+      entry.child.kill("SIGKILL");
+    } catch {}
+    for (const dir of entry.tempDirs) {
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch {}
+    }
+  }
+  live.clear();
+}
+
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on("exit", killAllSync);
+  // A signal with no other listener would end Node without running "exit" handlers: kill the
+  // brokers and then end the process the way the default handler would. If someone else
+  // listens to the signal they decide what happens (and "exit" still cleans up).
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    const handler = () => {
+      if (process.listenerCount(sig) > 1) return;
+      killAllSync();
+      process.removeListener(sig, handler);
+      process.kill(process.pid, sig);
+    };
+    process.on(sig, handler);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Broker
+
+/** Moves a freshly dumped CDS archive into place (atomically), or drops it. */
+function publishArchive(dumped: string, archive: string): void {
+  try {
+    if (!existsSync(archive) && statSync(dumped).size > 0) renameSync(dumped, archive);
+  } catch {}
+  rmSync(dumped, { force: true });
+}
+
+function tail(text: string, lines: number): string {
+  return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+/** The broker log's last lines, and its ERROR / "Caused by" lines (the root cause of a failed start). */
+function readLog(path: string): { tail: string; causes: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return { tail: "(no broker log)", causes: "" };
+  }
+  const causes = [
+    ...new Set(
+      text
+        .split("\n")
+        .filter((l) => / (ERROR|FATAL) /.test(l) || l.startsWith("Caused by:") || l.startsWith("Exception in thread"))
+        .map((l) => l.replace(/^\[[^\]]*\] /, "")),
+    ),
+  ]
+    .slice(-12)
+    .join("\n");
+  return { tail: tail(text, 25), causes };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts a single-node KRaft Kafka broker and resolves once it serves metadata requests. */
+export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker> {
+  // Free ports are picked before the broker binds them; if another process grabbed one in
+  // between, try again with new ones.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || opts.port !== undefined || attempt >= 3) throw err;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startOnce(opts: StartBrokerOptions): Promise<Broker> {
+  const lib = await ensureKafkaJars();
+  const classpath = `${lib}/*`;
+
+  const tempDirs: string[] = [];
+  const cleanupTemp = () => {
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  };
+  let workDir: string;
+  if (opts.logDir) {
+    workDir = resolve(opts.logDir);
+    await mkdir(workDir, { recursive: true });
+  } else {
+    workDir = await mkdtemp(join(tmpdir(), "lockstep-kafka-"));
+    tempDirs.push(workDir);
+  }
+  let dataDir: string;
+  if (opts.dataDir) {
+    dataDir = resolve(opts.dataDir);
+  } else if (opts.logDir) {
+    dataDir = await mkdtemp(join(tmpdir(), "lockstep-kafka-data-"));
+    tempDirs.push(dataDir);
+  } else {
+    dataDir = join(workDir, "data");
+  }
+  await mkdir(dataDir, { recursive: true });
+
+  try {
+    const [p1, p2] = await freePorts(2);
+    const port = opts.port ?? p1;
+    const controllerPort = opts.port === undefined ? p2 : opts.port === p1 ? p2 : p1;
+
+    const propsFile = join(workDir, "server.properties");
+    const log4jFile = join(workDir, "log4j.properties");
+    const logFile = join(workDir, "broker.log");
+    await writeFile(propsFile, serverProperties(port, controllerPort, dataDir));
+    await writeFile(log4jFile, LOG4J_PROPERTIES);
+    const log4jOpt = `-Dlog4j.configuration=file:${log4jFile}`;
+
+    // Static quorum (controller.quorum.voters), so no --standalone; --ignore-formatted lets a
+    // caller-provided dataDir be reused.
+    const archive = cdsArchive();
+    const useArchive = archive !== undefined && existsSync(archive);
+    const cdsUse = useArchive ? [`-XX:SharedArchiveFile=${archive}`] : [];
+    const dumpTo = archive && !useArchive ? `${archive}.tmp-${process.pid}-${randomBytes(4).toString("hex")}` : undefined;
+    const cdsDump = dumpTo ? [`-XX:ArchiveClassesAtExit=${dumpTo}`] : [];
+
+    const fmt = await run("java", [
+      ...TOOL_JVM_OPTS, ...cdsUse,
+      log4jOpt, "-cp", classpath, "kafka.tools.StorageTool",
+      "format", "-t", clusterId(), "-c", propsFile, "--ignore-formatted",
+    ]);
+    if (fmt.code !== 0) throw new Error(`Formatting Kafka storage in ${dataDir} failed:\n${tail(fmt.output, 30)}`);
+
+    const logFd = openSync(logFile, "a");
+    let child: ChildProcess;
+    try {
+      child = spawn("java", [...JVM_OPTS, ...cdsUse, ...cdsDump, log4jOpt, "-cp", classpath, "kafka.Kafka", propsFile], {
+        stdio: ["ignore", logFd, logFd],
+      });
+    } finally {
+      closeSync(logFd);
+    }
+    const entry = { child, tempDirs };
+    installHooks();
+    live.add(entry);
+
+    let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let spawnError: Error | undefined;
+    const exitPromise = new Promise<void>((res) => {
+      child.once("exit", (code, signal) => {
+        exited = { code, signal };
+        res();
+      });
+      child.once("error", (err) => {
+        spawnError = err;
+        exited ??= { code: null, signal: null };
+        res();
+      });
+    });
+
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> =>
+      (stopping ??= (async () => {
+        if (!exited) {
+          child.kill("SIGTERM");
+          const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+          await exitPromise;
+          clearTimeout(timer);
+        }
+        live.delete(entry);
+        if (dumpTo && archive) publishArchive(dumpTo, archive);
+        await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
+      })());
+
+    const brokers = `127.0.0.1:${port}`;
+    try {
+      await waitReady(brokers, port, () => exited, READY_TIMEOUT_MS);
+    } catch (err) {
+      const why = spawnError ? `could not run java: ${spawnError.message}` : (err as Error).message;
+      const log = readLog(logFile);
+      await stop();
+      const where = opts.logDir ? logFile : "broker.log";
+      const message =
+        `Kafka broker on ${brokers} did not come up: ${why}\n` +
+        (log.causes ? `--- errors in ${where} ---\n${log.causes}\n` : "") +
+        `--- last lines of ${where} ---\n${log.tail}`;
+      throw /Address already in use/.test(log.causes) ? new PortTakenError(message) : new Error(message);
+    }
+    const exitedInfo = exitPromise.then(() =>
+      spawnError ? `failed: ${spawnError.message}` : `exited with code ${exited?.code}, signal ${exited?.signal}`,
+    );
+    return { brokers, stop, exited: exitedInfo };
+  } catch (err) {
+    cleanupTemp();
+    throw err;
+  }
+}
+
+async function waitReady(
+  brokers: string,
+  port: number,
+  exited: () => { code: number | null; signal: NodeJS.Signals | null } | undefined,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const check = () => {
+    const e = exited();
+    if (e) throw new Error(`the broker process exited (code ${e.code}, signal ${e.signal})`);
+    if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs / 1000} s`);
+  };
+  while (!(await portOpen(port))) {
+    check();
+    await sleep(100);
+  }
+  const kafka = new Kafka({
+    clientId: "lockstep-broker-probe",
+    brokers: [brokers],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000,
+    requestTimeout: 5000,
+    retry: { retries: 0 },
+  });
+  let lastError: unknown;
+  for (;;) {
+    check();
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length > 0 && cluster.controller !== null) {
+        await admin.listTopics();
+        return;
+      }
+    } catch (err) {
+      lastError = err;
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
+    if (Date.now() > deadline && lastError) throw new Error(`not ready: ${(lastError as Error).message}`);
+    await sleep(200);
+  }
+}
