@@ -192,6 +192,17 @@ export class KafkaStreamInstance {
     }
   }
 
+  /** Records not yet processed, per owned input partition. */
+  async lag(): Promise<{ topic: string; partition: number; lag: number }[]> {
+    const out: { topic: string; partition: number; lag: number }[] = [];
+    const topics = [...new Set(this.o.layout.subTopologies.flatMap((s) => s.inputs.map((i) => i.topic)))];
+    for (const topic of topics) {
+      const ends = await this.o.client.endOffsets(topic);
+      for (const p of this.owned) out.push({ topic, partition: p, lag: Math.max(0, (ends[p] ?? 0) - (this.positions.get(`${topic}/${p}`) ?? 0)) });
+    }
+    return out;
+  }
+
   /** The first fatal error (an executor that threw), if any. */
   error(): unknown {
     return this.failure;

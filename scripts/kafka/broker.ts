@@ -274,9 +274,9 @@ function installHooks(): void {
 // Broker
 
 /** Moves a freshly dumped CDS archive into place (atomically), or drops it. */
-function publishArchive(dumped: string, archive: string): void {
+function publishArchive(dumped: string, archive: string, brokerWasReady: boolean): void {
   try {
-    if (!existsSync(archive) && statSync(dumped).size > 0) renameSync(dumped, archive);
+    if (brokerWasReady && !existsSync(archive) && statSync(dumped).size > 0) renameSync(dumped, archive);
   } catch {}
   rmSync(dumped, { force: true });
 }
@@ -362,14 +362,15 @@ async function startOnce(opts: StartBrokerOptions): Promise<Broker> {
     await writeFile(log4jFile, LOG4J_PROPERTIES);
     const log4jOpt = `-Dlog4j.configuration=file:${log4jFile}`;
 
-    // Static quorum (controller.quorum.voters), so no --standalone; --ignore-formatted lets a
-    // caller-provided dataDir be reused.
     const archive = cdsArchive();
     const useArchive = archive !== undefined && existsSync(archive);
     const cdsUse = useArchive ? [`-XX:SharedArchiveFile=${archive}`] : [];
     const dumpTo = archive && !useArchive ? `${archive}.tmp-${process.pid}-${randomBytes(4).toString("hex")}` : undefined;
     const cdsDump = dumpTo ? [`-XX:ArchiveClassesAtExit=${dumpTo}`] : [];
 
+    // Static quorum (controller.quorum.voters), so no --standalone (that is for dynamic quorums
+    // configured with controller.quorum.bootstrap.servers); --ignore-formatted lets a
+    // caller-provided dataDir be reused.
     const fmt = await run("java", [
       ...TOOL_JVM_OPTS, ...cdsUse,
       log4jOpt, "-cp", classpath, "kafka.tools.StorageTool",
@@ -404,6 +405,7 @@ async function startOnce(opts: StartBrokerOptions): Promise<Broker> {
       });
     });
 
+    let ready = false;
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> =>
       (stopping ??= (async () => {
@@ -414,13 +416,14 @@ async function startOnce(opts: StartBrokerOptions): Promise<Broker> {
           clearTimeout(timer);
         }
         live.delete(entry);
-        if (dumpTo && archive) publishArchive(dumpTo, archive);
+        if (dumpTo && archive) publishArchive(dumpTo, archive, ready);
         await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
       })());
 
     const brokers = `127.0.0.1:${port}`;
     try {
       await waitReady(brokers, port, () => exited, READY_TIMEOUT_MS);
+      ready = true;
     } catch (err) {
       const why = spawnError ? `could not run java: ${spawnError.message}` : (err as Error).message;
       const log = readLog(logFile);

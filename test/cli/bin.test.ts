@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { jsonlRows, repo, spawnCli, tempDir } from "./helpers.ts";
+import { cli, jsonlRows, spawnCli, tempDir } from "./helpers.ts";
 
 // A few real runs of `node src/cli/bin.js`, as a user meets it: stdin and
 // stdout, exit codes, help. Everything else is tested in-process.
@@ -51,19 +51,26 @@ describe("node src/cli/bin.js", () => {
     expect(none.err).toContain("Usage: lockstep");
   });
 
-  it("prints --help for the program and every command, and --version, with exit 0", () => {
-    for (const [args, usage] of [
-      [["--help"], "Usage: lockstep [options] [command]"],
-      [["run", "--help"], "Usage: lockstep run [options] <pipeline>"],
-      [["compile", "--help"], "Usage: lockstep compile [options] <pipeline>"],
-      [["validate", "--help"], "Usage: lockstep validate [options] <definition>"],
-      [["graph", "--help"], "Usage: lockstep graph [options] <pipeline>"],
-      [["help", "run"], "Usage: lockstep run [options] <pipeline>"],
-    ] as const) {
-      const r = spawnCli(args);
-      expect(r, args.join(" ")).toMatchObject({ code: 0, err: "" });
-      expect(r.out, args.join(" ")).toContain(usage);
-    }
+  it("prints --help and --version with exit 0", () => {
+    const r = spawnCli(["--help"]);
+    expect(r).toMatchObject({ code: 0, err: "" });
+    for (const c of ["run", "compile", "validate", "graph"]) expect(r.out).toContain(`  ${c} [options] <`);
     expect(spawnCli(["--version"])).toEqual({ code: 0, out: "0.1.0\n", err: "" });
   });
+
+  // Each command's help in-process: the same code, without five more node startups.
+  for (const [args, usage] of [
+    [["run", "--help"], "Usage: lockstep run [options] <pipeline>"],
+    [["compile", "--help"], "Usage: lockstep compile [options] <pipeline>"],
+    [["validate", "--help"], "Usage: lockstep validate [options] <definition>"],
+    [["graph", "--help"], "Usage: lockstep graph [options] <pipeline>"],
+    [["help", "run"], "Usage: lockstep run [options] <pipeline>"],
+  ] as const) {
+    it(`${args.join(" ")} prints its usage with exit 0`, async () => {
+      const r = await cli(...args);
+      expect(r).toMatchObject({ code: 0, err: "" });
+      expect(r.out).toContain(usage);
+      expect(r.out).not.toContain("(default: {})");
+    });
+  }
 });

@@ -66,7 +66,7 @@ describe("parity properties", () => {
         expect(b.late).toEqual([]);
         expect(b.out).toEqual(a.out);
       }),
-      { numRuns: 20000 },
+      { numRuns: 150 },
     );
   });
 
@@ -84,7 +84,7 @@ describe("parity properties", () => {
         expect(b.out).toEqual(a.out);
         expect(lateSet(b.late)).toEqual(lateSet(a.late));
       }),
-      { numRuns: 4000 },
+      { numRuns: 300 },
     );
   });
 
@@ -109,7 +109,7 @@ describe("parity properties", () => {
         expect(cleaned.outputs.out).toEqual(kept.outputs.out);
         expect(cleaned.late).toEqual(kept.late);
       }),
-      { numRuns: 2000 },
+      { numRuns: 200 },
     );
   });
 });

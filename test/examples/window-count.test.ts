@@ -27,9 +27,9 @@ const events = [
 
 type Row = { key: string; windowStart: number | null; windowEnd: number | null; count: number };
 const row = (key: string, windowStart: number | null, windowEnd: number | null, count: number): Row => ({ key, windowStart, windowEnd, count });
-/** The late side output as (offset, window) pairs, sorted. */
+/** The late side output as (offset, window) triples, sorted numerically. */
 const lateOf = (late: readonly { offset: number; windowStart: number | null; windowEnd: number | null }[]) =>
-  late.map((l) => [l.offset, l.windowStart, l.windowEnd]).sort((x, y) => canonicalJson(x).localeCompare(canonicalJson(y)));
+  late.map((l) => [l.offset, l.windowStart ?? 0, l.windowEnd ?? 0]).sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
 
 describe("window-count on a small hand-worked input, in each window kind", () => {
   it("global: one window per key, never late; rows carry null window bounds", async () => {
@@ -53,10 +53,10 @@ describe("window-count on a small hand-worked input, in each window kind", () =>
       ]),
     );
     expect(lateOf(r.late)).toEqual([
-      [10, 20000, 30000],
-      [12, 20000, 30000],
       [5, 0, 10000],
       [8, 0, 10000],
+      [10, 20000, 30000],
+      [12, 20000, 30000],
     ]);
     expect(r.late.find((l) => l.offset === 5)).toMatchObject({ source: "events", eventTime: 9000, clock: 12000, value: { key: "a", ts: 9000 } });
   });
@@ -97,11 +97,11 @@ describe("window-count on a small hand-worked input, in each window kind", () =>
       ]),
     );
     expect(lateOf(r.late)).toEqual([
-      [10, 10000, 30000],
-      [12, 10000, 30000],
       [5, -10000, 10000],
       [8, -10000, 10000],
       [8, 0, 20000],
+      [10, 10000, 30000],
+      [12, 10000, 30000],
     ]);
   });
 
@@ -121,8 +121,8 @@ describe("window-count on a small hand-worked input, in each window kind", () =>
       ]),
     );
     expect(lateOf(r.late)).toEqual([
-      [12, 20000, 30000],
       [8, 2000, 12000],
+      [12, 20000, 30000],
     ]);
   });
 

@@ -1,0 +1,16 @@
+/**
+ * The KafkaStreamRunner: lockstep definitions as Kafka stream processors
+ * (kafkajs against a real broker), with repartition topics, changelog state
+ * and exactly-once delivery.
+ *
+ * @module
+ */
+export { runKafka, finalViewOf } from "./bounded.ts";
+export type { KafkaRunOptions } from "./bounded.ts";
+export { KafkaStreamRunner } from "./runner.ts";
+export type { KafkaStreamOptions } from "./runner.ts";
+export type { Guarantee } from "./instance.ts";
+export { KafkajsClient } from "./kafkajs-client.ts";
+export type { KafkaClient } from "./client.ts";
+export { layoutOf } from "./layout.ts";
+export { partitionFor, murmur2 } from "./murmur2.ts";

@@ -1,0 +1,87 @@
+/**
+ * The KafkaStreamRunner for unbounded runs (`lockstep run --runner kafka
+ * --follow`): the same definition as a long-running stream processor on
+ * existing topics. Source topics are named after the definition's sources
+ * (optionally prefixed), sinks after its sinks; internal topics
+ * (repartition, changelog, dead letters, late, meta) after the application id
+ * and stable stage names. Start as many instances (processes) as you like
+ * with the same application id: they share the work by partition.
+ *
+ * @module
+ */
+import type { Server } from "node:http";
+import type { Pipeline } from "../../src/plan/graph.ts";
+import type { Plan } from "../../src/plan/ir.ts";
+import type { Registry } from "../../src/registry/registry.ts";
+import { resolveDefinition } from "../../src/run/definition.ts";
+import type { KafkaClient } from "./client.ts";
+import { checkCompatibility } from "./compat.ts";
+import { KafkaStreamInstance } from "./instance.ts";
+import type { Guarantee } from "./instance.ts";
+import { KafkajsClient } from "./kafkajs-client.ts";
+import { layoutOf, prefixedNames } from "./layout.ts";
+import { serveMetrics } from "./metrics.ts";
+
+/** Options of an unbounded run. */
+export interface KafkaStreamOptions {
+  readonly brokers: readonly string[];
+  /** The application id: consumer group and internal topic prefix (default: the pipeline's name). */
+  readonly appId?: string;
+  /** Prefix of source and sink topic names (default none). */
+  readonly topicPrefix?: string;
+  /** Partitions of the topics the runner creates (default 3); sources must have the same count. */
+  readonly partitions?: number;
+  readonly guarantee?: Guarantee;
+  readonly registry?: Registry;
+  readonly params?: Readonly<Record<string, string>>;
+  readonly onExecutorError?: "fail" | "deadLetter";
+  /** Serve Prometheus metrics on this port. */
+  readonly metricsPort?: number;
+  readonly log?: (event: Record<string, unknown>) => void;
+  readonly client?: KafkaClient;
+}
+
+/** A running stream processor. */
+export class KafkaStreamRunner {
+  private instance: KafkaStreamInstance | undefined;
+  private server: Server | undefined;
+  private client: KafkaClient | undefined;
+
+  constructor(private readonly opts: KafkaStreamOptions) {}
+
+  /** Checks the definition against the application's state, creates missing topics, joins the group. */
+  async start(def: Pipeline | Plan | string): Promise<void> {
+    const { plan, registry } = resolveDefinition(def, this.opts.registry, this.opts.params);
+    const client = (this.client = this.opts.client ?? new KafkajsClient(this.opts.brokers));
+    const appId = this.opts.appId ?? plan.name;
+    const layout = layoutOf(plan, appId, this.opts.partitions ?? 3, prefixedNames(this.opts.topicPrefix ?? "", appId));
+    await checkCompatibility(client, appId, plan);
+    await client.createTopics(layout.topics);
+    this.instance = new KafkaStreamInstance({
+      client,
+      plan,
+      registry,
+      layout,
+      groupId: appId,
+      guarantee: this.opts.guarantee ?? "exactly-once",
+      onExecutorError: this.opts.onExecutorError ?? "fail",
+      ...(this.opts.log ? { log: this.opts.log } : {}),
+    });
+    await this.instance.start();
+    if (this.opts.metricsPort !== undefined) this.server = await serveMetrics(this.opts.metricsPort, this.instance);
+    this.opts.log?.({ event: "started", app: appId, topics: layout.topics.length });
+  }
+
+  /** The first fatal error, if any. */
+  error(): unknown {
+    return this.instance?.error();
+  }
+
+  /** Graceful shutdown: finishes the batch in flight, commits, leaves the group. */
+  async stop(): Promise<void> {
+    await this.instance?.stop();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    if (!this.opts.client) await this.client?.close();
+    this.opts.log?.({ event: "stopped" });
+  }
+}
