@@ -125,6 +125,7 @@ export class KafkaStreamInstance {
   }
 
   private async commit(task: Task, offsets: readonly OffsetCommit[]): Promise<void> {
+    await task.flush();
     const out = task.drain();
     const t0 = performance.now();
     if (this.o.guarantee === "exactly-once") await this.producers.get(task.id)!.sendInTransaction(out, this.o.groupId, offsets);

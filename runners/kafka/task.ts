@@ -156,6 +156,12 @@ export class Task {
     this.finished = true;
   }
 
+  /** Lets async stages deliver what they hold, so a commit covers only finished work. */
+  async flush(): Promise<void> {
+    await this.topo.flush();
+    this.flushPanes();
+  }
+
   /** Takes the records produced since the last call, changelog writes included. */
   drain(): OutMessage[] {
     const out = this.out;

@@ -19,6 +19,12 @@ export interface Operator {
   process(e: Elem, port: number): void | Promise<void>;
   /** End of input: flush in-flight work and fire every open window. */
   finish(): void | Promise<void>;
+  /**
+   * Delivers every result still in flight (async executors) without ending
+   * anything. Streaming runners call it before committing input offsets, so a
+   * commit never covers an element whose result was not yet emitted.
+   */
+  flush?(): void | Promise<void>;
 }
 
 /** An input record that could not be used, with the reason. */

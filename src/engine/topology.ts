@@ -59,6 +59,8 @@ export interface Topology {
   readonly tables: readonly TableNode[];
   /** End of input: drains async stages and fires every open window, in plan order. */
   finish(): Promise<void>;
+  /** Delivers results still in flight in async stages, in plan order (before a commit). */
+  flush(): Promise<void>;
   /** Service callers, for metrics. */
   readonly services: ReadonlyMap<string, ServiceCaller>;
 }
@@ -230,6 +232,11 @@ export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandle
     if (!d.ok) return dead(d.reason, { value: r.value });
     const v = d.value as Record<string, unknown>;
     const node = entry.node;
+    if (node.op === "table") {
+      // Checked once, where the table is read, so a table read by several lookups reports a bad row once.
+      const from = v[node.validFrom];
+      if (typeof from !== "number" || !Number.isFinite(from)) return dead(`table row's ${node.validFrom} is ${canonicalJson(from ?? null)}, not a finite number of ms`, { value: r.value });
+    }
     let sk = input;
     if (node.op === "source" && node.key.length > 0) {
       sk = input + "\u0000" + (node.key.length === 1 ? canonicalJson(v[node.key[0]!] ?? null) : canonicalJson(node.key.map((f) => v[f] ?? null)));
@@ -246,11 +253,18 @@ export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandle
     }
   };
 
+  const flush = async (): Promise<void> => {
+    for (const n of plan.nodes) {
+      const op = ops.get(n.id);
+      if (op?.flush) await op.flush();
+    }
+  };
+
   const inject = (to: string, port: number, e: Elem): void | Promise<void> => {
     const op = ops.get(to);
     if (!op) throw new Error(`stage "${to}" is not part of this topology`);
     return op.process(e, port);
   };
 
-  return { push, inject, sources, tables, finish, services };
+  return { push, inject, sources, tables, finish, flush, services };
 };

@@ -188,6 +188,7 @@ const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: 
       return pump(MAX_IN_FLIGHT - 1);
     },
     finish: () => pump(0),
+    flush: () => pump(0),
   };
 };
 

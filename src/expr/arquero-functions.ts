@@ -1,0 +1,99 @@
+/**
+ * The few catalogue rules that arquero's own function library cannot state
+ * exactly, registered as arquero functions (`aq.addFunction`, arquero's
+ * extension point for its expression language) so generated expressions stay
+ * strings that arquero parses and compiles — no closures, no escape.
+ *
+ * Each helper is the one-line rule of `src/expr/ast.ts`, written as the
+ * interpreter writes it. Why they exist: arquero's `op.equal` treats
+ * `null !== null` inside arrays, its expression language has no array test
+ * (`Array.isArray` is not a registered function) and no lambdas (so no
+ * `filter` for `split`'s capture groups), and canonical JSON is lockstep's.
+ *
+ * @module
+ */
+import * as aq from "arquero";
+import { canonicalJson } from "../core/canonical.ts";
+
+const isArray = Array.isArray;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !isArray(v);
+
+/** A value with `undefined` read as `null` (a missing field). */
+const orNull = (v: unknown): unknown => (v === undefined ? null : v);
+
+const comparableEq = (a: unknown, b: unknown): boolean | null => {
+  if (a === null || b === null) return null;
+  const t = typeof a;
+  if (t === "number" || t === "string" || t === "boolean") return typeof b === t ? a === b : null;
+  if (isArray(a) !== isArray(b) || typeof b !== "object") return null;
+  return canonicalJson(a) === canonicalJson(b);
+};
+
+/** The element as an object from its field columns; `exotic` is the value of a non-object element. */
+const row = (names: readonly string[], exotic: unknown, ...values: unknown[]): unknown => {
+  if (exotic !== undefined) return exotic;
+  const entries: [string, unknown][] = [];
+  for (let i = 0; i < names.length; i++) if (values[i] !== undefined) entries.push([names[i]!, values[i]]);
+  // fromEntries defines own properties, so a "__proto__" field stays data.
+  return Object.fromEntries(entries);
+};
+
+/**
+ * The registered helpers, by name. Names start with `ls_` so they never
+ * shadow an arquero function.
+ */
+export const ARQUERO_FUNCTIONS = {
+  /** True for an array (arquero has no array test). */
+  ls_isarr: (v: unknown): boolean => isArray(v),
+  /** One step of a field path: own properties of plain objects only. */
+  ls_step: (v: unknown, k: string): unknown => (isObject(v) && Object.hasOwn(v, k) ? orNull(v[k]) : null),
+  /** `eq`: same-kind equality, canonical JSON for arrays and objects, else null. */
+  ls_eq: comparableEq,
+  /** `contains`: substring test, or element test by canonical JSON. */
+  ls_contains: (a: unknown, b: unknown): boolean | null => {
+    if (typeof a === "string") return typeof b === "string" ? a.includes(b) : null;
+    if (!isArray(a) || b === null) return null;
+    const key = canonicalJson(b);
+    for (const e of a) if (canonicalJson(e) === key) return true;
+    return false;
+  },
+  /** `split` with capture groups: JS interleaves the groups with the pieces; keep the pieces. */
+  ls_split: (s: string, re: RegExp, groups: number): string[] => s.split(re).filter((_, i) => i % (groups + 1) === 0),
+  /** `toString`. */
+  ls_str: (v: unknown): string | null => {
+    switch (typeof v) {
+      case "number": return Number.isFinite(v) ? String(v) : null;
+      case "boolean": return v ? "true" : "false";
+      case "string": return v;
+      case "object": return v === null ? null : canonicalJson(v);
+      default: return null;
+    }
+  },
+  /** `toNumber`. */
+  ls_num: (v: unknown): number | null => {
+    const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : typeof v === "boolean" ? (v ? 1 : 0) : NaN;
+    return Number.isFinite(n) ? n : null;
+  },
+  /** `get`: member access with a computed key or index. */
+  ls_get: (c: unknown, k: unknown): unknown => {
+    if (isArray(c)) return Number.isInteger(k) && (k as number) >= 0 ? orNull(c[k as number]) : null;
+    return isObject(c) && typeof k === "string" && Object.hasOwn(c, k) ? orNull(c[k]) : null;
+  },
+  /** `size`: elements of an array, keys of an object. */
+  ls_size: (v: unknown): number | null => (isArray(v) ? v.length : isObject(v) ? Object.keys(v).length : null),
+  /** The whole element (`row()`), built from its field columns. */
+  ls_row: row,
+  /** Canonical JSON of a value (keys, ids, tie-breaks). */
+  ls_json: (v: unknown): string => canonicalJson(v),
+  /** Canonical JSON of the element built from its field columns. */
+  ls_rowjson: (names: readonly string[], exotic: unknown, ...values: unknown[]): string => canonicalJson(row(names, exotic, ...values)),
+} as const;
+
+let registered = false;
+
+/** Registers {@link ARQUERO_FUNCTIONS} with arquero (once; later calls do nothing). */
+export const registerArqueroFunctions = (): void => {
+  if (registered) return;
+  for (const [name, fn] of Object.entries(ARQUERO_FUNCTIONS)) aq.addFunction(name, fn as (...args: any[]) => any, { override: true });
+  registered = true;
+};
