@@ -1,9 +1,27 @@
 import { defineConfig } from "vitest/config";
 
+// Two projects: the Kafka tests get a real broker (started once by the global
+// setup, or KAFKA_BROKERS), the rest start none.
+const KAFKA = ["test/kafka/**/*.test.ts", "test/runners/kafka/**/*.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     coverage: { provider: "v8" },
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: KAFKA } },
+      {
+        extends: true,
+        test: {
+          name: "kafka",
+          include: KAFKA,
+          globalSetup: ["test/kafka-global-setup.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          // One broker on two cores: Kafka test files run one at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

@@ -81,8 +81,10 @@ export const ARQUERO_FUNCTIONS = {
   },
   /** `size`: elements of an array, keys of an object. */
   ls_size: (v: unknown): number | null => (isArray(v) ? v.length : isObject(v) ? Object.keys(v).length : null),
-  /** The whole element (`row()`), built from its field columns. */
+  /** The whole element (`row()`) from its field columns, or the value of a non-object element. */
   ls_row: row,
+  /** The whole element (`row()`) from its field columns, when no element is a non-object. */
+  ls_obj: (names: readonly string[], ...values: unknown[]): unknown => row(names, undefined, ...values),
   /** Canonical JSON of a value (keys, ids, tie-breaks). */
   ls_json: (v: unknown): string => canonicalJson(v),
   /** Canonical JSON of the element built from its field columns. */
