@@ -6,6 +6,7 @@
  * @module
  */
 import type * as t from "io-ts";
+import { DefinitionError } from "../src/core/errors.ts";
 import type { Pipeline } from "../src/plan/graph.ts";
 import type { ServicePolicy } from "../src/plan/ir.ts";
 import { toSchema } from "../src/schema/to-schema.ts";
@@ -58,9 +59,7 @@ export const pipeline = <P extends string = never>(
     for (const k of Object.keys(given)) {
       if (!(k in defaults)) {
         const known = Object.keys(defaults);
-        throw new Error(
-          `pipeline "${name}" has no parameter "${k}". Fix: use one of ${known.length ? known.join(", ") : "(none: this pipeline takes no parameters)"}`,
-        );
+        throw new DefinitionError(`params.${k}`, `pipeline "${name}" has no parameter "${k}"`, `use one of ${known.length ? known.join(", ") : "(none: this pipeline takes no parameters)"}`);
       }
     }
     const values: Record<string, string> = { ...defaults, ...given };

@@ -77,7 +77,15 @@ const windowOf = (facts: Map<string, StreamFacts>, inputId: string): WindowNode 
  */
 export const exactCleanupOf = (plan: Plan, byId: Map<string, PlanNode>, facts: Map<string, StreamFacts>, node: PlanNode): boolean => {
   const key = facts.get(inputsOf(node)[0]!)?.key ?? [];
-  return inputsOf(node).every((id) => keepsSourceKey(byId, id, key));
+  // Two sources keyed alike still have independent clocks: only one source keeps a key's clock monotone.
+  const sources = new Set<string>();
+  const collect = (id: string): void => {
+    const n = byId.get(id)!;
+    if (n.op === "source") sources.add(n.id);
+    else for (const i of inputsOf(n)) if (byId.get(i)!.op !== "table") collect(i);
+  };
+  inputsOf(node).forEach(collect);
+  return sources.size === 1 && inputsOf(node).every((id) => keepsSourceKey(byId, id, key));
 };
 
 /**

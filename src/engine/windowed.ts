@@ -87,7 +87,9 @@ export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: E
   /** Emits a pane: a marker, then its rows. An empty row list retracts the pane key. */
   const pane = (k: string, kv: Readonly<Record<string, unknown>>, w: Window, acc: A | undefined, c: number, out: Elem[]): void => {
     const pk = paneKeyOf(k, w);
-    const pkv = windowed ? [kv, Number.isFinite(w.start) ? w.start : null, Number.isFinite(w.end) ? w.end : null] : [kv];
+    // Output keys sort as tuples of the key's values (in keyBy order), then the window bounds.
+    const values = Object.values(kv);
+    const pkv = windowed ? [...values, Number.isFinite(w.start) ? w.start : null, Number.isFinite(w.end) ? w.end : null] : values;
     const t = Number.isFinite(w.end) ? w.end - 1 : Number.isFinite(c) ? c : 0;
     const origin = { source: spec.id, offset: 0 };
     out.push(elem(undefined, t, c, "", k, kv, pk, pkv, true, origin));

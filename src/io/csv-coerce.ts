@@ -117,3 +117,32 @@ export const coerceCsvRow = (row: Readonly<Record<string, string | null>>, schem
   }
   return coerce(row);
 };
+
+const absentDroppers = new WeakMap<SchemaJson, (row: Record<string, unknown>) => Record<string, unknown>>();
+
+/**
+ * Columnar formats (Arrow, Parquet) cannot tell a missing field from a null:
+ * drop `null` where the schema's field is optional and does not accept null,
+ * as {@link coerceCsvRow} does for empty CSV cells, so an optional field
+ * absent in the source reads as absent.
+ */
+export const dropAbsentNulls = (schema: SchemaJson): ((row: Record<string, unknown>) => Record<string, unknown>) => {
+  let f = absentDroppers.get(schema);
+  if (f) return f;
+  const rules = new Map<string, Rule | undefined>();
+  f = (row) => {
+    let out: Record<string, unknown> | undefined;
+    for (const key of Object.keys(row)) {
+      if (row[key] !== null) continue;
+      if (!rules.has(key)) rules.set(key, ruleFor(schema, key));
+      const rule = rules.get(key);
+      if (rule && rule.optional && !rule.accepts(null)) {
+        out ??= { ...row };
+        delete out[key];
+      }
+    }
+    return out ?? row;
+  };
+  absentDroppers.set(schema, f);
+  return f;
+};

@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { asyncBufferFromFile } from "hyparquet";
 import type { SchemaJson } from "../schema/json-schema.ts";
+import { dropAbsentNulls } from "./csv-coerce.ts";
 import { arrowToRows } from "./arrow.ts";
 import { flattenBatches } from "./batches.ts";
 import { coerceCsvRow } from "./csv-coerce.ts";
@@ -71,9 +72,18 @@ function batchesOf(path: string, format: Format, schema: SchemaJson | undefined)
     case "csv":
       return csvBatches(openText(path), path, schema);
     case "arrow":
-      return arrowBatches(path);
+      return withAbsentDropped(arrowBatches(path), schema);
     case "parquet":
-      return parquetBatches(path);
+      return withAbsentDropped(parquetBatches(path), schema);
+  }
+}
+
+/** Columnar rows read with a schema: optional fields that are null were absent (see `dropAbsentNulls`). */
+async function* withAbsentDropped(batches: AsyncGenerator<InputRecord[]>, schema: SchemaJson | undefined): AsyncGenerator<InputRecord[]> {
+  if (schema === undefined) return yield* batches;
+  const drop = dropAbsentNulls(schema);
+  for await (const batch of batches) {
+    yield batch.map((r) => (r.error === undefined && typeof r.value === "object" && r.value !== null && !Array.isArray(r.value) ? { ...r, value: drop(r.value as Record<string, unknown>) } : r));
   }
 }
 

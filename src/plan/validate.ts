@@ -36,8 +36,10 @@ export const validatePlan = (plan: UnhashedPlan, registry?: Registry): Map<strin
   const facts = new Map<string, StreamFacts>();
   const byId = new Map<string, PlanNode>();
   const used = new Set<string>();
+  const index = new Map<PlanNode, number>(plan.nodes.map((n, i) => [n, i]));
+  // The JSON path first (for files), then the stage name (for DSL authors).
   const err = (n: PlanNode | string, problem: string, fix: string) =>
-    errors.push(new DefinitionError(typeof n === "string" ? n : `stage "${n.id}" (${n.op})`, problem, fix));
+    errors.push(new DefinitionError(typeof n === "string" ? n : `nodes[${index.get(n)}], stage "${n.id}" (${n.op})`, problem, fix));
 
   plan.nodes.forEach((n, i) => {
     if (byId.has(n.id)) err(`nodes[${i}]`, `the stage name "${n.id}" is used twice`, "give each stage its own name");

@@ -90,7 +90,7 @@ describe("state cleanup", () => {
  * interleave (§2 forbids that). These tests state the contract and currently fail.
  */
 describe("cleanup with two sources (known bug in exactCleanupOf)", () => {
-  it.fails("a join's result does not depend on how its two sources interleave", async () => {
+  it("a join's result does not depend on how its two sources interleave", async () => {
     const p = L.pipeline("j", { version: 1 }, ({ source, sink }) => {
       const side = (n: string) => L.pipe(source(n, Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("k"), L.window(L.fixed(10)));
       return L.pipe(side("l"), L.join(side("r")), sink("out"));
@@ -108,7 +108,7 @@ describe("cleanup with two sources (known bug in exactCleanupOf)", () => {
     expect(res.outputs.out).toEqual([{ k: "a", windowStart: 0, windowEnd: 10, left: l[0], right: r[1] }]);
   });
 
-  it.fails("a combine over a flatten of two sources counts every element that is not late", async () => {
+  it("a combine over a flatten of two sources counts every element that is not late", async () => {
     const p = L.pipeline("f", { version: 1 }, ({ source, sink }) => {
       const timed = (n: string) => L.pipe(source(n, Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")));
       return L.pipe(L.flatten([timed("p"), timed("q")]), L.keyBy("k"), L.window(L.fixed(10)), L.combine({ n: L.count() }), sink("out"));

@@ -108,10 +108,11 @@ export const sequenceOp = (n: SequenceNode, ctx: EngineContext, emit: Emit): Ope
       m.out++;
       m.panes++;
       const row = { ...e.kv, [as]: entries.map((x) => x[4]) };
-      const pkv = [e.kv];
-      const marker = elem(undefined, s.max, e.c, e.sk, key, e.kv, key, pkv, true, e.origin);
+      const pkv = Object.values(e.kv ?? {});
+      const pk = `${n.id}|${key}`;
+      const marker = elem(undefined, s.max, e.c, e.sk, key, e.kv, pk, pkv, true, e.origin);
       const r = emit(marker);
-      const out = elem(row, s.max, e.c, e.sk, key, e.kv, key, pkv, false, e.origin);
+      const out = elem(row, s.max, e.c, e.sk, key, e.kv, pk, pkv, false, e.origin);
       return r ? r.then(() => emit(out)) : emit(out);
     },
     finish: () => {},
