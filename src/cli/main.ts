@@ -19,6 +19,7 @@ import { loadDefinition, loadExecutors } from "./load-definition.ts";
 import type { Definition } from "./load-definition.ts";
 import { renderGraph } from "./graph.ts";
 import { runCommand } from "./run.ts";
+import { followCommand } from "./follow.ts";
 import { UsageError } from "./usage-error.ts";
 
 export { UsageError };
@@ -95,6 +96,13 @@ export const planOf = async (def: Definition, params: Record<string, string>, ex
   return { plan, registry: extra };
 };
 
+/** Parses a whole number ≥ 1 option. */
+const positiveInt = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`"${v}" is not a whole number ≥ 1. Fix: e.g. --partitions 3`);
+  return n;
+};
+
 /** Builds the command tree. Output goes through `out`/`err` so tests can capture it. */
 export const program = (io: { out: (s: string) => void; err: (s: string) => void }): Command => {
   const cmd = new Command("lockstep")
@@ -117,13 +125,32 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
     .option("--late <path>", "write elements dropped as late (JSONL) here")
     .addOption(new Option("--on-executor-error <mode>", "when an executor throws").choices(["fail", "dead-letter"]).default("fail"))
     .option("-q, --quiet", "no summary on stderr")
+    .option("--brokers <list>", "kafka: bootstrap servers (default: KAFKA_BROKERS, else an embedded broker)")
+    .option("--partitions <n>", "kafka: partitions of the topics a run creates", positiveInt, 3)
+    .option("--instances <n>", "kafka: runner instances in the consumer group (bounded runs)", positiveInt, 1)
+    .addOption(new Option("--guarantee <mode>", "kafka: delivery guarantee").choices(["exactly-once", "at-least-once"]).default("exactly-once"))
+    .option("--keep-topics", "kafka: keep a bounded run's topics afterwards")
+    .option("--follow", "kafka: run unbounded on existing topics (no --in/--out) until SIGINT/SIGTERM")
+    .option("--app-id <id>", "kafka --follow: application id (consumer group, internal topic prefix; default the pipeline name)")
+    .option("--topic-prefix <prefix>", "kafka --follow: prefix of source and sink topic names", "")
+    .option("--metrics-port <port>", "kafka --follow: serve Prometheus metrics on 127.0.0.1:<port>/metrics", positiveInt)
     .action(async (pipeline: string, o) => {
-      if (o.runner !== "direct") {
-        throw new UsageError(`the ${o.runner} runner is not part of this version of lockstep yet. Fix: use --runner direct (the default)`);
+      if (o.runner === "arquero") {
+        throw new UsageError("the arquero runner is not part of this version of lockstep yet. Fix: use --runner direct (the default) or --runner kafka");
+      }
+      if (o.runner !== "kafka" && (o.follow || o.brokers || o.appId || o.metricsPort)) {
+        throw new UsageError("--follow, --brokers, --app-id and --metrics-port are options of the Kafka runner. Fix: add --runner kafka");
       }
       const def = await loadDefinition(pipeline);
       const { plan, registry } = await planOf(def, o.param ?? {}, o.executors);
+      if (o.follow) {
+        if (Object.keys(o.in ?? {}).length || Object.keys(o.out ?? {}).length) throw new UsageError("--follow reads and writes topics, not files. Fix: drop --in/--out (produce to the source topics instead)");
+        await followCommand(plan, registry, o, io.err);
+        return;
+      }
       await runCommand(plan, registry, {
+        runner: o.runner,
+        kafka: { brokers: o.brokers, partitions: o.partitions, instances: o.instances, guarantee: o.guarantee, keepTopics: Boolean(o.keepTopics) },
         inputs: o.in ?? {},
         outputs: o.out ?? {},
         deadLetters: o.deadLetters,

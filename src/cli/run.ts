@@ -13,10 +13,23 @@ import type { OnExecutorError } from "../engine/operator.ts";
 import type { Plan } from "../plan/ir.ts";
 import type { Registry } from "../registry/registry.ts";
 import { runDirect } from "../../runners/direct/runner.ts";
+import { runKafka } from "../../runners/kafka/bounded.ts";
+import { withBrokers } from "./brokers.ts";
 import { UsageError } from "./usage-error.ts";
+
+/** Options of the Kafka runner on the command line. */
+export interface KafkaCliOptions {
+  readonly brokers?: string;
+  readonly partitions: number;
+  readonly instances: number;
+  readonly guarantee: "exactly-once" | "at-least-once";
+  readonly keepTopics: boolean;
+}
 
 /** What `run` was asked to do. */
 export interface RunCommandOptions {
+  readonly runner?: "direct" | "kafka" | "arquero";
+  readonly kafka?: KafkaCliOptions;
   readonly inputs: Record<string, string>;
   readonly outputs: Record<string, string>;
   readonly deadLetters?: string;
@@ -79,13 +92,28 @@ export const runCommand = async (plan: Plan, registry: Registry, o: RunCommandOp
   await checkRunOptions(plan, o);
   const sinks = plan.nodes.filter((n) => n.op === "sink").map((n) => n.id);
   const started = performance.now();
-  const result = await runDirect(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError });
+  const runner = o.runner ?? "direct";
+  const result =
+    runner === "kafka"
+      ? await withBrokers(o.kafka?.brokers, o.err, o.quiet, (brokers) =>
+          runKafka(plan, {
+            inputs: o.inputs,
+            registry,
+            onExecutorError: o.onExecutorError,
+            brokers,
+            partitions: o.kafka?.partitions ?? 3,
+            instances: o.kafka?.instances ?? 1,
+            guarantee: o.kafka?.guarantee ?? "exactly-once",
+            keepTopics: o.kafka?.keepTopics ?? false,
+          }),
+        )
+      : await runDirect(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError });
   for (const [sink, path] of Object.entries(o.outputs)) await writeRecords(path, result.outputs[sink]!);
   if (o.deadLetters) await writeRecords(o.deadLetters, result.deadLetters);
   if (o.late) await writeRecords(o.late, result.late);
   if (o.quiet) return;
   const ms = performance.now() - started;
-  const lines: string[] = [`lockstep: ran "${plan.name}" v${plan.version} on direct in ${ms.toFixed(0)} ms`];
+  const lines: string[] = [`lockstep: ran "${plan.name}" v${plan.version} on ${runner} in ${ms.toFixed(0)} ms`];
   for (const n of plan.nodes) {
     if (n.op !== "source" && n.op !== "table") continue;
     const m = result.metrics[n.id];
@@ -94,7 +122,7 @@ export const runCommand = async (plan: Plan, registry: Registry, o: RunCommandOp
   for (const s of sinks) lines.push(`  sink ${s}: ${result.outputs[s]!.length} rows${o.outputs[s] ? ` → ${o.outputs[s] === "-" ? "stdout" : o.outputs[s]}` : " (not written: add --out " + s + "=path)"}`);
   const stageDead = result.deadLetters.filter((d) => d.stage !== d.source).length;
   if (stageDead > 0) lines.push(`  ${stageDead} elements rejected by stages (see --dead-letters)`);
-  if (result.late.length > 0) lines.push(`  ${result.late.length} late elements dropped${o.late ? ` → ${o.late}` : " (see --late)"}`);
+  if (result.late.length > 0) lines.push(`  ${result.late.length} late (element, window) pairs dropped${o.late ? ` → ${o.late}` : " (see --late)"}`);
   if (result.deadLetters.length > 0 && !o.deadLetters) {
     lines.push(`  first dead letter: ${result.deadLetters[0]!.source}:${result.deadLetters[0]!.offset}: ${result.deadLetters[0]!.reason} (write them all with --dead-letters)`);
   }
