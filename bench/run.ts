@@ -29,8 +29,9 @@ for (const b of benchmarks) {
   if (filter && !b.name.includes(filter)) continue;
   const setup = await b.setup();
   // Warm up both (JIT), then check they agree before timing.
-  const base = await b.baseline(setup);
-  const ours = await b.lockstep(setup);
+  const norm = b.normalize ?? ((x: unknown) => x);
+  const base = norm(await b.baseline(setup));
+  const ours = norm(await b.lockstep(setup));
   if (JSON.stringify(base) !== JSON.stringify(ours)) throw new Error(`${b.name}: lockstep and the baseline disagree`);
   const tb = await time(() => b.baseline(setup), b.reps ?? 5);
   const tl = await time(() => b.lockstep(setup), b.reps ?? 5);

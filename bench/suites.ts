@@ -18,6 +18,8 @@ export interface Bench<S> {
   setup(): S | Promise<S>;
   baseline(s: S): unknown;
   lockstep(s: S): Promise<unknown>;
+  /** Brings both results to one form for the agreement check (not timed). */
+  normalize?(result: unknown): unknown;
 }
 
 let seed = 42;
@@ -40,7 +42,8 @@ const wordcountInMemory: Bench<{ rows: { line: string }[] }> = {
   elements: LINES,
   setup: () => ({ rows: lines() }),
   baseline: ({ rows }) => handWordcount(rows),
-  lockstep: async ({ rows }) => sortedKeys((await runDirect(wordcount, { inputs: { lines: rows } })).outputs.counts!),
+  lockstep: async ({ rows }) => (await runDirect(wordcount, { inputs: { lines: rows } })).outputs.counts!,
+  normalize: (r) => sortedKeys(r as unknown[]),
 };
 
 const wordcountJsonl: Bench<{ path: string }> = {
@@ -57,7 +60,8 @@ const wordcountJsonl: Bench<{ path: string }> = {
     const rows = readFileSync(path, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { line: string });
     return handWordcount(rows);
   },
-  lockstep: async ({ path }) => sortedKeys((await runDirect(wordcount, { inputs: { lines: path } })).outputs.counts!),
+  lockstep: async ({ path }) => (await runDirect(wordcount, { inputs: { lines: path } })).outputs.counts!,
+  normalize: (r) => sortedKeys(r as unknown[]),
 };
 
 const EVENTS = 200_000;
@@ -102,7 +106,8 @@ const sequences: Bench<ReturnType<typeof sequencesInput>> = {
   elements: EVENTS,
   setup: sequencesInput,
   baseline: handSequences,
-  lockstep: async (s) => (await runDirect(userSequences, { inputs: { events: s.events, items: s.items } })).outputs.sequences!.map((r) => JSON.parse(canonicalJson(r))),
+  lockstep: async (s) => (await runDirect(userSequences, { inputs: { events: s.events, items: s.items } })).outputs.sequences!,
+  normalize: (r) => sortedKeys(r as unknown[]),
 };
 
 export const benchmarks: Bench<any>[] = [wordcountInMemory, wordcountJsonl, sequences];

@@ -9,7 +9,7 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
-import { canonicalJson } from "../../src/core/canonical.ts";
+import { canonicalJson, compareStrings } from "../../src/core/canonical.ts";
 import { DefinitionError } from "../../src/core/errors.ts";
 import { compareValues } from "../../src/core/order.ts";
 import { sortCanonical } from "../../src/engine/final-view.ts";
@@ -99,8 +99,12 @@ export const finalViewOf = (messages: readonly InMessage[]): unknown[] => {
     const v = JSON.parse(m.value) as unknown;
     panes.set(m.key, { pkv: JSON.parse(m.headers[PKV_HEADER] ?? "[]") as unknown[], rows: Array.isArray(v) ? v : [v] });
   }
-  const sorted = [...panes.values()].sort((a, b) => compareValues(a.pkv, b.pkv));
-  return [...sorted.flatMap((p) => sortCanonical(p.rows)), ...sortCanonical(bag)];
+  // Exactly FinalView.rows(): rows of every pane sorted together by (output key, canonical JSON),
+  // so equal output keys of different panes (aggregates flattened into one sink) sort the same way.
+  const keyed: { pkv: readonly unknown[]; json: string; row: unknown }[] = [];
+  for (const p of panes.values()) for (const row of p.rows) keyed.push({ pkv: p.pkv, json: canonicalJson(row), row });
+  keyed.sort((a, b) => compareValues(a.pkv, b.pkv) || compareStrings(a.json, b.json));
+  return [...keyed.map((x) => x.row), ...sortCanonical(bag)];
 };
 
 /** Runs a definition over finite inputs on Kafka and returns the final views. */
@@ -131,7 +135,7 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
         onExecutorError: opts.onExecutorError ?? "fail",
         ends,
         finishedTasks,
-        ...(opts.log ? { log: opts.log } : {}),
+        ...(opts.log ? { log: (e: Record<string, unknown>) => opts.log!({ instance: i, ...e }) } : {}),
       });
       await inst.start();
       instances.push(inst);

@@ -62,6 +62,8 @@ export interface GroupHandlers {
    * have the batch re-read from the last committed offset.
    */
   onBatch(batch: { topic: string; partition: number; messages: readonly InMessage[] }, heartbeat: () => Promise<void>): Promise<void>;
+  /** The consumer stopped for good (an error it will not recover from by itself). */
+  onCrash?(error: unknown): void;
 }
 
 /** A running group consumer. */
@@ -70,6 +72,10 @@ export interface GroupConsumer {
   commit(offsets: readonly OffsetCommit[]): Promise<void>;
   /** Re-reads a partition from `offset` (after an aborted transaction). */
   seek(topic: string, partition: number, offset: number): void;
+  /** Stops fetching these partitions until {@link resume} (backpressure, backoff after a failure). */
+  pause(topic: string, partitions: readonly number[]): void;
+  /** Fetches paused partitions again. */
+  resume(topic: string, partitions: readonly number[]): void;
   /** Leaves the group and disconnects. */
   stop(): Promise<void>;
 }
@@ -82,10 +88,19 @@ export interface KafkaClient {
   endOffsets(topic: string): Promise<number[]>;
   /** The group's committed offset per partition (-1 when none). */
   committedOffsets(groupId: string, topic: string): Promise<number[]>;
+  /**
+   * A producer. With a transactional id it is ready for transactions when this
+   * resolves: earlier producers with that id are fenced and their open
+   * transaction is aborted, so a task takes over cleanly from a crashed or
+   * replaced owner before it reads its state.
+   */
   producer(opts?: { transactionalId?: string }): Promise<Producer>;
   /** Joins `groupId` on `topics`; partition p of every topic goes to the same member. */
   groupConsumer(groupId: string, topics: readonly string[], handlers: GroupHandlers, opts: { readCommitted: boolean }): Promise<GroupConsumer>;
-  /** Every committed record of the topic (optionally only some partitions), up to the end offsets at the call. */
-  readAll(topic: string, partitions?: readonly number[]): Promise<InMessage[]>;
+  /**
+   * Every committed record of the topic (optionally only some partitions), up
+   * to the end offsets at the call; rejects after `timeoutMs` (default 60 s).
+   */
+  readAll(topic: string, partitions?: readonly number[], opts?: { timeoutMs?: number }): Promise<InMessage[]>;
   close(): Promise<void>;
 }

@@ -8,7 +8,22 @@
  * rows, repartition records, changelog writes, dead letters — and the batch's
  * input offsets are committed in one transaction. After a failed commit the
  * task is rebuilt from its changelog and its input re-read from the committed
- * offset. At-least-once sends, then commits offsets.
+ * offset, after a backoff during which its partition is paused. At-least-once
+ * sends, then commits offsets.
+ *
+ * Taking over a task (at start, after a rebalance or a failure) follows Kafka
+ * Streams' order: first the task's transactional producer is initialized,
+ * which fences the previous owner and aborts its open transaction; only then
+ * are the changelogs restored and the committed offsets read. Records below
+ * the committed offset that the consumer still delivers (the previous owner
+ * committed them after the consumer had fetched) are skipped. Tasks are
+ * created as soon as partitions are assigned, so a crashed owner's open
+ * transactions are aborted at once, not when its transaction times out.
+ *
+ * Backpressure: records are processed as kafkajs delivers them, one batch at
+ * a time, so fetching never runs ahead of processing; a batch whose outputs
+ * grow past {@link MAX_PENDING} records is committed in parts, so the output
+ * buffered in memory (and a transaction) stays bounded.
  *
  * @module
  */
@@ -43,6 +58,11 @@ export interface InstanceOptions {
   readonly log?: (event: Record<string, unknown>) => void;
 }
 
+/** Records a task may buffer before it commits in the middle of a batch. */
+export const MAX_PENDING = 20_000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 /** A running instance. */
 export class KafkaStreamInstance {
   private consumer: GroupConsumer | undefined;
@@ -54,6 +74,9 @@ export class KafkaStreamInstance {
   private readonly tables = new Map<string, InMessage[]>();
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private readonly backoffs = new Map<string, NodeJS.Timeout>();
+  /** Consecutive failures per task, for the backoff. */
+  private readonly failures = new Map<string, number>();
   private stopped = false;
   private failure: unknown;
   /** Counters per stage, summed over this instance's tasks. */
@@ -63,7 +86,7 @@ export class KafkaStreamInstance {
 
   constructor(private readonly o: InstanceOptions) {}
 
-  /** Serializes work on tasks (batches and the end-of-input check). */
+  /** Serializes work on tasks (batches, assignments and the end-of-input check). */
   private locked<A>(f: () => Promise<A>): Promise<A> {
     const run = this.queue.then(f, f);
     this.queue = run.catch(() => {});
@@ -87,41 +110,79 @@ export class KafkaStreamInstance {
       {
         onAssign: (a) => {
           this.owned = [...new Set(Object.values(a).flat())].sort((x, y) => x - y);
-          // Tasks of partitions we no longer own are dropped; their state is in the changelog.
-          for (const [id, t] of this.tasks) if (!this.owned.includes(t.partition)) this.tasks.delete(id);
           this.o.log?.({ event: "assigned", partitions: this.owned });
+          void this.locked(() => this.reassign());
         },
         onBatch: (batch, heartbeat) => this.locked(() => this.onBatch(batch, heartbeat)),
+        onCrash: (e) => {
+          this.o.log?.({ event: "consumer crashed", error: (e as Error)?.message });
+          this.failure ??= e;
+        },
       },
       { readCommitted: true },
     );
-    if (this.o.ends) this.timer = setInterval(() => void this.locked(() => this.checkEnds()).catch((e) => (this.failure = e)), 100);
+    if (this.o.ends) this.timer = setInterval(() => void this.locked(() => this.checkEnds()), 100);
+  }
+
+  /** After a rebalance: drops the tasks of partitions we lost, takes over the ones we gained. */
+  private async reassign(): Promise<void> {
+    if (this.stopped) return;
+    for (const [id, t] of this.tasks) if (!this.owned.includes(t.partition)) await this.dropTask(id);
+    for (const [id, p] of this.producers) {
+      if (!this.tasks.has(id)) {
+        this.producers.delete(id);
+        await p.close().catch(() => {});
+      }
+    }
+    for (const p of this.owned) {
+      for (const sub of this.o.layout.subTopologies) {
+        if (this.stopped || !this.owned.includes(p)) return;
+        try {
+          await this.taskFor(sub, p);
+        } catch (e) {
+          // Not fatal: the task is created again when its first batch arrives.
+          this.o.log?.({ event: "task takeover failed", task: `${sub.id}-${p}`, error: (e as Error).message });
+        }
+      }
+    }
   }
 
   private async taskFor(sub: SubTopology, partition: number): Promise<Task> {
     const id = `${sub.id}-${partition}`;
-    let task = this.tasks.get(id);
-    if (task) return task;
-    task = new Task(sub, partition, {
+    const existing = this.tasks.get(id);
+    if (existing) return existing;
+    const { client, layout, groupId } = this.o;
+    // Fence the previous owner first (its open transaction is aborted), then read what it committed.
+    if (this.o.guarantee === "exactly-once") {
+      await this.producers.get(id)?.close().catch(() => {});
+      this.producers.delete(id);
+      this.producers.set(id, await client.producer({ transactionalId: `${groupId}-${id}` }));
+    }
+    const task = new Task(sub, partition, {
       plan: this.o.plan,
       registry: this.o.registry,
-      layout: this.o.layout,
+      layout,
       onExecutorError: this.o.onExecutorError,
       metrics: (stage) => (this.metrics[stage] ??= newMetrics()),
     });
-    for (const stage of sub.stateful) task.state.restore(stage, await this.o.client.readAll(this.o.layout.changelogTopic(stage), [partition]));
-    const reporter = this.o.layout.subTopologies.find((s) => s.tables.length > 0)?.id;
+    for (const stage of sub.stateful) task.state.restore(stage, await client.readAll(layout.changelogTopic(stage), [partition]));
+    const reporter = layout.subTopologies.find((s) => s.tables.length > 0)?.id;
     for (const table of sub.tables) await task.loadTable(table, this.tables.get(table) ?? [], sub.id === reporter && partition === 0);
     for (const input of sub.inputs) {
-      const committed = (await this.o.client.committedOffsets(this.o.groupId, input.topic))[partition] ?? -1;
+      const committed = (await client.committedOffsets(groupId, input.topic))[partition] ?? -1;
       this.positions.set(`${input.topic}/${partition}`, Math.max(committed, 0));
-    }
-    if (this.o.guarantee === "exactly-once" && !this.producers.has(id)) {
-      this.producers.set(id, await this.o.client.producer({ transactionalId: `${this.o.groupId}-${id}` }));
     }
     if (this.o.finishedTasks?.has(id)) task.finished = true;
     this.tasks.set(id, task);
     return task;
+  }
+
+  /** Forgets a task (its state is in the changelog) and closes its producer. */
+  private async dropTask(id: string): Promise<void> {
+    this.tasks.delete(id);
+    const p = this.producers.get(id);
+    this.producers.delete(id);
+    await p?.close().catch(() => {});
   }
 
   private async commit(task: Task, offsets: readonly OffsetCommit[]): Promise<void> {
@@ -140,28 +201,69 @@ export class KafkaStreamInstance {
   private async onBatch(batch: { topic: string; partition: number; messages: readonly InMessage[] }, heartbeat: () => Promise<void>): Promise<void> {
     if (this.stopped || batch.messages.length === 0) return;
     const { sub, input } = this.inputOf(batch.topic);
-    const task = await this.taskFor(sub, batch.partition);
-    const last = batch.messages[batch.messages.length - 1]!.offset;
+    const where = `${batch.topic}/${batch.partition}`;
+    let task: Task | undefined;
     try {
+      task = await this.taskFor(sub, batch.partition);
+      // Records the previous owner already committed (fetched before it committed them) are skipped.
+      const from = this.positions.get(where) ?? 0;
+      const messages = batch.messages[0]!.offset >= from ? batch.messages : batch.messages.filter((m) => m.offset >= from);
+      if (messages.length === 0) return;
+      const how = input.kind === "source" ? ({ kind: "source", source: input.source } as const) : ({ kind: "repartition", to: input.to, port: input.port, topic: input.topic } as const);
       let n = 0;
-      for (const m of batch.messages) {
-        await task.process(input.kind === "source" ? { kind: "source", source: input.source } : { kind: "repartition", to: input.to, port: input.port, topic: input.topic }, m);
+      for (const m of messages) {
+        await task.process(how, m);
+        this.positions.set(where, m.offset + 1);
         if (++n % 500 === 0) await heartbeat();
+        // A batch with a very large output is committed in parts: memory and transactions stay bounded.
+        if (task.pending() >= MAX_PENDING) await this.commit(task, [{ topic: batch.topic, partition: batch.partition, offset: m.offset + 1 }]);
       }
-      this.positions.set(`${batch.topic}/${batch.partition}`, last + 1);
-      if (this.o.ends && !task.finished && this.complete(task)) await this.finishTask(task);
+      const last = messages[messages.length - 1]!.offset;
+      const finishing = this.o.ends !== undefined && !task.finished && this.complete(task);
+      if (finishing) await task.finish();
       await this.commit(task, [{ topic: batch.topic, partition: batch.partition, offset: last + 1 }]);
+      if (finishing) this.ended(task);
+      this.failures.delete(task.id);
     } catch (e) {
-      // The task's memory may hold effects of the failed batch: rebuild it from its changelog and re-read.
-      this.o.log?.({ event: "batch failed", task: task.id, error: (e as Error).message });
-      this.tasks.delete(task.id);
-      if ((e as Error).name === "RunError") {
-        this.failure = e;
-        return;
-      }
-      const committed = (await this.o.client.committedOffsets(this.o.groupId, batch.topic))[batch.partition] ?? -1;
-      this.consumer!.seek(batch.topic, batch.partition, Math.max(committed, 0));
+      await this.failed(`${sub.id}-${batch.partition}`, e, { topic: batch.topic, partition: batch.partition, fallback: batch.messages[0]!.offset });
     }
+  }
+
+  /**
+   * A batch or commit failed: the task's memory may hold effects of work that
+   * was not committed, so it is rebuilt from its changelog; its input is read
+   * again from the committed offset after a backoff (the partition is paused
+   * meanwhile). An executor error (RunError) fails the run instead.
+   */
+  private async failed(taskId: string, e: unknown, at?: { topic: string; partition: number; fallback: number }): Promise<void> {
+    const count = (this.failures.get(taskId) ?? 0) + 1;
+    this.failures.set(taskId, count);
+    this.o.log?.({ event: "batch failed", task: taskId, attempt: count, error: (e as Error)?.message });
+    await this.dropTask(taskId);
+    if ((e as Error)?.name === "RunError") {
+      this.failure ??= e;
+      return;
+    }
+    if (this.stopped || !at || !this.consumer || !this.owned.includes(at.partition)) return;
+    let offset = at.fallback;
+    try {
+      const committed = (await this.o.client.committedOffsets(this.o.groupId, at.topic))[at.partition] ?? -1;
+      if (committed >= 0) offset = committed;
+    } catch {
+      // The batch's first offset is a safe place to resume too: nothing before it is uncommitted.
+    }
+    this.consumer.seek(at.topic, at.partition, offset);
+    const key = `${at.topic}/${at.partition}`;
+    const delay = Math.min(100 * 2 ** (count - 1), 5000);
+    this.consumer.pause(at.topic, [at.partition]);
+    clearTimeout(this.backoffs.get(key));
+    this.backoffs.set(
+      key,
+      setTimeout(() => {
+        this.backoffs.delete(key);
+        if (!this.stopped) this.consumer?.resume(at.topic, [at.partition]);
+      }, delay),
+    );
   }
 
   /** True when a bounded task has read all its input. */
@@ -174,21 +276,32 @@ export class KafkaStreamInstance {
     return task.upstreamEnded();
   }
 
-  private async finishTask(task: Task): Promise<void> {
-    await task.finish();
+  /** A bounded task's end-of-input work is committed: it counts as ended (only now). */
+  private ended(task: Task): void {
     this.o.finishedTasks?.add(task.id);
     this.o.log?.({ event: "task ended", task: task.id });
   }
 
   /** Bounded runs: ends tasks whose input is complete even if no batch arrives (empty partitions). */
   private async checkEnds(): Promise<void> {
-    if (this.stopped) return;
     for (const p of this.owned) {
       for (const sub of this.o.layout.subTopologies) {
-        const task = await this.taskFor(sub, p);
-        if (task.finished || !this.complete(task)) continue;
-        await this.finishTask(task);
-        await this.commit(task, []);
+        if (this.stopped || this.failure !== undefined) return;
+        if (!this.owned.includes(p)) break;
+        const id = `${sub.id}-${p}`;
+        if (this.o.finishedTasks?.has(id)) continue;
+        try {
+          const task = await this.taskFor(sub, p);
+          if (task.finished || !this.complete(task)) continue;
+          await task.finish();
+          await this.commit(task, []);
+          this.ended(task);
+          this.failures.delete(id);
+        } catch (e) {
+          await this.failed(id, e);
+          // Back off before trying this task again (checkEnds runs every 100 ms).
+          await sleep(Math.min(100 * 2 ** ((this.failures.get(id) ?? 1) - 1), 2000));
+        }
       }
     }
   }
@@ -204,18 +317,22 @@ export class KafkaStreamInstance {
     return out;
   }
 
-  /** The first fatal error (an executor that threw), if any. */
+  /** The first fatal error (an executor that threw, a crashed consumer), if any. */
   error(): unknown {
     return this.failure;
   }
 
-  /** Drains in-flight work, commits, leaves the group. */
+  /** Drains in-flight work (the batch being processed is finished and committed), leaves the group. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    for (const t of this.backoffs.values()) clearTimeout(t);
+    this.backoffs.clear();
     await this.consumer?.stop();
     await this.queue.catch(() => {});
     for (const p of this.producers.values()) await p.close().catch(() => {});
+    this.producers.clear();
     await this.shared?.close().catch(() => {});
   }
 }

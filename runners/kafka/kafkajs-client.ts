@@ -194,10 +194,24 @@ export class KafkajsClient implements KafkaClient {
   async producer(opts: { transactionalId?: string } = {}): Promise<Producer> {
     const p = this.kafka.producer(
       opts.transactionalId
-        ? { transactionalId: opts.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 }
+        ? // A short transaction timeout (as Kafka Streams uses) bounds how long a crashed owner's open
+          // transaction can hold read_committed readers back, should no one take over its id.
+          { transactionalId: opts.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 10_000 }
         : { idempotent: true, maxInFlightRequests: 1 },
     );
     await p.connect();
+    if (opts.transactionalId) {
+      // kafkajs initializes the transactional id (InitProducerId: fences older producers with this
+      // id and aborts their open transaction) lazily, on the first transaction. Do it now, so the
+      // caller reads state and offsets only after the previous owner can no longer commit.
+      try {
+        const tx = await p.transaction();
+        await tx.abort();
+      } catch (e) {
+        await p.disconnect().catch(() => {});
+        throw e;
+      }
+    }
     return new KafkajsProducer(p);
   }
 
@@ -206,7 +220,8 @@ export class KafkajsClient implements KafkaClient {
       groupId,
       partitionAssigners: [partitionAligned],
       readUncommitted: !opts.readCommitted,
-      sessionTimeout: 30_000,
+      // A crashed member holds its partitions until its session times out: keep that short.
+      sessionTimeout: 10_000,
       rebalanceTimeout: 60_000,
       heartbeatInterval: 1000,
       maxWaitTimeInMs: 100,
@@ -214,6 +229,10 @@ export class KafkajsClient implements KafkaClient {
     });
     await consumer.connect();
     consumer.on(consumer.events.GROUP_JOIN, (e) => void handlers.onAssign(e.payload.memberAssignment));
+    consumer.on(consumer.events.CRASH, (e) => {
+      const { error, restart } = e.payload as { error: unknown; restart: boolean };
+      if (!restart) handlers.onCrash?.(error);
+    });
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
@@ -235,6 +254,8 @@ export class KafkajsClient implements KafkaClient {
     return {
       commit: (offsets) => consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) }))),
       seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset: String(offset) }),
+      pause: (topic, partitions) => consumer.pause([{ topic, partitions: [...partitions] }]),
+      resume: (topic, partitions) => consumer.resume([{ topic, partitions: [...partitions] }]),
       stop: async () => {
         await consumer.stop().catch(() => {});
         await consumer.disconnect().catch(() => {});
@@ -242,48 +263,68 @@ export class KafkajsClient implements KafkaClient {
     };
   }
 
-  async readAll(topic: string, partitions?: readonly number[]): Promise<InMessage[]> {
-    const ends = await this.endOffsets(topic);
-    const want = (partitions ?? ends.map((_, p) => p)).filter((p) => (ends[p] ?? 0) > 0);
-    if (want.length === 0) return [];
+  async readAll(topic: string, partitions?: readonly number[], opts: { timeoutMs?: number } = {}): Promise<InMessage[]> {
     const admin = await this.admin();
-    const lows = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.low)]));
-    const pending = new Set(want.filter((p) => (lows.get(p) ?? 0) < ends[p]!));
-    if (pending.size === 0) return [];
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const ends = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+    const lows = new Map(offsets.map((o) => [o.partition, Number(o.low)]));
+    const want = new Set((partitions ?? [...ends.keys()]).filter((p) => (ends.get(p) ?? 0) > (lows.get(p) ?? 0)));
+    if (want.size === 0) return [];
+    const pending = new Set(want);
     const out: InMessage[] = [];
-    const consumer = this.kafka.consumer({ groupId: `lockstep-reader-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 100 });
-    await consumer.connect();
+    const consumer = this.kafka.consumer({ groupId: `lockstep-reader-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1000 });
     let done!: () => void;
-    const finished = new Promise<void>((r) => (done = r));
-    // Control records (transaction markers) occupy offsets but are never delivered; the batch events count them.
-    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
-      const { partition, lastOffset } = e.payload as unknown as { partition: number; lastOffset: string };
-      if (pending.has(partition) && Number(lastOffset) + 1 >= ends[partition]!) {
+    let fail!: (e: unknown) => void;
+    const finished = new Promise<void>((resolve, reject) => ((done = resolve), (fail = reject)));
+    const reached = (partition: number, lastOffset: number) => {
+      if (pending.has(partition) && lastOffset + 1 >= ends.get(partition)!) {
         pending.delete(partition);
         if (pending.size === 0) done();
       }
+    };
+    // Control records (transaction markers) occupy offsets but are never delivered: the batch
+    // events count them (kafkajs reports a batch of only markers or aborted records there too).
+    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+      const { partition, lastOffset } = e.payload as unknown as { partition: number; lastOffset: string };
+      reached(partition, Number(lastOffset));
     });
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        if (!want.includes(batch.partition)) return;
-        for (const m of batch.messages) {
-          if (Number(m.offset) >= ends[batch.partition]!) continue;
-          out.push({
-            topic,
-            partition: batch.partition,
-            offset: Number(m.offset),
-            key: m.key === null ? null : m.key.toString(),
-            value: m.value === null ? null : m.value.toString(),
-            headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? "" : v.toString()])),
-          });
-        }
-      },
+    consumer.on(consumer.events.CRASH, (e) => {
+      const { error, restart } = e.payload as { error: unknown; restart: boolean };
+      if (!restart) fail(error);
     });
-    await finished;
-    await consumer.disconnect();
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    const timer = setTimeout(
+      () => fail(new Error(`reading topic ${topic} to its end offsets timed out after ${timeoutMs} ms (partitions not reached: ${[...pending].join(", ")})`)),
+      timeoutMs,
+    );
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachBatch: async ({ batch }) => {
+          if (!want.has(batch.partition)) return;
+          const end = ends.get(batch.partition)!;
+          for (const m of batch.messages) {
+            if (Number(m.offset) >= end) continue;
+            out.push({
+              topic,
+              partition: batch.partition,
+              offset: Number(m.offset),
+              key: m.key === null ? null : m.key.toString(),
+              value: m.value === null ? null : m.value.toString(),
+              headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? "" : v.toString()])),
+            });
+          }
+        },
+      });
+      await finished;
+    } finally {
+      clearTimeout(timer);
+      await consumer.disconnect().catch(() => {});
+    }
+    // A partition may be delivered again after a rebalance of the reader: keep each offset once.
     out.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
-    return out;
+    return out.filter((m, i) => i === 0 || m.partition !== out[i - 1]!.partition || m.offset !== out[i - 1]!.offset);
   }
 
   async close(): Promise<void> {

@@ -77,14 +77,26 @@ export const layoutOf = (plan: Plan, appId: string, partitions: number, names: T
   const repartitionTopic = (to: string, port: number) => `${appId}.${to}${port > 0 ? `.${port}` : ""}.repartition`;
   const changelogTopic = (stage: string) => `${appId}.${stage}.changelog`;
 
-  // Cut edges into keyed stages whose input is not already partitioned by the key.
+  // Sources upstream of a stage (tables excluded: they are read whole).
+  const sourcesOf = (id: string, into = new Set<string>()): Set<string> => {
+    const n = byId.get(id)!;
+    if (n.op === "source") into.add(n.id);
+    else for (const i of inputsOf(n)) if (byId.get(i)!.op !== "table") sourcesOf(i, into);
+    return into;
+  };
+
+  // Cut edges into keyed stages whose input is not already partitioned by the key. A stage may
+  // skip the repartition only when every input keeps its source key AND all the sources it reads
+  // are keyed by the same fields (so their records of one key share a partition: co-partitioned).
+  // Otherwise every input is repartitioned, so all of them use one partitioner on the stage key.
   const cut = new Set<string>();
   for (const n of plan.nodes) {
     if (!KEYED.has(n.op)) continue;
     const key = facts.get(inputsOf(n)[0]!)?.key ?? [];
-    inputsOf(n).forEach((input, port) => {
-      if (!keepsSourceKey(byId, input, key)) cut.add(`${input}>${n.id}>${port}`);
-    });
+    const inputs = inputsOf(n);
+    const srcKeys = new Set([...new Set(inputs.flatMap((i) => [...sourcesOf(i)]))].map((s) => JSON.stringify((byId.get(s) as { key: readonly string[] }).key)));
+    const local = srcKeys.size === 1 && inputs.every((input) => keepsSourceKey(byId, input, key));
+    if (!local) inputs.forEach((input, port) => cut.add(`${input}>${n.id}>${port}`));
   }
 
   // Connected components over the remaining edges (tables excluded: they are global).

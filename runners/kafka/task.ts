@@ -7,6 +7,7 @@
  */
 import { canonicalJson } from "../../src/core/canonical.ts";
 import type { Elem } from "../../src/engine/elem.ts";
+import type { KeyedStore } from "../../src/engine/state.ts";
 import type { EngineContext, StageMetrics } from "../../src/engine/operator.ts";
 import { buildTopology } from "../../src/engine/topology.ts";
 import type { Topology } from "../../src/engine/topology.ts";
@@ -41,8 +42,13 @@ export class Task {
   private out: OutMessage[] = [];
   /** Rows of panes opened while processing one record, flushed as one sink message each. */
   private readonly panes = new Map<string, { sink: string; pkv: readonly unknown[]; rows: unknown[] }>();
-  /** Upstream tasks that have ended, per repartition topic. */
-  private readonly ended = new Map<string, Set<string>>();
+  /**
+   * Upstream tasks that have ended, per repartition topic. Kept in the state of
+   * the keyed stage the topic feeds (so in its changelog): a task rebuilt after
+   * a rebalance or restart resumes after the end-of-input markers it already
+   * committed, and must still know they came.
+   */
+  private readonly ended = new Map<string, KeyedStore<true>>();
   finished = false;
 
   constructor(
@@ -66,7 +72,7 @@ export class Task {
       only: sub.nodes,
       boundary: (to, port, e) => this.toRepartition(to, port, e),
     });
-    for (const i of sub.inputs) if (i.kind === "repartition") this.ended.set(i.topic, new Set());
+    for (const i of sub.inputs) if (i.kind === "repartition") this.ended.set(i.topic, this.state.store<true>(i.to, `lockstep.eoi.${i.port}`));
   }
 
   private toSink(sink: string, e: Elem): void {
@@ -105,8 +111,11 @@ export class Task {
 
   /**
    * Loads every version of a table this task looks up. Every task loads the
-   * whole table; only one (`report`) keeps the table's dead letters, so they
-   * are reported once.
+   * whole table (again whenever it is rebuilt); only one (`report`) keeps the
+   * table's dead letters, and only the first time: that they were reported is
+   * kept in the task's changelog, committed with them, so they are reported
+   * exactly once across restarts and rebalances. (A task without any logged
+   * stage cannot remember it and reports them each time it is rebuilt.)
    */
   async loadTable(table: string, records: readonly InMessage[], report: boolean): Promise<void> {
     const before = this.out.length;
@@ -117,7 +126,10 @@ export class Task {
       const p = this.topo.push(table, line !== undefined ? rec : { ...rec, partition: r.partition });
       if (p) await p;
     }
-    if (!report) this.out.length = before;
+    const logged = this.sub.stateful[0];
+    const reported = logged === undefined ? undefined : this.state.store<true>(logged, "lockstep.tables-reported");
+    if (!report || reported?.get(table)) this.out.length = before;
+    else reported?.set(table, true);
   }
 
   /** Processes one input record. */
@@ -131,7 +143,7 @@ export class Task {
       if (r) await r;
     } else {
       const w = decodeWire(m.value ?? "{}");
-      if ("eoi" in w) this.ended.get(input.topic)!.add(w.eoi);
+      if ("eoi" in w) this.ended.get(input.topic)!.set(w.eoi, true);
       else {
         const r = this.topo.inject(input.to, input.port, w.elem);
         if (r) await r;
@@ -142,7 +154,7 @@ export class Task {
 
   /** True when every repartition input has heard end-of-input from all upstream tasks. */
   upstreamEnded(): boolean {
-    for (const s of this.ended.values()) if (s.size < this.o.layout.partitions) return false;
+    for (const s of this.ended.values()) if ([...s.keys()].length < this.o.layout.partitions) return false;
     return true;
   }
 
@@ -160,6 +172,11 @@ export class Task {
   async flush(): Promise<void> {
     await this.topo.flush();
     this.flushPanes();
+  }
+
+  /** Records produced and not yet drained (sink panes are counted when their record ends). */
+  pending(): number {
+    return this.out.length;
   }
 
   /** Takes the records produced since the last call, changelog writes included. */

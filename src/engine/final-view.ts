@@ -50,7 +50,9 @@ export class FinalView {
 
 /** Sorts rows by canonical JSON (code-unit order). */
 export const sortCanonical = (rows: readonly unknown[]): unknown[] =>
-  rows
+  rows.length < 2
+    ? [...rows]
+    : rows
     .map((r) => [canonicalJson(r), r] as const)
     .sort((a, b) => compareStrings(a[0], b[0]))
     .map(([, r]) => r);

@@ -65,6 +65,8 @@ export interface WindowedSpec<A> {
 }
 
 const IMPLICIT_GLOBAL: WindowFn = { kind: "global" };
+/** The global window's assignment, shared (assignment would allocate it per element). */
+const GLOBAL_ONLY: readonly Window[] = [{ start: -Infinity, end: Infinity }];
 
 /** Builds the operator. */
 export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: Emit): Operator => {
@@ -117,7 +119,13 @@ export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: E
 
   const addTo = (k: string, st: KeyState<A>, e: Elem, port: number, w: Window, out: Elem[]): void => {
     if (!session) {
-      let entry = st.w.find((x) => x.s === w.start);
+      let entry: WinEntry<A> | undefined;
+      for (let i = 0; i < st.w.length; i++) {
+        if (st.w[i]!.s === w.start) {
+          entry = st.w[i];
+          break;
+        }
+      }
       if (!entry) {
         entry = { s: w.start, e: w.end, a: agg.create(), n: 0, f: false, d: false, p: false };
         st.w.push(entry);
@@ -162,7 +170,9 @@ export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: E
       if (!st) st = { c: -Infinity, w: [], kv: e.kv ?? {} };
       const out: Elem[] = [];
       const L = lateness[port] ?? 0;
-      for (const w of assignWindows(fn, e.t)) {
+      const windows = fn.kind === "global" ? GLOBAL_ONLY : assignWindows(fn, e.t);
+      for (let wi = 0; wi < windows.length; wi++) {
+        const w = windows[wi]!;
         // The lateness rule: judged on the element's own source-key clock only.
         if (e.c >= w.end + L) {
           m.late++;
@@ -185,8 +195,10 @@ export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: E
       if (e.c > st.c) st.c = e.c;
       const C = st.c;
       const early = trigger.early?.every;
-      const survivors: WinEntry<A>[] = [];
-      for (const w of st.w) {
+      // Rebuilt only when a window is dropped (the common case drops none).
+      let survivors: WinEntry<A>[] | undefined;
+      for (let i = 0; i < st.w.length; i++) {
+        const w = st.w[i]!;
         if (!w.f && C >= w.e) {
           emitPane(k, st, w, out);
           w.f = true;
@@ -197,11 +209,12 @@ export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: E
         }
         if (spec.exactCleanup && C >= w.e + maxLateness + gap) {
           if (w.d) emitPane(k, st, w, out);
+          survivors ??= st.w.slice(0, i);
           continue;
         }
-        survivors.push(w);
+        survivors?.push(w);
       }
-      st.w = survivors;
+      if (survivors) st.w = survivors;
       if (st.w.length === 0 && spec.exactCleanup) store.delete(k);
       else store.set(k, st);
       return out.length > 0 ? send(out) : undefined;

@@ -89,6 +89,8 @@ export const ARQUERO_FUNCTIONS = {
   ls_json: (v: unknown): string => canonicalJson(v),
   /** Canonical JSON of the element built from its field columns. */
   ls_rowjson: (names: readonly string[], exotic: unknown, ...values: unknown[]): string => canonicalJson(row(names, exotic, ...values)),
+  /** Canonical JSON of the element built from its field columns, when no element is a non-object. */
+  ls_objjson: (names: readonly string[], ...values: unknown[]): string => canonicalJson(row(names, undefined, ...values)),
 } as const;
 
 let registered = false;

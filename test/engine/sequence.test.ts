@@ -43,8 +43,8 @@ describe("sequence", () => {
       { u: "a", events: [{ id: 2, ts: 7, p: 0 }, { id: "10", ts: 7, p: 0 }, { id: "9", ts: 7, p: 0 }] },
       { u: "b", events: [{ id: 1, ts: 3, p: 0 }, { id: 2, ts: 1, p: 0 }] },
     ]);
-    // A pane whenever the sequence changes: a changes 5 times (not for "z"), b twice.
-    expect(r.metrics["ev.sequence"]).toMatchObject({ in: 8, panes: 7, late: 0 });
+    // Updates are coalesced per key until a flush; a bounded run flushes once, at its end: one pane per key.
+    expect(r.metrics["ev.sequence"]).toMatchObject({ in: 8, panes: 2, late: 0 });
   });
 
   it("keeps one entry per id: the greater event time, then the greater canonical JSON, whatever the arrival order", async () => {

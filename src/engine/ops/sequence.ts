@@ -13,6 +13,7 @@ import { canonicalJson, compareStrings } from "../../core/canonical.ts";
 import { compareValues } from "../../core/order.ts";
 import type { SequenceNode } from "../../plan/ir.ts";
 import { elem } from "../elem.ts";
+import type { Elem } from "../elem.ts";
 import type { Emit, EngineContext, Operator } from "../operator.ts";
 
 /**
@@ -60,6 +61,25 @@ export const sequenceOp = (n: SequenceNode, ctx: EngineContext, emit: Emit): Ope
     for (const f of fields) o[f] = v[f] ?? null;
     return o;
   };
+  /** Keys changed since the last flush, with the element that last changed them (for its key and origin). */
+  const dirty = new Map<string, Elem>();
+  const emitDirty = async (): Promise<void> => {
+    const keys = [...dirty.keys()].sort();
+    for (const key of keys) {
+      const e = dirty.get(key)!;
+      dirty.delete(key);
+      const s = store.get(key)!;
+      m.out++;
+      m.panes++;
+      const row = { ...e.kv, [as]: s.entries.map((x) => x[4]) };
+      const pkv = Object.values(e.kv ?? {});
+      const pk = `${n.id}|${key}`;
+      const r1 = emit(elem(undefined, s.max, e.c, e.sk, key, e.kv, pk, pkv, true, e.origin));
+      if (r1) await r1;
+      const r2 = emit(elem(row, s.max, e.c, e.sk, key, e.kv, pk, pkv, false, e.origin));
+      if (r2) await r2;
+    }
+  };
   return {
     id: n.id,
     process: (e) => {
@@ -105,16 +125,11 @@ export const sequenceOp = (n: SequenceNode, ctx: EngineContext, emit: Emit): Ope
         if (ttl !== undefined) while (entries.length > 0 && entries[entries.length - 1]![0] < t - ttl) delete s.ids[entries.pop()![2]];
       }
       store.set(key, s);
-      m.out++;
-      m.panes++;
-      const row = { ...e.kv, [as]: entries.map((x) => x[4]) };
-      const pkv = Object.values(e.kv ?? {});
-      const pk = `${n.id}|${key}`;
-      const marker = elem(undefined, s.max, e.c, e.sk, key, e.kv, pk, pkv, true, e.origin);
-      const r = emit(marker);
-      const out = elem(row, s.max, e.c, e.sk, key, e.kv, pk, pkv, false, e.origin);
-      return r ? r.then(() => emit(out)) : emit(out);
+      // Updates are coalesced per key until the next flush (a commit, or end of input): intermediate
+      // panes are not part of the final view, and one pane per element would copy the sequence each time.
+      if (!dirty.has(key)) dirty.set(key, e);
     },
-    finish: () => {},
+    flush: () => emitDirty(),
+    finish: () => emitDirty(),
   };
 };

@@ -1,0 +1,207 @@
+/**
+ * `dispatch` and `apply`: business logic in executors. Routing is columnar
+ * (one derived branch index per row); the executors themselves are user
+ * JavaScript and run row at a time, in arrival order, through the engine's
+ * own `runHooks` so hook order, filtering and service calls are exactly the
+ * DirectRunner's. Async executors run with the DirectRunner's bound on
+ * elements in flight; results are used in input order.
+ *
+ * @module
+ */
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { canonicalJson } from "../../../src/core/canonical.ts";
+import { RunError } from "../../../src/core/errors.ts";
+import { MAX_IN_FLIGHT, runHooks } from "../../../src/engine/ops/executors.ts";
+import type { ApplyNode, DispatchNode } from "../../../src/plan/ir.ts";
+import type { EnrichContext, Executor } from "../../../src/registry/executor.ts";
+import { COL, fieldColumn, fieldsOf, hasExotic, internalColumns, valuesOf } from "../columns.ts";
+import { elementsOf } from "../rows.ts";
+import { deadLetterRows, originsOf } from "../side-outputs.ts";
+import type { Runtime, Step } from "../step.ts";
+
+/** What a route index means: a branch, or -1 for values with no branch. */
+type Route = "keep" | "drop" | Executor | { readonly deadLetter: true };
+
+type Outcome = { readonly drop: true } | { readonly value: unknown } | { readonly error: unknown };
+
+const isPromise = (x: unknown): x is Promise<unknown> => typeof (x as { then?: unknown })?.then === "function";
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The engine's runHooks signals a filtered element with a private symbol; no hook output is a symbol. */
+const outcomeOf = (v: unknown): Outcome => (typeof v === "symbol" ? { drop: true } : { value: v });
+
+/** The enrich context of `ex`, as the DirectRunner builds it. */
+const contextFor = (ex: Executor, rt: Runtime): EnrichContext => ({
+  call: (service, request) => {
+    if (!ex.uses.includes(service)) {
+      return Promise.reject(new Error(`executor ${ex.ref} called service "${service}" without declaring it. Fix: add uses: ["${service}"] to the executor`));
+    }
+    const caller = rt.services.get(service);
+    if (!caller) return Promise.reject(new Error(`service "${service}" is not declared by the pipeline`));
+    return caller.call(request);
+  },
+});
+
+/** Runs `ex` on each value, at most MAX_IN_FLIGHT async ones at once; outcomes in input order. */
+const runAll = async (jobs: readonly { value: unknown; ex: Executor }[], rt: Runtime): Promise<Outcome[]> => {
+  const out = new Array<Outcome>(jobs.length);
+  const contexts = new Map<Executor, EnrichContext>();
+  const inFlight = new Set<Promise<void>>();
+  for (let i = 0; i < jobs.length; i++) {
+    const { value, ex } = jobs[i]!;
+    let ctx = contexts.get(ex);
+    if (!ctx) contexts.set(ex, (ctx = contextFor(ex, rt)));
+    let r: unknown;
+    try {
+      r = runHooks(ex, value, ctx);
+    } catch (error) {
+      out[i] = { error };
+      continue;
+    }
+    if (!isPromise(r)) {
+      out[i] = outcomeOf(r);
+      continue;
+    }
+    const p: Promise<void> = r.then(
+      (v) => void (out[i] = outcomeOf(v)),
+      (error) => void (out[i] = { error: error ?? new Error("rejected") }),
+    );
+    inFlight.add(p);
+    void p.then(() => inFlight.delete(p));
+    if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  return out;
+};
+
+/**
+ * The rows `keep` of `table`, with the elements of rows in `replaced`
+ * (row → new value) rebuilt from those values.
+ */
+const rebuild = (table: ColumnTable, keep: readonly number[], replaced: ReadonlyMap<number, unknown>): ColumnTable => {
+  const base = table.reify(keep as number[]).select(internalColumns(table));
+  if (replaced.size === 0) return table.reify(keep as number[]).select(aq.not("_r"));
+  const fields = new Set(fieldsOf(table));
+  for (const v of replaced.values()) if (isObject(v)) for (const k of Object.keys(v)) fields.add(k);
+  const cols: Record<string, unknown[]> = {};
+  for (const f of fields) {
+    const old = table.columnNames().includes(fieldColumn(f)) ? valuesOf(table, fieldColumn(f)) : undefined;
+    cols[fieldColumn(f)] = keep.map((r) => {
+      if (!replaced.has(r)) return old?.[r];
+      const v = replaced.get(r);
+      return isObject(v) && Object.hasOwn(v, f) ? v[f] : undefined;
+    });
+  }
+  const oldX = hasExotic(table) ? valuesOf(table, COL.x) : undefined;
+  const x = keep.map((r) => (replaced.has(r) ? (isObject(replaced.get(r)) ? undefined : replaced.get(r)) : oldX?.[r]));
+  if (x.some((v) => v !== undefined)) cols[COL.x] = x;
+  return base.select(aq.not("_r")).assign(cols).reify();
+};
+
+/** Runs an executor stage over `table`, whose `_r` column holds each row's route index. */
+const execute = async (
+  table: ColumnTable,
+  routes: readonly Route[],
+  otherwise: Route,
+  id: string,
+  describeMiss: (row: number) => string,
+  rt: Runtime,
+): Promise<ColumnTable> => {
+  const route = valuesOf(table, "_r") as number[];
+  const routeOf = (r: number): Route => (route[r]! < 0 ? otherwise : routes[route[r]!]!);
+  const keep: number[] = [];
+  const dead: number[] = [];
+  const jobs: number[] = [];
+  for (let r = 0; r < route.length; r++) {
+    const x = routeOf(r);
+    if (x === "keep") keep.push(r);
+    else if (x === "drop") continue;
+    else if ("deadLetter" in x) dead.push(r);
+    else jobs.push(r);
+  }
+  const missed = table.reify(dead);
+  deadLetterRows(missed, id, rt, (r) => describeMiss(dead[r]!));
+  const replaced = new Map<number, unknown>();
+  if (jobs.length > 0) {
+    const refs = [...new Set(jobs.map((r) => (routeOf(r) as Executor).ref))];
+    rt.log(`stage "${id}": executor${refs.length > 1 ? "s" : ""} ${refs.join(", ")} run${refs.length > 1 ? "" : "s"} row at a time (user JavaScript) on ${jobs.length} of ${table.numRows()} elements`);
+    const values = elementsOf(table, jobs);
+    const outcomes = await runAll(jobs.map((r, i) => ({ value: values[i], ex: routeOf(r) as Executor })), rt);
+    const origins = originsOf(table);
+    outcomes.forEach((o, i) => {
+      const r = jobs[i]!;
+      if ("drop" in o) return;
+      if ("value" in o) {
+        replaced.set(r, o.value);
+        return;
+      }
+      const ex = routeOf(r) as Executor;
+      const err = o.error;
+      const msg = err instanceof Error ? err.message : String(err);
+      if (rt.onExecutorError === "deadLetter" || (err instanceof Error && err.name === "ServiceError")) {
+        rt.metrics(id).deadLetters++;
+        rt.deadLetter({ ...origins[r]!, stage: id, reason: `executor ${ex.ref} failed: ${msg}`, value: values[i] });
+        return;
+      }
+      const { source, offset } = origins[r]!;
+      throw new RunError(
+        `executor ${ex.ref} in stage "${id}" threw on the element at ${source}:${offset} ${canonicalJson(values[i]).slice(0, 200)}: ${msg}`,
+        id,
+        { executor: ex.ref, source, offset, element: values[i] },
+        { cause: err },
+      );
+    });
+  }
+  const kept = [...keep, ...replaced.keys()].sort((a, b) => a - b);
+  const out = rebuild(table, kept, replaced);
+  const m = rt.metrics(id);
+  m.in += table.numRows();
+  m.out += out.numRows();
+  return out;
+};
+
+/** The step of an apply: every element goes through one executor. */
+export const applyStep = (n: ApplyNode): Step => ({
+  stage: n.id,
+  op: n.op,
+  mode: "row-at-a-time",
+  verbs: [`executor ${n.executor} on every element, row at a time, in arrival order (user JavaScript)`, "rebuild field columns from its outputs"],
+  fallbacks: [`executor ${n.executor} is user JavaScript`],
+  run: ([input], rt) => {
+    const ex = rt.registry.executors.get(n.executor)!;
+    return execute(input!.derive({ _r: "() => 0" }), [ex], "drop", n.id, () => "", rt);
+  },
+});
+
+/** The arquero expression giving each row's branch index (-1: no branch). */
+const routeExpr = (n: DispatchNode, present: boolean): string => {
+  const values = Object.keys(n.branches);
+  if (!present || values.length === 0) return "() => -1";
+  const chain = values.map((v, i) => `v === ${JSON.stringify(v)} ? ${i} : `).join("");
+  return `d => { const v = d[${JSON.stringify(fieldColumn(n.field))}] ?? null; return ${chain}-1; }`;
+};
+
+/** The step of a dispatch: columnar routing, executors row at a time. */
+export const dispatchStep = (n: DispatchNode): Step => {
+  const executors = [...new Set(Object.values(n.branches).filter((b) => b !== "keep" && b !== "drop"))];
+  const known = Object.keys(n.branches).join(", ");
+  return {
+    stage: n.id,
+    op: n.op,
+    mode: executors.length > 0 ? "row-at-a-time" : "columnar",
+    verbs: [
+      `derive({ _r: ${routeExpr(n, true)} })`,
+      `keep: ${Object.entries(n.branches).filter(([, b]) => b === "keep").map(([v]) => v).join(", ") || "-"}; drop: ${Object.entries(n.branches).filter(([, b]) => b === "drop").map(([v]) => v).join(", ") || "-"}; no branch: ${n.otherwise}`,
+      ...executors.map((ex) => `executor ${ex} on its branch, row at a time, in arrival order (user JavaScript)`),
+    ],
+    fallbacks: executors.map((ex) => `executor ${ex} is user JavaScript`),
+    run: ([input], rt) => {
+      const table = input!.derive({ _r: routeExpr(n, input!.columnNames().includes(fieldColumn(n.field))) });
+      const routes: Route[] = Object.values(n.branches).map((b) => (b === "keep" || b === "drop" ? b : rt.registry.executors.get(b)!));
+      const col = input!.columnNames().includes(fieldColumn(n.field)) ? valuesOf(input!, fieldColumn(n.field)) : undefined;
+      const miss = (r: number) => `no dispatch branch for ${n.field}=${canonicalJson(col?.[r] ?? null)} (branches: ${known})`;
+      return execute(table, routes, n.otherwise === "deadLetter" ? { deadLetter: true } : n.otherwise, n.id, miss, rt);
+    },
+  };
+};

@@ -1,0 +1,183 @@
+/**
+ * Shared helpers of the Kafka runner tests: the test broker, generated inputs
+ * with out-of-order, late, duplicated and malformed records, JSONL files, and
+ * the parity check against the DirectRunner.
+ *
+ * @module
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, expect, inject } from "vitest";
+import { canonicalJson } from "../../../src/core/canonical.ts";
+import type { RunResult } from "../../../src/run/result.ts";
+
+/** Bootstrap servers of the test broker (vitest global setup, or KAFKA_BROKERS). */
+export const brokers = (): string[] => {
+  const b = inject("kafkaBrokers") ?? process.env.KAFKA_BROKERS;
+  if (!b) throw new Error("no Kafka broker: run with `npx vitest run --project kafka …` (its global setup starts one) or set KAFKA_BROKERS");
+  return b.split(",");
+};
+
+/** A path under the repository root. */
+export const repo = (p: string): string => join(import.meta.dirname, "../../..", p);
+
+let dir: string | undefined;
+let files = 0;
+/** Writes rows as a JSONL file (objects as JSON, strings as given: malformed lines) and returns its path. */
+export const jsonl = (name: string, rows: readonly (object | string)[]): string => {
+  if (dir === undefined) {
+    const d = mkdtempSync(join(tmpdir(), "lockstep-kafka-test-"));
+    afterAll(() => rmSync(d, { recursive: true, force: true }));
+    dir = d;
+  }
+  const path = join(dir, `${++files}-${name}.jsonl`);
+  writeFileSync(path, rows.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n") + "\n");
+  return path;
+};
+
+/** A deterministic pseudo-random generator (mulberry32): the same seed gives the same inputs. */
+export const rng = (seed: number) => {
+  let a = seed >>> 0;
+  const next = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
+    chance: (p: number): boolean => next() < p,
+  };
+};
+
+/** A multiset as a sorted list of canonical JSON texts: order-free comparison that still counts duplicates. */
+export const bag = (xs: readonly unknown[]): string[] => xs.map((x) => canonicalJson(x)).sort();
+
+/** The Kafka run gives exactly the DirectRunner's final views, dead letters and late elements. */
+export const expectParity = (kafka: RunResult, direct: RunResult, what: string): void => {
+  expect(canonicalJson(kafka.outputs), `${what}: final views`).toBe(canonicalJson(direct.outputs));
+  expect(bag(kafka.deadLetters), `${what}: dead letters`).toEqual(bag(direct.deadLetters));
+  expect(bag(kafka.late), `${what}: late elements`).toEqual(bag(direct.late));
+};
+
+/**
+ * Keyed events `{ key, ts }` for window-count: per key, time mostly moves
+ * forward in steps of up to 4 s, with gaps of 15–40 s (so sessions split),
+ * records up to 25 s in the past (some late for their window, some not),
+ * exact duplicates, and a few malformed records (dead letters).
+ */
+export const keyedEvents = (seed: number, n: number): (object | string)[] => {
+  const r = rng(seed);
+  const keys = ["a", "b", "c", "d", "e"];
+  const clock = new Map(keys.map((k) => [k, r.int(0, 5000)]));
+  const out: (object | string)[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && r.chance(0.08)) {
+      out.push(out[out.length - 1]!); // an exact duplicate
+      continue;
+    }
+    if (r.chance(0.02)) {
+      out.push(r.pick(['{"key":"a","ts":"soon"}', "not json", '{"key":"b"}', '{"ts":5}', "[1,2]"]));
+      continue;
+    }
+    const key = r.pick(keys);
+    const c = clock.get(key)!;
+    if (r.chance(0.15)) {
+      out.push({ key, ts: Math.max(0, c - r.int(1, 25_000)) }); // out of order, maybe late
+      continue;
+    }
+    const ts = c + (r.chance(0.1) ? r.int(15_000, 40_000) : r.int(0, 4000));
+    clock.set(key, ts);
+    out.push({ key, ts });
+  }
+  return out;
+};
+
+/** Lines for wordcount, with a few malformed records. */
+export const lines = (seed: number, n: number): (object | string)[] => {
+  const r = rng(seed);
+  const words = ["the", "The", "THE", "fox", "don't", "Dog", "lazy", "a", "quick", "brown", "it's", "jumps", "over", "zebra", "éclair"];
+  const out: (object | string)[] = [];
+  for (let i = 0; i < n; i++) {
+    if (r.chance(0.03)) {
+      out.push(r.pick(['{"line":5}', "{}", "garbage", '{"line":null}']));
+      continue;
+    }
+    const w = Array.from({ length: r.int(0, 9) }, () => r.pick(words));
+    out.push({ line: w.join(r.pick([" ", ", ", " -- ", "! "])) });
+    if (r.chance(0.05)) out.push(out[out.length - 1]!);
+  }
+  return out;
+};
+
+/** Clicks for sessions (30 min gap, 10 min lateness): per user, bursts with hour-long pauses, records up to 2 h old. */
+export const clicks = (seed: number, n: number): (object | string)[] => {
+  const r = rng(seed);
+  const users = ["u1", "u2", "u3", "u4", "u5", "u6"];
+  const pages = ["home", "pin", "board", "search", "profile"];
+  const base = 1_793_491_200_000;
+  const clock = new Map(users.map((u) => [u, base + r.int(0, 600_000)]));
+  const out: (object | string)[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && r.chance(0.06)) {
+      out.push(out[out.length - 1]!);
+      continue;
+    }
+    if (r.chance(0.02)) {
+      out.push(r.pick(['{"userId":"u1","page":"home","ts":1793491200000,"dwellMs":"long"}', '{"userId":"u2"}', "{oops"]));
+      continue;
+    }
+    const userId = r.pick(users);
+    const c = clock.get(userId)!;
+    let ts: number;
+    if (r.chance(0.15)) ts = c - r.int(60_000, 7_200_000);
+    else {
+      ts = c + (r.chance(0.15) ? r.int(35 * 60_000, 3 * 3_600_000) : r.int(0, 20 * 60_000));
+      clock.set(userId, ts);
+    }
+    out.push({ userId, page: r.pick(pages), ts, dwellMs: r.int(100, 90_000) });
+  }
+  return out;
+};
+
+/**
+ * Events and item versions for user-sequences: duplicated event ids (exact
+ * duplicates, in the same user's stream), out-of-order times, every event
+ * type, events that fail to decode, and a malformed item row.
+ */
+export const engagement = (seed: number, n: number): { events: (object | string)[]; items: (object | string)[] } => {
+  const r = rng(seed);
+  const base = 1_793_491_200_000;
+  const items: (object | string)[] = [];
+  for (let i = 1; i <= 10; i++) {
+    for (let v = 0; v < r.int(1, 3); v++) items.push({ itemId: `i${i}`, category: r.pick(["diy", "fashion", "food", "travel"]), updatedAt: base - 86_400_000 + r.int(0, 2 * 86_400_000) });
+  }
+  items.push('{"itemId":"i3","category":"food"}', '{"itemId":"i4","category":"food","updatedAt":"yesterday"}');
+  const users = ["u1", "u2", "u3", "u4", "u5", "u6", "u7"];
+  const clock = new Map(users.map((u) => [u, base + r.int(0, 3_600_000)]));
+  const events: (object | string)[] = [];
+  const seen: object[] = [];
+  for (let i = 0; i < n; i++) {
+    if (seen.length > 0 && r.chance(0.08)) {
+      events.push(r.pick(seen)); // the same event again (its user's partition, later in the stream)
+      continue;
+    }
+    if (r.chance(0.02)) {
+      events.push(r.pick(['{"eventId":"x1","userId":"u1","itemId":"i1","type":"like","ts":1}', '{"eventId":"x2","userId":"u2"}', "}{"]));
+      continue;
+    }
+    const userId = r.pick(users);
+    const c = clock.get(userId)!;
+    const ts = r.chance(0.2) ? c - r.int(1000, 3_600_000) : c + r.int(0, 600_000);
+    clock.set(userId, Math.max(c, ts));
+    const type = r.pick(["save", "click", "view", "view", "hide"]);
+    const e = { eventId: `e${i}`, userId, itemId: `i${r.int(1, 11)}`, type, ts, ...(type === "view" ? { durationMs: r.int(0, 3000) } : {}) };
+    seen.push(e);
+    events.push(e);
+  }
+  return { events, items };
+};
