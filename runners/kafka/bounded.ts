@@ -124,6 +124,8 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
     for (const n of inputs) if (n.op === "source") ends.set(layout.names.source(n.id), await client.endOffsets(layout.names.source(n.id)));
     const finishedTasks = new Set<string>();
     const total = layout.subTopologies.length * layout.partitions;
+    // The instances start together, like processes launched at once: they join the group while the
+    // first of them may already be working, so partitions move between them mid-run.
     for (let i = 0; i < (opts.instances ?? 1); i++) {
       const inst = new KafkaStreamInstance({
         client,
@@ -137,9 +139,9 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
         finishedTasks,
         ...(opts.log ? { log: (e: Record<string, unknown>) => opts.log!({ instance: i, ...e }) } : {}),
       });
-      await inst.start();
       instances.push(inst);
     }
+    await Promise.all(instances.map((inst) => inst.start()));
     const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
     while (finishedTasks.size < total) {
       const failed = instances.map((i) => i.error()).find((e) => e !== undefined);

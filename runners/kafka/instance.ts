@@ -168,12 +168,15 @@ export class KafkaStreamInstance {
     for (const stage of sub.stateful) task.state.restore(stage, await client.readAll(layout.changelogTopic(stage), [partition]));
     const reporter = layout.subTopologies.find((s) => s.tables.length > 0)?.id;
     for (const table of sub.tables) await task.loadTable(table, this.tables.get(table) ?? [], sub.id === reporter && partition === 0);
+    const resumed: Record<string, number> = {};
     for (const input of sub.inputs) {
       const committed = (await client.committedOffsets(groupId, input.topic))[partition] ?? -1;
       this.positions.set(`${input.topic}/${partition}`, Math.max(committed, 0));
+      if (committed > 0) resumed[input.topic] = committed;
     }
     if (this.o.finishedTasks?.has(id)) task.finished = true;
     this.tasks.set(id, task);
+    this.o.log?.({ event: "task started", task: id, ...(Object.keys(resumed).length > 0 ? { resumedAt: resumed } : {}) });
     return task;
   }
 

@@ -38,6 +38,41 @@ const row = (names: readonly string[], exotic: unknown, ...values: unknown[]): u
   return Object.fromEntries(entries);
 };
 
+const bits = new DataView(new ArrayBuffer(8));
+
+/** Sixteen hex digits whose code-unit order is the numeric order of `n` (-0 as 0). */
+const numberKey = (n: number): string => {
+  bits.setFloat64(0, n === 0 ? 0 : n);
+  let hi = bits.getUint32(0);
+  let lo = bits.getUint32(4);
+  // IEEE order → unsigned order: negatives flip every bit, positives only the sign.
+  if (hi & 0x80000000) {
+    hi = ~hi >>> 0;
+    lo = ~lo >>> 0;
+  } else hi = (hi | 0x80000000) >>> 0;
+  return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0");
+};
+
+/**
+ * A string whose code-unit order is lockstep's value order (§1): a type
+ * rank, then the value; array elements are escaped and terminated so an
+ * array sorts element by element, shorter first.
+ */
+const valueKey = (v: unknown): string => {
+  if (v === null || v === undefined) return "0";
+  switch (typeof v) {
+    case "boolean":
+      return v ? "11" : "10";
+    case "number":
+      return "2" + numberKey(v);
+    case "string":
+      return "3" + v;
+    default:
+      if (!isArray(v)) return "5" + canonicalJson(v);
+      return "4" + v.map((e) => valueKey(e).replace(/\u0000/g, "\u0000\u0001") + "\u0000\u0000").join("");
+  }
+};
+
 /**
  * The registered helpers, by name. Names start with `ls_` so they never
  * shadow an arquero function.
@@ -85,6 +120,8 @@ export const ARQUERO_FUNCTIONS = {
   ls_row: row,
   /** The whole element (`row()`) from its field columns, when no element is a non-object. */
   ls_obj: (names: readonly string[], ...values: unknown[]): unknown => row(names, undefined, ...values),
+  /** A string that sorts like the value in lockstep's value order (ids of mixed kinds). */
+  ls_vkey: valueKey,
   /** Canonical JSON of a value (keys, ids, tie-breaks). */
   ls_json: (v: unknown): string => canonicalJson(v),
   /** Canonical JSON of the element built from its field columns. */

@@ -1,0 +1,127 @@
+/**
+ * `sequence`: per key, the `latest` entries with the greatest event time,
+ * newest first, ties by id ascending (value order), one entry per id (§10).
+ * The final pane is a function of the set of elements, computed directly:
+ *
+ * 1. ttl: an element is late when its time is below the key's newest time
+ *    among earlier arrivals minus ttl — a running max over arrival order,
+ *    `lag`ged by one row;
+ * 2. per (key, id) the version with the greatest time, then the greatest
+ *    canonical JSON (computed only for ties);
+ * 3. ttl: entries older than the key's newest time minus ttl go;
+ * 4. `orderby(desc(_t), id)` + `row_number() ≤ latest` + `array_agg`.
+ *
+ * @module
+ */
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import type { SequenceNode } from "../../../src/plan/ir.ts";
+import { COL, alignColumns, fieldColumn, inArrivalOrder, valuesOf } from "../columns.ts";
+import { elementExpr } from "../element-exprs.ts";
+import { lateRows } from "../side-outputs.ts";
+import type { Runtime, Step } from "../step.ts";
+import { keyFactsOf } from "./key-facts.ts";
+import { paneTable } from "./panes.ts";
+
+/** Reports and removes the rows that are late for the ttl. */
+const dropLate = (t: ColumnTable, n: SequenceNode, ttl: number, rt: Runtime): ColumnTable => {
+  const marked = t
+    .groupby(COL.k)
+    .derive({ _sm: aq.rolling(`d => op.max(d.${COL.t})`, [-Infinity, 0]) })
+    .derive({ _sp: "d => op.lag(d._sm)" })
+    .ungroup()
+    .derive({ _late: `d => d._sp !== undefined && d.${COL.t} < d._sp - ${ttl}` });
+  const late = marked.filter("d => d._late").reify();
+  if (late.numRows() > 0) {
+    const prev = valuesOf(late, "_sp") as number[];
+    const cs = valuesOf(late, COL.c) as number[];
+    lateRows(late, n.id, rt, (r) => ({
+      clock: cs[r]!,
+      windowStart: null,
+      windowEnd: null,
+      reason: `older than the key's newest event time ${prev[r]} minus ttl ${ttl}`,
+    }));
+  }
+  return marked.filter("d => !d._late").select(aq.not("_sm", "_sp", "_late")).reify();
+};
+
+/** Per (key, id), the one version the content rule keeps. */
+const bestVersions = (t: ColumnTable): ColumnTable => {
+  const newest = t
+    .groupby(COL.k, "_ik")
+    .filter(`d => d.${COL.t} === op.max(d.${COL.t})`)
+    .derive({ _n: "() => op.count()" })
+    .ungroup()
+    .reify();
+  const single = newest.filter("d => d._n === 1").reify();
+  const tied = newest.filter("d => d._n > 1").reify();
+  if (tied.numRows() === 0) return single;
+  const el = elementExpr(tied, "json");
+  const winners = tied
+    .params(el.params)
+    .derive({ _ej: el.source })
+    .groupby(COL.k, "_ik")
+    .filter("d => d._ej === op.max(d._ej)")
+    .filter("() => op.row_number() === 1")
+    .ungroup()
+    .select(aq.not("_ej"))
+    .reify();
+  const [a, b] = alignColumns([single, winners]);
+  return inArrivalOrder(a!.concat(b!));
+};
+
+/** The id order key: the id itself when all ids are strings or all numbers, else a value-order string. */
+const idOrder = (t: ColumnTable): ColumnTable => {
+  const ids = valuesOf(t, "_id");
+  const kind = ids.length > 0 ? typeof ids[0] : "string";
+  const uniform = (kind === "string" || kind === "number") && ids.every((v) => typeof v === kind);
+  return t.derive({ _io: uniform ? "d => d._id" : "d => op.ls_vkey(d._id)" });
+};
+
+/** The step of a sequence at plan position `position`. */
+export const sequenceStep = (n: SequenceNode, position: number): Step => ({
+  stage: n.id,
+  op: n.op,
+  mode: "columnar",
+  verbs: [
+    `key facts: groupby("${COL.k}").rollup({ kv: op.any(d.${COL.kv}), clock: op.max(d.${COL.c}) })`,
+    ...(n.ttl === undefined
+      ? []
+      : [`groupby("${COL.k}").derive({ _sm: rolling(op.max(d.${COL.t})), _sp: op.lag(d._sm) }).filter(d._t < d._sp - ${n.ttl}) → late side output`]),
+    `derive({ _id: d[${JSON.stringify(fieldColumn(n.idField))}] ?? null, _ik: op.ls_json(_id) }).groupby("${COL.k}", "_ik").filter(d.${COL.t} === op.max(d.${COL.t}))`,
+    "ties: derive({ _ej: canonical JSON }).filter(d._ej === op.max(d._ej)).filter(op.row_number() === 1)",
+    ...(n.ttl === undefined ? [] : [`groupby("${COL.k}").filter(d.${COL.t} >= op.max(d.${COL.t}) - ${n.ttl})`]),
+    `groupby("${COL.k}").orderby(desc("${COL.t}"), id).filter(op.row_number() <= ${n.latest}).rollup({ ${n.as}: op.array_agg({ ${n.fields.join(", ")} }) })`,
+  ],
+  fallbacks: [],
+  run: ([input], rt) => {
+    const facts = keyFactsOf(input!);
+    let t = n.ttl === undefined ? input! : dropLate(input!, n, n.ttl, rt);
+    const names = new Set(t.columnNames());
+    const read = (f: string) => (names.has(fieldColumn(f)) ? `(d[${JSON.stringify(fieldColumn(f))}] ?? null)` : "null");
+    t = t.derive({ _id: `d => ${read(n.idField)}` }).derive({ _ik: "d => op.ls_json(d._id)" });
+    t = bestVersions(t);
+    if (n.ttl !== undefined) t = t.groupby(COL.k).filter(`d => d.${COL.t} >= op.max(d.${COL.t}) - ${n.ttl}`).ungroup().reify();
+    const entry = `d => ({ ${n.fields.map((f) => `[${JSON.stringify(f)}]: ${read(f)}`).join(", ")} })`;
+    const seqs = idOrder(t)
+      .derive({ _e: entry })
+      .groupby(COL.k)
+      .orderby(aq.desc(COL.t), "_io")
+      .filter(`() => op.row_number() <= ${n.latest}`)
+      .rollup({ v: "d => op.array_agg(d._e)", m: `d => op.max(d.${COL.t})` });
+    const ks = valuesOf(seqs, COL.k) as string[];
+    const out = paneTable(n.id, position, {
+      k: ks,
+      kv: ks.map((k) => facts.kv.get(k)!),
+      window: null,
+      values: [[n.as, valuesOf(seqs, "v")]],
+      c: ks.map((k) => facts.clock.get(k)!),
+      t: valuesOf(seqs, "m") as number[],
+    });
+    const m = rt.metrics(n.id);
+    m.in += input!.numRows();
+    m.out += out.numRows();
+    m.panes += out.numRows();
+    return out;
+  },
+});
