@@ -34,7 +34,10 @@ export const shareCombiner = (c: Combiner): { key: string; release: () => void }
   return { key, release: () => void combiners.delete(key) };
 };
 
-const timed = (name: string, c: Combiner) => ({
+/** Arquero's aggregate definition type (its `add` is typed with one value; two-field aggregates get two). */
+type AggregateDef = Parameters<typeof aq.addAggregateFunction>[1];
+
+const timed = (name: string, c: Combiner): AggregateDef => ({
   create: () => ({
     init: (s: State) => void (s[name] = c.create()),
     add: (s: State, v: unknown, t: number) => void (s[name] = c.add(s[name], v, t)),
@@ -44,7 +47,7 @@ const timed = (name: string, c: Combiner) => ({
     value: (s: State) => c.extract(s[name]),
   }),
   param: [2, 0],
-});
+}) as unknown as AggregateDef;
 
 let registered = false;
 

@@ -21,5 +21,5 @@ export const elementExpr = (table: ColumnTable, as: "object" | "json"): { source
   const cols = fields.map((f) => `d[${JSON.stringify(fieldColumn(f))}]`);
   const fn = hasExotic(table) ? (as === "object" ? "ls_row" : "ls_rowjson") : as === "object" ? "ls_obj" : "ls_objjson";
   const args = [`$.${name}`, ...(hasExotic(table) ? [`d.${COL.x}`] : []), ...cols];
-  return { source: `d => op.${fn}(${args.join(", ")})`, params: { [name]: fields } };
+  return { source: `(d, $) => op.${fn}(${args.join(", ")})`, params: { [name]: fields } };
 };

@@ -26,8 +26,6 @@ export interface Runtime {
   readonly byId: ReadonlyMap<string, PlanNode>;
   readonly onExecutorError: OnExecutorError;
   readonly services: Map<string, ServiceCaller>;
-  /** Records read from every source (pane arrival ranks start above it). */
-  readonly records: number;
   /** The decoded elements of each source and table, by name. */
   readonly inputs: ReadonlyMap<string, ColumnTable>;
   deadLetter(d: DeadLetter): void;

@@ -100,7 +100,9 @@ export interface KafkaClient {
   /**
    * Every committed record of the topic (optionally only some partitions), up
    * to the end offsets at the call; rejects after `timeoutMs` (default 60 s).
+   * `readUncommitted` also returns records of aborted (and open) transactions:
+   * for inspecting a topic, never for the runner's own reads.
    */
-  readAll(topic: string, partitions?: readonly number[], opts?: { timeoutMs?: number }): Promise<InMessage[]>;
+  readAll(topic: string, partitions?: readonly number[], opts?: { timeoutMs?: number; readUncommitted?: boolean }): Promise<InMessage[]>;
   close(): Promise<void>;
 }

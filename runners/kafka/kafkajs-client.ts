@@ -263,7 +263,7 @@ export class KafkajsClient implements KafkaClient {
     };
   }
 
-  async readAll(topic: string, partitions?: readonly number[], opts: { timeoutMs?: number } = {}): Promise<InMessage[]> {
+  async readAll(topic: string, partitions?: readonly number[], opts: { timeoutMs?: number; readUncommitted?: boolean } = {}): Promise<InMessage[]> {
     const admin = await this.admin();
     const offsets = await admin.fetchTopicOffsets(topic);
     const ends = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
@@ -272,7 +272,7 @@ export class KafkajsClient implements KafkaClient {
     if (want.size === 0) return [];
     const pending = new Set(want);
     const out: InMessage[] = [];
-    const consumer = this.kafka.consumer({ groupId: `lockstep-reader-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+    const consumer = this.kafka.consumer({ groupId: `lockstep-reader-${randomUUID()}`, readUncommitted: opts.readUncommitted ?? false, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1000 });
     let done!: () => void;
     let fail!: (e: unknown) => void;
     const finished = new Promise<void>((resolve, reject) => ((done = resolve), (fail = reject)));

@@ -45,7 +45,7 @@ describe("node src/cli/bin.js", () => {
     const r = spawnCli(["run", "examples/wordcount.ts", "--runner", "kafka"]);
     expect(r.code).toBe(2);
     expect(r.out).toBe("");
-    expect(r.err).toContain("the kafka runner is not part of this version of lockstep yet. Fix: use --runner direct");
+    expect(r.err).toContain('pipeline "wordcount" needs an input for "lines". Fix: add --in lines=path.jsonl');
     const none = spawnCli([]);
     expect(none.code).toBe(2); // no command: help on stderr
     expect(none.err).toContain("Usage: lockstep");

@@ -60,7 +60,7 @@ describe("lockstep run: outputs", () => {
       { key: "b", windowStart: 0, windowEnd: 10000, count: 1 },
     ]);
     expect(readJsonl(late)).toMatchObject([{ source: "events", offset: 3, eventTime: 5000, clock: 12000, windowStart: 0, windowEnd: 10000, value: { key: "a", ts: 5000 } }]);
-    expect(r.err).toContain(`1 late elements dropped → ${late}`);
+    expect(r.err).toContain(`1 late (element, window) pairs dropped → ${late}`);
 
     // With 5s of allowed lateness the same element counts: 12000 < 10000 + 5000.
     const r2 = await cli("run", windowCount, "--in", `events=${events}`, "--out", `counts=${out}`, "--late", late, "--param", "window=fixed:10s", "--param", "lateness=5s");
@@ -97,11 +97,13 @@ describe("lockstep run: refused with exit 2 and the fix", () => {
     return r;
   };
 
-  for (const runner of ["kafka", "arquero"]) {
-    it(`--runner ${runner}: not in this version`, async () => {
-      await usage(["run", wordcount, "--in", `lines=${lines}`, "--runner", runner], `the ${runner} runner is not part of this version`, "--runner direct");
-    });
-  }
+  it("Kafka options without --runner kafka", async () => {
+    await usage(["run", wordcount, "--in", `lines=${lines}`, "--follow"], "options of the Kafka runner", "--runner kafka");
+  });
+
+  it("--follow with files", async () => {
+    await usage(["run", wordcount, "--runner", "kafka", "--follow", "--in", `lines=${lines}`], "--follow reads and writes topics, not files");
+  });
 
   it("an unknown runner", async () => {
     await usage(["run", wordcount, "--runner", "spark"], /spark.*invalid/i);

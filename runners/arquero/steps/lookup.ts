@@ -27,7 +27,7 @@ const versionsOf = (rows: ColumnTable, n: LookupNode, table: TableNode, rt: Runt
   const froms = bad.numRows() > 0 ? valuesOf(bad, fieldColumn(table.validFrom)) : [];
   deadLetterRows(bad, n.id, rt, (r) => `table row's ${table.validFrom} is ${canonicalJson(froms[r] ?? null)}, not a finite number of ms`);
   const names = rows.columnNames().filter((c) => c.startsWith("."));
-  const rowJson = `d => op.ls_objjson(${["$.names", ...names.map((c) => `d[${JSON.stringify(c)}]`)].join(", ")})`;
+  const rowJson = `(d, $) => op.ls_objjson(${["$.names", ...names.map((c) => `d[${JSON.stringify(c)}]`)].join(", ")})`;
   const ok = rows
     .filter(`d => op.is_finite(${from})`)
     .reify()

@@ -52,13 +52,15 @@ describe("examples on generated out-of-order, late, duplicated and malformed inp
     { name: "user-sequences", pipeline: userSequences, inputs: { events: jsonl("events", events), items: jsonl("items", items) }, expects: { deadLetters: true } },
     // An unkeyed source: all lines in partition 0, so two of the three source tasks never get a record.
     { name: "wordcount", pipeline: wordcount, inputs: { lines: jsonl("lines", lines(11, 300)) }, expects: { deadLetters: true } },
-    ...[
+    ...(
+      [
       { window: "global" },
       { window: "fixed:10s" },
       { window: "fixed:10s", lateness: "5s" },
       { window: "sliding:30s/5s" },
       { window: "session:10s", lateness: "3s" },
-    ].map(
+      ] as Record<string, string>[]
+    ).map(
       (params): Case => ({
         name: `window-count ${params.window}${params.lateness ? ` lateness ${params.lateness}` : ""}`,
         pipeline: windowCount,

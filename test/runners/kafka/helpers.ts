@@ -9,8 +9,18 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, inject } from "vitest";
+import { randomUUID } from "node:crypto";
 import { canonicalJson } from "../../../src/core/canonical.ts";
+import { finalViewOf } from "../../../runners/kafka/bounded.ts";
+import type { KafkaClient } from "../../../runners/kafka/client.ts";
+import { metaTopic } from "../../../runners/kafka/compat.ts";
+import { layoutOf, prefixedNames } from "../../../runners/kafka/layout.ts";
+import { partitionFor } from "../../../runners/kafka/murmur2.ts";
+import { compile } from "../../../src/plan/compile.ts";
+import type { Pipeline } from "../../../src/plan/graph.ts";
 import type { RunResult } from "../../../src/run/result.ts";
+
+export * from "./fixtures.ts";
 
 /** Bootstrap servers of the test broker (vitest global setup, or KAFKA_BROKERS). */
 export const brokers = (): string[] => {
@@ -36,24 +46,6 @@ export const jsonl = (name: string, rows: readonly (object | string)[]): string 
   return path;
 };
 
-/** A deterministic pseudo-random generator (mulberry32): the same seed gives the same inputs. */
-export const rng = (seed: number) => {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-    chance: (p: number): boolean => next() < p,
-  };
-};
-
 /** A multiset as a sorted list of canonical JSON texts: order-free comparison that still counts duplicates. */
 export const bag = (xs: readonly unknown[]): string[] => xs.map((x) => canonicalJson(x)).sort();
 
@@ -64,120 +56,81 @@ export const expectParity = (kafka: RunResult, direct: RunResult, what: string):
   expect(bag(kafka.late), `${what}: late elements`).toEqual(bag(direct.late));
 };
 
-/**
- * Keyed events `{ key, ts }` for window-count: per key, time mostly moves
- * forward in steps of up to 4 s, with gaps of 15–40 s (so sessions split),
- * records up to 25 s in the past (some late for their window, some not),
- * exact duplicates, and a few malformed records (dead letters).
- */
-export const keyedEvents = (seed: number, n: number): (object | string)[] => {
-  const r = rng(seed);
-  const keys = ["a", "b", "c", "d", "e"];
-  const clock = new Map(keys.map((k) => [k, r.int(0, 5000)]));
-  const out: (object | string)[] = [];
-  for (let i = 0; i < n; i++) {
-    if (i > 0 && r.chance(0.08)) {
-      out.push(out[out.length - 1]!); // an exact duplicate
-      continue;
-    }
-    if (r.chance(0.02)) {
-      out.push(r.pick(['{"key":"a","ts":"soon"}', "not json", '{"key":"b"}', '{"ts":5}', "[1,2]"]));
-      continue;
-    }
-    const key = r.pick(keys);
-    const c = clock.get(key)!;
-    if (r.chance(0.15)) {
-      out.push({ key, ts: Math.max(0, c - r.int(1, 25_000)) }); // out of order, maybe late
-      continue;
-    }
-    const ts = c + (r.chance(0.1) ? r.int(15_000, 40_000) : r.int(0, 4000));
-    clock.set(key, ts);
-    out.push({ key, ts });
-  }
-  return out;
-};
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Lines for wordcount, with a few malformed records. */
-export const lines = (seed: number, n: number): (object | string)[] => {
-  const r = rng(seed);
-  const words = ["the", "The", "THE", "fox", "don't", "Dog", "lazy", "a", "quick", "brown", "it's", "jumps", "over", "zebra", "éclair"];
-  const out: (object | string)[] = [];
-  for (let i = 0; i < n; i++) {
-    if (r.chance(0.03)) {
-      out.push(r.pick(['{"line":5}', "{}", "garbage", '{"line":null}']));
-      continue;
-    }
-    const w = Array.from({ length: r.int(0, 9) }, () => r.pick(words));
-    out.push({ line: w.join(r.pick([" ", ", ", " -- ", "! "])) });
-    if (r.chance(0.05)) out.push(out[out.length - 1]!);
-  }
-  return out;
-};
-
-/** Clicks for sessions (30 min gap, 10 min lateness): per user, bursts with hour-long pauses, records up to 2 h old. */
-export const clicks = (seed: number, n: number): (object | string)[] => {
-  const r = rng(seed);
-  const users = ["u1", "u2", "u3", "u4", "u5", "u6"];
-  const pages = ["home", "pin", "board", "search", "profile"];
-  const base = 1_793_491_200_000;
-  const clock = new Map(users.map((u) => [u, base + r.int(0, 600_000)]));
-  const out: (object | string)[] = [];
-  for (let i = 0; i < n; i++) {
-    if (i > 0 && r.chance(0.06)) {
-      out.push(out[out.length - 1]!);
-      continue;
-    }
-    if (r.chance(0.02)) {
-      out.push(r.pick(['{"userId":"u1","page":"home","ts":1793491200000,"dwellMs":"long"}', '{"userId":"u2"}', "{oops"]));
-      continue;
-    }
-    const userId = r.pick(users);
-    const c = clock.get(userId)!;
-    let ts: number;
-    if (r.chance(0.15)) ts = c - r.int(60_000, 7_200_000);
-    else {
-      ts = c + (r.chance(0.15) ? r.int(35 * 60_000, 3 * 3_600_000) : r.int(0, 20 * 60_000));
-      clock.set(userId, ts);
-    }
-    out.push({ userId, page: r.pick(pages), ts, dwellMs: r.int(100, 90_000) });
-  }
-  return out;
+/** The key a source record is produced with (the source key as canonical JSON, as bounded runs do). */
+export const sourceKey = (value: unknown, fields: readonly string[]): string | null => {
+  if (typeof value !== "object" || value === null) return null;
+  const v = value as Record<string, unknown>;
+  return fields.length === 1 ? canonicalJson(v[fields[0]!] ?? null) : canonicalJson(fields.map((f) => v[f] ?? null));
 };
 
 /**
- * Events and item versions for user-sequences: duplicated event ids (exact
- * duplicates, in the same user's stream), out-of-order times, every event
- * type, events that fail to decode, and a malformed item row.
+ * Produces records (objects as JSON, strings as raw malformed text) into a
+ * source topic, keyed by the source key and partitioned like Kafka's default
+ * partitioner; malformed records go to partition 0 without a key.
  */
-export const engagement = (seed: number, n: number): { events: (object | string)[]; items: (object | string)[] } => {
-  const r = rng(seed);
-  const base = 1_793_491_200_000;
-  const items: (object | string)[] = [];
-  for (let i = 1; i <= 10; i++) {
-    for (let v = 0; v < r.int(1, 3); v++) items.push({ itemId: `i${i}`, category: r.pick(["diy", "fashion", "food", "travel"]), updatedAt: base - 86_400_000 + r.int(0, 2 * 86_400_000) });
+export const produce = async (client: KafkaClient, topic: string, partitions: number, rows: readonly (object | string)[], keyFields: readonly string[]): Promise<void> => {
+  const producer = await client.producer();
+  try {
+    await producer.send(
+      rows.map((row) => {
+        const key = typeof row === "string" ? null : sourceKey(row, keyFields);
+        return { topic, partition: key === null ? 0 : partitionFor(key, partitions), key, value: typeof row === "string" ? row : JSON.stringify(row) };
+      }),
+    );
+  } finally {
+    await producer.close();
   }
-  items.push('{"itemId":"i3","category":"food"}', '{"itemId":"i4","category":"food","updatedAt":"yesterday"}');
-  const users = ["u1", "u2", "u3", "u4", "u5", "u6", "u7"];
-  const clock = new Map(users.map((u) => [u, base + r.int(0, 3_600_000)]));
-  const events: (object | string)[] = [];
-  const seen: object[] = [];
-  for (let i = 0; i < n; i++) {
-    if (seen.length > 0 && r.chance(0.08)) {
-      events.push(r.pick(seen)); // the same event again (its user's partition, later in the stream)
-      continue;
-    }
-    if (r.chance(0.02)) {
-      events.push(r.pick(['{"eventId":"x1","userId":"u1","itemId":"i1","type":"like","ts":1}', '{"eventId":"x2","userId":"u2"}', "}{"]));
-      continue;
-    }
-    const userId = r.pick(users);
-    const c = clock.get(userId)!;
-    const ts = r.chance(0.2) ? c - r.int(1000, 3_600_000) : c + r.int(0, 600_000);
-    clock.set(userId, Math.max(c, ts));
-    const type = r.pick(["save", "click", "view", "view", "hide"]);
-    const e = { eventId: `e${i}`, userId, itemId: `i${r.int(1, 11)}`, type, ts, ...(type === "view" ? { durationMs: r.int(0, 3000) } : {}) };
-    seen.push(e);
-    events.push(e);
-  }
-  return { events, items };
 };
+
+/** The final view of a sink topic, read with read_committed. */
+export const sinkView = async (client: KafkaClient, topic: string): Promise<unknown[]> => finalViewOf(await client.readAll(topic));
+
+/**
+ * Waits until the sink topic's final view equals `expected` (the pipeline has
+ * caught up), failing with the last view seen after `timeoutMs`, or at once
+ * when one of the runners reports a fatal error.
+ */
+export const waitForView = async (
+  client: KafkaClient,
+  topic: string,
+  expected: readonly unknown[],
+  opts: { timeoutMs?: number; runners?: readonly { error(): unknown }[] } = {},
+): Promise<void> => {
+  const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
+  const want = canonicalJson(expected);
+  let seen: unknown[] = [];
+  for (;;) {
+    for (const r of opts.runners ?? []) if (r.error() !== undefined) throw r.error();
+    seen = await sinkView(client, topic);
+    if (canonicalJson(seen) === want) return;
+    if (Date.now() > deadline) break;
+    await sleep(250);
+  }
+  expect(canonicalJson(seen), `the final view of ${topic} did not converge`).toBe(want);
+};
+
+/** Waits until `cond` holds (polling), or fails with `what`. */
+export const waitUntil = async (what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(100);
+  }
+};
+
+/** A fresh application id (and topic prefix) per test, so tests never share topics or groups. */
+export const freshApp = (name: string): { appId: string; topicPrefix: string } => {
+  const appId = `${name}-${randomUUID().slice(0, 8)}`;
+  return { appId, topicPrefix: `${appId}.` };
+};
+
+/** Every topic an unbounded run of `pipeline` as `app` uses (to delete afterwards). */
+export const appTopics = (pipeline: Pipeline<any>, app: { appId: string; topicPrefix: string }, params: Record<string, string> = {}, partitions = 3): string[] => [
+  ...layoutOf(compile(pipeline, params), app.appId, partitions, prefixedNames(app.topicPrefix, app.appId)).topics.map((t) => t.topic),
+  metaTopic(app.appId),
+];
+
+/** The stage of `pipeline` with op `op` (its stable name). */
+export const stageOf = (pipeline: Pipeline<any>, op: string, params: Record<string, string> = {}): string => compile(pipeline, params).nodes.find((n) => n.op === op)!.id;

@@ -1,0 +1,52 @@
+/**
+ * `sink`: the final view (§11) of the rows that reach it, through the
+ * engine's own `FinalView` so output order and the pane rules are the
+ * DirectRunner's: rows of a keyed aggregate are grouped by output key (each
+ * output key holds the rows of its final pane after later stateless stages,
+ * so a key whose final row a filter rejected is gone), other rows are kept.
+ *
+ * @module
+ */
+import type { ColumnTable } from "arquero";
+import { elem } from "../../../src/engine/elem.ts";
+import { FinalView } from "../../../src/engine/final-view.ts";
+import type { SinkNode } from "../../../src/plan/ir.ts";
+import { COL, valuesOf } from "../columns.ts";
+import { elementsOf } from "../rows.ts";
+import type { Step } from "../step.ts";
+
+const ORIGIN = { source: "", offset: 0 };
+
+/** The final view of the rows of `table`, sorted. */
+export const finalViewOf = (table: ColumnTable): unknown[] => {
+  const view = new FinalView();
+  const values = elementsOf(table);
+  const paned = table.columnNames().includes(COL.pk);
+  const pk = paned ? (valuesOf(table, COL.pk) as (string | undefined)[]) : [];
+  const pkv = paned ? (valuesOf(table, COL.pkv) as (unknown[] | undefined)[]) : [];
+  const seen = new Set<string>();
+  values.forEach((v, r) => {
+    const k = pk[r];
+    if (k !== undefined && !seen.has(k)) {
+      seen.add(k);
+      view.add(elem(undefined, 0, 0, "", undefined, undefined, k, pkv[r], true, ORIGIN));
+    }
+    view.add(elem(v, 0, 0, "", undefined, undefined, k, k === undefined ? undefined : pkv[r], false, ORIGIN));
+  });
+  return view.rows();
+};
+
+/** The step of a sink: the table is kept for the final view. */
+export const sinkStep = (n: SinkNode): Step => ({
+  stage: n.id,
+  op: n.op,
+  mode: "edge",
+  verbs: ["final view: rows by output key (_pk, sorted by _pkv in value order), then canonical JSON"],
+  fallbacks: [],
+  run: ([input], rt) => {
+    const m = rt.metrics(n.id);
+    m.in += input!.numRows();
+    m.out += input!.numRows();
+    return input!;
+  },
+});
