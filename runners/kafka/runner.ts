@@ -10,6 +10,7 @@
  * @module
  */
 import type { Server } from "node:http";
+import { DefinitionError } from "../../src/core/errors.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import type { Registry } from "../../src/registry/registry.ts";
@@ -57,6 +58,22 @@ export class KafkaStreamRunner {
     const layout = layoutOf(plan, appId, this.opts.partitions ?? 3, prefixedNames(this.opts.topicPrefix ?? "", appId));
     await checkCompatibility(client, appId, plan);
     await client.createTopics(layout.topics);
+    // Topics that existed before (sources, or an earlier run with another --partitions) must match the layout.
+    const wrong: string[] = [];
+    const tables = new Set(plan.nodes.filter((n) => n.op === "table").map((n) => layout.names.table(n.id)));
+    for (const t of layout.topics) {
+      if (tables.has(t.topic)) continue; // read whole, any partition count
+
+      const n = (await client.endOffsets(t.topic)).length;
+      if (n !== t.partitions) wrong.push(`${t.topic} has ${n}`);
+    }
+    if (wrong.length > 0) {
+      throw new DefinitionError(
+        "partitions",
+        `application "${appId}" runs on ${layout.partitions} partitions, but ${wrong.join(", ")}`,
+        `run with --partitions matching the source topics (and the application's earlier runs), or as a new application (--app-id)`,
+      );
+    }
     this.instance = new KafkaStreamInstance({
       client,
       plan,

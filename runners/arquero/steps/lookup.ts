@@ -10,31 +10,27 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { canonicalJson } from "../../../src/core/canonical.ts";
 import type { LookupNode, TableNode } from "../../../src/plan/ir.ts";
-import { COL, alignColumns, fieldColumn, valuesOf } from "../columns.ts";
-import { deadLetterRows } from "../side-outputs.ts";
-import type { Runtime, Step } from "../step.ts";
+import { COL, alignColumns, fieldColumn, fieldOf, isFieldColumn } from "../columns.ts";
+import type { Step } from "../step.ts";
 
 /** `d => <field value or null>` for a field that may have no column. */
 const read = (table: ColumnTable, field: string): string =>
   table.columnNames().includes(fieldColumn(field)) ? `(d[${JSON.stringify(fieldColumn(field))}] ?? null)` : "null";
 
-/** The table's valid versions as `_lk, _lt, _lo, _lj, _lv`, plus the take columns `_tk0…`; invalid ones are dead letters. */
-const versionsOf = (rows: ColumnTable, n: LookupNode, table: TableNode, rt: Runtime): { index: ColumnTable; values: ColumnTable } => {
-  const from = read(rows, table.validFrom);
-  const bad = rows.filter(`d => !op.is_finite(${from})`).reify();
-  const froms = bad.numRows() > 0 ? valuesOf(bad, fieldColumn(table.validFrom)) : [];
-  deadLetterRows(bad, n.id, rt, (r) => `table row's ${table.validFrom} is ${canonicalJson(froms[r] ?? null)}, not a finite number of ms`);
-  const names = rows.columnNames().filter((c) => c.startsWith("."));
+/**
+ * The table's versions as `_lk, _lt, _lo, _lj, _lv`, and the take columns
+ * `_tk0…` by version index. Every row has a finite `validFrom`: the others
+ * were dead letters when the table was read.
+ */
+const versionsOf = (rows: ColumnTable, n: LookupNode, table: TableNode): { index: ColumnTable; values: ColumnTable } => {
+  const names = rows.columnNames().filter(isFieldColumn);
   const rowJson = `(d, $) => op.ls_objjson(${["$.names", ...names.map((c) => `d[${JSON.stringify(c)}]`)].join(", ")})`;
-  const ok = rows
-    .filter(`d => op.is_finite(${from})`)
-    .reify()
-    .params({ names: names.map((c) => c.slice(1)) })
-    .derive({ _lv: "() => op.row_number() - 1", _lk: `d => op.ls_json(${read(rows, table.key)})`, _lt: `d => ${from}`, _lo: "() => 0", _lj: rowJson });
+  const all = rows
+    .params({ names: names.map(fieldOf) })
+    .derive({ _lv: "() => op.row_number() - 1", _lk: `d => op.ls_json(${read(rows, table.key)})`, _lt: `d => ${read(rows, table.validFrom)}`, _lo: "() => 0", _lj: rowJson });
   const take = Object.fromEntries(n.take.map(([, f], i) => [`_tk${i}`, `d => ${read(rows, f)}`]));
-  return { index: ok.select("_lk", "_lt", "_lo", "_lj", "_lv"), values: ok.derive(take).select(["_lv", ...Object.keys(take)]) };
+  return { index: all.select("_lk", "_lt", "_lo", "_lj", "_lv"), values: all.derive(take).select(["_lv", ...Object.keys(take)]) };
 };
 
 /** The step of a lookup. */
@@ -43,7 +39,7 @@ export const lookupStep = (n: LookupNode, table: TableNode): Step => ({
   op: n.op,
   mode: "columnar",
   verbs: [
-    `versions of ${table.id}: filter(finite ${table.validFrom}; the rest → dead letters).derive({ _lk: key, _lt: ${table.validFrom}, _lo: 0, _lj: canonical JSON })`,
+    `versions of ${table.id}: derive({ _lk: op.ls_json(key), _lt: ${table.validFrom}, _lo: 0, _lj: canonical JSON, _lv: op.row_number() - 1 })`,
     `elements: derive({ _lk: op.ls_json(d[${JSON.stringify(fieldColumn(n.on))}] ?? null), _lt: d.${COL.t}, _lo: 1 })`,
     `concat(versions, elements).groupby("_lk").orderby("_lt", "_lo", "_lj").derive({ _lv: d => op.fill_down(d._lv) })`,
     `lookup(versions, "_lv", take: ${n.take.map(([to, from]) => `${to} ← ${from}`).join(", ")})`,
@@ -51,7 +47,7 @@ export const lookupStep = (n: LookupNode, table: TableNode): Step => ({
   fallbacks: [],
   run: ([input], rt) => {
     const elements = input!.derive({ _le: "() => op.row_number() - 1" });
-    const { index, values } = versionsOf(rt.inputs.get(table.id)!, n, table, rt);
+    const { index, values } = versionsOf(rt.inputs.get(table.id)!, n, table);
     const probes = elements.derive({ _lk: `d => op.ls_json(${read(input!, n.on)})`, _lt: `d => d.${COL.t}`, _lo: "() => 1", _lj: '() => ""' }).select("_lk", "_lt", "_lo", "_lj", "_le");
     const [a, b] = alignColumns([index, probes]);
     const chosen = a!

@@ -1,10 +1,13 @@
 /**
  * The rows of a keyed aggregate's final panes, as a table: the row fields
  * (`{...kv, windowStart, windowEnd, …values}`, later names winning as in the
- * DirectRunner's object spread), the output key (`_pk`, `_pkv`) that the
- * final view groups by, and the metadata a pane element carries on: event
- * time (`end − 1` for a bounded window, else the key's clock or 0), the
- * key's stage clock, origin `{ source: stage, offset: 0 }`.
+ * DirectRunner's object spread), the output key that the final view groups
+ * by (`_pk`: stage, key and window, so two aggregates flattened into one
+ * sink never replace each other's panes; `_pkv`: the key's values then the
+ * window bounds, the order output files are sorted in), and the metadata a
+ * pane element carries on: event time (`end − 1` for a bounded window, else
+ * the key's clock or 0), the key's stage clock, origin
+ * `{ source: stage, offset: 0 }` — or, for a sequence, its first element's.
  *
  * Arrival of panes: the DirectRunner emits end-of-input panes stage by stage
  * in plan order, keys sorted by canonical JSON, so `_i` ranks them after
@@ -32,6 +35,8 @@ export interface PaneRows {
   readonly c: readonly number[];
   /** Pane event time per row, when not the window's (sequences: the key's newest event time). */
   readonly t?: readonly number[];
+  /** Per row, the element whose origin and clock id the pane carries, instead of the stage's (sequences). */
+  readonly from?: readonly { readonly src: string; readonly off: number; readonly sk: string }[];
 }
 
 const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
@@ -49,8 +54,8 @@ export const paneTable = (stage: string, position: number, p: PaneRows): ColumnT
     cols[fieldColumn("windowEnd")] = w.we.map(finiteOrNull);
   }
   for (const [name, values] of p.values) cols[fieldColumn(name)] = [...values];
-  const pk = p.k.map((k, r) => (w ? `${k}|${windowKey({ start: w.ws[r]!, end: w.we[r]! })}` : k));
-  const pkv = p.kv.map((kv, r) => (w ? [kv, finiteOrNull(w.ws[r]!), finiteOrNull(w.we[r]!)] : [kv]));
+  const pk = p.k.map((k, r) => (w ? `${stage}|${k}|${windowKey({ start: w.ws[r]!, end: w.we[r]! })}` : `${stage}|${k}`));
+  const pkv = p.kv.map((kv, r) => (w ? [...Object.values(kv), finiteOrNull(w.ws[r]!), finiteOrNull(w.we[r]!)] : Object.values(kv)));
   const t = p.t ?? p.c.map((c, r) => (w && Number.isFinite(w.we[r]) ? w.we[r]! - 1 : Number.isFinite(c) ? c : 0));
   const order = Array.from({ length: n }, (_, r) => r).sort((a, b) => compareStrings(p.k[a]!, p.k[b]!) || (w ? w.ws[a]! - w.ws[b]! : 0));
   const rank = new Array<number>(n);
@@ -59,9 +64,9 @@ export const paneTable = (stage: string, position: number, p: PaneRows): ColumnT
     ...cols,
     [COL.i]: rank,
     [COL.j]: new Array<number>(n).fill(0),
-    [COL.src]: new Array<string>(n).fill(stage),
-    [COL.off]: new Array<number>(n).fill(0),
-    [COL.sk]: new Array<string>(n).fill(""),
+    [COL.src]: p.from ? p.from.map((f) => f.src) : new Array<string>(n).fill(stage),
+    [COL.off]: p.from ? p.from.map((f) => f.off) : new Array<number>(n).fill(0),
+    [COL.sk]: p.from ? p.from.map((f) => f.sk) : new Array<string>(n).fill(""),
     [COL.t]: [...t],
     [COL.c]: [...p.c],
     [COL.k]: [...p.k],

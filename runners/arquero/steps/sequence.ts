@@ -115,7 +115,9 @@ export const sequenceStep = (n: SequenceNode, position: number): Step => ({
       kv: ks.map((k) => facts.kv.get(k)!),
       window: null,
       values: [[n.as, valuesOf(seqs, "v")]],
-      c: ks.map((k) => facts.clock.get(k)!),
+      // The DirectRunner's pane carries the element that first changed the key: its first element.
+      c: ks.map((k) => facts.first.get(k)!.c),
+      from: ks.map((k) => facts.first.get(k)!),
       t: valuesOf(seqs, "m") as number[],
     });
     const m = rt.metrics(n.id);

@@ -85,11 +85,19 @@ const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: 
     },
   });
   const ectxs = new Map<Executor, EnrichContext>();
+  // Per-executor counters, next to the stage's: `<stage>/<name@version>`.
+  const exMetrics = new Map<Executor, StageMetrics>();
+  const metricsOf = (ex: Executor): StageMetrics => {
+    let em = exMetrics.get(ex);
+    if (!em) exMetrics.set(ex, (em = ctx.metrics(`${spec.id}/${ex.ref}`)));
+    return em;
+  };
 
   const fail = (e: Elem, ex: Executor, err: unknown): void => {
     const msg = err instanceof Error ? err.message : String(err);
     if (ctx.onExecutorError === "deadLetter" || (err instanceof Error && err.name === "ServiceError")) {
       m.deadLetters++;
+      metricsOf(ex).deadLetters++;
       ctx.deadLetter({ ...originFields(e.origin), stage: spec.id, reason: `executor ${ex.ref} failed: ${msg}`, value: e.v });
       return;
     }
@@ -101,9 +109,10 @@ const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: 
     );
   };
 
-  const deliver = (e: Elem, out: Outcome): void | Promise<void> => {
+  const deliver = (e: Elem, out: Outcome, ex?: Executor): void | Promise<void> => {
     if (out === DROP) return;
     m.out++;
+    if (ex) metricsOf(ex).out++;
     return emit(out === e.v ? e : withValue(e, out));
   };
 
@@ -118,6 +127,7 @@ const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: 
     }
     let ectx = ectxs.get(r);
     if (!ectx) ectxs.set(r, (ectx = ectxFor(r)));
+    metricsOf(r).in++;
     try {
       const out = runHooks(r, e.v, ectx);
       return isPromise(out) ? { sync: false, p: out, ex: r } : { sync: true, out, ex: r };
@@ -144,7 +154,7 @@ const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: 
         fail(head.e, head.ex!, head.error);
         continue;
       }
-      const r = head.e.marker ? emit(head.e) : deliver(head.e, head.out);
+      const r = head.e.marker ? emit(head.e) : deliver(head.e, head.out, head.ex);
       if (r) await r;
     }
   };
@@ -160,7 +170,7 @@ const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: 
       m.in++;
       const s = start(e);
       if (s === null) return;
-      if (s.sync && queue.length === 0) return deliver(e, s.out);
+      if (s.sync && queue.length === 0) return deliver(e, s.out, s.ex);
       if (s.sync) {
         queue.push({ e, ex: s.ex, done: true, out: s.out, error: undefined, wait: undefined });
       } else {
