@@ -5,7 +5,9 @@
  *
  * @module
  */
+import { isPipeline } from "../../src/plan/graph.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
+import { parsePlan } from "../../src/plan/load.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import { validatePlan } from "../../src/plan/validate.ts";
 import type { Registry } from "../../src/registry/registry.ts";
@@ -21,6 +23,8 @@ export interface ExplainedStage {
   readonly verbs: readonly string[];
   /** Why part of the stage is not columnar (empty when it is). */
   readonly fallbacks: readonly string[];
+  /** Where the result may differ from the DirectRunner's outside the parity guarantee. */
+  readonly warnings: readonly string[];
 }
 
 /** The verb plan of a definition on the arquero runner. */
@@ -38,14 +42,15 @@ export interface Explanation {
  * @throws DefinitionErrors when the definition is invalid
  */
 export const explain = (def: Pipeline | Plan | string, opts: { registry?: Registry; params?: Readonly<Record<string, string>> } = {}): Explanation => {
-  const { plan } = resolveDefinition(def, opts.registry, opts.params);
+  // A plan's executors are only named here: without a registry, parse it without checking them.
+  const plan = isPipeline(def) || opts.registry ? resolveDefinition(def, opts.registry, opts.params).plan : parsePlan(def);
   const { hash: _hash, ...unhashed } = plan;
   const facts = validatePlan(unhashed);
   return {
     runner: "arquero",
     pipeline: plan.name,
     version: plan.version,
-    stages: planSteps(plan, facts).map(({ stage, op, mode, verbs, fallbacks }) => ({ stage, op, mode, verbs, fallbacks })),
+    stages: planSteps(plan, facts).map(({ stage, op, mode, verbs, fallbacks, warnings }) => ({ stage, op, mode, verbs, fallbacks, warnings: warnings ?? [] })),
   };
 };
 
@@ -56,6 +61,7 @@ export const formatExplanation = (e: Explanation): string => {
     lines.push(`${s.stage} (${s.op}) — ${s.mode}`);
     for (const v of s.verbs) lines.push(`    ${v}`);
     for (const f of s.fallbacks) lines.push(`    not columnar: ${f}`);
+    for (const w of s.warnings) lines.push(`    warning: ${w}`);
   }
   return lines.join("\n") + "\n";
 };

@@ -49,7 +49,7 @@ const stepOf = (n: PlanNode, position: number, byId: ReadonlyMap<string, PlanNod
     case "apply":
       return applyStep(n);
     case "dedupe":
-      return dedupeStep(n);
+      return dedupeStep(n, facts.get(n.input)?.multiPane === true);
     case "lookup":
       return lookupStep(n, byId.get(n.table) as TableNode);
     case "combine":

@@ -44,6 +44,8 @@ export interface Step {
   readonly verbs: readonly string[];
   /** Why a part of it is not columnar, when it is not. */
   readonly fallbacks: readonly string[];
+  /** Where its result may differ from the DirectRunner's outside the parity guarantee. */
+  readonly warnings?: readonly string[];
   /** Runs the stage on its inputs' tables (in `inputsOf` order). */
   run(inputs: readonly ColumnTable[], rt: Runtime): ColumnTable | Promise<ColumnTable>;
 }

@@ -53,11 +53,17 @@ export interface KafkaRunOptions {
   readonly client?: KafkaClient;
 }
 
-/** The key a source record is produced with: its source key (none: one partition). */
-const sourceKeyOf = (node: SourceNode | TableNode, value: unknown): string | null => {
+/**
+ * The key a record is produced with. A source record: its source key (none:
+ * one partition). A table row: the whole row as canonical JSON — table topics
+ * are compacted, and keying versions by the table key alone would let
+ * compaction delete the older versions point-in-time lookups need; a row that
+ * is not even JSON gets its line as key (compacted topics refuse null keys).
+ */
+const recordKeyOf = (node: SourceNode | TableNode, value: unknown, offset: number): string | null => {
+  if (node.op === "table") return value === undefined ? `lockstep-line:${offset}` : canonicalJson(value);
   if (typeof value !== "object" || value === null) return null;
   const v = value as Record<string, unknown>;
-  if (node.op === "table") return canonicalJson(v[node.key] ?? null);
   if (node.key.length === 0) return null;
   return node.key.length === 1 ? canonicalJson(v[node.key[0]!] ?? null) : canonicalJson(node.key.map((f) => v[f] ?? null));
 };
@@ -71,7 +77,7 @@ const produceInput = async (client: KafkaClient, layout: Layout, node: SourceNod
   let batch: OutMessage[] = [];
   for (let r = await it.next(); !r.done; r = await it.next()) {
     const rec = r.value;
-    const key = rec.error === undefined ? sourceKeyOf(node, rec.value) : null;
+    const key = recordKeyOf(node, rec.error === undefined ? rec.value : undefined, rec.offset);
     const value = rec.error === undefined ? JSON.stringify(rec.value) : (rec.raw ?? "");
     batch.push({ topic, partition: key === null ? 0 : partitionFor(key, parts), key, value, headers: { [OFFSET_HEADER]: String(rec.offset) } });
     if (batch.length >= 5000) {
@@ -117,6 +123,7 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
   const missing = inputs.filter((n) => opts.inputs[n.id] === undefined).map((n) => n.id);
   if (missing.length > 0) throw new DefinitionError("inputs", `no input for ${missing.map((m) => `"${m}"`).join(", ")}`, `give one per source and table, e.g. ${missing.map((m) => `--in ${m}=path.jsonl`).join(" ")}`);
   const instances: KafkaStreamInstance[] = [];
+  opts.log?.({ event: "run", app: appId, partitions: layout.partitions, subTopologies: layout.subTopologies.length });
   try {
     await client.createTopics(layout.topics);
     for (const n of inputs) await produceInput(client, layout, n, opts.inputs[n.id]!);

@@ -202,7 +202,8 @@ export class KafkaStreamInstance {
   }
 
   private async onBatch(batch: { topic: string; partition: number; messages: readonly InMessage[] }, heartbeat: () => Promise<void>): Promise<void> {
-    if (this.stopped || batch.messages.length === 0) return;
+    // After a fatal error nothing more is processed or committed: a restart resumes at the failed records.
+    if (this.stopped || this.failure !== undefined || batch.messages.length === 0) return;
     const { sub, input } = this.inputOf(batch.topic);
     const where = `${batch.topic}/${batch.partition}`;
     let task: Task | undefined;

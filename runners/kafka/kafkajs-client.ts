@@ -15,9 +15,20 @@ import { AssignerProtocol, Kafka, logLevel } from "kafkajs";
 import type { Admin, Consumer, EachBatchPayload, PartitionAssigner, Producer as KProducer } from "kafkajs";
 import type { GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit, OutMessage, Producer, TopicSpec } from "./client.ts";
 
-/** Largest number of messages and bytes in one send (kafkajs sends a partition's messages as one batch). */
-const CHUNK_MESSAGES = 2000;
-const CHUNK_BYTES = 512 * 1024;
+/**
+ * Largest number of messages and bytes in one send: kafkajs sends a
+ * partition's messages as one record batch and the broker refuses batches over
+ * `message.max.bytes` (~1 MB by default), so sends stay well below it.
+ */
+export const CHUNK_MESSAGES = 2000;
+export const CHUNK_BYTES = 512 * 1024;
+
+/** A message's size on the wire, near enough: UTF-8 bytes of key, value and headers, plus record overhead. */
+const sizeOf = (m: OutMessage): number => {
+  let n = 64 + (m.value === null ? 0 : Buffer.byteLength(m.value)) + (m.key === null ? 0 : Buffer.byteLength(m.key));
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += 8 + Buffer.byteLength(k) + Buffer.byteLength(v);
+  return n;
+};
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -54,7 +65,7 @@ export const chunk = (messages: readonly OutMessage[]): OutMessage[][] => {
   let cur: OutMessage[] = [];
   let bytes = 0;
   for (const m of messages) {
-    const size = (m.value?.length ?? 0) + (m.key?.length ?? 0) + 64;
+    const size = sizeOf(m);
     if (cur.length > 0 && (cur.length >= CHUNK_MESSAGES || bytes + size > CHUNK_BYTES)) {
       out.push(cur);
       cur = [];
@@ -75,6 +86,22 @@ const toKafka = (msgs: readonly OutMessage[]) => {
     l.push({ partition: m.partition, key: m.key, value: m.value, ...(m.headers ? { headers: { ...m.headers } } : {}) });
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+};
+
+/**
+ * Runs an admin request again while the broker answers with a retriable error
+ * (kafkajs gives up on some at once: right after a topic is created, the
+ * partition leader may answer NOT_LEADER_FOR_PARTITION for a moment).
+ */
+const retrying = async <A>(f: () => Promise<A>, attempts = 30): Promise<A> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await f();
+    } catch (e) {
+      if (!isRetriable(e) || attempt >= attempts) throw e;
+      await sleep(Math.min(50 * attempt, 500));
+    }
+  }
 };
 
 const isRetriable = (e: unknown): boolean => {
@@ -177,7 +204,7 @@ export class KafkajsClient implements KafkaClient {
 
   async endOffsets(topic: string): Promise<number[]> {
     const admin = await this.admin();
-    const offs = await admin.fetchTopicOffsets(topic);
+    const offs = await retrying(() => admin.fetchTopicOffsets(topic));
     const out: number[] = [];
     for (const o of offs) out[o.partition] = Number(o.high);
     return out;
@@ -185,7 +212,7 @@ export class KafkajsClient implements KafkaClient {
 
   async committedOffsets(groupId: string, topic: string): Promise<number[]> {
     const admin = await this.admin();
-    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const [t] = await retrying(() => admin.fetchOffsets({ groupId, topics: [topic] }));
     const out: number[] = [];
     for (const p of t?.partitions ?? []) out[p.partition] = Number(p.offset);
     return out;
@@ -265,7 +292,7 @@ export class KafkajsClient implements KafkaClient {
 
   async readAll(topic: string, partitions?: readonly number[], opts: { timeoutMs?: number; readUncommitted?: boolean } = {}): Promise<InMessage[]> {
     const admin = await this.admin();
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await retrying(() => admin.fetchTopicOffsets(topic));
     const ends = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
     const lows = new Map(offsets.map((o) => [o.partition, Number(o.low)]));
     const want = new Set((partitions ?? [...ends.keys()]).filter((p) => (ends.get(p) ?? 0) > (lows.get(p) ?? 0)));
@@ -297,7 +324,9 @@ export class KafkajsClient implements KafkaClient {
       () => fail(new Error(`reading topic ${topic} to its end offsets timed out after ${timeoutMs} ms (partitions not reached: ${[...pending].join(", ")})`)),
       timeoutMs,
     );
-    try {
+    // The timeout may fire while connecting: `finished` is awaited (raced) from the start.
+    finished.catch(() => {});
+    const setup = async () => {
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
@@ -317,6 +346,11 @@ export class KafkajsClient implements KafkaClient {
           }
         },
       });
+    };
+    try {
+      const started = setup();
+      started.catch(() => {}); // if the timeout wins the race, a late failure here is moot
+      await Promise.race([started, finished]);
       await finished;
     } finally {
       clearTimeout(timer);

@@ -30,6 +30,7 @@ export const renderMetrics = async (src: MetricsSource): Promise<string> => {
   counter("lockstep_dead_letters_total", "Records a stage sent to the dead letters.", "deadLetters");
   counter("lockstep_late_total", "Elements a stage dropped as late.", "late");
   counter("lockstep_duplicates_total", "Elements a stage dropped as duplicates.", "duplicates");
+  counter("lockstep_expired_total", "Elements a sequence dropped as older than its ttl.", "expired");
   counter("lockstep_panes_total", "Panes a keyed stage emitted.", "panes");
   lines.push("# HELP lockstep_consumer_lag Records not yet processed per input partition.", "# TYPE lockstep_consumer_lag gauge");
   for (const l of await src.lag()) lines.push(`lockstep_consumer_lag{topic="${esc(l.topic)}",partition="${l.partition}"} ${l.lag}`);

@@ -47,6 +47,7 @@ export class KafkaStreamRunner {
   private instance: KafkaStreamInstance | undefined;
   private server: Server | undefined;
   private client: KafkaClient | undefined;
+  private stopping: Promise<void> | undefined;
 
   constructor(private readonly opts: KafkaStreamOptions) {}
 
@@ -94,8 +95,14 @@ export class KafkaStreamRunner {
     return this.instance?.error();
   }
 
-  /** Graceful shutdown: finishes the batch in flight, commits, leaves the group. */
+  /** Graceful shutdown: finishes the batch in flight, commits, leaves the group. Idempotent. */
   async stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.stopping = this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
     await this.instance?.stop();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
     if (!this.opts.client) await this.client?.close();

@@ -135,9 +135,6 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
     .option("--topic-prefix <prefix>", "kafka --follow: prefix of source and sink topic names", "")
     .option("--metrics-port <port>", "kafka --follow: serve Prometheus metrics on 127.0.0.1:<port>/metrics", positiveInt)
     .action(async (pipeline: string, o) => {
-      if (o.runner === "arquero") {
-        throw new UsageError("the arquero runner is not part of this version of lockstep yet. Fix: use --runner direct (the default) or --runner kafka");
-      }
       if (o.runner !== "kafka" && (o.follow || o.brokers || o.appId || o.metricsPort)) {
         throw new UsageError("--follow, --brokers, --app-id and --metrics-port are options of the Kafka runner. Fix: add --runner kafka");
       }

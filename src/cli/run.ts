@@ -12,6 +12,7 @@ import { writeRecords } from "../io/write.ts";
 import type { OnExecutorError } from "../engine/operator.ts";
 import type { Plan } from "../plan/ir.ts";
 import type { Registry } from "../registry/registry.ts";
+import { runArquero } from "../../runners/arquero/runner.ts";
 import { runDirect } from "../../runners/direct/runner.ts";
 import { runKafka } from "../../runners/kafka/bounded.ts";
 import { withBrokers } from "./brokers.ts";
@@ -107,7 +108,9 @@ export const runCommand = async (plan: Plan, registry: Registry, o: RunCommandOp
             keepTopics: o.kafka?.keepTopics ?? false,
           }),
         )
-      : await runDirect(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError });
+      : runner === "arquero"
+        ? await runArquero(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError, log: (l) => (o.quiet ? undefined : o.err(`lockstep[arquero]: ${l}\n`)) })
+        : await runDirect(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError });
   for (const [sink, path] of Object.entries(o.outputs)) await writeRecords(path, result.outputs[sink]!);
   if (o.deadLetters) await writeRecords(o.deadLetters, result.deadLetters);
   if (o.late) await writeRecords(o.late, result.late);

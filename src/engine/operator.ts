@@ -61,6 +61,8 @@ export interface StageMetrics {
   late: number;
   deadLetters: number;
   duplicates: number;
+  /** Elements a sequence dropped as older than its ttl (final-view rule, not lateness). */
+  expired: number;
   panes: number;
 }
 
@@ -82,4 +84,4 @@ export const originFields = (o: Origin): { source: string; offset: number; parti
   o.partition === undefined ? { source: o.source, offset: o.offset } : { source: o.source, offset: o.offset, partition: o.partition };
 
 /** Fresh zeroed counters. */
-export const newMetrics = (): StageMetrics => ({ in: 0, out: 0, late: 0, deadLetters: 0, duplicates: 0, panes: 0 });
+export const newMetrics = (): StageMetrics => ({ in: 0, out: 0, late: 0, deadLetters: 0, duplicates: 0, expired: 0, panes: 0 });

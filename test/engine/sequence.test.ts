@@ -72,24 +72,19 @@ describe("sequence", () => {
     expect(r.outputs.out).toEqual([{ u: "a", events: [{ id: "p", ts: 30, p: 0 }] }]);
   });
 
-  it("with a ttl, drops entries older than the key's newest time minus ttl and reports late arrivals", async () => {
+  it("with a ttl, drops entries older than the key's newest time minus ttl and counts arrivals that old as expired", async () => {
     const input = [
       ev("a", "a", 100), // newest 100
       ev("a", "b", 95), // 95 ≥ 90: kept
-      ev("a", "c", 89), // 89 < 90: late
+      ev("a", "c", 89), // 89 < 90: expired
       ev("a", "d", 90), // 90 ≥ 90: kept
       ev("a", "e", 104), // newest 104: d (90 < 94) expires, b (95) stays
-      ev("a", "f", 93), // 93 < 94: late
+      ev("a", "f", 93), // 93 < 94: expired
     ];
     const r = await run(def(5, 10), { ev: input });
     expect(r.outputs.out).toEqual([{ u: "a", events: [{ id: "e", ts: 104, p: 0 }, { id: "a", ts: 100, p: 0 }, { id: "b", ts: 95, p: 0 }] }]);
-    // Each late element with its source clock (here the same as the key's newest time).
-    expect(lateAt(r)).toEqual([
-      ["ev", 3, 89, 100],
-      ["ev", 6, 93, 104],
-    ]);
-    expect(r.late.map((l) => l.stage)).toEqual(["ev.sequence", "ev.sequence"]);
-    expect(r.late[0]!.reason).toMatch(/newest event time 100 minus ttl 10/);
-    expect(r.metrics["ev.sequence"]).toMatchObject({ in: 6, late: 2 });
+    // Counted as expired, not reported as late: arriving before or after newer elements is not the same on every runner.
+    expect(r.late).toEqual([]);
+    expect(r.metrics["ev.sequence"]).toMatchObject({ in: 6, late: 0, expired: 2 });
   });
 });

@@ -20,8 +20,11 @@ const idExpr = (by: readonly string[], present: (c: string) => boolean): string 
   return by.length === 1 ? `d => op.ls_json(${vals[0]})` : `d => op.ls_json([${vals.join(", ")}])`;
 };
 
-/** The step of a dedupe. */
-export const dedupeStep = (n: DedupeNode): Step => ({
+const AFTER_PANES =
+  "dedupe reads the panes of an aggregate that may fire more than once: the DirectRunner also dedupes its intermediate panes (which vary with arrival order), this runner only the final ones, so the two can differ (docs/arquero-runner.md, known gaps)";
+
+/** The step of a dedupe; `afterPanes`: its input may hold several panes per output key. */
+export const dedupeStep = (n: DedupeNode, afterPanes: boolean): Step => ({
   stage: n.id,
   op: n.op,
   mode: n.ttl === undefined ? "columnar" : "row-at-a-time",
@@ -32,7 +35,9 @@ export const dedupeStep = (n: DedupeNode): Step => ({
       : `scan _id, ${COL.t}, ${COL.c} in arrival order: pass unless seen and ${COL.c} < first ${COL.t} + ${n.ttl} (row at a time)`,
   ],
   fallbacks: n.ttl === undefined ? [] : [TTL],
+  warnings: afterPanes ? [AFTER_PANES] : [],
   run: ([input], rt) => {
+    if (afterPanes) rt.log(`stage "${n.id}": warning: ${AFTER_PANES}`);
     const names = new Set(input!.columnNames());
     const t = input!.derive({ _id: idExpr(n.by, (c) => names.has(c)) });
     let out;

@@ -41,7 +41,7 @@ export const joinStep = (n: JoinNode, left: WindowNode, right: WindowNode, posit
   ],
   fallbacks: [],
   run: ([l, r], rt) => {
-    const meta = (t: ColumnTable) => t.select(COL.i, COL.j, COL.k, COL.kv, COL.c);
+    const meta = (t: ColumnTable) => t.select(COL.i, COL.j, COL.k, COL.kv, COL.c, COL.src, COL.off, COL.sk);
     const facts = keyFactsOf(inArrivalOrder(meta(l!).concat(meta(r!))));
     let kl = dropLate(assign(l!, left.window), left, n.id, rt);
     let kr = dropLate(assign(r!, right.window), right, n.id, rt);

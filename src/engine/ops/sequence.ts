@@ -90,9 +90,9 @@ export const sequenceOp = (n: SequenceNode, ctx: EngineContext, emit: Emit): Ope
       if (!s) s = { max: -Infinity, entries: [], ids: {} };
       const t = e.t;
       if (ttl !== undefined && t < s.max - ttl) {
-        m.late++;
-        // `clock` is the element's source clock, as for windows; the key's newest time that decided it is in the reason.
-        ctx.late({ stage: n.id, source: e.origin.source, offset: e.origin.offset, value: e.v, eventTime: t, clock: e.c, windowStart: null, windowEnd: null, reason: `older than the key's newest event time ${s.max} minus ttl ${ttl}` });
+        // Expired, not late: whether it arrives before or after the newer elements of its key is not the same on
+        // every runner (after a repartition), while the final view is; so it is counted, not reported.
+        m.expired++;
         return;
       }
       const id = e.v[idField] ?? null;

@@ -24,7 +24,21 @@ const eventArb = fc.record({
 
 /** A step of a history: a new event (its time moves by `dt`), a repeat of an earlier record, or a bad record. */
 const stepArb = fc.oneof(
-  { weight: 12, arbitrary: fc.record({ kind: fc.constant("event" as const), ev: eventArb, dt: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 4000 }) }, { weight: 1, arbitrary: fc.integer({ min: -40_000, max: -1 }) }), frac: fc.boolean() }) },
+  {
+    weight: 12,
+    arbitrary: fc.record({
+      kind: fc.constant("event" as const),
+      ev: eventArb,
+      // Whole seconds often, so times land exactly on window ends and clocks exactly on end + lateness.
+      dt: fc.oneof(
+        { weight: 4, arbitrary: fc.integer({ min: 0, max: 4000 }) },
+        { weight: 3, arbitrary: fc.constantFrom(0, 1000, 2000, 5000) },
+        { weight: 2, arbitrary: fc.integer({ min: -70, max: -1 }).map((s) => s * 1000) },
+        { weight: 1, arbitrary: fc.integer({ min: -70_000, max: -1 }) },
+      ),
+      frac: fc.boolean(),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("repeat" as const), back: fc.nat(), change: fc.boolean(), dt: fc.integer({ min: -3000, max: 3000 }) }) },
   {
     weight: 1,
@@ -50,7 +64,7 @@ export const historyArb = (start = 1_000_000): fc.Arbitrary<RawInput[]> =>
       switch (st.kind) {
         case "event": {
           ts = Math.max(0, ts + st.dt);
-          const ev = { ...st.ev, ts: st.frac ? ts + 0.5 : ts };
+          const ev = { ...st.ev, ts: st.frac && ts % 1000 !== 0 ? ts + 0.5 : ts };
           events.push(ev);
           out.push(ev);
           break;

@@ -19,11 +19,17 @@ export const asSet = (xs: readonly unknown[]): string[] => xs.map(canonicalJson)
 export const asFiles = (r: RunResult): Record<string, string[]> =>
   Object.fromEntries(Object.entries(r.outputs).map(([k, rows]) => [k, rows.map(canonicalJson)]));
 
+/** Each runner gets its own copy of in-memory inputs: an impure executor may mutate the elements it is given. */
+const copied = (opts: DirectRunOptions): DirectRunOptions => ({
+  ...opts,
+  inputs: Object.fromEntries(Object.entries(opts.inputs).map(([k, v]) => [k, Array.isArray(v) ? structuredClone(v) : v])),
+});
+
 /** Both runs, and the arquero runner's log lines. */
 export const bothRuns = async (def: Pipeline | Plan | string, opts: DirectRunOptions): Promise<{ direct: RunResult; arquero: RunResult; logs: string[] }> => {
-  const direct = await runDirect(def, opts);
+  const direct = await runDirect(def, copied(opts));
   const logs: string[] = [];
-  const arquero = await runArquero(def, { ...opts, log: (l) => logs.push(l), progress: false });
+  const arquero = await runArquero(def, { ...copied(opts), log: (l) => logs.push(l), progress: false });
   return { direct, arquero, logs };
 };
 

@@ -27,6 +27,27 @@ export const runningTotals = L.pipeline("running-totals", { version: 1 }, ({ sou
   ),
 );
 
+/** An executor that throws on readings of exactly 13. */
+export const picky = L.executor("picky", 1, {
+  featurize: (r: t.TypeOf<typeof Reading>) => {
+    if (r.n === 13) throw new Error("unlucky 13");
+    return r;
+  },
+});
+
+/** {@link runningTotals} behind {@link picky}. */
+export const pickyTotals = L.pipeline("picky-totals", { version: 1 }, ({ source, sink }) =>
+  L.pipe(
+    source("readings", Reading, { key: "device" }),
+    L.apply(picky),
+    L.withTimestamps((e) => e.field("ts")),
+    L.keyBy("key"),
+    L.window(L.global(), { trigger: { early: { every: 1 } } }),
+    L.combine({ count: L.count(), total: L.sum("n") }),
+    sink("totals"),
+  ),
+);
+
 /** A deterministic pseudo-random generator (mulberry32): the same seed gives the same inputs. */
 export const rng = (seed: number) => {
   let a = seed >>> 0;

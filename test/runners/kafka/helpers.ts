@@ -34,13 +34,14 @@ export const repo = (p: string): string => join(import.meta.dirname, "../../..",
 
 let dir: string | undefined;
 let files = 0;
+// Registered when a test file imports this module, so at file level (not inside the describe that wrote first).
+afterAll(() => {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
 /** Writes rows as a JSONL file (objects as JSON, strings as given: malformed lines) and returns its path. */
 export const jsonl = (name: string, rows: readonly (object | string)[]): string => {
-  if (dir === undefined) {
-    const d = mkdtempSync(join(tmpdir(), "lockstep-kafka-test-"));
-    afterAll(() => rmSync(d, { recursive: true, force: true }));
-    dir = d;
-  }
+  dir ??= mkdtempSync(join(tmpdir(), "lockstep-kafka-test-"));
   const path = join(dir, `${++files}-${name}.jsonl`);
   writeFileSync(path, rows.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n") + "\n");
   return path;
@@ -66,16 +67,23 @@ export const sourceKey = (value: unknown, fields: readonly string[]): string | n
 };
 
 /**
- * Produces records (objects as JSON, strings as raw malformed text) into a
- * source topic, keyed by the source key and partitioned like Kafka's default
- * partitioner; malformed records go to partition 0 without a key.
+ * Produces records (objects as JSON, strings as raw text) into a topic, keyed
+ * by the source key (or `key(row)`) and partitioned like Kafka's default
+ * partitioner; records without a key go to partition 0.
  */
-export const produce = async (client: KafkaClient, topic: string, partitions: number, rows: readonly (object | string)[], keyFields: readonly string[]): Promise<void> => {
+export const produce = async (
+  client: KafkaClient,
+  topic: string,
+  partitions: number,
+  rows: readonly (object | string)[],
+  key: readonly string[] | ((row: object | string) => string | null),
+): Promise<void> => {
+  const keyOf = typeof key === "function" ? key : (row: object | string) => (typeof row === "string" ? null : sourceKey(row, key));
   const producer = await client.producer();
   try {
     await producer.send(
       rows.map((row) => {
-        const key = typeof row === "string" ? null : sourceKey(row, keyFields);
+        const key = keyOf(row);
         return { topic, partition: key === null ? 0 : partitionFor(key, partitions), key, value: typeof row === "string" ? row : JSON.stringify(row) };
       }),
     );
@@ -134,3 +142,46 @@ export const appTopics = (pipeline: Pipeline<any>, app: { appId: string; topicPr
 
 /** The stage of `pipeline` with op `op` (its stable name). */
 export const stageOf = (pipeline: Pipeline<any>, op: string, params: Record<string, string> = {}): string => compile(pipeline, params).nodes.find((n) => n.op === op)!.id;
+
+/**
+ * A real client (kafkajs, real broker) whose transactional commits fail now
+ * and then, through the runner's own client interface: every `every`-th
+ * commit fails, alternately before anything reaches the broker and after the
+ * transaction was committed (as when the answer is lost). The runner must
+ * recover both ways without losing or repeating anything.
+ */
+export class FlakyCommits implements KafkaClient {
+  commits = 0;
+  failedBefore = 0;
+  failedAfter = 0;
+  constructor(
+    private readonly inner: KafkaClient,
+    private readonly every: number,
+  ) {}
+  createTopics: KafkaClient["createTopics"] = (s) => this.inner.createTopics(s);
+  deleteTopics: KafkaClient["deleteTopics"] = (t) => this.inner.deleteTopics(t);
+  endOffsets: KafkaClient["endOffsets"] = (t) => this.inner.endOffsets(t);
+  committedOffsets: KafkaClient["committedOffsets"] = (g, t) => this.inner.committedOffsets(g, t);
+  groupConsumer: KafkaClient["groupConsumer"] = (g, t, h, o) => this.inner.groupConsumer(g, t, h, o);
+  readAll: KafkaClient["readAll"] = (t, p, o) => this.inner.readAll(t, p, o);
+  close: KafkaClient["close"] = () => this.inner.close();
+  producer: KafkaClient["producer"] = async (opts) => {
+    const p = await this.inner.producer(opts);
+    if (!opts?.transactionalId) return p;
+    return {
+      send: (m) => p.send(m),
+      close: () => p.close(),
+      sendInTransaction: async (messages, groupId, offsets) => {
+        const n = ++this.commits;
+        if (n % this.every !== 0) return p.sendInTransaction(messages, groupId, offsets);
+        if ((n / this.every) % 2 === 1) {
+          this.failedBefore++;
+          throw new Error("injected: commit failed before reaching the broker");
+        }
+        await p.sendInTransaction(messages, groupId, offsets);
+        this.failedAfter++;
+        throw new Error("injected: committed, but the answer was lost");
+      },
+    };
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * The runners the parity harness can compare, by name: a small registry so
+ * that adding a runner is one entry. Each takes a compiled plan, its
+ * registry and a {@link History}, and returns the runner's {@link RunResult}.
+ *
+ * - `direct`: the DirectRunner (the reference), records in history order;
+ * - `direct-reordered`: the DirectRunner fed a different interleaving of the
+ *   same records — each source key's records stay in order, different source
+ *   keys interleave as Kafka partitions might (docs/semantics.md §2, §8: no
+ *   rule depends on that, so nothing may change); tables shuffled;
+ * - `kafka`: the KafkaStreamRunner, bounded run on fresh topics
+ *   (`history.partitions` partitions unless fixed), needs brokers;
+ * - `arquero`: the batch runner, once `runners/arquero/index.ts` exports
+ *   `runArquero`.
+ *
+ * {@link mapResult} wraps a runner with a post-processing step: the
+ * harness's own tests use it to plant a divergence without touching runner
+ * code.
+ *
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { OnExecutorError } from "../engine/operator.ts";
+import type { RawRecord } from "../engine/topology.ts";
+import { canonicalJson } from "../core/canonical.ts";
+import type { Plan, SourceNode, TableNode } from "../plan/ir.ts";
+import type { Registry } from "../registry/registry.ts";
+import type { InputSource } from "../run/inputs.ts";
+import type { RunResult } from "../run/result.ts";
+import { runDirect } from "../../runners/direct/runner.ts";
+import { partitionFor } from "../../runners/kafka/murmur2.ts";
+import type { History } from "./histories.ts";
+
+/** What every run gets besides the history. */
+export interface RunContext {
+  readonly plan: Plan;
+  readonly registry: Registry;
+  readonly onExecutorError?: OnExecutorError;
+  /** Kafka bootstrap servers (default: `KAFKA_BROKERS`). */
+  readonly brokers?: readonly string[];
+  /** Kafka: partitions (default: the history's), instances (default 1), guarantee (default exactly-once). */
+  readonly kafka?: { readonly partitions?: number; readonly instances?: number; readonly guarantee?: "exactly-once" | "at-least-once"; readonly timeoutMs?: number };
+}
+
+/** A runner as the harness sees it. */
+export interface ParityRunner {
+  readonly name: string;
+  /** Runs are slow (seconds): the harness limits how long it shrinks. */
+  readonly slow?: boolean;
+  /** Why it cannot run here (e.g. no broker), or undefined when it can. */
+  unavailable?(ctx: Pick<RunContext, "brokers">): string | undefined | Promise<string | undefined>;
+  run(history: History, ctx: RunContext): Promise<RunResult>;
+}
+
+/** The inputs of a history as the runners' `inputs` option: in-memory values, offsets 1, 2, … per input. */
+export const inputsOfHistory = (h: History): Record<string, InputSource> => ({ ...h.inputs });
+
+const direct: ParityRunner = {
+  name: "direct",
+  async run(h, ctx) {
+    return runDirect(ctx.plan, { inputs: inputsOfHistory(h), registry: ctx.registry, onExecutorError: ctx.onExecutorError ?? "fail" });
+  },
+};
+
+/** mulberry32: a small seeded generator, so a reordering is reproducible from the history. */
+const prng = (seed: number) => {
+  let a = seed >>> 0;
+  return (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+/** The source key text a record is produced with on Kafka (null: no key, partition 0). */
+export const sourceKeyText = (node: SourceNode | TableNode, value: unknown): string | null => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  if (node.op === "table") return canonicalJson(v[node.key] ?? null);
+  if (node.key.length === 0) return null;
+  return node.key.length === 1 ? canonicalJson(v[node.key[0]!] ?? null) : canonicalJson(node.key.map((f) => v[f] ?? null));
+};
+
+/**
+ * Another arrival order with the same per-source-key order: records are
+ * spread over `partitions` queues by source key (as Kafka would), and the
+ * queues are drained in random runs. Tables are shuffled (lookups do not
+ * depend on table order). Offsets stay the records' positions in the
+ * history, as a file or a Kafka header would carry them.
+ */
+export const reorder = (plan: Plan, h: History, seed = h.interleave): Record<string, Iterable<RawRecord>> => {
+  const rnd = prng(seed);
+  const out: Record<string, Iterable<RawRecord>> = {};
+  for (const n of plan.nodes) {
+    if (n.op !== "source" && n.op !== "table") continue;
+    const records: RawRecord[] = (h.inputs[n.id] ?? []).map((value, i) => ({ offset: i + 1, value }));
+    let order: RawRecord[];
+    if (n.op === "table") {
+      order = [...records];
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rnd() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+    } else {
+      const parts = Math.max(2, h.partitions);
+      const queues: RawRecord[][] = Array.from({ length: parts }, () => []);
+      // Unkeyed records (no source key, or not objects) share one queue; keyed ones follow their key.
+      for (const r of records) {
+        const k = sourceKeyText(n, r.value);
+        queues[k === null ? 0 : partitionFor(k, parts)]!.push(r);
+      }
+      order = [];
+      for (;;) {
+        const live = queues.filter((q) => q.length > 0);
+        if (live.length === 0) break;
+        const q = live[Math.floor(rnd() * live.length)]!;
+        for (let run = 1 + Math.floor(rnd() * 3); run > 0 && q.length > 0; run--) order.push(q.shift()!);
+      }
+    }
+    // Not an array: the runners read arrays as plain values (offsets 1, 2, …); these carry their own.
+    out[n.id] = { [Symbol.iterator]: () => order[Symbol.iterator]() };
+  }
+  return out;
+};
+
+const directReordered: ParityRunner = {
+  name: "direct-reordered",
+  async run(h, ctx) {
+    return runDirect(ctx.plan, { inputs: reorder(ctx.plan, h), registry: ctx.registry, onExecutorError: ctx.onExecutorError ?? "fail" });
+  },
+};
+
+const brokersOf = (ctx: Pick<RunContext, "brokers">): string[] | undefined => {
+  if (ctx.brokers && ctx.brokers.length > 0) return [...ctx.brokers];
+  const env = process.env.KAFKA_BROKERS;
+  return env ? env.split(",").map((b) => b.trim()).filter(Boolean) : undefined;
+};
+
+const kafka: ParityRunner = {
+  name: "kafka",
+  slow: true,
+  unavailable: (ctx) => (brokersOf(ctx) ? undefined : "the kafka runner needs a broker: pass brokers (--brokers) or set KAFKA_BROKERS"),
+  async run(h, ctx) {
+    const brokers = brokersOf(ctx);
+    if (!brokers) throw new Error("the kafka runner needs a broker: pass brokers or set KAFKA_BROKERS");
+    const { runKafka } = await import("../../runners/kafka/bounded.ts");
+    return runKafka(ctx.plan, {
+      inputs: inputsOfHistory(h),
+      brokers,
+      registry: ctx.registry,
+      onExecutorError: ctx.onExecutorError ?? "fail",
+      partitions: ctx.kafka?.partitions ?? h.partitions,
+      instances: ctx.kafka?.instances ?? 1,
+      guarantee: ctx.kafka?.guarantee ?? "exactly-once",
+      timeoutMs: ctx.kafka?.timeoutMs ?? 120_000,
+    });
+  },
+};
+
+/** The batch runner's module, when it exists and exports `runArquero`. */
+const ARQUERO = new URL("../../runners/arquero/index.ts", import.meta.url);
+type RunArquero = (
+  def: Plan,
+  opts: { inputs: Record<string, InputSource>; registry?: Registry; onExecutorError?: OnExecutorError; log?: (line: string) => void; progress?: boolean },
+) => Promise<RunResult>;
+const loadArquero = async (): Promise<RunArquero | string> => {
+  if (!existsSync(fileURLToPath(ARQUERO))) return "the arquero runner is not built yet (runners/arquero/index.ts does not exist)";
+  const mod = (await import(ARQUERO.href)) as { runArquero?: RunArquero };
+  return typeof mod.runArquero === "function" ? mod.runArquero : "runners/arquero/index.ts does not export runArquero yet";
+};
+
+const arquero: ParityRunner = {
+  name: "arquero",
+  unavailable: async () => {
+    const r = await loadArquero();
+    return typeof r === "string" ? r : undefined;
+  },
+  async run(h, ctx) {
+    const r = await loadArquero();
+    if (typeof r === "string") throw new Error(r);
+    // Its log lines (fallbacks to row-at-a-time steps) are about speed, not results: not shown.
+    return r(ctx.plan, { inputs: inputsOfHistory(h), registry: ctx.registry, onExecutorError: ctx.onExecutorError ?? "fail", log: () => {}, progress: false });
+  },
+};
+
+/** The runners known by name. Add one here (or with {@link registerRunner}) to make it available everywhere. */
+const RUNNERS = new Map<string, ParityRunner>([
+  ["direct", direct],
+  ["direct-reordered", directReordered],
+  ["kafka", kafka],
+  ["arquero", arquero],
+]);
+
+/** Makes a runner available by name to `checkParity`, the matcher and the CLI. */
+export const registerRunner = (runner: ParityRunner): void => void RUNNERS.set(runner.name, runner);
+
+/** The names of the known runners. */
+export const runnerNames = (): string[] => [...RUNNERS.keys()];
+
+/** A runner by name or as given; throws a usage-style error naming the known ones. */
+export const runnerOf = (r: string | ParityRunner): ParityRunner => {
+  if (typeof r !== "string") return r;
+  const found = RUNNERS.get(r);
+  if (!found) throw new UnknownRunnerError(`unknown runner "${r}". Fix: use one of ${runnerNames().join(", ")}`);
+  return found;
+};
+
+/** An unknown runner name. */
+export class UnknownRunnerError extends Error {
+  override readonly name = "UnknownRunnerError";
+}
+
+/**
+ * A runner whose results go through `f` — e.g. to plant a deliberate bug and
+ * check that the harness catches and shrinks it.
+ */
+export const mapResult = (base: string | ParityRunner, name: string, f: (r: RunResult, h: History) => RunResult): ParityRunner => {
+  const b = runnerOf(base);
+  return {
+    name,
+    ...(b.slow ? { slow: true } : {}),
+    ...(b.unavailable ? { unavailable: (ctx: Pick<RunContext, "brokers">) => b.unavailable!(ctx) } : {}),
+    run: async (h, ctx) => f(await b.run(h, ctx), h),
+  };
+};
