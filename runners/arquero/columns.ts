@@ -33,9 +33,9 @@ export const COL = {
   /** Event time and source clock. */
   t: "_t",
   c: "_c",
-  /** Stage key as canonical JSON, and as `{field: value}`. */
+  /** Stage key: its values as canonical JSON (what keyed stages group by), and its field names (one shared array per keyBy). */
   k: "_k",
-  kv: "_kv",
+  kn: "_kn",
   /** Output key of an aggregate's row (string) and its values (for sorting). */
   pk: "_pk",
   pkv: "_pkv",
@@ -90,3 +90,14 @@ export const alignColumns = (tables: readonly ColumnTable[]): ColumnTable[] => {
 
 /** A table from named columns. */
 export const tableOf = (columns: Record<string, unknown[]>): ColumnTable => aq.table(columns);
+
+/**
+ * `table.groupby(...keys).rollup(spec)`, with no rows for no groups: arquero
+ * gives a grouped table without rows one output row.
+ */
+export const rollupBy = (table: ColumnTable, keys: readonly string[], spec: Record<string, string>): ColumnTable => {
+  if (table.numRows() === 0) return tableOf(Object.fromEntries([...keys, ...Object.keys(spec)].map((c) => [c, []])));
+  const names = table.groups()?.names;
+  const grouped = names !== undefined && names.length === keys.length && names.every((n, i) => n === keys[i]);
+  return (grouped ? table : table.groupby(...keys)).rollup(spec);
+};

@@ -77,30 +77,20 @@ export const readInput = async (
   const partitions: (number | undefined)[] = [];
   let partitioned = false;
   let r = 0;
-  const records = recordsOf(input, node.schema) as AsyncIterable<RawRecord> | Iterable<RawRecord>;
-  for await (const rec of records) {
+  const take = (rec: RawRecord): void => {
     const rank = arrivalRank(r++, position, sources);
     m.in++;
     if (r % 8192 === 0) ctx.progress(8192);
-    const where = { source: node.id, offset: rec.offset, ...(rec.partition === undefined ? {} : { partition: rec.partition }) };
-    if (rec.error !== undefined) {
+    const dead = (reason: string, extra: { raw?: string; value?: unknown }) => {
       m.deadLetters++;
-      ctx.deadLetter({ ...where, stage: node.id, reason: rec.error, ...(rec.raw === undefined ? {} : { raw: rec.raw }) });
-      continue;
-    }
+      ctx.deadLetter({ source: node.id, offset: rec.offset, ...(rec.partition === undefined ? {} : { partition: rec.partition }), stage: node.id, reason, ...extra });
+    };
+    if (rec.error !== undefined) return dead(rec.error, rec.raw === undefined ? {} : { raw: rec.raw });
     const d = decode(rec.value);
-    if (!d.ok) {
-      m.deadLetters++;
-      ctx.deadLetter({ ...where, stage: node.id, reason: d.reason, value: rec.value });
-      continue;
-    }
+    if (!d.ok) return dead(d.reason, { value: rec.value });
     if (node.op === "table") {
       const from = (d.value as Record<string, unknown>)[node.validFrom];
-      if (typeof from !== "number" || !Number.isFinite(from)) {
-        m.deadLetters++;
-        ctx.deadLetter({ ...where, stage: node.id, reason: `table row's ${node.validFrom} is ${canonicalJson(from ?? null)}, not a finite number of ms`, value: rec.value });
-        continue;
-      }
+      if (typeof from !== "number" || !Number.isFinite(from)) return dead(`table row's ${node.validFrom} is ${canonicalJson(from ?? null)}, not a finite number of ms`, { value: rec.value });
     }
     m.out++;
     values.push(d.value);
@@ -108,7 +98,11 @@ export const readInput = async (
     offsets.push(rec.offset);
     partitions.push(rec.partition);
     if (rec.partition !== undefined) partitioned = true;
-  }
+  };
+  const records = recordsOf(input, node.schema);
+  // An in-memory input is read synchronously: `for await` would cost a microtask per record.
+  if (Symbol.asyncIterator in records) for await (const rec of records as AsyncIterable<RawRecord>) take(rec);
+  else for (const rec of records as Iterable<RawRecord>) take(rec);
   ctx.progress(r % 8192);
   const n = values.length;
   return tableOf({

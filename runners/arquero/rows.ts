@@ -19,17 +19,38 @@ export const elementsOf = (table: ColumnTable, rows?: readonly number[]): unknow
   const fields = fieldsOf(table);
   const cols = fields.map((f) => valuesOf(table, fieldColumn(f)));
   const exotic = hasExotic(table) ? valuesOf(table, COL.x) : undefined;
-  const index = rows ?? Array.from({ length: table.numRows() }, (_, i) => i);
-  return index.map((r) => {
-    if (exotic !== undefined && exotic[r] !== undefined) return exotic[r];
-    const entries: [string, unknown][] = [];
+  const count = rows ? rows.length : table.numRows();
+  const out = new Array<unknown>(count);
+  for (let i = 0; i < count; i++) {
+    const r = rows ? rows[i]! : i;
+    if (exotic !== undefined && exotic[r] !== undefined) {
+      out[i] = exotic[r];
+      continue;
+    }
+    const o: Record<string, unknown> = {};
     for (let f = 0; f < fields.length; f++) {
       const v = cols[f]![r];
-      if (v !== undefined) entries.push([fields[f]!, v]);
+      if (v === undefined) continue;
+      // Assigning "__proto__" would set the prototype; define it as data instead.
+      if (fields[f] === "__proto__") Object.defineProperty(o, "__proto__", { value: v, enumerable: true, writable: true, configurable: true });
+      else o[fields[f]!] = v;
     }
-    // fromEntries defines own properties, so a "__proto__" field stays data.
-    return Object.fromEntries(entries);
-  });
+    out[i] = o;
+  }
+  return out;
+};
+
+/** True when `v` is exactly the element row `r` of `cols` holds: same defined fields, same values (shallow). */
+export const sameElement = (v: unknown, fields: readonly string[], cols: readonly (readonly unknown[])[], r: number): boolean => {
+  if (!isObject(v)) return false;
+  let n = 0;
+  for (let f = 0; f < fields.length; f++) {
+    const old = cols[f]![r];
+    if (old === undefined) continue;
+    n++;
+    if (!Object.hasOwn(v, fields[f]!) || v[fields[f]!] !== old) return false;
+  }
+  return Object.keys(v).length === n;
 };
 
 /**
@@ -40,19 +61,31 @@ export const columnsOfValues = (values: readonly unknown[]): Record<string, unkn
   const n = values.length;
   const cols = new Map<string, unknown[]>();
   let exotic: unknown[] | undefined;
-  values.forEach((v, r) => {
+  // Rows of one source mostly share their keys: reuse the previous row's column lookups.
+  let lastKeys: string[] = [];
+  let lastCols: unknown[][] = [];
+  for (let r = 0; r < n; r++) {
+    const v = values[r];
     if (!isObject(v)) {
       (exotic ??= new Array(n))[r] = v;
-      return;
+      continue;
     }
-    for (const k of Object.keys(v)) {
-      const x = v[k];
-      if (x === undefined) continue;
-      let col = cols.get(k);
-      if (col === undefined) cols.set(k, (col = new Array(n)));
-      col[r] = x;
+    const keys = Object.keys(v);
+    let same = keys.length === lastKeys.length;
+    for (let i = 0; same && i < keys.length; i++) same = keys[i] === lastKeys[i];
+    if (!same) {
+      lastKeys = keys;
+      lastCols = keys.map((k) => {
+        let col = cols.get(k);
+        if (col === undefined) cols.set(k, (col = new Array(n)));
+        return col;
+      });
     }
-  });
+    for (let i = 0; i < keys.length; i++) {
+      const x = v[keys[i]!];
+      if (x !== undefined) lastCols[i]![r] = x;
+    }
+  }
   const out: Record<string, unknown[]> = {};
   for (const [k, col] of cols) out[fieldColumn(k)] = col;
   if (exotic !== undefined) out[COL.x] = exotic;

@@ -82,8 +82,10 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
     const tables = plan.nodes.filter((n): n is TableNode => n.op === "table");
     const sources = plan.nodes.filter((n): n is SourceNode => n.op === "source");
     const readCtx = { deadLetter: (d: DeadLetter) => deadLetters.push(d), metrics: metricsOf, progress: (n: number) => progress.read(n) };
+    const r0 = performance.now();
     for (const t of tables) inputs.set(t.id, await readInput(t, opts.inputs[t.id]!, 0, 1, readCtx));
     for (const [i, s] of sources.entries()) inputs.set(s.id, await readInput(s, opts.inputs[s.id]!, i, sources.length, readCtx));
+    if (process.env.LOCKSTEP_ARQUERO_TIMING) (opts.log ?? defaultLog)(`timing: read ${Math.round(performance.now() - r0)} ms`);
 
     const rt: Runtime = {
       registry,
@@ -107,7 +109,9 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
       progress.stage(step.stage);
       const node = rt.byId.get(step.stage)!;
       const ins = inputsOf(node).filter((i) => node.op !== "lookup" || i !== node.table);
+      const t0 = performance.now();
       const table = await step.run(ins.map((i) => results.get(i)!), rt);
+      if (process.env.LOCKSTEP_ARQUERO_TIMING) rt.log(`timing: ${step.stage} ${Math.round(performance.now() - t0)} ms, ${table.numRows()} rows`);
       for (const i of ins) {
         const left = readers.get(i)! - 1;
         readers.set(i, left);

@@ -10,15 +10,22 @@ import { COL, valuesOf } from "./columns.ts";
 import { elementsOf } from "./rows.ts";
 import type { Runtime } from "./step.ts";
 
-/** Where each row of `table` came from: source (or stage), offset and, on Kafka, partition. */
-export const originsOf = (table: ColumnTable): { source: string; offset: number; partition?: number }[] => {
+/** Where a row came from: source (or stage), offset and, on Kafka, partition. */
+export interface RowOrigin {
+  readonly source: string;
+  readonly offset: number;
+  readonly partition?: number;
+}
+
+/** A function giving where row `r` of `table` came from. */
+export const originOf = (table: ColumnTable): ((r: number) => RowOrigin) => {
   const src = valuesOf(table, COL.src) as string[];
   const off = valuesOf(table, COL.off) as number[];
   const part = table.columnNames().includes(COL.part) ? (valuesOf(table, COL.part) as (number | undefined)[]) : undefined;
-  return src.map((source, r) => {
+  return (r) => {
     const p = part?.[r];
-    return p === undefined ? { source, offset: off[r]! } : { source, offset: off[r]!, partition: p };
-  });
+    return p === undefined ? { source: src[r]!, offset: off[r]! } : { source: src[r]!, offset: off[r]!, partition: p };
+  };
 };
 
 /** Sends every row of `table` to the dead letters of `stage`, with `reason(row)`. */
@@ -26,8 +33,8 @@ export const deadLetterRows = (table: ColumnTable, stage: string, rt: Runtime, r
   const n = table.numRows();
   if (n === 0) return;
   const values = elementsOf(table);
-  const origins = originsOf(table);
-  for (let r = 0; r < n; r++) rt.deadLetter({ ...origins[r]!, stage, reason: reason(r), value: values[r] });
+  const origin = originOf(table);
+  for (let r = 0; r < n; r++) rt.deadLetter({ ...origin(r), stage, reason: reason(r), value: values[r] });
   rt.metrics(stage).deadLetters += n;
 };
 
@@ -40,20 +47,23 @@ export interface LateFacts {
   readonly clock: number;
 }
 
-/** Reports every row of `table` as late at `stage`, with the facts of `facts(row)`. */
-export const lateRows = (table: ColumnTable, stage: string, rt: Runtime, facts: (row: number) => LateFacts): void => {
-  const n = table.numRows();
-  if (n === 0) return;
-  const values = elementsOf(table);
-  const origins = originsOf(table);
-  const t = valuesOf(table, COL.t) as number[];
-  for (let r = 0; r < n; r++) {
-    const f = facts(r);
+/**
+ * Reports rows `rows` of `source` (the stage's input) as late at `stage`;
+ * `facts(i)` gives what the `i`-th of them was judged on.
+ */
+export const lateRows = (source: ColumnTable, rows: readonly number[], stage: string, rt: Runtime, facts: (i: number) => LateFacts): void => {
+  if (rows.length === 0) return;
+  const values = elementsOf(source, rows);
+  const origin = originOf(source);
+  const t = valuesOf(source, COL.t) as number[];
+  rows.forEach((r, i) => {
+    const f = facts(i);
+    const o = origin(r);
     const l: LateElement = {
       stage,
-      source: origins[r]!.source,
-      offset: origins[r]!.offset,
-      value: values[r],
+      source: o.source,
+      offset: o.offset,
+      value: values[i],
       eventTime: t[r]!,
       clock: f.clock,
       windowStart: f.windowStart,
@@ -61,6 +71,6 @@ export const lateRows = (table: ColumnTable, stage: string, rt: Runtime, facts: 
       reason: f.reason,
     };
     rt.late(l);
-  }
-  rt.metrics(stage).late += n;
+  });
+  rt.metrics(stage).late += rows.length;
 };

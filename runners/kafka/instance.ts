@@ -152,6 +152,7 @@ export class KafkaStreamInstance {
     const existing = this.tasks.get(id);
     if (existing) return existing;
     const { client, layout, groupId } = this.o;
+    const t0 = performance.now();
     // Fence the previous owner first (its open transaction is aborted), then read what it committed.
     if (this.o.guarantee === "exactly-once") {
       await this.producers.get(id)?.close().catch(() => {});
@@ -176,7 +177,7 @@ export class KafkaStreamInstance {
     }
     if (this.o.finishedTasks?.has(id)) task.finished = true;
     this.tasks.set(id, task);
-    this.o.log?.({ event: "task started", task: id, ...(Object.keys(resumed).length > 0 ? { resumedAt: resumed } : {}) });
+    this.o.log?.({ event: "task started", task: id, ms: Math.round(performance.now() - t0), ...(Object.keys(resumed).length > 0 ? { resumedAt: resumed } : {}) });
     return task;
   }
 
@@ -220,7 +221,10 @@ export class KafkaStreamInstance {
         this.positions.set(where, m.offset + 1);
         if (++n % 500 === 0) await heartbeat();
         // A batch with a very large output is committed in parts: memory and transactions stay bounded.
-        if (task.pending() >= MAX_PENDING) await this.commit(task, [{ topic: batch.topic, partition: batch.partition, offset: m.offset + 1 }]);
+        if (task.pending() >= MAX_PENDING) {
+          this.o.log?.({ event: "partial commit", task: task.id, topic: batch.topic, partition: batch.partition, offset: m.offset + 1, records: task.pending() });
+          await this.commit(task, [{ topic: batch.topic, partition: batch.partition, offset: m.offset + 1 }]);
+        }
       }
       const last = messages[messages.length - 1]!.offset;
       const finishing = this.o.ends !== undefined && !task.finished && this.complete(task);

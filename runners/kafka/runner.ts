@@ -64,7 +64,6 @@ export class KafkaStreamRunner {
     const tables = new Set(plan.nodes.filter((n) => n.op === "table").map((n) => layout.names.table(n.id)));
     for (const t of layout.topics) {
       if (tables.has(t.topic)) continue; // read whole, any partition count
-
       const n = (await client.endOffsets(t.topic)).length;
       if (n !== t.partitions) wrong.push(`${t.topic} has ${n}`);
     }

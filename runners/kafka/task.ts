@@ -72,7 +72,7 @@ export class Task {
       only: sub.nodes,
       boundary: (to, port, e) => this.toRepartition(to, port, e),
     });
-    for (const i of sub.inputs) if (i.kind === "repartition") { const m = new Map<string, true>(); this.ended.set(i.topic, { get: (k) => m.get(k), set: (k, v) => void m.set(k, v), delete: (k) => void m.delete(k), keys: () => m.keys() }); }
+    for (const i of sub.inputs) if (i.kind === "repartition") this.ended.set(i.topic, this.state.store<true>(i.to, `lockstep.eoi.${i.port}`));
   }
 
   private toSink(sink: string, e: Elem): void {

@@ -1,5 +1,5 @@
 /**
- * The `lockstep` command line: run, compile, validate, graph.
+ * The `lockstep` command line: run, compile, validate, graph, parity, diff.
  *
  * Exit codes: 0 ok, 1 the run failed, 2 bad usage or an invalid definition.
  *
@@ -21,6 +21,8 @@ import { renderGraph } from "./graph.ts";
 import { runCommand } from "./run.ts";
 import { followCommand } from "./follow.ts";
 import { UsageError } from "./usage-error.ts";
+import { addParityCommand, CommandExit } from "./parity.ts";
+import { addDiffCommand } from "./diff.ts";
 
 export { UsageError };
 
@@ -213,6 +215,9 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
       io.out(renderGraph(plan, o.format));
     });
 
+  addParityCommand(cmd, io);
+  addDiffCommand(cmd, io);
+
   return cmd;
 };
 
@@ -232,6 +237,7 @@ export const main = async (argv: readonly string[], io = { out: (s: string) => v
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CommandExit) return e.code;
     if (e instanceof DefinitionErrors || e instanceof DefinitionError) {
       io.err(`lockstep: invalid definition: ${e.message}\n`);
       return 2;

@@ -11,16 +11,18 @@ import type { ColumnTable } from "arquero";
 import type { CombineNode, WindowNode } from "../../../src/plan/ir.ts";
 import { formatWindowSpec } from "../../../src/window/assign.ts";
 import { COL, valuesOf } from "../columns.ts";
-import type { Step } from "../step.ts";
+import type { Runtime, Step } from "../step.ts";
 import { keyFactsOf } from "./key-facts.ts";
 import { paneTable } from "./panes.ts";
-import { aggVerb, rollupAggs } from "./rollups.ts";
-import { assign, assignVerbs, dropLate, mergeSessions } from "./windows.ts";
+import { aggInputs, aggVerb, rollupAggs } from "./rollups.ts";
+import { assign, assignVerbs, dropLate, mergeSessions, narrow } from "./windows.ts";
 
-/** The kept (element, window) rows of a keyed stage's input, with `_ws`, `_we` (±Infinity without a window stage). */
-export const windowed = (input: ColumnTable, window: WindowNode | null, stage: string, rt: Parameters<Step["run"]>[1]): ColumnTable => {
-  if (window === null) return input.derive({ _ws: "() => -Infinity", _we: "() => Infinity" });
-  const kept = dropLate(assign(input, window.window), window, stage, rt);
+/**
+ * The kept (element, window) rows of a keyed stage's input (with `_ki`),
+ * narrowed to `_e, _k, _ki, _t, _c, _ws, _we` and `extra`.
+ */
+export const windowed = (input: ColumnTable, extra: readonly string[], window: WindowNode, stage: string, rt: Runtime): ColumnTable => {
+  const kept = dropLate(assign(narrow(input, extra), window.window), window, input, stage, rt);
   return window.window.kind === "session" ? mergeSessions(kept) : kept;
 };
 
@@ -42,21 +44,27 @@ export const combineStep = (n: CombineNode, window: WindowNode | null, position:
   op: n.op,
   mode: "columnar",
   verbs: [
-    `key facts: groupby("${COL.k}").rollup({ kv: op.any(d.${COL.kv}), clock: op.max(d.${COL.c}) })`,
+    `groupby("${COL.k}"): key index _ki = the group index; key facts rollup({ names: op.any(d.${COL.kn}), clock: op.max(d.${COL.c}) })`,
     ...windowVerbs(window),
-    `groupby(_g = ${window ? "key + window" : "key"}): ${n.aggs.map(([name, a]) => aggVerb(name, a)).join("; ")}`,
+    "aggregate inputs: derive({ _a0…: <input expressions> })" + (window === null || window.window.kind === "global" ? "" : "; narrow to _e, _k, _ki, _t, _c, _a…"),
+    `${window === null || window.window.kind === "global" ? 'the groupby("_k") above' : 'groupby("_ki", "_ws")'}: ${n.aggs.map(([name, a]) => aggVerb(name, a)).join("; ")}`,
     "final pane rows: { ...kv, windowStart, windowEnd, ...aggregates } with output key _pk",
   ],
   fallbacks: [],
   run: ([input], rt) => {
-    const facts = keyFactsOf(input!);
-    const kept = windowed(input!, window, n.id, rt).derive({ _g: `d => d.${COL.k} + "|" + d._ws + ":" + d._we` });
-    const { first, values } = rollupAggs(kept, n.aggs, n.id, rt);
-    const ks = valuesOf(first, "_k") as string[];
+    const { facts, table, grouped } = keyFactsOf(input!);
+    // A global window takes every element of a key, none late: aggregate the key's group as it is.
+    const whole = window === null || window.window.kind === "global";
+    const { table: withInputs, inputs } = aggInputs(whole ? grouped : table, n.aggs, n.id, rt);
+    const { first, values } = whole
+      ? rollupAggs(withInputs, n.aggs, rt, [COL.k])
+      : rollupAggs(windowed(withInputs, inputs, window, n.id, rt), n.aggs, rt, ["_ki", "_ws"], ["_we"]);
+    const ks = valuesOf(first, COL.k) as string[];
+    const bounds = (v: number) => ks.map(() => v);
     const out = paneTable(n.id, position, {
       k: ks,
       kv: ks.map((k) => facts.kv.get(k)!),
-      window: window ? { ws: valuesOf(first, "_ws") as number[], we: valuesOf(first, "_we") as number[] } : null,
+      window: window === null ? null : whole ? { ws: bounds(-Infinity), we: bounds(Infinity) } : { ws: valuesOf(first, "_ws") as number[], we: valuesOf(first, "_we") as number[] },
       values: n.aggs.map(([name], i) => [name, values[i]!] as const),
       c: ks.map((k) => facts.clock.get(k)!),
     });

@@ -16,8 +16,8 @@ import { MAX_IN_FLIGHT, runHooks } from "../../../src/engine/ops/executors.ts";
 import type { ApplyNode, DispatchNode } from "../../../src/plan/ir.ts";
 import type { EnrichContext, Executor } from "../../../src/registry/executor.ts";
 import { COL, fieldColumn, fieldsOf, hasExotic, internalColumns, valuesOf } from "../columns.ts";
-import { elementsOf } from "../rows.ts";
-import { deadLetterRows, originsOf } from "../side-outputs.ts";
+import { elementsOf, sameElement } from "../rows.ts";
+import { deadLetterRows, originOf } from "../side-outputs.ts";
 import type { Runtime, Step } from "../step.ts";
 
 /** What a route index means: a branch, or -1 for values with no branch. */
@@ -76,27 +76,44 @@ const runAll = async (jobs: readonly { value: unknown; ex: Executor }[], rt: Run
 };
 
 /**
- * The rows `keep` of `table`, with the elements of rows in `replaced`
- * (row → new value) rebuilt from those values.
+ * The rows of `table` that survive (`state[r]`: 0 gone, 1 unchanged, 2
+ * replaced by `values[r]`), in order, with the replaced elements' field
+ * columns rebuilt from their new values.
  */
-const rebuild = (table: ColumnTable, keep: readonly number[], replaced: ReadonlyMap<number, unknown>): ColumnTable => {
-  const base = table.reify(keep as number[]).select(internalColumns(table));
-  if (replaced.size === 0) return table.reify(keep as number[]).select(aq.not("_r"));
+const rebuild = (table: ColumnTable, state: Uint8Array, values: readonly unknown[]): ColumnTable => {
+  const keep: number[] = [];
+  let replacedAny = false;
+  for (let r = 0; r < state.length; r++) {
+    if (state[r] === 0) continue;
+    keep.push(r);
+    if (state[r] === 2) replacedAny = true;
+  }
+  if (!replacedAny) return table.reify(keep).select(aq.not("_r"));
   const fields = new Set(fieldsOf(table));
-  for (const v of replaced.values()) if (isObject(v)) for (const k of Object.keys(v)) fields.add(k);
+  for (let r = 0; r < state.length; r++) {
+    const v = values[r];
+    if (state[r] === 2 && isObject(v)) for (const k of Object.keys(v)) fields.add(k);
+  }
+  const n = keep.length;
   const cols: Record<string, unknown[]> = {};
+  const names = new Set(table.columnNames());
   for (const f of fields) {
-    const old = table.columnNames().includes(fieldColumn(f)) ? valuesOf(table, fieldColumn(f)) : undefined;
-    cols[fieldColumn(f)] = keep.map((r) => {
-      if (!replaced.has(r)) return old?.[r];
-      const v = replaced.get(r);
-      return isObject(v) && Object.hasOwn(v, f) ? v[f] : undefined;
-    });
+    const old = names.has(fieldColumn(f)) ? valuesOf(table, fieldColumn(f)) : undefined;
+    const col = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      const r = keep[i]!;
+      if (state[r] === 1) col[i] = old?.[r];
+      else {
+        const v = values[r];
+        col[i] = isObject(v) && Object.hasOwn(v, f) ? v[f] : undefined;
+      }
+    }
+    cols[fieldColumn(f)] = col;
   }
   const oldX = hasExotic(table) ? valuesOf(table, COL.x) : undefined;
-  const x = keep.map((r) => (replaced.has(r) ? (isObject(replaced.get(r)) ? undefined : replaced.get(r)) : oldX?.[r]));
+  const x = keep.map((r) => (state[r] === 1 ? oldX?.[r] : isObject(values[r]) ? undefined : values[r]));
   if (x.some((v) => v !== undefined)) cols[COL.x] = x;
-  return base.select(aq.not("_r")).assign(cols).reify();
+  return table.reify(keep).select(internalColumns(table)).select(aq.not("_r")).assign(cols).reify();
 };
 
 /** Runs an executor stage over `table`, whose `_r` column holds each row's route index. */
@@ -110,30 +127,37 @@ const execute = async (
 ): Promise<ColumnTable> => {
   const route = valuesOf(table, "_r") as number[];
   const routeOf = (r: number): Route => (route[r]! < 0 ? otherwise : routes[route[r]!]!);
-  const keep: number[] = [];
+  // Per row: 0 gone, 1 kept unchanged, 2 replaced by an executor's output.
+  const state = new Uint8Array(route.length);
+  const outputs = new Array<unknown>(route.length);
   const dead: number[] = [];
   const jobs: number[] = [];
   for (let r = 0; r < route.length; r++) {
     const x = routeOf(r);
-    if (x === "keep") keep.push(r);
+    if (x === "keep") state[r] = 1;
     else if (x === "drop") continue;
     else if ("deadLetter" in x) dead.push(r);
     else jobs.push(r);
   }
   const missed = table.reify(dead);
   deadLetterRows(missed, id, rt, (r) => describeMiss(dead[r]!));
-  const replaced = new Map<number, unknown>();
   if (jobs.length > 0) {
     const refs = [...new Set(jobs.map((r) => (routeOf(r) as Executor).ref))];
     rt.log(`stage "${id}": executor${refs.length > 1 ? "s" : ""} ${refs.join(", ")} run${refs.length > 1 ? "" : "s"} row at a time (user JavaScript) on ${jobs.length} of ${table.numRows()} elements`);
     const values = elementsOf(table, jobs);
     const outcomes = await runAll(jobs.map((r, i) => ({ value: values[i], ex: routeOf(r) as Executor })), rt);
-    const origins = originsOf(table);
+    const origin = originOf(table);
+    const fields = fieldsOf(table);
+    const cols = fields.map((f) => valuesOf(table, fieldColumn(f)));
+    const exotic = hasExotic(table) ? valuesOf(table, COL.x) : undefined;
     outcomes.forEach((o, i) => {
       const r = jobs[i]!;
       if ("drop" in o) return;
       if ("value" in o) {
-        replaced.set(r, o.value);
+        // An output that is the element as it was (filters, untouched normalizes) keeps its columns.
+        const same = (exotic === undefined || exotic[r] === undefined) && sameElement(o.value, fields, cols, r);
+        state[r] = same ? 1 : 2;
+        outputs[r] = o.value;
         return;
       }
       const ex = routeOf(r) as Executor;
@@ -141,10 +165,10 @@ const execute = async (
       const msg = err instanceof Error ? err.message : String(err);
       if (rt.onExecutorError === "deadLetter" || (err instanceof Error && err.name === "ServiceError")) {
         rt.metrics(id).deadLetters++;
-        rt.deadLetter({ ...origins[r]!, stage: id, reason: `executor ${ex.ref} failed: ${msg}`, value: values[i] });
+        rt.deadLetter({ ...origin(r), stage: id, reason: `executor ${ex.ref} failed: ${msg}`, value: values[i] });
         return;
       }
-      const { source, offset } = origins[r]!;
+      const { source, offset } = origin(r);
       throw new RunError(
         `executor ${ex.ref} in stage "${id}" threw on the element at ${source}:${offset} ${canonicalJson(values[i]).slice(0, 200)}: ${msg}`,
         id,
@@ -153,8 +177,7 @@ const execute = async (
       );
     });
   }
-  const kept = [...keep, ...replaced.keys()].sort((a, b) => a - b);
-  const out = rebuild(table, kept, replaced);
+  const out = rebuild(table, state, outputs);
   const m = rt.metrics(id);
   m.in += table.numRows();
   m.out += out.numRows();

@@ -1,7 +1,8 @@
 /**
- * `keyBy`: the stage key as canonical JSON (`_k`, what keyed stages group
- * by) and as `{field: value}` (`_kv`, what their rows start with). Both
- * travel with the element through later stateless stages.
+ * `keyBy`: the stage key as canonical JSON of its values (`_k`, what keyed
+ * stages group by) and its field names (`_kn`: one shared array, not an
+ * object per row; a keyed stage rebuilds `{field: value}` once per key).
+ * Both travel with the element through later stateless stages.
  *
  * @module
  */
@@ -9,32 +10,32 @@ import type { KeyByNode } from "../../../src/plan/ir.ts";
 import { COL, fieldColumn } from "../columns.ts";
 import type { Step } from "../step.ts";
 
-/** The arquero expressions of a key, given the field columns present (`null` for the others). */
-export const keyExprs = (fields: readonly string[], present: (column: string) => boolean): { k: string; kv: string } => {
+/** The arquero expression of a key's canonical JSON, given the field columns present (`null` for the others). */
+export const keyExpr = (fields: readonly string[], present: (column: string) => boolean): string => {
   const vals = fields.map((f) => (present(fieldColumn(f)) ? `(d[${JSON.stringify(fieldColumn(f))}] ?? null)` : "null"));
-  // Computed keys: a plain "__proto__" key would set the prototype.
-  return {
-    k: `d => op.ls_json([${vals.join(", ")}])`,
-    kv: `d => ({ ${fields.map((f, i) => `[${JSON.stringify(f)}]: ${vals[i]}`).join(", ")} })`,
-  };
+  // One string field (the common case): its JSON in brackets, without building an array per row.
+  if (vals.length === 1 && vals[0] !== "null") return `d => { const v = ${vals[0]}; return typeof (v ?? null) === "string" ? "[" + op.ls_json(v) + "]" : op.ls_json([v]); }`;
+  return `d => op.ls_json([${vals.join(", ")}])`;
 };
+
+let calls = 0;
 
 /** The step of a keyBy: one derive. */
 export const keyByStep = (n: KeyByNode): Step => {
-  const shown = keyExprs(n.fields, () => true);
+  const names = Object.freeze([...n.fields]);
   return {
     stage: n.id,
     op: n.op,
     mode: "columnar",
-    verbs: [`derive({ ${COL.k}: ${shown.k}, ${COL.kv}: ${shown.kv} })`],
+    verbs: [`derive({ ${COL.k}: ${keyExpr(n.fields, () => true)}, ${COL.kn}: ${JSON.stringify(names)} })`],
     fallbacks: [],
     run: ([input], rt) => {
-      const names = new Set(input!.columnNames());
-      const e = keyExprs(n.fields, (c) => names.has(c));
+      const present = new Set(input!.columnNames());
+      const param = `kn${calls++}`;
       const m = rt.metrics(n.id);
       m.in += input!.numRows();
       m.out += input!.numRows();
-      return input!.derive({ [COL.k]: e.k, [COL.kv]: e.kv });
+      return input!.params({ [param]: names }).derive({ [COL.k]: keyExpr(n.fields, (c) => present.has(c)), [COL.kn]: `(d, $) => $.${param}` });
     },
   };
 };

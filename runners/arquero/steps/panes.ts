@@ -70,7 +70,7 @@ export const paneTable = (stage: string, position: number, p: PaneRows): ColumnT
     [COL.t]: [...t],
     [COL.c]: [...p.c],
     [COL.k]: [...p.k],
-    [COL.kv]: [...p.kv],
+    [COL.kn]: p.kv.map((kv) => Object.keys(kv)),
     [COL.pk]: pk,
     [COL.pkv]: pkv,
   }).orderby(COL.i).reify();

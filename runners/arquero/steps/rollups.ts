@@ -1,6 +1,6 @@
 /**
  * The aggregates of a `combine`, as arquero verbs over the kept (element,
- * window) rows grouped by `_g` (key, or key and window):
+ * window) rows grouped by key and window (`_ki`, `_ws`), or by key alone:
  *
  * - `count` → `op.count()`; `min`/`max` → `op.min`/`op.max` of the numeric
  *   inputs; `countDistinct` → `op.distinct` of canonical JSON;
@@ -14,7 +14,7 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { COL, valuesOf } from "../columns.ts";
+import { COL, rollupBy, valuesOf } from "../columns.ts";
 import type { AggSpec } from "../../../src/plan/ir.ts";
 import type { Combiner } from "../../../src/combine/types.ts";
 import { shareCombiner } from "../aggregates.ts";
@@ -39,38 +39,61 @@ export const aggVerb = (name: string, a: AggSpec): string => {
     case "countDistinct":
       return `${name}: rollup(op.distinct(canonical JSON of x))`;
     case "topK":
-      return `${name}: filter(numeric x).groupby(_g).orderby(desc(x)).filter(op.row_number() <= ${a.k}).rollup(op.array_agg(x))`;
+      return `${name}: filter(numeric x).orderby(desc(x)).filter(op.row_number() <= ${a.k}).rollup(op.array_agg(x))`;
     case "collect":
-      return `${name}: filter(x not null).groupby(_g).orderby(d.${COL.t}, canonical JSON).rollup(op.array_agg(x))`;
+      return `${name}: filter(x not null).orderby(d.${COL.t}, canonical JSON).rollup(op.array_agg(x))`;
     case "custom":
       return `${name}: rollup(op.ls_combiner([x, d.${COL.t}], ${a.combiner})) — the user combiner through arquero's aggregate extension point`;
   }
 };
 
+/** Each output row's group id in JavaScript: its group columns' values. */
+const groupIds = (table: ColumnTable, keys: readonly string[]): string[] => {
+  const cols = keys.map((k) => valuesOf(table, k));
+  return Array.from({ length: table.numRows() }, (_, i) => cols.map((c) => String(c[i])).join("|"));
+};
+
 /** Values of one ordered sub-rollup by group, `[]` for groups it has no rows for. */
-const listsByGroup = (table: ColumnTable, groups: readonly string[]): unknown[] => {
-  const g = valuesOf(table, "_g") as string[];
+const listsByGroup = (table: ColumnTable, keys: readonly string[], groups: readonly string[]): unknown[] => {
   const v = valuesOf(table, "v") as unknown[][];
-  const by = new Map(g.map((x, i) => [x, v[i]!]));
-  return groups.map((x) => by.get(x) ?? []);
+  const by = new Map(groupIds(table, keys).map((g, i) => [g, v[i]!]));
+  return groups.map((g) => by.get(g) ?? []);
 };
 
 /**
- * Computes every aggregate per group of `table` (grouped by `_g`).
+ * The input column of each aggregate (`_a{i}`, none for `count`), derived
+ * once per element, before windowing multiplies rows.
+ */
+export const aggInputs = (
+  input: ColumnTable,
+  aggs: readonly (readonly [string, AggSpec])[],
+  stage: string,
+  rt: Runtime,
+): { table: ColumnTable; inputs: string[] } => {
+  const exprs = aggs.flatMap(([, a], i) => (a.fn === "count" ? [] : [[`_a${i}`, a.input] as const]));
+  return { table: deriveExprs(input, exprs, stage, rt), inputs: exprs.map(([name]) => name) };
+};
+
+/**
+ * Computes every aggregate per group of `table` (kept rows with `_k`, `_t`
+ * and the columns of {@link aggInputs}), grouped by the columns `keys` —
+ * `_ki, _ws` per key and window, or `_k` per key (a table already grouped
+ * so is not grouped again). `extra` are columns whose first value per group
+ * is wanted too.
  *
- * @returns the group ids in output order, the first `_k`/`_ws`/`_we` of each
- *   group, and one value array per aggregate
+ * @returns per group, in group order: the first `_k` and `extra`, and one value array per aggregate
  */
 export const rollupAggs = (
   table: ColumnTable,
   aggs: readonly (readonly [string, AggSpec])[],
-  stage: string,
-  rt: Runtime,
-): { groups: string[]; first: ColumnTable; values: unknown[][] } => {
-  const inputs = aggs.flatMap(([, a], i) => (a.fn === "count" ? [] : [[`_a${i}`, a.input] as const]));
-  let t = deriveExprs(table, inputs, stage, rt);
+  rt: Pick<Runtime, "registry">,
+  keys: readonly string[],
+  extra: readonly string[] = [],
+): { first: ColumnTable; values: unknown[][] } => {
+  let t = table;
   const derived: Record<string, string> = {};
-  const spec: Record<string, string> = { _k: `d => op.any(d.${COL.k})`, _ws: "d => op.any(d._ws)", _we: "d => op.any(d._we)" };
+  const spec: Record<string, string> = {};
+  for (const c of [COL.k, ...extra]) if (!keys.includes(c)) spec[c] = `d => op.any(d.${c})`;
   const shared: { release: () => void }[] = [];
   aggs.forEach(([, a], i) => {
     const x = `d._a${i}`;
@@ -110,33 +133,32 @@ export const rollupAggs = (
   });
   if (Object.keys(derived).length > 0) t = t.derive(derived);
   try {
-    const main = t.groupby("_g").rollup(spec);
-    const groups = valuesOf(main, "_g") as string[];
+    const main = rollupBy(t, keys, spec);
+    const groups = groupIds(main, keys);
     const values = aggs.map(([, a], i): unknown[] => {
       const x = `d._a${i}`;
       if (a.fn === "topK") {
-        const top = t
+        const ranked = t
           .filter(`d => op.is_finite(${x})`)
           .derive({ _x0: `d => ${x} + 0` })
-          .groupby("_g")
+          .groupby(...keys)
           .orderby(aq.desc("_x0"))
-          .filter(`() => op.row_number() <= ${a.k}`)
-          .rollup({ v: "d => op.array_agg(d._x0)" });
-        return listsByGroup(top, groups);
+          .filter(`() => op.row_number() <= ${a.k}`);
+        const top = rollupBy(ranked, keys, { v: "d => op.array_agg(d._x0)" });
+        return listsByGroup(top, keys, groups);
       }
       if (a.fn === "collect") {
-        const all = t
+        const sorted = t
           .derive({ _cj: `d => op.ls_json(${x})` })
           .filter('d => d._cj !== "null"')
-          .groupby("_g")
-          .orderby(COL.t, "_cj")
-          .rollup({ v: "d => op.array_agg(op.parse_json(d._cj))" });
-        return listsByGroup(all, groups);
+          .orderby(COL.t, "_cj");
+        const all = rollupBy(sorted, keys, { v: "d => op.array_agg(op.parse_json(d._cj))" });
+        return listsByGroup(all, keys, groups);
       }
       // arquero's min/max give undefined for no input; the contract says null.
       return (valuesOf(main, `v${i}`) as unknown[]).map((v) => (v === undefined && (a.fn === "min" || a.fn === "max") ? null : v));
     });
-    return { groups, first: main.select("_g", "_k", "_ws", "_we"), values };
+    return { first: main, values };
   } finally {
     for (const s of shared) s.release();
   }

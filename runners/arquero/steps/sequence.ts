@@ -3,9 +3,9 @@
  * newest first, ties by id ascending (value order), one entry per id (§10).
  * The final pane is a function of the set of elements, computed directly:
  *
- * 1. ttl: an element is late when its time is below the key's newest time
- *    among earlier arrivals minus ttl — a running max over arrival order,
- *    `lag`ged by one row;
+ * 1. ttl: an element has expired when its time is below the key's newest
+ *    time among earlier arrivals minus ttl — a running max over arrival
+ *    order, `lag`ged by one row; it is counted, not reported as late;
  * 2. per (key, id) the version with the greatest time, then the greatest
  *    canonical JSON (computed only for ties);
  * 3. ttl: entries older than the key's newest time minus ttl go;
@@ -16,37 +16,34 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { SequenceNode } from "../../../src/plan/ir.ts";
-import { COL, alignColumns, fieldColumn, inArrivalOrder, valuesOf } from "../columns.ts";
+import { COL, alignColumns, fieldColumn, inArrivalOrder, rollupBy, valuesOf } from "../columns.ts";
 import { elementExpr } from "../element-exprs.ts";
-import { lateRows } from "../side-outputs.ts";
 import type { Runtime, Step } from "../step.ts";
 import { keyFactsOf } from "./key-facts.ts";
 import { paneTable } from "./panes.ts";
 
-/** Reports and removes the rows that are late for the ttl. */
-const dropLate = (t: ColumnTable, n: SequenceNode, ttl: number, rt: Runtime): ColumnTable => {
+/**
+ * Removes (and counts as expired, §10) the rows whose time is below the
+ * key's newest time among earlier arrivals minus ttl; they are not reported
+ * as late. They would not survive the final ttl cut anyway; the count is the
+ * DirectRunner's `expired` metric.
+ */
+const dropExpired = (t: ColumnTable, n: SequenceNode, ttl: number, rt: Runtime): ColumnTable => {
   const marked = t
     .groupby(COL.k)
     .derive({ _sm: aq.rolling(`d => op.max(d.${COL.t})`, [-Infinity, 0]) })
     .derive({ _sp: "d => op.lag(d._sm)" })
     .ungroup()
-    .derive({ _late: `d => d._sp !== undefined && d.${COL.t} < d._sp - ${ttl}` });
-  const late = marked.filter("d => d._late").reify();
-  if (late.numRows() > 0) {
-    const prev = valuesOf(late, "_sp") as number[];
-    const cs = valuesOf(late, COL.c) as number[];
-    lateRows(late, n.id, rt, (r) => ({
-      clock: cs[r]!,
-      windowStart: null,
-      windowEnd: null,
-      reason: `older than the key's newest event time ${prev[r]} minus ttl ${ttl}`,
-    }));
-  }
-  return marked.filter("d => !d._late").select(aq.not("_sm", "_sp", "_late")).reify();
+    .derive({ _old: `d => d._sp !== undefined && d.${COL.t} < d._sp - ${ttl}` });
+  const kept = marked.filter("d => !d._old").select(aq.not("_sm", "_sp", "_old")).reify();
+  rt.metrics(n.id).expired += t.numRows() - kept.numRows();
+  return kept;
 };
 
 /** Per (key, id), the one version the content rule keeps. */
 const bestVersions = (t: ColumnTable): ColumnTable => {
+  // Usually every id is unique: then there is nothing to choose (one distinct count instead of a groupby).
+  if (t.numRows() === 0 || (t.rollup({ n: "d => op.distinct(d._ik)" }).array("n") as number[])[0] === t.numRows()) return t;
   const newest = t
     .groupby(COL.k, "_ik")
     .filter(`d => d.${COL.t} === op.max(d.${COL.t})`)
@@ -84,10 +81,10 @@ export const sequenceStep = (n: SequenceNode, position: number): Step => ({
   op: n.op,
   mode: "columnar",
   verbs: [
-    `key facts: groupby("${COL.k}").rollup({ kv: op.any(d.${COL.kv}), clock: op.max(d.${COL.c}) })`,
+    `key facts: groupby("${COL.k}").rollup({ names: op.any(d.${COL.kn}), clock: op.max(d.${COL.c}) })`,
     ...(n.ttl === undefined
       ? []
-      : [`groupby("${COL.k}").derive({ _sm: rolling(op.max(d.${COL.t})), _sp: op.lag(d._sm) }).filter(d._t < d._sp - ${n.ttl}) → late side output`]),
+      : [`groupby("${COL.k}").derive({ _sm: rolling(op.max(d.${COL.t})), _sp: op.lag(d._sm) }).filter(d._t < d._sp - ${n.ttl}) → counted as expired`]),
     `derive({ _id: d[${JSON.stringify(fieldColumn(n.idField))}] ?? null, _ik: op.ls_json(_id) }).groupby("${COL.k}", "_ik").filter(d.${COL.t} === op.max(d.${COL.t}))`,
     "ties: derive({ _ej: canonical JSON }).filter(d._ej === op.max(d._ej)).filter(op.row_number() === 1)",
     ...(n.ttl === undefined ? [] : [`groupby("${COL.k}").filter(d.${COL.t} >= op.max(d.${COL.t}) - ${n.ttl})`]),
@@ -95,20 +92,21 @@ export const sequenceStep = (n: SequenceNode, position: number): Step => ({
   ],
   fallbacks: [],
   run: ([input], rt) => {
-    const facts = keyFactsOf(input!);
-    let t = n.ttl === undefined ? input! : dropLate(input!, n, n.ttl, rt);
+    const { facts } = keyFactsOf(input!);
+    let t = n.ttl === undefined ? input! : dropExpired(input!, n, n.ttl, rt);
     const names = new Set(t.columnNames());
     const read = (f: string) => (names.has(fieldColumn(f)) ? `(d[${JSON.stringify(fieldColumn(f))}] ?? null)` : "null");
     t = t.derive({ _id: `d => ${read(n.idField)}` }).derive({ _ik: "d => op.ls_json(d._id)" });
     t = bestVersions(t);
     if (n.ttl !== undefined) t = t.groupby(COL.k).filter(`d => d.${COL.t} >= op.max(d.${COL.t}) - ${n.ttl}`).ungroup().reify();
     const entry = `d => ({ ${n.fields.map((f) => `[${JSON.stringify(f)}]: ${read(f)}`).join(", ")} })`;
-    const seqs = idOrder(t)
-      .derive({ _e: entry })
+    // Entries are built for the kept rows only, after the ranking filter.
+    const ranked = idOrder(t)
       .groupby(COL.k)
       .orderby(aq.desc(COL.t), "_io")
       .filter(`() => op.row_number() <= ${n.latest}`)
-      .rollup({ v: "d => op.array_agg(d._e)", m: `d => op.max(d.${COL.t})` });
+      .derive({ _e: entry });
+    const seqs = rollupBy(ranked, [COL.k], { v: "d => op.array_agg(d._e)", m: `d => op.max(d.${COL.t})` });
     const ks = valuesOf(seqs, COL.k) as string[];
     const out = paneTable(n.id, position, {
       k: ks,

@@ -67,40 +67,57 @@ export const assign = (table: ColumnTable, fn: WindowFn): ColumnTable => {
 };
 
 /**
- * Applies the lateness rule to windowed rows: reports the late ones (as the
- * DirectRunner words them) and returns the others.
+ * Applies the lateness rule to windowed rows (each with `_e`, its row in
+ * `source`, the stage's input): reports the late ones with their element as
+ * the DirectRunner words them, and returns the others.
  */
-export const dropLate = (table: ColumnTable, window: WindowNode, stage: string, rt: Runtime): ColumnTable => {
+export const dropLate = (table: ColumnTable, window: WindowNode, source: ColumnTable, stage: string, rt: Runtime): ColumnTable => {
   const L = window.allowedLateness;
   const late = table.filter(`d => d.${COL.c} >= d._we + ${L}`).reify();
   if (late.numRows() > 0) {
+    const rows = valuesOf(late, "_e") as number[];
     const ws = valuesOf(late, "_ws") as number[];
     const we = valuesOf(late, "_we") as number[];
     const cs = valuesOf(late, COL.c) as number[];
     const what = window.window.kind === "session" ? "its proto-session" : "window";
-    lateRows(late, stage, rt, (r) => ({
-      clock: cs[r]!,
-      windowStart: Number.isFinite(ws[r]) ? ws[r]! : null,
-      windowEnd: Number.isFinite(we[r]) ? we[r]! : null,
-      reason: `${what} [${ws[r]}, ${we[r]}) ended at or before its source clock ${cs[r]} minus allowed lateness ${L}`,
+    lateRows(source, rows, stage, rt, (i) => ({
+      clock: cs[i]!,
+      windowStart: Number.isFinite(ws[i]) ? ws[i]! : null,
+      windowEnd: Number.isFinite(we[i]) ? we[i]! : null,
+      reason: `${what} [${ws[i]}, ${we[i]}) ended at or before its source clock ${cs[i]} minus allowed lateness ${L}`,
     }));
   }
   return table.filter(`d => d.${COL.c} < d._we + ${L}`).reify();
 };
 
 /**
- * Session windows from kept proto-windows: per key, in order of start, a row
+ * The columns windowing needs, one row per element of `input` (which has
+ * `_ki`): `_e` (the row in `input`, for late reports), `_k`, `_ki`, `_t`,
+ * `_c`, and `extra`. Windowing multiplies rows (sliding windows): it
+ * carries nothing else.
+ */
+export const narrow = (input: ColumnTable, extra: readonly string[]): ColumnTable =>
+  input.ungroup().derive({ _e: "() => op.row_number() - 1" }).select(["_e", COL.k, "_ki", COL.t, COL.c, ...extra]);
+
+/** `table` with `_ki`: its key as a dense number (arquero's group index), cheaper to group by than the key's JSON. */
+export const withKeyIndex = (table: ColumnTable): ColumnTable => {
+  const keys = table.groupby(COL.k).groups()?.keys;
+  return table.assign({ _ki: keys ? Array.from(keys) : [] });
+};
+
+/**
+ * Session windows from kept proto-windows (rows with `_ki`): per key, in order of start, a row
  * starts a new session when its start is not before the previous end
  * (touching windows do not merge); a session spans its rows' proto-windows.
  * Order-independent, like the DirectRunner's incremental merging.
  */
 export const mergeSessions = (table: ColumnTable): ColumnTable =>
   table
-    .groupby(COL.k)
+    .groupby("_ki")
     .orderby("_ws")
     .derive({ _sn: "d => { const p = op.lag(d._we); return p === undefined || d._ws >= p ? 1 : 0; }" })
     .derive({ _sid: aq.rolling("d => op.sum(d._sn)", [-Infinity, 0]) })
-    .groupby(COL.k, "_sid")
+    .groupby("_ki", "_sid")
     .derive({ _ws: "d => op.min(d._ws)", _we: "d => op.max(d._we)" })
     .ungroup()
     .unorder()

@@ -27,6 +27,37 @@ export const runningTotals = L.pipeline("running-totals", { version: 1 }, ({ sou
   ),
 );
 
+/** A click or an impression of user `u` on ad `ad` at `ts`. */
+export const AdEvent = t.type({ u: t.string, ad: t.string, ts: t.number });
+
+/**
+ * Impressions (source keyed by user) left-joined with clicks (source keyed by
+ * ad, re-keyed by user) per user and 10 s window: the two sides arrive
+ * partitioned differently, so both must be repartitioned to meet.
+ */
+export const clickJoin = L.pipeline("click-join", { version: 1 }, ({ source, sink }) => {
+  const impressions = L.pipe(source("impressions", AdEvent, { key: "u" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("u"), L.window(L.fixed("10s"), { allowedLateness: "2s" }));
+  const clicks = L.pipe(source("clicks", AdEvent, { key: "ad" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("u"), L.window(L.fixed("10s"), { allowedLateness: "2s" }));
+  return L.pipe(impressions, L.join(clicks, { kind: "left", as: ["impression", "click"] }), sink("joined"));
+});
+
+/** Inputs for {@link clickJoin}: per user and per ad, times mostly increasing, some out of order. */
+export const adEvents = (seed: number, n: number): { impressions: object[]; clicks: object[] } => {
+  const r = rng(seed);
+  const users = ["u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8"];
+  const ads = ["a1", "a2", "a3", "a4"];
+  let now = 0;
+  const impressions: object[] = [];
+  const clicks: object[] = [];
+  for (let i = 0; i < n; i++) {
+    now += r.int(0, 800);
+    const e = { u: r.pick(users), ad: r.pick(ads), ts: r.chance(0.1) ? Math.max(0, now - r.int(0, 15_000)) : now };
+    impressions.push(e);
+    if (r.chance(0.4)) clicks.push({ ...e, ts: e.ts + r.int(0, 3000) });
+  }
+  return { impressions, clicks };
+};
+
 /** An executor that throws on readings of exactly 13. */
 export const picky = L.executor("picky", 1, {
   featurize: (r: t.TypeOf<typeof Reading>) => {

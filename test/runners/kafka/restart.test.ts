@@ -219,4 +219,18 @@ describe("a changed definition", () => {
     expect(message).toContain('"size":20000');
     expect(message).toContain("Fix: give the changed stage a new name (its state then starts empty), or run as a new application (--app-id)");
   });
+
+  it("on topics with another partition count than the application's is refused at start", async () => {
+    const app = freshApp("partitions");
+    topics.push(...appTopics(windowCount, app), `${app.topicPrefix}events`);
+    await client.createTopics([{ topic: `${app.topicPrefix}events`, partitions: 2 }]);
+    const runner = runnerFor(app);
+    const err = await runner.start(windowCount).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    await runner.stop();
+    expect(err?.name).toBe("DefinitionError");
+    expect(err?.message).toContain(`application "${app.appId}" runs on 3 partitions, but ${app.topicPrefix}events has 2`);
+  });
 });
