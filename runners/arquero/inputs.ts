@@ -77,20 +77,20 @@ export const readInput = async (
   const partitions: (number | undefined)[] = [];
   let partitioned = false;
   let r = 0;
+  const dead = (rec: RawRecord, reason: string, extra: { raw?: string; value?: unknown }): void => {
+    m.deadLetters++;
+    ctx.deadLetter({ source: node.id, offset: rec.offset, ...(rec.partition === undefined ? {} : { partition: rec.partition }), stage: node.id, reason, ...extra });
+  };
   const take = (rec: RawRecord): void => {
     const rank = arrivalRank(r++, position, sources);
     m.in++;
     if (r % 8192 === 0) ctx.progress(8192);
-    const dead = (reason: string, extra: { raw?: string; value?: unknown }) => {
-      m.deadLetters++;
-      ctx.deadLetter({ source: node.id, offset: rec.offset, ...(rec.partition === undefined ? {} : { partition: rec.partition }), stage: node.id, reason, ...extra });
-    };
-    if (rec.error !== undefined) return dead(rec.error, rec.raw === undefined ? {} : { raw: rec.raw });
+    if (rec.error !== undefined) return dead(rec, rec.error, rec.raw === undefined ? {} : { raw: rec.raw });
     const d = decode(rec.value);
-    if (!d.ok) return dead(d.reason, { value: rec.value });
+    if (!d.ok) return dead(rec, d.reason, { value: rec.value });
     if (node.op === "table") {
       const from = (d.value as Record<string, unknown>)[node.validFrom];
-      if (typeof from !== "number" || !Number.isFinite(from)) return dead(`table row's ${node.validFrom} is ${canonicalJson(from ?? null)}, not a finite number of ms`, { value: rec.value });
+      if (typeof from !== "number" || !Number.isFinite(from)) return dead(rec, `table row's ${node.validFrom} is ${canonicalJson(from ?? null)}, not a finite number of ms`, { value: rec.value });
     }
     m.out++;
     values.push(d.value);

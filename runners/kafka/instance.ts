@@ -52,6 +52,11 @@ export interface InstanceOptions {
    * ends when its sources reach them and every upstream task has ended.
    */
   readonly ends?: ReadonlyMap<string, readonly number[]>;
+  /**
+   * Unbounded runs: after this long (ms) without records a task fires the
+   * windows that ended by its clock plus the idle time (default 5000; 0 off).
+   */
+  readonly idleMs?: number;
   /** Shared across instances of one bounded run: ids of tasks that ended. */
   readonly finishedTasks?: Set<string>;
   /** Structured log lines. */
@@ -122,6 +127,10 @@ export class KafkaStreamInstance {
       { readCommitted: true },
     );
     if (this.o.ends) this.timer = setInterval(() => void this.locked(() => this.checkEnds()), 100);
+    else if ((this.o.idleMs ?? 5000) > 0) {
+      const idleMs = this.o.idleMs ?? 5000;
+      this.timer = setInterval(() => void this.locked(() => this.checkIdle(idleMs)), Math.max(50, idleMs / 2));
+    }
   }
 
   /** After a rebalance: drops the tasks of partitions we lost, takes over the ones we gained. */
@@ -310,6 +319,20 @@ export class KafkaStreamInstance {
           // Back off before trying this task again (checkEnds runs every 100 ms).
           await sleep(Math.min(100 * 2 ** ((this.failures.get(id) ?? 1) - 1), 2000));
         }
+      }
+    }
+  }
+
+  /** Unbounded runs: idle tasks fire what is due by the time that passed (see `Task.idle`). */
+  private async checkIdle(idleMs: number): Promise<void> {
+    const now = Date.now();
+    for (const task of [...this.tasks.values()]) {
+      if (this.stopped || this.failure !== undefined) return;
+      if (now - task.lastActivity < idleMs || !this.owned.includes(task.partition)) continue;
+      try {
+        if (await task.idle(now)) await this.commit(task, []);
+      } catch (e) {
+        await this.failed(task.id, e);
       }
     }
   }

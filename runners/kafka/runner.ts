@@ -36,6 +36,8 @@ export interface KafkaStreamOptions {
   readonly registry?: Registry;
   readonly params?: Readonly<Record<string, string>>;
   readonly onExecutorError?: "fail" | "deadLetter";
+  /** Fire windows on partitions idle this long (ms; default 5000, 0 off). Never changes lateness. */
+  readonly idleMs?: number;
   /** Serve Prometheus metrics on this port. */
   readonly metricsPort?: number;
   readonly log?: (event: Record<string, unknown>) => void;
@@ -82,6 +84,7 @@ export class KafkaStreamRunner {
       groupId: appId,
       guarantee: this.opts.guarantee ?? "exactly-once",
       onExecutorError: this.opts.onExecutorError ?? "fail",
+      ...(this.opts.idleMs !== undefined ? { idleMs: this.opts.idleMs } : {}),
       ...(this.opts.log ? { log: this.opts.log } : {}),
     });
     await this.instance.start();

@@ -132,8 +132,31 @@ export class Task {
     else reported?.set(table, true);
   }
 
+  /** Wall-clock time (ms) this task last received a record, for idle firing. */
+  lastActivity = Date.now();
+  /** The element time up to which idle firing has already advanced. */
+  private advancedTo = -Infinity;
+
+  /**
+   * An idle task: fires windows that ended by its largest element clock plus
+   * the wall-clock time since its last record. Clocks are untouched, so this
+   * never changes which elements are late (docs/semantics.md §8–9).
+   */
+  async idle(now: number): Promise<boolean> {
+    const base = this.topo.maxClock();
+    if (!Number.isFinite(base)) return false;
+    const time = base + (now - this.lastActivity);
+    if (time <= this.advancedTo) return false;
+    this.advancedTo = time;
+    const before = this.out.length;
+    await this.topo.advance(time);
+    this.flushPanes();
+    return this.out.length > before;
+  }
+
   /** Processes one input record. */
   async process(input: { kind: "source"; source: string } | { kind: "repartition"; to: string; port: number; topic: string }, m: InMessage): Promise<void> {
+    this.lastActivity = Date.now();
     if (input.kind === "source") {
       const line = m.headers[OFFSET_HEADER];
       const offset = line !== undefined ? Number(line) : m.offset;

@@ -25,6 +25,14 @@ export interface Operator {
    * commit never covers an element whose result was not yet emitted.
    */
   flush?(): void | Promise<void>;
+  /**
+   * Fires what is due by `time` without any element arriving (an idle input):
+   * on-time panes of windows that ended by then. Never changes clocks, so it
+   * never changes which elements are late.
+   */
+  advance?(time: number): void | Promise<void>;
+  /** The largest element clock this stage has seen (for idle-time firing), -Infinity if none. */
+  clock?(): number;
 }
 
 /** An input record that could not be used, with the reason. */

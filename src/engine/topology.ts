@@ -61,6 +61,10 @@ export interface Topology {
   finish(): Promise<void>;
   /** Delivers results still in flight in async stages, in plan order (before a commit). */
   flush(): Promise<void>;
+  /** Fires windows that ended by `time` although no element came (idle inputs); see `Operator.advance`. */
+  advance(time: number): Promise<void>;
+  /** The largest element clock any stage has seen, -Infinity if none. */
+  maxClock(): number;
   /** Service callers, for metrics. */
   readonly services: ReadonlyMap<string, ServiceCaller>;
 }
@@ -268,11 +272,24 @@ export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandle
     }
   };
 
+  const advance = async (time: number): Promise<void> => {
+    for (const n of plan.nodes) {
+      const op = ops.get(n.id);
+      if (op?.advance) await op.advance(time);
+    }
+  };
+
   const inject = (to: string, port: number, e: Elem): void | Promise<void> => {
     const op = ops.get(to);
     if (!op) throw new Error(`stage "${to}" is not part of this topology`);
     return op.process(e, port);
   };
 
-  return { push, inject, sources, tables, finish, flush, services };
+  const maxClock = (): number => {
+    let c = -Infinity;
+    for (const op of ops.values()) if (op.clock) c = Math.max(c, op.clock());
+    return c;
+  };
+
+  return { push, inject, sources, tables, finish, flush, advance, maxClock, services };
 };

@@ -219,6 +219,30 @@ export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: E
       else store.set(k, st);
       return out.length > 0 ? send(out) : undefined;
     },
+    clock: () => {
+      let c = -Infinity;
+      for (const k of store.keys()) c = Math.max(c, store.get(k)!.c);
+      return c;
+    },
+    advance: (time: number) => {
+      // Firing by the passage of time (an idle input): the on-time pane of every window that ended by
+      // `time`. Clocks are not touched, so which elements are late, and when state is dropped, stay
+      // decided by elements alone (docs/semantics.md §9).
+      const out: Elem[] = [];
+      for (const k of [...store.keys()].sort()) {
+        const st = store.get(k)!;
+        let fired = false;
+        for (const w of st.w) {
+          if (!w.f && w.e <= time) {
+            emitPane(k, st, w, out);
+            w.f = true;
+            fired = true;
+          }
+        }
+        if (fired) store.set(k, st);
+      }
+      return out.length > 0 ? send(out) : undefined;
+    },
     finish: () => {
       // End of input: every window is complete; emit the panes not yet emitted in their final form.
       const out: Elem[] = [];

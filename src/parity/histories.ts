@@ -111,10 +111,10 @@ interface GenContext {
 
 const numberArb = (extremes: boolean, integer: boolean): fc.Arbitrary<number> => {
   const small = fc.integer({ min: -10, max: 10 });
-  if (integer) return extremes ? fc.oneof({ arbitrary: small, weight: 8 }, { arbitrary: fc.constantFrom(MAX_SAFE, -MAX_SAFE, 2 ** 31, -(2 ** 31), 2 ** 53 - 2), weight: 1 }) : small;
+  if (integer) return extremes ? fc.oneof({ withCrossShrink: true }, { arbitrary: small, weight: 8 }, { arbitrary: fc.constantFrom(MAX_SAFE, -MAX_SAFE, 2 ** 31, -(2 ** 31), 2 ** 53 - 2), weight: 1 }) : small;
   const fractions = fc.constantFrom(0.5, -0.25, 2.5, -2.5, 1e3, 0.1);
-  if (!extremes) return fc.oneof({ arbitrary: small, weight: 6 }, { arbitrary: fractions, weight: 2 });
-  return fc.oneof(
+  if (!extremes) return fc.oneof({ withCrossShrink: true }, { arbitrary: small, weight: 6 }, { arbitrary: fractions, weight: 2 });
+  return fc.oneof({ withCrossShrink: true }, 
     { arbitrary: small, weight: 12 },
     { arbitrary: fractions, weight: 3 },
     { arbitrary: fc.constantFrom(...EXTREME_NUMBERS), weight: 1 },
@@ -124,13 +124,13 @@ const numberArb = (extremes: boolean, integer: boolean): fc.Arbitrary<number> =>
 
 const stringArb = (extremes: boolean): fc.Arbitrary<string> =>
   extremes
-    ? fc.oneof(
+    ? fc.oneof({ withCrossShrink: true }, 
         { arbitrary: fc.constantFrom(...PLAIN_STRINGS), weight: 8 },
         { arbitrary: fc.constantFrom(...ODD_STRINGS), weight: 2 },
         { arbitrary: fc.string({ maxLength: 6 }), weight: 2 },
         { arbitrary: fc.string({ unit: "binary", maxLength: 4 }), weight: 1 },
       )
-    : fc.oneof({ arbitrary: fc.constantFrom(...PLAIN_STRINGS), weight: 4 }, { arbitrary: fc.string({ maxLength: 6 }), weight: 1 });
+    : fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constantFrom(...PLAIN_STRINGS), weight: 4 }, { arbitrary: fc.string({ maxLength: 6 }), weight: 1 });
 
 /** Index into the key pool, skewed: low indexes (hot keys) are much more likely, and shrinking goes to 0. */
 const poolIx = fc.integer({ min: 0, max: 999 }).map((u) => new PoolRef(u));
@@ -199,7 +199,7 @@ export const interestingDeltas = (durations: readonly number[]): number[] => {
 
 const stepArb = (deltas: readonly number[], span: number): fc.Arbitrary<Step> => {
   const d = fc.oneof({ arbitrary: fc.constantFrom(...deltas), weight: 3 }, { arbitrary: fc.integer({ min: 0, max: span }), weight: 2 });
-  return fc.oneof({ arbitrary: d.map((x) => ({ back: false, d: x })), weight: 4 }, { arbitrary: d.map((x) => ({ back: true, d: x })), weight: 1 });
+  return fc.oneof({ withCrossShrink: true }, { arbitrary: d.map((x) => ({ back: false, d: x })), weight: 4 }, { arbitrary: d.map((x) => ({ back: true, d: x })), weight: 1 });
 };
 
 const corruptArb = (fields: number): fc.Arbitrary<Corrupt> =>
@@ -214,13 +214,13 @@ const recordSpecArb = (g: GenContext, deltas: readonly number[], span: number, d
   fc.record({
     body: valueArb(g.input.schema, g, undefined, true),
     step: stepArb(deltas, span),
-    burst: fc.oneof({ arbitrary: fc.constant(0), weight: 12 }, { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 1 }),
-    dup: fc.oneof({ arbitrary: fc.constant(null), weight: 12 }, { arbitrary: fc.nat({ max: 5 }), weight: 1 }),
-    corrupt: deadLetters ? fc.oneof({ arbitrary: fc.constant(null), weight: 20 }, { arbitrary: corruptArb(propsOf(g.input.schema).length), weight: 1 }) : fc.constant(null),
+    burst: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(0), weight: 12 }, { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 1 }),
+    dup: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 12 }, { arbitrary: fc.nat({ max: 5 }), weight: 1 }),
+    corrupt: deadLetters ? fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 20 }, { arbitrary: corruptArb(propsOf(g.input.schema).length), weight: 1 }) : fc.constant(null),
   });
 
 /** Start times: zero first (what shrinking reaches), then epoch-scale, negative and very large times. */
-const baseArb = fc.oneof(
+const baseArb = fc.oneof({ withCrossShrink: true }, 
   { arbitrary: fc.constant(0), weight: 3 },
   { arbitrary: fc.constantFrom(1_793_491_200_000, 1_700_000_000_123), weight: 3 },
   { arbitrary: fc.constantFrom(-86_400_000, -1), weight: 1 },

@@ -109,8 +109,8 @@ const boolExpr: fc.Arbitrary<Ast> = fc.oneof(
   fc.tuple(numExpr, numExpr).map(([a, b]) => ast.call("or", ast.call("gt", a, ast.lit(0)), ast.call("isNull", ast.call("div", b, ast.lit(0))))),
 );
 
-const windowOffset = fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.constantFrom(1, 500, 999), weight: 1 });
-const windowFn: fc.Arbitrary<WindowFn> = fc.oneof(
+const windowOffset = fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.constantFrom(1, 500, 999), weight: 1 });
+const windowFn: fc.Arbitrary<WindowFn> = fc.oneof({ withCrossShrink: true }, 
   fc.constant<WindowFn>({ kind: "global" }),
   fc.tuple(fc.integer({ min: 1, max: 20 }), windowOffset).map<WindowFn>(([s, o]) => ({ kind: "fixed", size: s * 1000, offset: o })),
   fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 4 }), windowOffset).map<WindowFn>(([p, m, o]) => ({ kind: "sliding", size: p * m * 1000, period: p * 1000, offset: o })),
@@ -140,7 +140,7 @@ export const recipeArb: fc.Arbitrary<Recipe> = fc.record({
     { maxLength: 4 },
   ),
   keyFields: fc.constantFrom<("k" | "tag")[]>(["k"], ["k"], ["tag"], ["k", "tag"]),
-  terminal: fc.oneof(
+  terminal: fc.oneof({ withCrossShrink: true }, 
     fc.record({
       kind: fc.constant("combine" as const),
       window: fc.option(windowFn, { nil: null }),
@@ -156,8 +156,8 @@ export const recipeArb: fc.Arbitrary<Recipe> = fc.record({
     fc.constant({ kind: "none" as const }),
   ),
   tap: fc.boolean(),
-  union: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
-  post: fc.oneof(
+  union: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
+  post: fc.oneof({ withCrossShrink: true }, 
     { arbitrary: fc.constant(null), weight: 3 },
     { arbitrary: fc.constantFrom("a", "b", "é").map<PostStep>((value) => ({ kind: "filterKey", value })), weight: 1 },
     { arbitrary: fc.constant<PostStep>({ kind: "filterValue" }), weight: 1 },

@@ -35,5 +35,10 @@ export const withTimestampsOp = (n: WithTimestampsNode, ctx: EngineContext, emit
       return emit(elem(e.v, t, c, e.sk, e.k, e.kv, e.pk, e.pkv, false, e.origin));
     },
     finish: () => {},
+    clock: () => {
+      let c = -Infinity;
+      for (const k of clocks.keys()) c = Math.max(c, clocks.get(k)!);
+      return c;
+    },
   };
 };
