@@ -24,15 +24,11 @@ export const finalViewOf = (table: ColumnTable): unknown[] => {
   const paned = table.columnNames().includes(COL.pk);
   const pk = paned ? (valuesOf(table, COL.pk) as (string | undefined)[]) : [];
   const pkv = paned ? (valuesOf(table, COL.pkv) as (unknown[] | undefined)[]) : [];
-  const seen = new Set<string>();
-  values.forEach((v, r) => {
+  // Each output key's rows are its final pane already (this runner computes only final panes): no markers needed.
+  for (let r = 0; r < values.length; r++) {
     const k = pk[r];
-    if (k !== undefined && !seen.has(k)) {
-      seen.add(k);
-      view.add(elem(undefined, 0, 0, "", undefined, undefined, k, pkv[r], true, ORIGIN));
-    }
-    view.add(elem(v, 0, 0, "", undefined, undefined, k, k === undefined ? undefined : pkv[r], false, ORIGIN));
-  });
+    view.add(elem(values[r], 0, 0, "", undefined, undefined, k, k === undefined ? undefined : pkv[r], false, ORIGIN));
+  }
   return view.rows();
 };
 
