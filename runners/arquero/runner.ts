@@ -17,7 +17,7 @@
 import type { ColumnTable } from "arquero";
 import { DefinitionError } from "../../src/core/errors.ts";
 import { newMetrics } from "../../src/engine/operator.ts";
-import type { DeadLetter, LateElement, OnExecutorError, StageMetrics } from "../../src/engine/operator.ts";
+import type { DeadLetter, LateElement, StageMetrics } from "../../src/engine/operator.ts";
 import { serviceCallers } from "../../src/engine/services.ts";
 import { registerArqueroFunctions } from "../../src/expr/arquero-functions.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
@@ -43,6 +43,9 @@ export interface ArqueroRunOptions extends DirectRunOptions {
 }
 
 const defaultLog = (line: string): void => void process.stderr.write(`lockstep[arquero]: ${line}\n`);
+
+/** `LOCKSTEP_ARQUERO_TIMING=1` logs each stage's time and row count (for tuning; see docs/arquero-runner.md). */
+const timing = (): boolean => Boolean(process.env.LOCKSTEP_ARQUERO_TIMING);
 
 /** Refuses inputs that do not match the plan's sources and tables, as the DirectRunner does. */
 const checkInputs = (plan: Plan, inputs: Readonly<Record<string, unknown>>): void => {
@@ -85,7 +88,7 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
     const r0 = performance.now();
     for (const t of tables) inputs.set(t.id, await readInput(t, opts.inputs[t.id]!, 0, 1, readCtx));
     for (const [i, s] of sources.entries()) inputs.set(s.id, await readInput(s, opts.inputs[s.id]!, i, sources.length, readCtx));
-    if (process.env.LOCKSTEP_ARQUERO_TIMING) (opts.log ?? defaultLog)(`timing: read ${Math.round(performance.now() - r0)} ms`);
+    if (timing()) (opts.log ?? defaultLog)(`timing: read ${Math.round(performance.now() - r0)} ms`);
 
     const rt: Runtime = {
       registry,
@@ -111,7 +114,7 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
       const ins = inputsOf(node).filter((i) => node.op !== "lookup" || i !== node.table);
       const t0 = performance.now();
       const table = await step.run(ins.map((i) => results.get(i)!), rt);
-      if (process.env.LOCKSTEP_ARQUERO_TIMING) rt.log(`timing: ${step.stage} ${Math.round(performance.now() - t0)} ms, ${table.numRows()} rows`);
+      if (timing()) rt.log(`timing: ${step.stage} ${Math.round(performance.now() - t0)} ms, ${table.numRows()} rows`);
       for (const i of ins) {
         const left = readers.get(i)! - 1;
         readers.set(i, left);
@@ -119,6 +122,8 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
       }
       if (node.op === "sink") outputs[node.id] = finalViewOf(table);
       else results.set(node.id, table);
+      // A source's decoded table now lives on in `results` only, and goes when its readers are done.
+      if (node.op === "source") inputs.delete(node.id);
     }
     return { plan, outputs, deadLetters, late, metrics };
   } finally {

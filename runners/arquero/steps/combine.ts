@@ -3,7 +3,8 @@
  * pane of every key and window, computed directly. Panes accumulate and the
  * last one is complete (§9), so the final view is the aggregate of every
  * element that is not late for its window: assign windows, drop late rows,
- * merge sessions, then `groupby(_g).rollup(…)` (see `rollups.ts`).
+ * merge sessions, then `groupby("_ki", "_ws").rollup(…)` (see `rollups.ts`);
+ * a global window aggregates the key groups directly.
  *
  * @module
  */
@@ -34,7 +35,7 @@ export const windowVerbs = (window: WindowNode | null): string[] =>
         `window ${formatWindowSpec(window.window)}: ${assignVerbs(window.window).join(" → ")}`,
         `filter(d => d.${COL.c} >= d._we + ${window.allowedLateness}) → late side output; keep the rest`,
         ...(window.window.kind === "session"
-          ? [`groupby("${COL.k}").orderby("_ws").derive({ _sn: new session when _ws ≥ op.lag(_we), _sid: rolling(op.sum(_sn)) }).groupby("${COL.k}", "_sid").derive({ _ws: op.min, _we: op.max })`]
+          ? ['groupby("_ki").orderby("_ws").derive({ _sn: new session when _ws ≥ op.lag(_we), _sid: rolling(op.sum(_sn)) }).groupby("_ki", "_sid").derive({ _ws: op.min, _we: op.max })']
           : []),
       ];
 

@@ -9,7 +9,6 @@
  *
  * @module
  */
-import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { canonicalJson } from "../../../src/core/canonical.ts";
 import type { FlatMapNode } from "../../../src/plan/ir.ts";

@@ -67,12 +67,15 @@ const bestVersions = (t: ColumnTable): ColumnTable => {
   return inArrivalOrder(a!.concat(b!));
 };
 
-/** The id order key: the id itself when all ids are strings or all numbers, else a value-order string. */
-const idOrder = (t: ColumnTable): ColumnTable => {
+/**
+ * True when every id is a string, or every id a number: then ids compare
+ * (`===`, `<`) as lockstep's value order and canonical JSON do, and serve
+ * as their own identity and sort key.
+ */
+const uniformIds = (t: ColumnTable): boolean => {
   const ids = valuesOf(t, "_id");
   const kind = ids.length > 0 ? typeof ids[0] : "string";
-  const uniform = (kind === "string" || kind === "number") && ids.every((v) => typeof v === kind);
-  return t.derive({ _io: uniform ? "d => d._id" : "d => op.ls_vkey(d._id)" });
+  return (kind === "string" || kind === "number") && ids.every((v) => typeof v === kind);
 };
 
 /** The step of a sequence at plan position `position`. */
@@ -96,12 +99,15 @@ export const sequenceStep = (n: SequenceNode, position: number): Step => ({
     let t = n.ttl === undefined ? input! : dropExpired(input!, n, n.ttl, rt);
     const names = new Set(t.columnNames());
     const read = (f: string) => (names.has(fieldColumn(f)) ? `(d[${JSON.stringify(fieldColumn(f))}] ?? null)` : "null");
-    t = t.derive({ _id: `d => ${read(n.idField)}` }).derive({ _ik: "d => op.ls_json(d._id)" });
+    t = t.derive({ _id: `d => ${read(n.idField)}` });
+    const uniform = uniformIds(t);
+    // `_ik` identifies an id (canonical JSON), `_io` sorts it (value order); uniform ids are both.
+    t = t.derive(uniform ? { _ik: "d => d._id", _io: "d => d._id" } : { _ik: "d => op.ls_json(d._id)", _io: "d => op.ls_vkey(d._id)" });
     t = bestVersions(t);
     if (n.ttl !== undefined) t = t.groupby(COL.k).filter(`d => d.${COL.t} >= op.max(d.${COL.t}) - ${n.ttl}`).ungroup().reify();
     const entry = `d => ({ ${n.fields.map((f) => `[${JSON.stringify(f)}]: ${read(f)}`).join(", ")} })`;
     // Entries are built for the kept rows only, after the ranking filter.
-    const ranked = idOrder(t)
+    const ranked = t
       .groupby(COL.k)
       .orderby(aq.desc(COL.t), "_io")
       .filter(`() => op.row_number() <= ${n.latest}`)

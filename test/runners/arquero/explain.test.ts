@@ -19,7 +19,8 @@ import { explain, formatExplanation, runArquero } from "../../../runners/arquero
 /** The doc's table: example → stages that are not columnar. */
 const documented = (): Map<string, string[]> => {
   const doc = readFileSync("docs/arquero-runner.md", "utf8");
-  const section = doc.slice(doc.indexOf("## Examples"), doc.indexOf("## Known gaps"));
+  const start = doc.indexOf("## Examples");
+  const section = doc.slice(start, doc.indexOf("\n## ", start + 1));
   const rows = section.split("\n").filter((l) => /^\| [a-z-]+ \|/.test(l) && !l.startsWith("| example"));
   return new Map(
     rows.map((l) => {
