@@ -55,7 +55,8 @@ const handSequences = () =>
     .orderby(aq.desc("ts"), "eventId")
     .derive({ rn: aq.op.row_number() })
     .filter((d: { rn: number }) => d.rn <= 50)
-    .rollup({ events: aq.op.array_agg(aq.escape((d: { itemId: string; ts: number }) => ({ itemId: d.itemId, ts: d.ts }))) })
+    .derive({ entry: aq.escape((d: { itemId: string; ts: number }) => ({ itemId: d.itemId, ts: d.ts })) })
+    .rollup({ events: aq.op.array_agg("entry") })
     .orderby("userId")
     .objects();
 

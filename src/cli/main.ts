@@ -18,6 +18,7 @@ import { createRegistry, mergeRegistries } from "../registry/registry.ts";
 import { loadDefinition, loadExecutors } from "./load-definition.ts";
 import type { Definition } from "./load-definition.ts";
 import { renderGraph } from "./graph.ts";
+import { explain, formatExplanation } from "../../runners/arquero/explain.ts";
 import { runCommand } from "./run.ts";
 import { followCommand } from "./follow.ts";
 import { UsageError } from "./usage-error.ts";
@@ -213,6 +214,28 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
         checkPlanParams(plan, def.path, params);
       }
       io.out(renderGraph(plan, o.format));
+    });
+
+  cmd
+    .command("explain")
+    .description("show how a runner would execute a pipeline (the arquero runner's verb plan: what is columnar, what falls back)")
+    .argument("<pipeline>", "a .ts/.js module or a compiled .json")
+    .addOption(new Option("--runner <name>", "the runner whose plan to show").choices(["arquero"]).default("arquero"))
+    .option("--param <key=value>", "a pipeline parameter (repeatable)", paramOption())
+    .option("--json", "print the explanation as JSON")
+    .action(async (pipeline: string, o) => {
+      const def = await loadDefinition(pipeline);
+      const params = o.param ?? {};
+      let plan: Plan;
+      if (def.kind === "module") {
+        checkParams(def.pipeline, params);
+        plan = building(def.path, params, () => compile(def.pipeline, params));
+      } else {
+        plan = parsePlan(def.json);
+        checkPlanParams(plan, def.path, params);
+      }
+      const e = explain(plan);
+      io.out(o.json ? JSON.stringify(e, null, 2) + "\n" : formatExplanation(e));
     });
 
   addParityCommand(cmd, io);

@@ -130,6 +130,9 @@ export const validatePlan = (plan: UnhashedPlan, registry?: Registry): Map<strin
         out = { key: input.key, timed: true, window: null, multiPane: true };
         break;
       case "dedupe":
+        if (input.multiPane) {
+          err(n, "reads the panes of a keyed aggregate that may fire more than once; which pane comes first differs between runners, so keeping the first would not be deterministic", "dedupe before the aggregate, or use a global window without early firings upstream");
+        }
         if (n.by.length === 0) err(n, "dedupe needs at least one field", "name the id field(s), e.g. L.dedupe(\"eventId\")");
         if (n.ttl !== undefined && !input.timed) err(n, "a dedupe ttl is measured in event time", "add L.withTimestamps(...) upstream or drop the ttl");
         break;
