@@ -85,9 +85,23 @@ export interface ParityReport {
   readonly plan?: Plan;
   /** What differs, per runner other than the reference. */
   readonly diffs: readonly RunnerDiff[];
+  /** What the tried histories exercised, on the reference runner (shrinking runs not counted). */
+  readonly stats: ParityStats;
   /** Everything above, readable. */
   readonly text: string;
   readonly ms: number;
+}
+
+/** Totals over the histories tried, as the reference runner saw them. */
+export interface ParityStats {
+  /** Input records. */
+  records: number;
+  /** Final-view rows, over all sinks. */
+  rows: number;
+  late: number;
+  deadLetters: number;
+  /** Histories on which the reference run failed (on every runner alike, else it is a difference). */
+  failedRuns: number;
 }
 
 /** Thrown by {@link assertParity}: its message is the readable report. */
@@ -176,16 +190,21 @@ const check = async <C>(
   let failed = false;
   let shrinkEvals = 0;
   let runs = 0;
+  const stats: ParityStats = { records: 0, rows: 0, late: 0, deadLetters: 0, failedRuns: 0 };
   const property = fc.asyncProperty(arb, async (value) => {
     if (failed && ++shrinkEvals > shrinkRuns) return true; // shrinking budget spent: keep the smallest so far
     if (!failed && ++runs % 50 === 0) opts.log?.(`parity: ${runs} runs`);
-    let c: Case;
-    try {
-      c = toCase(value);
-    } catch {
-      return true; // not a valid case (e.g. a generated pipeline the planner refuses): nothing to compare
+    const c = toCase(value);
+    const { outcomes, diffs } = await runCase(runners, c, opts);
+    if (!failed) {
+      const ref = outcomes[0]!;
+      stats.records += historySize(c.history);
+      if (ref.ok) {
+        stats.rows += Object.values(ref.result.outputs).reduce((n, r) => n + r.length, 0);
+        stats.late += ref.result.late.length;
+        stats.deadLetters += ref.result.deadLetters.length;
+      } else stats.failedRuns++;
     }
-    const { diffs } = await runCase(runners, c, opts);
     const bad = diffs.filter((d) => !isSame(d));
     if (bad.length === 0) return true;
     if (!failed) opts.log?.(`parity: difference found after ${runs} runs; shrinking`);
@@ -202,8 +221,10 @@ const check = async <C>(
   const runnerNames = runners.map((r) => r.name);
   const ms = performance.now() - t0;
   if (!details.failed) {
-    const text = `parity: ${runnerNames.join(" = ")} on ${details.numRuns} histories (seed ${seed}, ${(ms / 1000).toFixed(1)} s)${details.interrupted ? " — stopped at the time limit" : ""}`;
-    return { ok: true, runners: runnerNames, runs: details.numRuns, shrinks: 0, seed, diffs: [], text, ms };
+    const text =
+      `parity: ${runnerNames.join(" = ")} on ${details.numRuns} histories (seed ${seed}, ${(ms / 1000).toFixed(1)} s)${details.interrupted ? " — stopped at the time limit" : ""}; ` +
+      `${stats.records} records, ${stats.rows} output rows, ${stats.late} late, ${stats.deadLetters} dead letters${stats.failedRuns ? `, ${stats.failedRuns} runs failed on every runner` : ""}`;
+    return { ok: true, runners: runnerNames, runs: details.numRuns, shrinks: 0, seed, diffs: [], stats, text, ms };
   }
   const value = details.counterexample?.[0] as C | undefined;
   const found = value !== undefined ? failures.get(canonicalJson(value)) : undefined;
@@ -238,6 +259,7 @@ const check = async <C>(
     ...(found.c.recipe ? { recipe: found.c.recipe } : {}),
     plan: found.c.plan,
     diffs: found.diffs,
+    stats,
     text: lines.join("\n"),
     ms,
   };

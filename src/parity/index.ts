@@ -12,7 +12,7 @@
  * @module
  */
 export { checkParity, assertParity, checkRecipeParity, runCase, resolveRunners, ParityError, ParityUsageError } from "./harness.ts";
-export type { ParityOptions, ParityReport, RecipeParityOptions } from "./harness.ts";
+export type { ParityOptions, ParityReport, ParityStats, RecipeParityOptions } from "./harness.ts";
 export { historyArb, historiesFor, historySize, interestingDeltas } from "./histories.ts";
 export type { History, HistoryOptions } from "./histories.ts";
 export { historyModelOf, outputKeysOf } from "./model.ts";
