@@ -106,6 +106,18 @@ const positiveInt = (v: string): number => {
   return n;
 };
 
+/** The plan of a module or compiled file, for commands that only describe it (no executors needed). */
+const planToShow = async (path: string, params: Record<string, string>): Promise<Plan> => {
+  const def = await loadDefinition(path);
+  if (def.kind === "module") {
+    checkParams(def.pipeline, params);
+    return building(def.path, params, () => compile(def.pipeline, params));
+  }
+  const plan = parsePlan(def.json);
+  checkPlanParams(plan, def.path, params);
+  return plan;
+};
+
 /** Builds the command tree. Output goes through `out`/`err` so tests can capture it. */
 export const program = (io: { out: (s: string) => void; err: (s: string) => void }): Command => {
   const cmd = new Command("lockstep")
@@ -202,18 +214,7 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
     .addOption(new Option("--format <format>", "output format").choices(["mermaid", "dot"]).default("mermaid"))
     .option("--param <key=value>", "a pipeline parameter (repeatable)", paramOption())
     .action(async (pipeline: string, o) => {
-      const def = await loadDefinition(pipeline);
-      const params = o.param ?? {};
-      let plan: Plan;
-      if (def.kind === "module") {
-        checkParams(def.pipeline, params);
-        plan = building(def.path, params, () => compile(def.pipeline, params));
-      } else {
-        // No registry: drawing a plan needs no executors.
-        plan = parsePlan(def.json);
-        checkPlanParams(plan, def.path, params);
-      }
-      io.out(renderGraph(plan, o.format));
+      io.out(renderGraph(await planToShow(pipeline, o.param ?? {}), o.format));
     });
 
   cmd
@@ -224,17 +225,7 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
     .option("--param <key=value>", "a pipeline parameter (repeatable)", paramOption())
     .option("--json", "print the explanation as JSON")
     .action(async (pipeline: string, o) => {
-      const def = await loadDefinition(pipeline);
-      const params = o.param ?? {};
-      let plan: Plan;
-      if (def.kind === "module") {
-        checkParams(def.pipeline, params);
-        plan = building(def.path, params, () => compile(def.pipeline, params));
-      } else {
-        plan = parsePlan(def.json);
-        checkPlanParams(plan, def.path, params);
-      }
-      const e = explain(plan);
+      const e = explain(await planToShow(pipeline, o.param ?? {}));
       io.out(o.json ? JSON.stringify(e, null, 2) + "\n" : formatExplanation(e));
     });
 

@@ -14,6 +14,7 @@
  */
 import * as aq from "arquero";
 import { canonicalJson } from "../core/canonical.ts";
+import { getMember, toNumberValue, toStringValue } from "./runtime.ts";
 
 const isArray = Array.isArray;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !isArray(v);
@@ -95,25 +96,11 @@ export const ARQUERO_FUNCTIONS = {
   /** `split` with capture groups: JS interleaves the groups with the pieces; keep the pieces. */
   ls_split: (s: string, re: RegExp, groups: number): string[] => s.split(re).filter((_, i) => i % (groups + 1) === 0),
   /** `toString`. */
-  ls_str: (v: unknown): string | null => {
-    switch (typeof v) {
-      case "number": return Number.isFinite(v) ? String(v) : null;
-      case "boolean": return v ? "true" : "false";
-      case "string": return v;
-      case "object": return v === null ? null : canonicalJson(v);
-      default: return null;
-    }
-  },
+  ls_str: toStringValue,
   /** `toNumber`. */
-  ls_num: (v: unknown): number | null => {
-    const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : typeof v === "boolean" ? (v ? 1 : 0) : NaN;
-    return Number.isFinite(n) ? n : null;
-  },
+  ls_num: toNumberValue,
   /** `get`: member access with a computed key or index. */
-  ls_get: (c: unknown, k: unknown): unknown => {
-    if (isArray(c)) return Number.isInteger(k) && (k as number) >= 0 ? orNull(c[k as number]) : null;
-    return isObject(c) && typeof k === "string" && Object.hasOwn(c, k) ? orNull(c[k]) : null;
-  },
+  ls_get: getMember,
   /** `size`: elements of an array, keys of an object. */
   ls_size: (v: unknown): number | null => (isArray(v) ? v.length : isObject(v) ? Object.keys(v).length : null),
   /** The whole element (`row()`) from its field columns, or the value of a non-object element. */

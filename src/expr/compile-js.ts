@@ -21,6 +21,7 @@ import { canonicalJson } from "../core/canonical.ts";
 import { DefinitionError, DefinitionErrors } from "../core/errors.ts";
 import type { Expr, CallExpr } from "./ast.ts";
 import { REGEX_FIX, regexProblem, validateExpr } from "./codec.ts";
+import { getMember, toNumberValue, toStringValue } from "./runtime.ts";
 
 /** A regex compiled once per pattern, in the forms the string functions need. */
 interface Regex {
@@ -109,23 +110,9 @@ const HELPERS = {
     for (let i = 0; i < parts.length; i += r.groups + 1) out.push(parts[i]!);
     return out;
   },
-  str: (v: unknown): string | null => {
-    switch (typeof v) {
-      case "number": return Number.isFinite(v) ? String(v) : null;
-      case "boolean": return v ? "true" : "false";
-      case "string": return v;
-      case "object": return v === null ? null : canonicalJson(v);
-      default: return null;
-    }
-  },
-  num: (v: unknown): number | null => {
-    const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : typeof v === "boolean" ? (v ? 1 : 0) : NaN;
-    return Number.isFinite(n) ? n : null;
-  },
-  get: (c: unknown, k: unknown): unknown => {
-    if (Array.isArray(c)) return Number.isInteger(k) && (k as number) >= 0 ? (c[k as number] ?? null) : null;
-    return isObject(c) && typeof k === "string" && Object.hasOwn(c, k) ? (c[k] ?? null) : null;
-  },
+  str: toStringValue,
+  num: toNumberValue,
+  get: getMember,
   size: (v: unknown): number | null => (Array.isArray(v) ? v.length : isObject(v) ? Object.keys(v).length : null),
 };
 

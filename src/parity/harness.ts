@@ -278,7 +278,7 @@ export const checkParity = async (def: Pipeline | Plan | string, opts: ParityOpt
   const runners = await resolveRunners(opts);
   const { plan, registry } = resolveDefinition(def, opts.registry, opts.params);
   const arb = opts.history ?? historyArb(historyModelOf(plan), opts.histories);
-  const name = opts.name ?? "pipeline";
+  const name = opts.name ? `pipeline /* ${opts.name} */` : "pipeline";
   return check(arb, (history) => ({ plan, registry, history }), runners, opts, (seed, path) =>
     `checkParity(${name}, { runners: ${runnersText(runners)}, seed: ${seed}, path: ${JSON.stringify(path)} })` +
     (opts.name ? `\n        lockstep parity ${opts.name} --runners ${runners.map((r) => r.name).join(",")} --seed ${seed} --path ${path}` : ""),

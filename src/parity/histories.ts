@@ -60,6 +60,8 @@ export interface HistoryOptions {
   readonly maxTableRows?: number;
   /** Generate records the codec rejects (default true). */
   readonly deadLetters?: boolean;
+  /** Among those, JSON values that are not objects (`42`, `"text"`, `[1,2]`, `null`, `true`; default true). */
+  readonly nonObjects?: boolean;
   /** Generate extreme numbers (±1e308, ±(2^53 − 1), 5e−324) and odd strings (default true). */
   readonly extremes?: boolean;
   /** Extra durations (ms) whose edges generated times should hit, besides the plan's own. */
@@ -202,21 +204,20 @@ const stepArb = (deltas: readonly number[], span: number): fc.Arbitrary<Step> =>
   return fc.oneof({ withCrossShrink: true }, { arbitrary: d.map((x) => ({ back: false, d: x })), weight: 4 }, { arbitrary: d.map((x) => ({ back: true, d: x })), weight: 1 });
 };
 
-const corruptArb = (fields: number): fc.Arbitrary<Corrupt> =>
-  fc.oneof(
-    ...(fields > 0
-      ? [fc.nat({ max: fields - 1 }).map((f): Corrupt => ({ kind: "missing", field: f })), fc.nat({ max: fields - 1 }).map((f): Corrupt => ({ kind: "mistyped", field: f }))]
-      : []),
-    fc.constantFrom<unknown>(42, "text", [1, 2], null, true).map((value): Corrupt => ({ kind: "notObject", value })),
-  );
+const corruptArb = (fields: number, nonObjects: boolean): fc.Arbitrary<Corrupt> => {
+  const kinds: fc.Arbitrary<Corrupt>[] = [];
+  if (fields > 0) kinds.push(fc.nat({ max: fields - 1 }).map((f): Corrupt => ({ kind: "missing", field: f })), fc.nat({ max: fields - 1 }).map((f): Corrupt => ({ kind: "mistyped", field: f })));
+  if (nonObjects || kinds.length === 0) kinds.push(fc.constantFrom<unknown>(42, "text", [1, 2], null, true).map((value): Corrupt => ({ kind: "notObject", value })));
+  return fc.oneof(...kinds);
+};
 
-const recordSpecArb = (g: GenContext, deltas: readonly number[], span: number, deadLetters: boolean): fc.Arbitrary<RecordSpec> =>
+const recordSpecArb = (g: GenContext, deltas: readonly number[], span: number, deadLetters: boolean, nonObjects: boolean): fc.Arbitrary<RecordSpec> =>
   fc.record({
     body: valueArb(g.input.schema, g, undefined, true),
     step: stepArb(deltas, span),
     burst: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(0), weight: 12 }, { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 1 }),
     dup: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 12 }, { arbitrary: fc.nat({ max: 5 }), weight: 1 }),
-    corrupt: deadLetters ? fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 20 }, { arbitrary: corruptArb(propsOf(g.input.schema).length), weight: 1 }) : fc.constant(null),
+    corrupt: deadLetters ? fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 20 }, { arbitrary: corruptArb(propsOf(g.input.schema).length, nonObjects), weight: 1 }) : fc.constant(null),
   });
 
 /** Start times: zero first (what shrinking reaches), then epoch-scale, negative and very large times. */
@@ -346,7 +347,7 @@ export const historyArb = (model: HistoryModel, opts: HistoryOptions = {}): fc.A
     if (opts.only && !opts.only.includes(input.id)) continue;
     const g: GenContext = { model, input, extremes };
     const max = input.kind === "table" ? (opts.maxTableRows ?? 10) : (opts.maxRecords ?? 24);
-    specs[input.id] = fc.array(recordSpecArb(g, deltas, span, opts.deadLetters ?? true), { maxLength: max });
+    specs[input.id] = fc.array(recordSpecArb(g, deltas, span, opts.deadLetters ?? true, opts.nonObjects ?? true), { maxLength: max });
   }
   return fc
     .record({

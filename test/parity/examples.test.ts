@@ -26,13 +26,13 @@ const cases: Case[] = [
   { name: "user-sequences", pipeline: userSequences, exercises: ["deadLetters"] },
   { name: "wordcount", pipeline: wordcount, exercises: ["deadLetters"] },
   { name: "sessions", pipeline: sessions, exercises: ["late", "deadLetters"] },
-  ...[
+  ...([
     { window: "global" },
     { window: "fixed:10s" },
     { window: "fixed:10s", lateness: "5s" },
     { window: "sliding:30s/5s", lateness: "2s" },
     { window: "session:10s", lateness: "3s" },
-  ].map((params): Case => ({
+  ] as Record<string, string>[]).map((params): Case => ({
     name: `window-count ${Object.values(params).join(" ")}`,
     pipeline: windowCount,
     params,
