@@ -192,3 +192,20 @@ describe("lockstep graph", () => {
     expect(bad.err).toMatch(/'svg' is invalid.*mermaid, dot/);
   });
 });
+
+describe("lockstep explain", () => {
+  it("shows the arquero verb plan: columnar stages, and the executor that is not", async () => {
+    const r = await cli("explain", flagship);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^pipeline "user-sequences" v1 on arquero: 9 stages$/m);
+    expect(r.out).toMatch(/^events\.withTimestamps \(withTimestamps\) — columnar$/m);
+    expect(r.out).toMatch(/not columnar: executor longView@1 is user JavaScript/);
+    const j = await cli("explain", flagship, "--json");
+    expect(JSON.parse(j.out)).toMatchObject({ runner: "arquero", pipeline: "user-sequences" });
+  });
+
+  it("refuses an unknown runner with exit 2", async () => {
+    const r = await cli("explain", flagship, "--runner", "spark");
+    expect(r.code).toBe(2);
+  });
+});
