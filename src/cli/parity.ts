@@ -89,7 +89,8 @@ export const addParityCommand = (cmd: Command, io: Io): void => {
             runners,
             runs: o.runs,
             registry,
-            name: pipeline,
+            // The replay command repeats what shapes the histories and the plan.
+            name: [pipeline, ...Object.entries(o.param ?? {}).map(([k, v]) => `--param ${k}=${v}`), ...(o.maxRecords !== 24 ? [`--max-records ${o.maxRecords}`] : []), ...(o.executors ? [`--executors ${o.executors}`] : []), ...(o.partitions !== undefined ? [`--partitions ${o.partitions}`] : [])].join(" "),
             histories: { maxRecords: o.maxRecords },
             ...(o.seed !== undefined ? { seed: o.seed } : {}),
             ...(o.path !== undefined ? { path: String(o.path) } : {}),

@@ -57,11 +57,13 @@ export interface ParityOptions {
   readonly onExecutorError?: OnExecutorError;
   /** At most this many runs while shrinking (default 2000; 30 when a slow runner such as Kafka takes part). */
   readonly shrinkRuns?: number;
+  /** Stop shrinking after this long (ms; default: no limit, 120 000 when a slow runner takes part). */
+  readonly shrinkTimeLimitMs?: number;
   /** Stop trying new histories after this long (ms); what ran is reported. */
   readonly timeLimitMs?: number;
   /** Progress lines (one per 50 runs, and when shrinking starts). */
   readonly log?: (line: string) => void;
-  /** How the pipeline is named in the replay hint (e.g. its path). */
+  /** How the pipeline is named in the replay hint: its path and CLI options (then the hint also shows the `lockstep parity` command). */
   readonly name?: string;
 }
 
@@ -102,6 +104,8 @@ export interface ParityStats {
   deadLetters: number;
   /** Histories on which the reference run failed (on every runner alike, else it is a difference). */
   failedRuns: number;
+  /** Distinct messages of those failures (the first 5). */
+  failures: string[];
 }
 
 /** Thrown by {@link assertParity}: its message is the readable report. */
@@ -184,15 +188,19 @@ const check = async <C>(
   replayHint: (seed: number, path: string) => string,
 ): Promise<ParityReport> => {
   const t0 = performance.now();
+  if (opts.path !== undefined && opts.seed === undefined) throw new ParityUsageError("a path replays a counterexample of one seed. Fix: pass the seed the report printed too");
   const seed = opts.seed ?? randomSeed();
   const shrinkRuns = opts.shrinkRuns ?? (runners.some((r) => r.slow) ? 30 : 2000);
   const failures = new Map<string, { c: Case; diffs: RunnerDiff[] }>();
+  const shrinkTime = opts.shrinkTimeLimitMs ?? (runners.some((r) => r.slow) ? 120_000 : Infinity);
   let failed = false;
+  let failedAt = 0;
   let shrinkEvals = 0;
   let runs = 0;
-  const stats: ParityStats = { records: 0, rows: 0, late: 0, deadLetters: 0, failedRuns: 0 };
+  const stats: ParityStats = { records: 0, rows: 0, late: 0, deadLetters: 0, failedRuns: 0, failures: [] };
   const property = fc.asyncProperty(arb, async (value) => {
-    if (failed && ++shrinkEvals > shrinkRuns) return true; // shrinking budget spent: keep the smallest so far
+    // Shrinking budget spent: every further candidate "passes", so the smallest failure so far is reported.
+    if (failed && (++shrinkEvals > shrinkRuns || performance.now() - failedAt > shrinkTime)) return true;
     if (!failed && ++runs % 50 === 0) opts.log?.(`parity: ${runs} runs`);
     const c = toCase(value);
     const { outcomes, diffs } = await runCase(runners, c, opts);
@@ -203,11 +211,17 @@ const check = async <C>(
         stats.rows += Object.values(ref.result.outputs).reduce((n, r) => n + r.length, 0);
         stats.late += ref.result.late.length;
         stats.deadLetters += ref.result.deadLetters.length;
-      } else stats.failedRuns++;
+      } else {
+        stats.failedRuns++;
+        if (stats.failures.length < 5 && !stats.failures.includes(ref.error)) stats.failures.push(ref.error);
+      }
     }
     const bad = diffs.filter((d) => !isSame(d));
     if (bad.length === 0) return true;
-    if (!failed) opts.log?.(`parity: difference found after ${runs} runs; shrinking`);
+    if (!failed) {
+      opts.log?.(`parity: difference found after ${runs} runs; shrinking`);
+      failedAt = performance.now();
+    }
     failed = true;
     failures.set(canonicalJson(value), { c, diffs: bad });
     return false;
@@ -280,7 +294,7 @@ export const checkParity = async (def: Pipeline | Plan | string, opts: ParityOpt
   const arb = opts.history ?? historyArb(historyModelOf(plan), opts.histories);
   const name = opts.name ? `pipeline /* ${opts.name} */` : "pipeline";
   return check(arb, (history) => ({ plan, registry, history }), runners, opts, (seed, path) =>
-    `checkParity(${name}, { runners: ${runnersText(runners)}, seed: ${seed}, path: ${JSON.stringify(path)} })` +
+    `checkParity(${name}, { runners: ${runnersText(runners)}, /* the same options, and */ seed: ${seed}, path: ${JSON.stringify(path)} })` +
     (opts.name ? `\n        lockstep parity ${opts.name} --runners ${runners.map((r) => r.name).join(",")} --seed ${seed} --path ${path}` : ""),
   );
 };
@@ -314,5 +328,5 @@ export const checkRecipeParity = async (opts: RecipeParityOptions = {}): Promise
     const history: History = { ...h, inputs: Object.fromEntries(Object.entries(h.inputs).filter(([k]) => names.has(k))) };
     return { plan, registry, history, recipe };
   };
-  return check(arb, toCase, runners, opts, (seed, path) => `checkRecipeParity({ runners: ${runnersText(runners)}, seed: ${seed}, path: ${JSON.stringify(path)} })`);
+  return check(arb, toCase, runners, opts, (seed, path) => `checkRecipeParity({ runners: ${runnersText(runners)}, /* the same options, and */ seed: ${seed}, path: ${JSON.stringify(path)} })`);
 };

@@ -66,6 +66,8 @@ export interface HistoryOptions {
   readonly extremes?: boolean;
   /** Extra durations (ms) whose edges generated times should hit, besides the plan's own. */
   readonly durations?: readonly number[];
+  /** fast-check's size of the record arrays (default fast-check's, "small": about ten records; "medium" or "large" for more). */
+  readonly size?: fc.SizeForArbitrary;
   /** Generate only these inputs (default: every source and table of the model). */
   readonly only?: readonly string[];
 }
@@ -347,7 +349,7 @@ export const historyArb = (model: HistoryModel, opts: HistoryOptions = {}): fc.A
     if (opts.only && !opts.only.includes(input.id)) continue;
     const g: GenContext = { model, input, extremes };
     const max = input.kind === "table" ? (opts.maxTableRows ?? 10) : (opts.maxRecords ?? 24);
-    specs[input.id] = fc.array(recordSpecArb(g, deltas, span, opts.deadLetters ?? true, opts.nonObjects ?? true), { maxLength: max });
+    specs[input.id] = fc.array(recordSpecArb(g, deltas, span, opts.deadLetters ?? true, opts.nonObjects ?? true), { maxLength: max, ...(opts.size ? { size: opts.size } : {}) });
   }
   return fc
     .record({

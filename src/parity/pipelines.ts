@@ -52,7 +52,8 @@ export const countPositive = L.combiner("countPositive", 1, {
 export type PreStep =
   | { readonly kind: "filter"; readonly expr: Ast }
   | { readonly kind: "mapX"; readonly expr: Ast }
-  | { readonly kind: "dispatch"; readonly branches: Readonly<Record<"a" | "b" | "c", "keep" | "drop" | keyof typeof recipeExecutors>> }
+  /** Branches for some tags; the others go where `otherwise` says (default: dead letters). */
+  | { readonly kind: "dispatch"; readonly branches: Readonly<Partial<Record<"a" | "b" | "c", "keep" | "drop" | keyof typeof recipeExecutors>>>; readonly otherwise?: "keep" | "drop" | "deadLetter" }
   | { readonly kind: "dedupe"; readonly ttl?: number }
   | { readonly kind: "lookup" }
   | { readonly kind: "apply"; readonly executor: keyof typeof recipeExecutors }
@@ -131,6 +132,10 @@ export const recipeArb: fc.Arbitrary<Recipe> = fc.record({
       boolExpr.map<PreStep>((expr) => ({ kind: "filter", expr })),
       numExpr.map<PreStep>((expr) => ({ kind: "mapX", expr })),
       fc.record({ a: branch, b: branch, c: branch }).map<PreStep>((branches) => ({ kind: "dispatch", branches })),
+      fc
+        .tuple(fc.record({ a: branch, b: branch, c: branch }, { requiredKeys: [] }), fc.constantFrom<"keep" | "drop" | "deadLetter">("keep", "drop", "deadLetter"))
+        .filter(([b]) => Object.keys(b).length > 0)
+        .map<PreStep>(([branches, otherwise]) => ({ kind: "dispatch", branches, otherwise })),
       fc.constant<PreStep>({ kind: "dedupe" }),
       fc.constantFrom(2000, 30_000).map<PreStep>((ttl) => ({ kind: "dedupe", ttl })),
       fc.constant<PreStep>({ kind: "lookup" }),
@@ -250,7 +255,7 @@ export const buildPipeline = (r: Recipe, name = "generated"): Pipeline =>
             break;
           case "dispatch": {
             const b = Object.fromEntries(Object.entries(p.branches).map(([k, v]) => [k, v === "keep" || v === "drop" ? v : recipeExecutors[v]]));
-            s = (L.dispatch as any)("tag", b)(s);
+            s = (L.dispatch as any)("tag", b, p.otherwise ? { otherwise: p.otherwise } : undefined)(s);
             break;
           }
           case "dedupe":

@@ -10,8 +10,7 @@
  *   rule depends on that, so nothing may change); tables shuffled;
  * - `kafka`: the KafkaStreamRunner, bounded run on fresh topics
  *   (`history.partitions` partitions unless fixed), needs brokers;
- * - `arquero`: the batch runner, once `runners/arquero/index.ts` exports
- *   `runArquero`.
+ * - `arquero`: the ArqueroBatchRunner (`runArquero`).
  *
  * {@link mapResult} wraps a runner with a post-processing step: the
  * harness's own tests use it to plant a divergence without touching runner
@@ -19,8 +18,6 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { OnExecutorError } from "../engine/operator.ts";
 import type { RawRecord } from "../engine/topology.ts";
 import { canonicalJson } from "../core/canonical.ts";
@@ -160,29 +157,12 @@ const kafka: ParityRunner = {
   },
 };
 
-/** The batch runner's module, when it exists and exports `runArquero`. */
-const ARQUERO = new URL("../../runners/arquero/index.ts", import.meta.url);
-type RunArquero = (
-  def: Plan,
-  opts: { inputs: Record<string, InputSource>; registry?: Registry; onExecutorError?: OnExecutorError; log?: (line: string) => void; progress?: boolean },
-) => Promise<RunResult>;
-const loadArquero = async (): Promise<RunArquero | string> => {
-  if (!existsSync(fileURLToPath(ARQUERO))) return "the arquero runner is not built yet (runners/arquero/index.ts does not exist)";
-  const mod = (await import(ARQUERO.href)) as { runArquero?: RunArquero };
-  return typeof mod.runArquero === "function" ? mod.runArquero : "runners/arquero/index.ts does not export runArquero yet";
-};
-
 const arquero: ParityRunner = {
   name: "arquero",
-  unavailable: async () => {
-    const r = await loadArquero();
-    return typeof r === "string" ? r : undefined;
-  },
   async run(h, ctx) {
-    const r = await loadArquero();
-    if (typeof r === "string") throw new Error(r);
+    const { runArquero } = await import("../../runners/arquero/index.ts");
     // Its log lines (fallbacks to row-at-a-time steps) are about speed, not results: not shown.
-    return r(ctx.plan, { inputs: inputsOfHistory(h), registry: ctx.registry, onExecutorError: ctx.onExecutorError ?? "fail", log: () => {}, progress: false });
+    return runArquero(ctx.plan, { inputs: inputsOfHistory(h), registry: ctx.registry, onExecutorError: ctx.onExecutorError ?? "fail", log: () => {}, progress: false });
   },
 };
 

@@ -12,6 +12,15 @@ const wordcount = repo("examples/wordcount.ts");
 const impure = repo("test/parity/fixtures/impure.ts");
 
 describe("lockstep parity", () => {
+  it.each([
+    [["parity", "--help"], "Usage: lockstep parity [options] <pipeline>"],
+    [["diff", "--help"], "Usage: lockstep diff [options] <a> <b>"],
+  ])("%j prints its usage with exit 0", async (args, usage) => {
+    const r = await cli(...args);
+    expect(r).toMatchObject({ code: 0, err: "" });
+    expect(r.out).toContain(usage);
+  });
+
   it("exit 0 on parity, with the seed and what the histories exercised", async () => {
     const r = await cli("parity", wordcount, "--runners", "direct,arquero,direct-reordered", "--runs", "25", "--seed", "9", "-q");
     expect(r.code, r.err).toBe(0);

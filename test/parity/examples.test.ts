@@ -16,7 +16,7 @@ import userSequences from "../../examples/user-sequences.ts";
 import windowCount from "../../examples/window-count.ts";
 import wordcount from "../../examples/wordcount.ts";
 
-const RUNS = Number(process.env.PARITY_EXAMPLE_RUNS ?? 60);
+const RUNS = Number(process.env.PARITY_EXAMPLE_RUNS ?? 150);
 const SEED = process.env.PARITY_SEED === undefined ? undefined : Number(process.env.PARITY_SEED);
 const RUNNERS = ["direct", "direct-reordered", "arquero"];
 

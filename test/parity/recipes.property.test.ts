@@ -9,13 +9,13 @@
  *   (§2, §8: no rule may depend on it). This one found the sequence-ttl
  *   divergence kept in `divergences.test.ts`.
  *
- * PARITY_RECIPE_RUNS sets the runs (default 300 each); PARITY_SEED pins the
+ * PARITY_RECIPE_RUNS sets the runs (default 1000 each); PARITY_SEED pins the
  * seed. The seed of a failing run is in the report.
  */
 import { describe, expect, it } from "vitest";
 import { checkRecipeParity } from "../../src/parity/harness.ts";
 
-const RUNS = Number(process.env.PARITY_RECIPE_RUNS ?? 300);
+const RUNS = Number(process.env.PARITY_RECIPE_RUNS ?? 1000);
 const SEED = process.env.PARITY_SEED === undefined ? undefined : Number(process.env.PARITY_SEED);
 const seed = SEED !== undefined ? { seed: SEED } : {};
 

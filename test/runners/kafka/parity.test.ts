@@ -4,8 +4,8 @@
  * history says, on the one test broker), for generated pipelines × histories
  * and for every example on histories from its own schemas.
  *
- * Three shapes are left out of the generated cases because they are known,
- * reported divergences of the Kafka runner, each kept as a failing regular
+ * Three shapes are left out because they are known, reported divergences of
+ * the Kafka runner (`src/parity/known.ts`), each kept as a failing regular
  * test in `parity-divergences.test.ts` (nothing else is excluded):
  * two-level aggregation, a join whose sides look up a table, and dead
  * letters for JSON values that are not objects.
@@ -16,8 +16,8 @@
 import { describe, expect, inject, it } from "vitest";
 import type { Pipeline } from "../../../src/plan/graph.ts";
 import { checkParity, checkRecipeParity } from "../../../src/parity/harness.ts";
+import { knownKafkaDivergence, knownKafkaHistoryLimits } from "../../../src/parity/known.ts";
 import { recipeArb } from "../../../src/parity/pipelines.ts";
-import type { Recipe } from "../../../src/parity/pipelines.ts";
 import sessions from "../../../examples/sessions.ts";
 import userSequences from "../../../examples/user-sequences.ts";
 import windowCount from "../../../examples/window-count.ts";
@@ -33,10 +33,6 @@ const brokers = (): string[] => {
   return b.split(",");
 };
 
-/** Known Kafka divergences (see parity-divergences.test.ts); exactly these shapes are skipped. */
-export const knownKafkaDivergence = (r: Recipe): boolean =>
-  r.terminal.kind === "chain" || (r.terminal.kind === "join" && r.pre.some((p) => p.kind === "lookup"));
-
 // Shrinking a Kafka difference costs a run per step: keep it bounded, and a hang short.
 const kafka = { timeoutMs: 30_000 };
 
@@ -49,8 +45,9 @@ describe("parity with Kafka", () => {
       brokers: brokers(),
       kafka,
       shrinkRuns: 40,
+      shrinkTimeLimitMs: 90_000,
       recipes: recipeArb.filter((r) => !knownKafkaDivergence(r)),
-      histories: { nonObjects: false },
+      histories: knownKafkaHistoryLimits,
     });
     expect(report.ok, report.text).toBe(true);
     expect(report.stats.late + report.stats.deadLetters, report.text).toBeGreaterThan(0);
@@ -65,7 +62,7 @@ describe("parity with Kafka", () => {
   ];
   for (const [name, pipeline, params] of examples) {
     it(`${name}: ${RUNNERS.join(" = ")} (3 histories)`, async () => {
-      const report = await checkParity(pipeline, { runners: RUNNERS, runs: 3, seed: SEED, params, brokers: brokers(), kafka, shrinkRuns: 20, histories: { nonObjects: false } });
+      const report = await checkParity(pipeline, { runners: RUNNERS, runs: 3, seed: SEED, params, brokers: brokers(), kafka, shrinkRuns: 20, shrinkTimeLimitMs: 60_000, histories: knownKafkaHistoryLimits });
       expect(report.ok, report.text).toBe(true);
     }, 180_000);
   }
