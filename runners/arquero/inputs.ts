@@ -25,6 +25,7 @@ import type { RawRecord } from "../../src/engine/topology.ts";
 import type { DeadLetter, StageMetrics } from "../../src/engine/operator.ts";
 import type { SourceNode, TableNode } from "../../src/plan/ir.ts";
 import { makeDecoder } from "../../src/schema/decode.ts";
+import { admit } from "../../src/engine/edge.ts";
 import { fromSchema } from "../../src/schema/from-schema.ts";
 import { recordsOf } from "../../src/run/inputs.ts";
 import type { InputSource } from "../../src/run/inputs.ts";
@@ -85,15 +86,10 @@ export const readInput = async (
     const rank = arrivalRank(r++, position, sources);
     m.in++;
     if (r % 8192 === 0) ctx.progress(8192);
-    if (rec.error !== undefined) return dead(rec, rec.error, rec.raw === undefined ? {} : { raw: rec.raw });
-    const d = decode(rec.value);
-    if (!d.ok) return dead(rec, d.reason, { value: rec.value });
-    if (node.op === "table") {
-      const from = (d.value as Record<string, unknown>)[node.validFrom];
-      if (typeof from !== "number" || !Number.isFinite(from)) return dead(rec, `table row's ${node.validFrom} is ${canonicalJson(from ?? null)}, not a finite number of ms`, { value: rec.value });
-    }
+    const a = admit(node, rec, decode);
+    if (!a.ok) return dead(rec, a.reason, a.raw !== undefined ? { raw: a.raw } : { value: a.value });
     m.out++;
-    values.push(d.value);
+    values.push(a.value);
     ranks.push(rank);
     offsets.push(rec.offset);
     partitions.push(rec.partition);

@@ -13,6 +13,7 @@ import type { StreamFacts } from "../plan/validate.ts";
 import { validatePlan } from "../plan/validate.ts";
 import { fromSchema } from "../schema/from-schema.ts";
 import { makeDecoder } from "../schema/decode.ts";
+import { admit } from "./edge.ts";
 import { elem } from "./elem.ts";
 import type { Elem, Origin } from "./elem.ts";
 import type { Emit, EngineContext, Operator } from "./operator.ts";
@@ -137,7 +138,8 @@ export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandle
       const list = consumers.get(input) ?? [];
       const p = n.op === "lookup" && input === n.table ? 1 : port;
       if (built(n.id)) list.push({ op: () => ops.get(n.id)!, port: p });
-      else if (built(input)) {
+      // Tables are global: every part of a split plan that looks one up loads it itself.
+      else if (built(input) && byId.get(input)!.op !== "table") {
         const boundary = opts.boundary;
         if (!boundary) throw new Error(`stage "${n.id}" is outside the topology but no boundary handler was given`);
         const to = n.id;
@@ -239,16 +241,10 @@ export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandle
       m.deadLetters++;
       ctx.deadLetter({ source: input, offset: r.offset, ...(r.partition === undefined ? {} : { partition: r.partition }), stage: input, reason, ...extra });
     };
-    if (r.error !== undefined) return dead(r.error, r.raw === undefined ? {} : { raw: r.raw });
-    const d = decoders.get(input)!(r.value);
-    if (!d.ok) return dead(d.reason, { value: r.value });
-    const v = d.value as Record<string, unknown>;
     const node = entry.node;
-    if (node.op === "table") {
-      // Checked once, where the table is read, so a table read by several lookups reports a bad row once.
-      const from = v[node.validFrom];
-      if (typeof from !== "number" || !Number.isFinite(from)) return dead(`table row's ${node.validFrom} is ${canonicalJson(from ?? null)}, not a finite number of ms`, { value: r.value });
-    }
+    const a = admit(node, r, decoders.get(input)!);
+    if (!a.ok) return dead(a.reason, a.raw !== undefined ? { raw: a.raw } : { value: a.value });
+    const v = a.value;
     let sk = input;
     if (node.op === "source" && node.key.length > 0) {
       sk = input + "\u0000" + (node.key.length === 1 ? canonicalJson(v[node.key[0]!] ?? null) : canonicalJson(node.key.map((f) => v[f] ?? null)));

@@ -1,22 +1,19 @@
 /**
  * Divergences between the KafkaStreamRunner and the DirectRunner that the
- * parity suite found, as regular tests with the shrunk inputs. They FAIL
- * until the Kafka runner is fixed (runner code is not the parity suite's to
- * change); `parity.test.ts` skips exactly these shapes so it keeps guarding
- * everything else.
+ * parity suite found, kept as regression tests with their shrunk inputs.
+ * All three are fixed:
  *
  * 1. Two-level aggregation (a keyed aggregate reading a global one, §9):
- *    Kafka counts one element too many per group at the second level. Found
- *    by `checkRecipeParity({ runners: ["direct", "kafka"], seed: 1 })`,
- *    shrunk to one record.
- * 2. A join whose two sides both look up the same table: the bounded run
- *    never finishes ("did not finish within … (1/3 tasks ended)"), even with
- *    empty sources. Found with seed 2, shrunk to one table row.
- * 3. A source record that is JSON but not an object (`42`): the dead letter
- *    is `{value: 42, reason: "expected object, got 42"}` on Direct and
- *    Arquero (in-memory input), `{raw: "42", reason: "invalid JSON: expected
- *    an object on each line, got a number"}` on Kafka. Found with seed 3,
- *    shrunk to one bad table row.
+ *    Kafka counted one element too many per group at the second level — pane
+ *    markers crossed the repartition topic as elements. Found by
+ *    `checkRecipeParity({ runners: ["direct", "kafka"], seed: 1 })`, shrunk
+ *    to one record.
+ * 2. A join whose two sides both look up the same table never finished: each
+ *    side's task routed the table's rows to the other side's lookup through a
+ *    repartition topic that does not exist (tables are global). Seed 2.
+ * 3. A source record that is JSON but not an object (`42`) was a different
+ *    dead letter for in-memory input than for a file or a topic; in-memory
+ *    values are now judged like JSONL lines. Seed 3.
  */
 import * as t from "io-ts";
 import { describe, expect, inject, it } from "vitest";
@@ -30,7 +27,7 @@ import { runKafka } from "../../../runners/kafka/index.ts";
 const brokers = (): string[] => (inject("kafkaBrokers") ?? process.env.KAFKA_BROKERS ?? "").split(",");
 
 describe("Kafka divergences found by the parity suite (fail until fixed)", () => {
-  it("two-level aggregation: the second combine counts every group twice", async () => {
+  it("two-level aggregation: the second combine counts each group once", async () => {
     // The shrunk generated case was recipe {terminal: "chain"} on one record; this is the same shape by hand.
     const p = L.pipeline("two-level", { version: 1 }, ({ source, sink }) =>
       L.pipe(source("events", t.type({ k: t.string })), L.keyBy("k"), L.combine({ n: L.count() }), L.keyBy("k"), L.combine({ groups: L.count(), n: L.sum("n") }), sink("out")),
@@ -39,13 +36,12 @@ describe("Kafka divergences found by the parity suite (fail until fixed)", () =>
     const direct = await runDirect(p, { inputs });
     const kafka = await runKafka(p, { inputs, brokers: brokers(), partitions: 1 });
     expect(direct.outputs.out).toEqual([{ k: "a", groups: 1, n: 2 }, { k: "b", groups: 1, n: 1 }]);
-    // Kafka today: [{ k: "a", groups: 2, n: 2 }, { k: "b", groups: 2, n: 1 }] — one extra element whose n is null
-    // (sum ignores it, count does not) reaches the second combine per group.
+    // Pane markers once crossed the repartition topic as elements (counted by the second combine); they no longer do.
     expect(kafka.outputs).toEqual(direct.outputs);
   }, 60_000);
 
   it("a join whose two sides both look up the same table: the bounded run finishes", async () => {
-    // Either side alone with the lookup works; both sides hang. (Two lookups flattened, without a join, work.)
+    // Once hung: the table's rows were routed to the other side's lookup through a repartition topic that does not exist.
     const E = t.type({ k: t.string, s: t.string, ts: t.number });
     const p = L.pipeline("join-lookups", { version: 1 }, ({ source, table, sink }) => {
       const labels = table("labels", t.type({ s: t.string, label: t.string, from: t.number }), { key: "s", validFrom: "from" });
@@ -56,7 +52,6 @@ describe("Kafka divergences found by the parity suite (fail until fixed)", () =>
     const inputs = { left: [{ k: "a", s: "a", ts: 0 }], right: [{ k: "a", s: "a", ts: 1 }], labels: [{ s: "a", label: "A", from: 0 }] };
     const direct = await runDirect(p, { inputs });
     expect(direct.outputs.out).toHaveLength(1);
-    // Kafka today: "the Kafka run did not finish within 20000 ms (1/3 tasks ended)"
     const kafka = await runKafka(p, { inputs, brokers: brokers(), partitions: 1, timeoutMs: 20_000 });
     expect(kafka.outputs).toEqual(direct.outputs);
   }, 60_000);
@@ -67,8 +62,8 @@ describe("Kafka divergences found by the parity suite (fail until fixed)", () =>
     const inputs = { events: [{ id: "0", k: "a", ts: 0, x: 0, s: "a", tag: "a" }, 42] };
     const direct = await runDirect(p, { inputs });
     const kafka = await runKafka(p, { inputs, brokers: brokers(), partitions: 1 });
-    expect(direct.deadLetters).toEqual([{ source: "events", offset: 2, stage: "events", reason: "expected object, got 42", value: 42 }]);
-    // Kafka today: [{ source: "events", offset: 2, stage: "events", reason: "invalid JSON: expected an object on each line, got a number", raw: "42" }]
+    // In-memory values are judged like JSONL lines (src/run/inputs.ts), so every runner reports the same dead letter.
+    expect(direct.deadLetters).toEqual([{ source: "events", offset: 2, stage: "events", reason: "invalid JSON: expected an object on each line, got a number", raw: "42" }]);
     expect(bagDiff(direct.deadLetters, kafka.deadLetters)).toEqual({ missing: [], extra: [] });
   }, 60_000);
 });
