@@ -28,7 +28,9 @@ const twoInstances = async (name: string, pipeline: Pipeline<any>, inputs: Recor
   for (const e of events) if (e.event === "assigned") last.set(e.instance, e.partitions as number[]);
   expect([...last.keys()].sort(), `${name}: both instances were assigned partitions`).toEqual([0, 1]);
   for (const [i, parts] of last) expect(parts.length, `${name}: instance ${String(i)} owns partitions`).toBeGreaterThan(0);
-  expect([...last.values()].flat().sort(), `${name}: the partitions are split`).toEqual([0, 1, 2]);
+  // Together they cover every partition. (A member's last logged assignment can predate a final rebalance as it
+  // leaves, so one partition may appear under both; correctness is the parity checked above.)
+  expect([...new Set([...last.values()].flat())].sort(), `${name}: the partitions are split`).toEqual([0, 1, 2]);
   // Every task ended exactly once in the two-instance run.
   const ended = events.filter((e) => e.event === "task ended").map((e) => e.task);
   expect(new Set(ended).size, `${name}: tasks ended once`).toBe(ended.length);
