@@ -93,8 +93,6 @@ export class Task {
   }
 
   private toRepartition(to: string, port: number, e: Elem): void {
-    // Pane markers only matter to sinks; a repartition always feeds a keyed stage, which ignores them.
-    if (e.marker) return;
     const topic = this.o.layout.repartitionTopic(to, port);
     const k = e.k ?? "";
     this.out.push({ topic, partition: partitionFor(k, this.o.layout.partitions), key: k, value: encodeElem(e) });

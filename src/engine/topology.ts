@@ -143,7 +143,8 @@ export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandle
         const boundary = opts.boundary;
         if (!boundary) throw new Error(`stage "${n.id}" is outside the topology but no boundary handler was given`);
         const to = n.id;
-        list.push({ op: () => ({ id: to, process: (e, q) => boundary(to, q, e), finish: () => {} }), port: p });
+        // Pane markers only matter to sinks, and a boundary always feeds a keyed stage, which ignores them.
+        list.push({ op: () => ({ id: to, process: (e, q) => (e.marker ? undefined : boundary(to, q, e)), finish: () => {} }), port: p });
       }
       consumers.set(input, list);
     });
