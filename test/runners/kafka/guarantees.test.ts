@@ -9,7 +9,7 @@
  * chunked.
  */
 import { Kafka, logLevel } from "kafkajs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../../src/core/canonical.ts";
 import { compile } from "../../../src/plan/compile.ts";
 import type { Pipeline } from "../../../src/plan/graph.ts";
@@ -22,17 +22,9 @@ import sessions from "../../../examples/sessions.ts";
 import userSequences from "../../../examples/user-sequences.ts";
 import wordcount from "../../../examples/wordcount.ts";
 import { partitionFor } from "../../../runners/kafka/murmur2.ts";
-import { appTopics, brokers, clicks, engagement, expectParity, FlakyCommits, freshApp, jsonl, lines, pickyTotals, produce, readings, runningTotals, sourceKey, stageOf, waitForView, waitUntil } from "./helpers.ts";
+import { appTopics, brokers, clicks, engagement, expectParity, FlakyCommits, freshApp, jsonl, kafkaForTests, lines, pickyTotals, produce, readings, runningTotals, sourceKey, stageOf, waitForView, waitUntil } from "./helpers.ts";
 
-let client: KafkajsClient;
-const topics: string[] = [];
-beforeAll(() => {
-  client = new KafkajsClient(brokers());
-});
-afterAll(async () => {
-  await client.deleteTopics(topics);
-  await client.close();
-});
+const { client, topics } = kafkaForTests();
 
 describe("at-least-once", () => {
   const { events, items } = engagement(61, 500);

@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import { canonicalJson } from "../../../src/core/canonical.ts";
 import { finalViewOf } from "../../../runners/kafka/bounded.ts";
 import type { KafkaClient } from "../../../runners/kafka/client.ts";
+import { KafkajsClient } from "../../../runners/kafka/kafkajs-client.ts";
 import { metaTopic } from "../../../runners/kafka/compat.ts";
 import { layoutOf, prefixedNames } from "../../../runners/kafka/layout.ts";
 import { partitionFor } from "../../../runners/kafka/murmur2.ts";
@@ -185,3 +186,18 @@ export class FlakyCommits implements KafkaClient {
     };
   };
 }
+
+/**
+ * A client for the test broker and the list of topics a test file creates,
+ * deleted (and the client closed) after the file's tests — or the enclosing
+ * describe's, when called inside one.
+ */
+export const kafkaForTests = (): { client: KafkajsClient; topics: string[] } => {
+  const client = new KafkajsClient(brokers());
+  const topics: string[] = [];
+  afterAll(async () => {
+    await client.deleteTopics(topics);
+    await client.close();
+  });
+  return { client, topics };
+};

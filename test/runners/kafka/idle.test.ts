@@ -3,20 +3,12 @@
  * the on-time panes of windows that ended by its clock plus the idle time,
  * without any new record — and without changing which elements are late.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KafkajsClient, KafkaStreamRunner } from "../../../runners/kafka/index.ts";
+import { describe, expect, it } from "vitest";
+import { KafkaStreamRunner } from "../../../runners/kafka/index.ts";
 import windowCount from "../../../examples/window-count.ts";
-import { appTopics, brokers, freshApp, produce, sinkView, waitUntil } from "./helpers.ts";
+import { appTopics, brokers, freshApp, kafkaForTests, produce, sinkView, waitUntil } from "./helpers.ts";
 
-let client: KafkajsClient;
-const topics: string[] = [];
-beforeAll(() => {
-  client = new KafkajsClient(brokers());
-});
-afterAll(async () => {
-  await client.deleteTopics(topics);
-  await client.close();
-});
+const { client, topics } = kafkaForTests();
 
 describe("idle timeout", () => {
   it("fires a window that ended by the idle partition's clock plus the time idle; late data stays late", async () => {

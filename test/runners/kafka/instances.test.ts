@@ -5,16 +5,16 @@
  * leaves, so partitions — and the tasks on them, with their changelog state —
  * move between instances while records flow.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Pipeline } from "../../../src/plan/graph.ts";
 import { runDirect } from "../../../runners/direct/index.ts";
-import { KafkajsClient, KafkaStreamRunner, layoutOf, runKafka } from "../../../runners/kafka/index.ts";
+import { KafkaStreamRunner, layoutOf, runKafka } from "../../../runners/kafka/index.ts";
 import { prefixedNames } from "../../../runners/kafka/layout.ts";
 import { compile } from "../../../src/plan/compile.ts";
 import userSequences from "../../../examples/user-sequences.ts";
 import windowCount from "../../../examples/window-count.ts";
 import wordcount from "../../../examples/wordcount.ts";
-import { appTopics, brokers, engagement, expectParity, freshApp, jsonl, keyedEvents, lines, produce, readings, runningTotals, sinkView, stageOf, waitForView, waitUntil } from "./helpers.ts";
+import { appTopics, brokers, engagement, expectParity, freshApp, jsonl, kafkaForTests, keyedEvents, lines, produce, readings, runningTotals, sinkView, stageOf, waitForView, waitUntil } from "./helpers.ts";
 
 const twoInstances = async (name: string, pipeline: Pipeline<any>, inputs: Record<string, string>, params: Record<string, string> = {}) => {
   const events: Record<string, unknown>[] = [];
@@ -59,12 +59,7 @@ describe("two instances in one group = one instance = DirectRunner", () => {
 });
 
 describe("an unbounded application scaled out and back in while records flow", () => {
-  const client = new KafkajsClient(brokers());
-  const topics: string[] = [];
-  afterAll(async () => {
-    await client.deleteTopics(topics);
-    await client.close();
-  });
+  const { client, topics } = kafkaForTests();
 
   it("running totals: a second instance joins mid-stream, then the first leaves; exactly once throughout", async () => {
     const app = freshApp("scale");

@@ -9,13 +9,13 @@
  * or sudo). If that fails this file is skipped — and says so loudly.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../../src/core/canonical.ts";
 import { runDirect } from "../../../runners/direct/index.ts";
-import { KafkajsClient, KafkaStreamRunner } from "../../../runners/kafka/index.ts";
+import { KafkaStreamRunner } from "../../../runners/kafka/index.ts";
 import { partitionFor } from "../../../runners/kafka/murmur2.ts";
 import userSequences from "../../../examples/user-sequences.ts";
-import { appTopics, bag, brokers, engagement, freshApp, jsonl, repo, waitUntil } from "./helpers.ts";
+import { appTopics, bag, brokers, engagement, freshApp, jsonl, kafkaForTests, repo, waitUntil } from "./helpers.ts";
 
 const ensure = spawnSync("bash", [repo("scripts/kafka/ensure-kcat.sh")], { encoding: "utf8" });
 const haveKcat = ensure.status === 0;
@@ -61,15 +61,7 @@ const kcatView = async (topic: string): Promise<unknown[]> => {
 };
 
 describe.skipIf(!haveKcat)("kcat produces into and consumes from a running KafkaStreamRunner", () => {
-  let client: KafkajsClient;
-  const topics: string[] = [];
-  beforeAll(() => {
-    client = new KafkajsClient(brokers());
-  });
-  afterAll(async () => {
-    await client.deleteTopics(topics);
-    await client.close();
-  });
+  const { client, topics } = kafkaForTests();
 
   it("user-sequences: kcat's input, kcat's read_committed view = the DirectRunner's final view", async () => {
     const app = freshApp("interop");

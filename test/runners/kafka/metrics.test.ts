@@ -2,21 +2,13 @@
  * The Prometheus endpoint of a running KafkaStreamRunner: per-stage and
  * per-executor counters, consumer lag and commit latency, scraped over HTTP.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KafkajsClient, KafkaStreamRunner } from "../../../runners/kafka/index.ts";
+import { describe, expect, it } from "vitest";
+import { KafkaStreamRunner } from "../../../runners/kafka/index.ts";
 import { freePorts } from "../../../scripts/kafka/broker.ts";
 import userSequences from "../../../examples/user-sequences.ts";
-import { appTopics, brokers, freshApp, produce, waitUntil } from "./helpers.ts";
+import { appTopics, brokers, freshApp, kafkaForTests, produce, waitUntil } from "./helpers.ts";
 
-let client: KafkajsClient;
-const topics: string[] = [];
-beforeAll(() => {
-  client = new KafkajsClient(brokers());
-});
-afterAll(async () => {
-  await client.deleteTopics(topics);
-  await client.close();
-});
+const { client, topics } = kafkaForTests();
 
 const scrape = async (port: number): Promise<string> => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
 const value = (text: string, series: string): number => Number(text.split("\n").find((l) => l.startsWith(series + " "))?.split(" ")[1] ?? NaN);

@@ -10,25 +10,17 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { canonicalJson } from "../../../src/core/canonical.ts";
 import { DefinitionErrors } from "../../../src/core/errors.ts";
 import type { LateElement } from "../../../src/engine/operator.ts";
 import { runDirect } from "../../../runners/direct/index.ts";
-import { KafkajsClient, KafkaStreamRunner } from "../../../runners/kafka/index.ts";
+import { KafkaStreamRunner } from "../../../runners/kafka/index.ts";
 import userSequences from "../../../examples/user-sequences.ts";
 import windowCount from "../../../examples/window-count.ts";
-import { appTopics, bag, brokers, engagement, freshApp, jsonl, keyedEvents, produce, readings, repo, runningTotals, sinkView, stageOf, waitForView, waitUntil } from "./helpers.ts";
+import { appTopics, bag, brokers, engagement, freshApp, jsonl, kafkaForTests, keyedEvents, produce, readings, repo, runningTotals, sinkView, stageOf, waitForView, waitUntil } from "./helpers.ts";
 
-let client: KafkajsClient;
-const topics: string[] = [];
-beforeAll(() => {
-  client = new KafkajsClient(brokers());
-});
-afterAll(async () => {
-  await client.deleteTopics(topics);
-  await client.close();
-});
+const { client, topics } = kafkaForTests();
 
 /** A runner for `app`, remembered for cleanup. */
 const runnerFor = (app: { appId: string; topicPrefix: string }, params: Record<string, string> = {}) =>
