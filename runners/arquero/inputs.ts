@@ -25,7 +25,8 @@ import type { RawRecord } from "../../src/engine/topology.ts";
 import type { DeadLetter, StageMetrics } from "../../src/engine/operator.ts";
 import type { SourceNode, TableNode } from "../../src/plan/ir.ts";
 import { makeDecoder } from "../../src/schema/decode.ts";
-import { admit } from "../../src/engine/edge.ts";
+import { admit, sourceKeyText } from "../../src/engine/edge.ts";
+import { SOURCE_TURN } from "../../src/run/inputs.ts";
 import { fromSchema } from "../../src/schema/from-schema.ts";
 import { recordsOf } from "../../src/run/inputs.ts";
 import type { InputSource } from "../../src/run/inputs.ts";
@@ -40,8 +41,8 @@ export interface ReadContext {
   progress(read: number): void;
 }
 
-/** Records the DirectRunner takes from one source before turning to the next (runners/direct/runner.ts). */
-export const DIRECT_TURN = 256;
+/** Records a bounded run takes from one source before turning to the next (shared with the DirectRunner). */
+export const DIRECT_TURN = SOURCE_TURN;
 
 /** The arrival rank of record `r` of the source at `position` of `sources`. */
 export const arrivalRank = (r: number, position: number, sources: number): number =>
@@ -50,9 +51,7 @@ export const arrivalRank = (r: number, position: number, sources: number): numbe
 /** The clock id of a decoded element: the source, plus its source key when it has one. */
 const clockIdOf = (node: SourceNode | TableNode): ((v: any) => string) => {
   if (node.op === "table" || node.key.length === 0) return () => node.id;
-  const key = node.key;
-  if (key.length === 1) return (v) => node.id + "\u0000" + canonicalJson(v?.[key[0]!] ?? null);
-  return (v) => node.id + "\u0000" + canonicalJson(key.map((f) => v?.[f] ?? null));
+  return (v) => node.id + "\u0000" + sourceKeyText(node, v ?? {});
 };
 
 /**

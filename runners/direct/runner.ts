@@ -16,7 +16,7 @@ import type { DeadLetter, LateElement, OnExecutorError, StageMetrics } from "../
 import type { Pipeline } from "../../src/plan/graph.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import { resolveDefinition } from "../../src/run/definition.ts";
-import { iteratorOf, recordsOf } from "../../src/run/inputs.ts";
+import { iteratorOf, recordsOf, SOURCE_TURN } from "../../src/run/inputs.ts";
 import type { InputSource } from "../../src/run/inputs.ts";
 import type { RunResult } from "../../src/run/result.ts";
 
@@ -35,12 +35,6 @@ export interface DirectRunOptions {
   readonly onExecutorError?: OnExecutorError;
 }
 
-/**
- * Records taken from one source before turning to the next. Round robin is
- * by runs, not single records; no rule depends on how sources interleave
- * (docs/semantics.md §2), so the run length only affects speed.
- */
-const TURN = 256;
 
 const isPromiseLike = <A>(x: A | Promise<A>): x is Promise<A> => typeof (x as { then?: unknown })?.then === "function";
 
@@ -94,7 +88,7 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
     for (const s of live) {
       // Take a run of records per turn: awaiting an iterator per record costs more than the record itself.
       let more = true;
-      for (let i = 0; i < TURN && more; i++) {
+      for (let i = 0; i < SOURCE_TURN && more; i++) {
         const r0 = s.it.next();
         const r = isPromiseLike(r0) ? await r0 : r0;
         if (r.done) {

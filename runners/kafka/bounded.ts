@@ -13,6 +13,7 @@ import { canonicalJson, compareStrings } from "../../src/core/canonical.ts";
 import { DefinitionError } from "../../src/core/errors.ts";
 import { compareValues } from "../../src/core/order.ts";
 import { sortCanonical } from "../../src/engine/final-view.ts";
+import { sourceKeyText } from "../../src/engine/edge.ts";
 import type { DeadLetter, LateElement, StageMetrics } from "../../src/engine/operator.ts";
 import { newMetrics } from "../../src/engine/operator.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
@@ -63,9 +64,7 @@ export interface KafkaRunOptions {
 const recordKeyOf = (node: SourceNode | TableNode, value: unknown, offset: number): string | null => {
   if (node.op === "table") return value === undefined ? `lockstep-line:${offset}` : canonicalJson(value);
   if (typeof value !== "object" || value === null) return null;
-  const v = value as Record<string, unknown>;
-  if (node.key.length === 0) return null;
-  return node.key.length === 1 ? canonicalJson(v[node.key[0]!] ?? null) : canonicalJson(node.key.map((f) => v[f] ?? null));
+  return sourceKeyText(node, value as Record<string, unknown>);
 };
 
 /** Produces one input into its topic, in file order, each record with its line number. */

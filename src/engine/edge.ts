@@ -34,3 +34,14 @@ export const admit = (node: SourceNode | TableNode, r: RawRecord, decode: Decode
   }
   return { ok: true, value: v };
 };
+
+/**
+ * The source key of a value as text (canonical JSON of the key field, or of
+ * the key fields' values in order), or null when the source has no key. It
+ * names the value's ordered substream: the clock id in the engine, the
+ * message key on Kafka.
+ */
+export const sourceKeyText = (node: SourceNode, v: Readonly<Record<string, unknown>>): string | null => {
+  if (node.key.length === 0) return null;
+  return node.key.length === 1 ? canonicalJson(v[node.key[0]!] ?? null) : canonicalJson(node.key.map((f) => v[f] ?? null));
+};

@@ -13,7 +13,7 @@ import type { StreamFacts } from "../plan/validate.ts";
 import { validatePlan } from "../plan/validate.ts";
 import { fromSchema } from "../schema/from-schema.ts";
 import { makeDecoder } from "../schema/decode.ts";
-import { admit } from "./edge.ts";
+import { admit, sourceKeyText } from "./edge.ts";
 import { elem } from "./elem.ts";
 import type { Elem, Origin } from "./elem.ts";
 import type { Emit, EngineContext, Operator } from "./operator.ts";
@@ -246,10 +246,8 @@ export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandle
     const a = admit(node, r, decoders.get(input)!);
     if (!a.ok) return dead(a.reason, a.raw !== undefined ? { raw: a.raw } : { value: a.value });
     const v = a.value;
-    let sk = input;
-    if (node.op === "source" && node.key.length > 0) {
-      sk = input + "\u0000" + (node.key.length === 1 ? canonicalJson(v[node.key[0]!] ?? null) : canonicalJson(node.key.map((f) => v[f] ?? null)));
-    }
+    const key = node.op === "source" ? sourceKeyText(node, v) : null;
+    const sk = key === null ? input : input + "\u0000" + key;
     m.out++;
     return entry.emit(elem(v, 0, -Infinity, sk, undefined, undefined, undefined, undefined, false, origin));
   };

@@ -26,3 +26,11 @@ export const iteratorOf = (src: InputSource, schema: SchemaJson): AsyncIterator<
   return isAsyncIterable(r) ? r[Symbol.asyncIterator]() : (r as Iterable<RawRecord>)[Symbol.iterator]();
 };
 
+
+/**
+ * Records a bounded run takes from one source before turning to the next
+ * (round robin by runs, not single records). docs/semantics.md §2: apart from
+ * the §14 conditions no rule depends on how sources interleave; runners that
+ * reproduce an arrival order across sources use this one constant.
+ */
+export const SOURCE_TURN = 256;
