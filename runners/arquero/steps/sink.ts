@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { passRows } from "./pass.ts";
 import type { ColumnTable } from "arquero";
 import { elem } from "../../../src/engine/elem.ts";
 import { FinalView } from "../../../src/engine/final-view.ts";
@@ -39,10 +40,5 @@ export const sinkStep = (n: SinkNode): Step => ({
   mode: "edge",
   verbs: ["final view: rows by output key (_pk, sorted by _pkv in value order), then canonical JSON"],
   fallbacks: [],
-  run: ([input], rt) => {
-    const m = rt.metrics(n.id);
-    m.in += input!.numRows();
-    m.out += input!.numRows();
-    return input!;
-  },
+  run: passRows(n.id),
 });
