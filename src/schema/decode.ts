@@ -36,7 +36,13 @@ export const makeDecoder = (codec: t.Mixed): Decoder => {
     return { ok: false, reason: reasonOf(result.left) };
   };
   if (!isPureCheck(codec)) return explain;
-  return (value) => (codec.is(value) ? { ok: true, value } : explain(value));
+  // A pure check never transforms a value; `is` can still refuse one that decodes (io-ts' `is` wants a
+  // missing `t.unknown` field present). Then the input itself is the value: decode would only add `undefined`s.
+  return (value) => {
+    if (codec.is(value)) return { ok: true, value };
+    const r = explain(value);
+    return r.ok ? { ok: true, value } : r;
+  };
 };
 
 /** True when decoding never changes a value, so `is` decides alone. */
@@ -224,6 +230,7 @@ const keepOrder = (input: unknown, output: unknown): unknown => {
   if (Array.isArray(input) && Array.isArray(output)) return output.map((o, i) => keepOrder(input[i], o));
   if (!isRecord(input) || !isRecord(output)) return output;
   const keys = Object.keys(input).filter((k) => Object.hasOwn(output, k));
-  for (const k of Object.keys(output)) if (!Object.hasOwn(input, k)) keys.push(k);
+  // io-ts adds a missing `t.unknown` field as `undefined`: a field absent in the input stays absent.
+  for (const k of Object.keys(output)) if (!Object.hasOwn(input, k) && output[k] !== undefined) keys.push(k);
   return Object.fromEntries(keys.map((k) => [k, keepOrder(input[k], output[k])]));
 };

@@ -83,3 +83,13 @@ describe("makeDecoder on tagged unions", () => {
     expect(d({ shape: 3 })).toEqual({ ok: false, reason: 'field "shape": expected object, got 3' });
   });
 });
+
+describe("makeDecoder: a missing t.unknown field", () => {
+  it("stays absent, and the input itself is the value (found by the round-trip property, seed 1524691900)", () => {
+    const input = { p: "" };
+    const r = makeDecoder(t.type({ bk: t.unknown, p: t.string }))(input);
+    expect(r).toEqual({ ok: true, value: { p: "" } });
+    expect(r.ok && r.value).toBe(input);
+    expect(Object.keys(r.ok ? (r.value as object) : {})).toEqual(["p"]);
+  });
+});
