@@ -5,6 +5,10 @@ import { defineConfig } from "vitest/config";
 const KAFKA = ["test/kafka/**/*.test.ts", "test/runners/kafka/**/*.test.ts"];
 
 export default defineConfig({
+  // Inside the repository `import "lockstep"` means the sources (the exports'
+  // "lockstep:source" condition); users get the compiled dist/.
+  resolve: { conditions: ["lockstep:source", "module", "node", "import", "default"] },
+  ssr: { resolve: { conditions: ["lockstep:source", "module", "node", "import", "default"] } },
   test: {
     testTimeout: 30_000,
     coverage: { provider: "v8" },

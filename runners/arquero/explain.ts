@@ -13,7 +13,7 @@ import { validatePlan } from "../../src/plan/validate.ts";
 import type { Registry } from "../../src/registry/registry.ts";
 import { resolveDefinition } from "../../src/run/definition.ts";
 import { planSteps } from "./planner.ts";
-import type { StepMode } from "./step.ts";
+import type { StepMode } from "./step-mode.ts";
 
 /** One stage of an explanation. */
 export interface ExplainedStage {

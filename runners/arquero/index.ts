@@ -9,4 +9,4 @@ export { ArqueroRunner, runArquero } from "./runner.ts";
 export type { ArqueroRunOptions } from "./runner.ts";
 export { explain, formatExplanation } from "./explain.ts";
 export type { ExplainedStage, Explanation } from "./explain.ts";
-export type { StepMode } from "./step.ts";
+export type { StepMode } from "./step-mode.ts";

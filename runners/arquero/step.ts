@@ -11,13 +11,8 @@ import type { PlanNode } from "../../src/plan/ir.ts";
 import type { StreamFacts } from "../../src/plan/validate.ts";
 import type { Registry } from "../../src/registry/registry.ts";
 
-/**
- * How a stage runs: `columnar` as arquero verbs over whole columns;
- * `row-at-a-time` in a visible JavaScript step (executors, a few rules
- * with a sequential dependency); `edge` for reading and decoding input and
- * assembling the final view, which are row-shaped by nature.
- */
-export type StepMode = "columnar" | "row-at-a-time" | "edge";
+export type { StepMode } from "./step-mode.ts";
+import type { StepMode } from "./step-mode.ts";
 
 /** What a stage needs while it runs. */
 export interface Runtime {

@@ -7,7 +7,8 @@
  *   await broker.stop();
  *
  * The broker's jars come from Maven Central (scripts/kafka/pom.xml) and are cached in
- * <repo>/.cache/kafka/<version>/lib; they are fetched on first use only.
+ * <cache>/kafka/<version>/lib (`cacheDir()`: the repository's .cache/, or the user's cache
+ * folder for an installed package); they are fetched on first use only.
  * Requires `java` (17+) on PATH, and `mvn` on the first run.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -19,14 +20,14 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
+import { cacheDir } from "../../src/core/package-info.ts";
 
 export const KAFKA_VERSION = "3.9.1";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO_ROOT = resolve(HERE, "../..");
 const POM = join(HERE, "pom.xml");
-/** Ignored cache folder holding the broker's jars (`.cache/` is in .gitignore). */
-export const KAFKA_CACHE_DIR = join(REPO_ROOT, ".cache", "kafka", KAFKA_VERSION);
+/** Cache folder holding the broker's jars (in a checkout: `.cache/`, which is in .gitignore). */
+export const KAFKA_CACHE_DIR = join(cacheDir(), "kafka", KAFKA_VERSION);
 export const KAFKA_LIB_DIR = join(KAFKA_CACHE_DIR, "lib");
 const MARKER_JARS = [`kafka_2.13-${KAFKA_VERSION}.jar`, "slf4j-reload4j-1.7.36.jar"];
 

@@ -7,18 +7,16 @@
  * @module
  */
 import type { Command } from "commander";
-import { access, constants } from "node:fs/promises";
 import { DefinitionError } from "../core/errors.ts";
-import { formatOf } from "../io/format.ts";
-import { readRecords } from "../io/read.ts";
-import { diffViews, formatConsistency } from "../parity/diff.ts";
-import { CommandExit } from "./parity.ts";
+import { CommandExit, type Io } from "./options.ts";
 import { UsageError } from "./usage-error.ts";
 
-type Io = { out: (s: string) => void; err: (s: string) => void };
 
 /** Every row of a record file; a malformed record is a usage error naming its line. */
 const readView = async (path: string): Promise<unknown[]> => {
+  const { formatOf } = await import("../io/format.ts");
+  const { readRecords } = await import("../io/read.ts");
+  const { access, constants } = await import("node:fs/promises");
   try {
     formatOf(path);
   } catch (e) {
@@ -58,6 +56,7 @@ export const addDiffCommand = (cmd: Command, io: Io): void => {
       if (a === "-" && b === "-") throw new UsageError("both views read stdin. Fix: read at most one of them from stdin (-)");
       const key = o.key === undefined ? undefined : String(o.key).split(",").map((k) => k.trim()).filter(Boolean);
       if (key !== undefined && key.length === 0) throw new UsageError("--key names no field. Fix: e.g. --key userId or --key userId,windowStart");
+      const { diffViews, formatConsistency } = await import("../parity/diff.ts");
       const [va, vb] = [await readView(a), await readView(b)];
       const report = diffViews(va, vb, { ...(key ? { key } : {}), examples: o.examples });
       io.out(o.json ? JSON.stringify(report, null, 2) + "\n" : formatConsistency(report, { a, b }));

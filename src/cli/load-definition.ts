@@ -6,19 +6,18 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { DefinitionError } from "../core/errors.ts";
 import type { Pipeline } from "../plan/graph.ts";
 import { isPipeline } from "../plan/graph.ts";
 import type { Registrable, Registry, ServiceClient } from "../registry/registry.ts";
 import { createRegistry } from "../registry/registry.ts";
+import { importModule } from "./import-module.ts";
 
 /** A pipeline module or a compiled plan's text. */
 export type Definition = { kind: "module"; pipeline: Pipeline; path: string } | { kind: "plan"; json: string; path: string };
 
 /** Imports a module by path (relative to the working directory). */
-const importPath = (path: string): Promise<Record<string, unknown>> => import(pathToFileURL(resolve(path)).href);
+const importPath = (path: string): Promise<Record<string, unknown>> => importModule(path);
 
 /** Loads a definition file. */
 export const loadDefinition = async (path: string): Promise<Definition> => {

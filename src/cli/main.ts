@@ -6,98 +6,20 @@
  * @module
  */
 import { Command, CommanderError, Option } from "commander";
-import { writeFile, mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
 import { DefinitionError, DefinitionErrors } from "../core/errors.ts";
-import { compile, planToJson, registryOf } from "../plan/compile.ts";
-import { parsePlan } from "../plan/load.ts";
-import type { Plan } from "../plan/ir.ts";
-import type { Pipeline } from "../plan/graph.ts";
-import type { Registry } from "../registry/registry.ts";
-import { createRegistry, mergeRegistries } from "../registry/registry.ts";
-import { loadDefinition, loadExecutors } from "./load-definition.ts";
-import type { Definition } from "./load-definition.ts";
-import { renderGraph } from "./graph.ts";
-import { explain, formatExplanation } from "../../runners/arquero/explain.ts";
-import { runCommand } from "./run.ts";
-import { followCommand } from "./follow.ts";
+import { packageVersion } from "../core/package-info.ts";
 import { UsageError } from "./usage-error.ts";
-import { addParityCommand, CommandExit } from "./parity.ts";
+import { collectPairs, CommandExit, type Io } from "./options.ts";
+import { addParityCommand } from "./parity.ts";
 import { addDiffCommand } from "./diff.ts";
 
-export { UsageError };
-
-/**
- * Parses a repeatable `NAME=VALUE` option into a record; `example` is shown
- * when a value is malformed. Giving the same name twice is refused: the
- * second would silently win.
- */
-export const collectPairs = (flag: string, example: string) => (value: string, prev: Record<string, string> = {}): Record<string, string> => {
-  const i = value.indexOf("=");
-  if (i <= 0) throw new UsageError(`${flag} ${value}: expected NAME=VALUE. Fix: e.g. ${flag} ${example}`);
-  const name = value.slice(0, i);
-  if (Object.hasOwn(prev, name)) throw new UsageError(`${flag} ${name}=… is given twice. Fix: give each name once`);
-  return { ...prev, [name]: value.slice(i + 1) };
-};
+export { UsageError, collectPairs };
 
 // Repeatable, not variadic (`<x...>`): a variadic option would swallow the
 // pipeline argument when it comes after the option (`run --in a=x p.ts`).
 const inOption = () => collectPairs("--in", "events=events.jsonl");
 const outOption = () => collectPairs("--out", "counts=out/counts.jsonl");
 const paramOption = () => collectPairs("--param", "window=fixed:10s");
-
-/**
- * Refuses parameters a pipeline module does not declare, before building it
- * (the DSL's own check throws a plain error that would read as a failed run).
- */
-export const checkParams = (pipeline: Pipeline, params: Record<string, string>): void => {
-  const known = Object.keys(pipeline.params);
-  for (const k of Object.keys(params)) {
-    if (!known.includes(k)) {
-      throw new UsageError(
-        `--param ${k}=…: pipeline "${pipeline.name}" has no parameter "${k}". Fix: ${known.length ? `use one of ${known.join(", ")}` : "drop --param: this pipeline takes no parameters"}`,
-      );
-    }
-  }
-};
-
-/**
- * Builds a pipeline module's graph (`build`, e.g. `compile` or
- * `registryOf`). A plain error thrown while building comes from the
- * pipeline's own code or the DSL's checks, so it is reported as an invalid
- * definition (exit 2), not as a failed run.
- */
-const building = <A>(path: string, params: Record<string, string>, build: () => A): A => {
-  try {
-    return build();
-  } catch (e) {
-    if (e instanceof DefinitionError || e instanceof DefinitionErrors || e instanceof UsageError || !(e instanceof Error)) throw e;
-    const fix = /\bFix: /.test(e.message) ? "" : `. Fix: correct the pipeline module${Object.keys(params).length ? " or the --param values given" : ""}`;
-    throw new UsageError(`${path}: the pipeline cannot be built: ${e.message}${fix}`);
-  }
-};
-
-/** Refuses `--param` values that differ from those a compiled plan was built with. */
-const checkPlanParams = (plan: Plan, path: string, params: Record<string, string>): void => {
-  for (const [k, v] of Object.entries(params)) {
-    if (plan.params[k] !== v) {
-      throw new DefinitionError(`params.${k}`, `${path} was compiled with ${k}=${plan.params[k] ?? "(no such parameter)"}`, "recompile the pipeline module with `lockstep compile <module> --param …`");
-    }
-  }
-};
-
-/** Resolves a definition into a validated plan and the registry to run it with. */
-export const planOf = async (def: Definition, params: Record<string, string>, executorsPath?: string): Promise<{ plan: Plan; registry: Registry }> => {
-  const extra = executorsPath ? await loadExecutors(executorsPath) : createRegistry();
-  if (def.kind === "module") {
-    checkParams(def.pipeline, params);
-    const registry = mergeRegistries(building(def.path, params, () => registryOf(def.pipeline, params)), extra);
-    return { plan: building(def.path, params, () => compile(def.pipeline, params)), registry };
-  }
-  const plan = parsePlan(def.json, extra);
-  checkPlanParams(plan, def.path, params);
-  return { plan, registry: extra };
-};
 
 /** Parses a whole number ≥ 1 option. */
 const positiveInt = (v: string): number => {
@@ -106,23 +28,15 @@ const positiveInt = (v: string): number => {
   return n;
 };
 
-/** The plan of a module or compiled file, for commands that only describe it (no executors needed). */
-const planToShow = async (path: string, params: Record<string, string>): Promise<Plan> => {
-  const def = await loadDefinition(path);
-  if (def.kind === "module") {
-    checkParams(def.pipeline, params);
-    return building(def.path, params, () => compile(def.pipeline, params));
-  }
-  const plan = parsePlan(def.json);
-  checkPlanParams(plan, def.path, params);
-  return plan;
-};
+// Every command's action imports its own modules: `lockstep diff` never loads
+// a runner, `lockstep run` never loads the parity harness, and start-up costs
+// only what the command uses.
 
 /** Builds the command tree. Output goes through `out`/`err` so tests can capture it. */
-export const program = (io: { out: (s: string) => void; err: (s: string) => void }): Command => {
+export const program = (io: Io): Command => {
   const cmd = new Command("lockstep")
     .description("One pipeline definition, many runners, identical results.")
-    .version("0.1.0")
+    .version(packageVersion())
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)");
@@ -153,13 +67,17 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
       if (o.runner !== "kafka" && (o.follow || o.brokers || o.appId || o.metricsPort)) {
         throw new UsageError("--follow, --brokers, --app-id and --metrics-port are options of the Kafka runner. Fix: add --runner kafka");
       }
+      const { loadDefinition } = await import("./load-definition.ts");
+      const { planOf } = await import("./definition.ts");
       const def = await loadDefinition(pipeline);
       const { plan, registry } = await planOf(def, o.param ?? {}, o.executors);
       if (o.follow) {
+        const { followCommand } = await import("./follow.ts");
         if (Object.keys(o.in ?? {}).length || Object.keys(o.out ?? {}).length) throw new UsageError("--follow reads and writes topics, not files. Fix: drop --in/--out (produce to the source topics instead)");
         await followCommand(plan, registry, o, io.err);
         return;
       }
+      const { runCommand } = await import("./run.ts");
       await runCommand(plan, registry, {
         runner: o.runner,
         kafka: { brokers: o.brokers, partitions: o.partitions, instances: o.instances, guarantee: o.guarantee, keepTopics: Boolean(o.keepTopics) },
@@ -180,6 +98,11 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
     .option("-o, --output <path>", "write the JSON here instead of stdout (- is stdout)")
     .option("--param <key=value>", "a pipeline parameter (repeatable)", paramOption())
     .action(async (pipeline: string, o) => {
+      const { loadDefinition } = await import("./load-definition.ts");
+      const { checkParams, building } = await import("./definition.ts");
+      const { compile, planToJson } = await import("../plan/compile.ts");
+      const { mkdir, writeFile } = await import("node:fs/promises");
+      const { dirname } = await import("node:path");
       const def = await loadDefinition(pipeline);
       if (def.kind !== "module") throw new UsageError(`${pipeline} is already compiled. Fix: pass the .ts/.js module it came from`);
       const params = o.param ?? {};
@@ -197,6 +120,8 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
     .argument("<definition>", "a compiled .json definition")
     .option("--executors <module>", "check that this module provides every executor and combiner the definition needs")
     .action(async (path: string, o) => {
+      const { loadDefinition, loadExecutors } = await import("./load-definition.ts");
+      const { parsePlan } = await import("../plan/load.ts");
       const def = await loadDefinition(path);
       if (def.kind !== "plan") throw new UsageError(`${path} is a module. Fix: compile it first, or pass the .json`);
       const registry = o.executors ? await loadExecutors(o.executors) : undefined;
@@ -214,6 +139,8 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
     .addOption(new Option("--format <format>", "output format").choices(["mermaid", "dot"]).default("mermaid"))
     .option("--param <key=value>", "a pipeline parameter (repeatable)", paramOption())
     .action(async (pipeline: string, o) => {
+      const { planToShow } = await import("./definition.ts");
+      const { renderGraph } = await import("./graph.ts");
       io.out(renderGraph(await planToShow(pipeline, o.param ?? {}), o.format));
     });
 
@@ -225,6 +152,8 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
     .option("--param <key=value>", "a pipeline parameter (repeatable)", paramOption())
     .option("--json", "print the explanation as JSON")
     .action(async (pipeline: string, o) => {
+      const { planToShow } = await import("./definition.ts");
+      const { explain, formatExplanation } = await import("../../runners/arquero/explain.ts");
       const e = explain(await planToShow(pipeline, o.param ?? {}));
       io.out(o.json ? JSON.stringify(e, null, 2) + "\n" : formatExplanation(e));
     });

@@ -9,31 +9,12 @@
  * @module
  */
 import type { Command } from "commander";
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { checkParity, ParityUsageError } from "../parity/harness.ts";
 import type { ParityReport } from "../parity/harness.ts";
-import { runnerNames } from "../parity/runners.ts";
-import { collectPairs, planOf } from "./main.ts";
-import { loadDefinition } from "./load-definition.ts";
-import { withBrokers } from "./brokers.ts";
+import { collectPairs, CommandExit, wholeNumber, type Io } from "./options.ts";
 import { UsageError } from "./usage-error.ts";
 
-/** Ends a command with an exit code and no further message (the command printed its own). */
-export class CommandExit extends Error {
-  override readonly name = "CommandExit";
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
-
-type Io = { out: (s: string) => void; err: (s: string) => void };
-
-const wholeNumber = (flag: string, min: number) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} ${v}: expected a whole number ≥ ${min}. Fix: e.g. ${flag} ${Math.max(min, 100)}`);
-  return n;
-};
+/** The runners a fresh process knows (the harness's registry; more can be registered from code). */
+const BUILT_IN_RUNNERS = "direct, direct-reordered, arquero, kafka";
 
 const seedOf = (v: string): number => {
   const n = Number(v);
@@ -43,6 +24,8 @@ const seedOf = (v: string): number => {
 
 /** Writes a counterexample's inputs as JSONL files, one per source and table. */
 const writeCounterexample = async (dir: string, report: ParityReport): Promise<string[]> => {
+  const { mkdir, writeFile } = await import("node:fs/promises");
+  const { join } = await import("node:path");
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   for (const [name, rows] of Object.entries(report.counterexample?.inputs ?? {})) {
@@ -60,7 +43,7 @@ export const addParityCommand = (cmd: Command, io: Io): void => {
     .command("parity")
     .description("compare a pipeline's results on several runners over generated histories, and shrink any difference")
     .argument("<pipeline>", "a .ts/.js module whose default export is a pipeline, or a compiled .json")
-    .option("--runners <list>", `runners to compare, the first is the reference (known: ${runnerNames().join(", ")})`, "direct,arquero")
+    .option("--runners <list>", `runners to compare, the first is the reference (known: ${BUILT_IN_RUNNERS})`, "direct,arquero")
     .option("--runs <n>", "histories to try", wholeNumber("--runs", 1), 100)
     .option("--seed <n>", "fast-check seed (default random; printed either way)", seedOf)
     .option("--path <path>", "with --seed: replay the counterexample a report printed")
@@ -76,6 +59,11 @@ export const addParityCommand = (cmd: Command, io: Io): void => {
     .option("--partitions <n>", "kafka: partitions of the run's topics (default: each history's, 1–4)", wholeNumber("--partitions", 1))
     .option("--instances <n>", "kafka: runner instances", wholeNumber("--instances", 1), 1)
     .action(async (pipeline: string, o) => {
+      const { checkParity, ParityUsageError } = await import("../parity/harness.ts");
+      const { runnerNames } = await import("../parity/runners.ts");
+      const { loadDefinition } = await import("./load-definition.ts");
+      const { planOf } = await import("./definition.ts");
+      const { withBrokers } = await import("./brokers.ts");
       const runners = String(o.runners).split(",").map((r) => r.trim()).filter(Boolean);
       const unknown = runners.filter((r) => !runnerNames().includes(r));
       if (unknown.length > 0) throw new UsageError(`--runners: unknown runner "${unknown[0]}". Fix: use some of ${runnerNames().join(", ")}, e.g. --runners direct,arquero`);

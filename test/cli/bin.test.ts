@@ -3,11 +3,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, jsonlRows, spawnCli, tempDir } from "./helpers.ts";
 
-// A few real runs of `node src/cli/bin.js`, as a user meets it: stdin and
+// A few real runs of the `lockstep` bin (from the sources), as a user meets it: stdin and
 // stdout, exit codes, help. Everything else is tested in-process.
 const dir = tempDir();
 
-describe("node src/cli/bin.js", () => {
+describe("the lockstep bin", () => {
   it("reads - from stdin, writes the final view to - on stdout and the summary on stderr", () => {
     const input = '{"line":"b a"}\n{"line":"A c a"}\nnot json\n';
     const r = spawnCli(["run", "examples/wordcount.ts", "--in", "lines=-", "--out", "counts=-"], input);

@@ -34,9 +34,17 @@ export const cli = async (...args: string[]): Promise<CliResult> => {
   return { code, out, err };
 };
 
-/** Runs `node src/cli/bin.js args` as a user would, with `input` on stdin. */
+/**
+ * The command line that runs the CLI from the sources, as the bin would: tsx
+ * for lockstep's own `.ts` files and the exports' source condition, so
+ * `import "lockstep"` in an example is the code under test (the published,
+ * compiled bin is tested by test/package/consumer.test.ts).
+ */
+export const SOURCE_BIN = ["--import", "tsx", "--conditions=lockstep:source", repo("src/cli/bin.ts")];
+
+/** Runs the CLI (`lockstep args`) in a child process as a user would, with `input` on stdin. */
 export const spawnCli = (args: readonly string[], input = ""): CliResult => {
-  const r = spawnSync(process.execPath, [repo("src/cli/bin.js"), ...args], { cwd: root, input, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, [...SOURCE_BIN, ...args], { cwd: root, input, encoding: "utf8", timeout: 60_000 });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 };
 

@@ -1,0 +1,38 @@
+/**
+ * Option parsers shared by the CLI's commands. This module and main.ts load
+ * nothing heavy: a command's own modules are imported when it runs.
+ *
+ * @module
+ */
+import { UsageError } from "./usage-error.ts";
+
+/**
+ * Parses a repeatable `NAME=VALUE` option into a record; `example` is shown
+ * when a value is malformed. Giving the same name twice is refused: the
+ * second would silently win.
+ */
+export const collectPairs = (flag: string, example: string) => (value: string, prev: Record<string, string> = {}): Record<string, string> => {
+  const i = value.indexOf("=");
+  if (i <= 0) throw new UsageError(`${flag} ${value}: expected NAME=VALUE. Fix: e.g. ${flag} ${example}`);
+  const name = value.slice(0, i);
+  if (Object.hasOwn(prev, name)) throw new UsageError(`${flag} ${name}=… is given twice. Fix: give each name once`);
+  return { ...prev, [name]: value.slice(i + 1) };
+};
+
+/** Parses a whole number option of at least `min`; the fix shows `flag` with an example. */
+export const wholeNumber = (flag: string, min: number, example = Math.max(min, 100)) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} ${v}: expected a whole number ≥ ${min}. Fix: e.g. ${flag} ${example}`);
+  return n;
+};
+
+/** Ends a command with an exit code and no further message (the command printed its own). */
+export class CommandExit extends Error {
+  override readonly name = "CommandExit";
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+/** Where a command's messages go (tests capture them). */
+export type Io = { out: (s: string) => void; err: (s: string) => void };
