@@ -1,14 +1,21 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
+
+// Inside the repository `import "lockstep"` means the sources: the same
+// mapping as tsconfig.json's `paths` (which tsx honours for spawned CLIs);
+// users get the compiled dist/ through package.json's exports.
+const paths = (JSON.parse(readFileSync("tsconfig.json", "utf8")) as { compilerOptions: { paths: Record<string, string[]> } }).compilerOptions.paths;
+const alias = Object.entries(paths)
+  .sort(([a], [b]) => b.length - a.length)
+  .map(([find, [to]]) => ({ find: new RegExp(`^${find}$`), replacement: resolve(to!) }));
 
 // Two projects: the Kafka tests get a real broker (started once by the global
 // setup, or KAFKA_BROKERS), the rest start none.
 const KAFKA = ["test/kafka/**/*.test.ts", "test/runners/kafka/**/*.test.ts"];
 
 export default defineConfig({
-  // Inside the repository `import "lockstep"` means the sources (the exports'
-  // "lockstep:source" condition); users get the compiled dist/.
-  resolve: { conditions: ["lockstep:source", "module", "node", "import", "default"] },
-  ssr: { resolve: { conditions: ["lockstep:source", "module", "node", "import", "default"] } },
+  resolve: { alias },
   test: {
     testTimeout: 30_000,
     coverage: { provider: "v8" },

@@ -26,7 +26,7 @@ import type { Plan, SourceNode, TableNode } from "../../src/plan/ir.ts";
 import { validatePlan } from "../../src/plan/validate.ts";
 import { resolveDefinition } from "../../src/run/definition.ts";
 import type { RunResult } from "../../src/run/result.ts";
-import type { DirectRunOptions } from "../direct/runner.ts";
+import type { RunOptions } from "../../src/run/options.ts";
 import { registerAggregates } from "./aggregates.ts";
 import { readInput } from "./inputs.ts";
 import { planSteps } from "./planner.ts";
@@ -34,8 +34,8 @@ import { progressBar } from "./progress.ts";
 import type { Runtime } from "./step.ts";
 import { finalViewOf } from "./steps/sink.ts";
 
-/** What an arquero run needs: the DirectRunner's options, plus where its messages go. */
-export interface ArqueroRunOptions extends DirectRunOptions {
+/** What an arquero run needs: every runner's options, plus where its messages go. */
+export interface ArqueroRunOptions extends RunOptions {
   /** Where log lines (fallbacks to row-at-a-time steps) go; default: stderr. */
   readonly log?: (line: string) => void;
   /** Draw a progress bar: default only when stderr is a TTY. */

@@ -19,21 +19,13 @@ import { resolveDefinition } from "../../src/run/definition.ts";
 import { iteratorOf, recordsOf, SOURCE_TURN } from "../../src/run/inputs.ts";
 import type { InputSource } from "../../src/run/inputs.ts";
 import type { RunResult } from "../../src/run/result.ts";
+import type { RunOptions } from "../../src/run/options.ts";
 
 export { resolveDefinition, recordsOf };
 export type { InputSource, RunResult };
 
-/** What a run needs besides the definition. */
-export interface DirectRunOptions {
-  /** One input per source and table, by name. */
-  readonly inputs: Readonly<Record<string, InputSource>>;
-  /** Executors, combiners and service clients (added to those a pipeline value references). */
-  readonly registry?: Registry;
-  /** Launch parameters (pipeline values only). */
-  readonly params?: Readonly<Record<string, string>>;
-  /** An executor that throws fails the run (default) or sends the element to the dead letters. */
-  readonly onExecutorError?: OnExecutorError;
-}
+/** What a DirectRunner run needs besides the definition: the options every runner takes. */
+export type DirectRunOptions = RunOptions;
 
 
 const isPromiseLike = <A>(x: A | Promise<A>): x is Promise<A> => typeof (x as { then?: unknown })?.then === "function";

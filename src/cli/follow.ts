@@ -8,7 +8,7 @@
 import type { Plan } from "../plan/ir.ts";
 import type { Registry } from "../registry/registry.ts";
 import { KafkaStreamRunner } from "../../runners/kafka/runner.ts";
-import { withBrokers } from "./brokers.ts";
+import { withBrokers } from "../../runners/kafka/brokers.ts";
 
 /** Runs until a signal; logs structured JSON lines on stderr. */
 export const followCommand = async (

@@ -63,7 +63,7 @@ export const addParityCommand = (cmd: Command, io: Io): void => {
       const { runnerNames } = await import("../parity/runners.ts");
       const { loadDefinition } = await import("./load-definition.ts");
       const { planOf } = await import("./definition.ts");
-      const { withBrokers } = await import("./brokers.ts");
+      const { withBrokers } = await import("../../runners/kafka/brokers.ts");
       const runners = String(o.runners).split(",").map((r) => r.trim()).filter(Boolean);
       const unknown = runners.filter((r) => !runnerNames().includes(r));
       if (unknown.length > 0) throw new UsageError(`--runners: unknown runner "${unknown[0]}". Fix: use some of ${runnerNames().join(", ")}, e.g. --runners direct,arquero`);

@@ -15,7 +15,7 @@ import type { Registry } from "../registry/registry.ts";
 import { runArquero } from "../../runners/arquero/runner.ts";
 import { runDirect } from "../../runners/direct/runner.ts";
 import { runKafka } from "../../runners/kafka/bounded.ts";
-import { withBrokers } from "./brokers.ts";
+import { withBrokers } from "../../runners/kafka/brokers.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** Options of the Kafka runner on the command line. */

@@ -9,7 +9,7 @@ import { canonicalJson } from "../core/canonical.ts";
 import { parseJsonLine } from "../io/jsonl.ts";
 import type { SourceNode, TableNode } from "../plan/ir.ts";
 import type { Decoder } from "../schema/decode.ts";
-import type { RawRecord } from "./topology.ts";
+import type { RawRecord } from "./raw-record.ts";
 
 /** An admitted record's value, or why it is a dead letter (with the raw text or the value). */
 export type Admission =

@@ -28,14 +28,8 @@ import { withTimestampsOp } from "./ops/with-timestamps.ts";
 import { serviceCallers } from "./services.ts";
 import type { ServiceCaller } from "./services.ts";
 
-/** One input record as a runner reads it (see src/io/records.ts). */
-export interface RawRecord {
-  readonly offset: number;
-  readonly partition?: number;
-  readonly value?: unknown;
-  readonly error?: string;
-  readonly raw?: string;
-}
+export type { RawRecord } from "./raw-record.ts";
+import type { RawRecord } from "./raw-record.ts";
 
 /** Where the engine sends sink elements (rows and pane markers). */
 export type SinkHandler = (sink: string, e: Elem) => void | Promise<void>;

@@ -20,7 +20,7 @@
  * @module
  */
 import type { Pipeline } from "../plan/graph.ts";
-import { withBrokers } from "../cli/brokers.ts";
+import { withBrokers } from "../../runners/kafka/brokers.ts";
 import { checkParity, checkRecipeParity } from "./harness.ts";
 import type { ParityReport } from "./harness.ts";
 import { knownKafkaDivergence, knownKafkaHistoryLimits } from "./known.ts";

@@ -35,12 +35,12 @@ export const cli = async (...args: string[]): Promise<CliResult> => {
 };
 
 /**
- * The command line that runs the CLI from the sources, as the bin would: tsx
- * for lockstep's own `.ts` files and the exports' source condition, so
- * `import "lockstep"` in an example is the code under test (the published,
- * compiled bin is tested by test/package/consumer.test.ts).
+ * The command line that runs the CLI from the sources: tsx for lockstep's own
+ * `.ts` files, and tsconfig.json's `paths`, so `import "lockstep"` in an
+ * example is the code under test (the published, compiled bin is tested by
+ * test/package/consumer.test.ts).
  */
-export const SOURCE_BIN = ["--import", "tsx", "--conditions=lockstep:source", repo("src/cli/bin.ts")];
+export const SOURCE_BIN = ["--import", "tsx", repo("src/cli/bin.ts")];
 
 /** Runs the CLI (`lockstep args`) in a child process as a user would, with `input` on stdin. */
 export const spawnCli = (args: readonly string[], input = ""): CliResult => {

@@ -1,0 +1,21 @@
+/**
+ * The options every runner's run takes besides the definition; a runner adds
+ * its own (e.g. the arquero runner's log, the Kafka runner's brokers).
+ *
+ * @module
+ */
+import type { OnExecutorError } from "../engine/operator.ts";
+import type { Registry } from "../registry/registry.ts";
+import type { InputSource } from "./inputs.ts";
+
+/** What a run needs besides the definition. */
+export interface RunOptions {
+  /** One input per source and table, by name. */
+  readonly inputs: Readonly<Record<string, InputSource>>;
+  /** Executors, combiners and service clients (added to those a pipeline value references). */
+  readonly registry?: Registry;
+  /** Launch parameters (pipeline values only). */
+  readonly params?: Readonly<Record<string, string>>;
+  /** An executor that throws fails the run (default) or sends the element to the dead letters. */
+  readonly onExecutorError?: OnExecutorError;
+}
