@@ -3,14 +3,17 @@
  *
  * @module
  */
+import { DefinitionError } from "../src/core/errors.ts";
 import { checkCustomCombiner } from "../src/combine/custom.ts";
 import type { CustomCombiner, Executor, ExecutorHooks } from "../src/registry/executor.ts";
 import { parseRef, refOf } from "../src/registry/executor.ts";
 
 const checkName = (kind: string, name: string, version: number): void => {
   if (!parseRef(refOf(name, version)) || !Number.isInteger(version) || version < 0) {
-    throw new Error(
-      `${kind} "${name}" version ${version}: names are letters, digits, _ . - (not starting with a digit) and versions whole numbers ≥ 0. Fix: e.g. ${kind}("longView", 1, …)`,
+    throw new DefinitionError(
+      `${kind} "${name}" version ${version}`,
+      "names are letters, digits, _ . - (not starting with a digit) and versions whole numbers ≥ 0",
+      `e.g. ${kind}("longView", 1, …)`,
     );
   }
 };
@@ -30,7 +33,7 @@ export const executor = <I, O = I>(
 ): Executor<I, O> => {
   checkName("executor", name, version);
   if (!hooks.normalize && !hooks.filter && !hooks.enrich && !hooks.featurize) {
-    throw new Error(`executor "${name}" has no hooks. Fix: give it at least one of normalize, filter, enrich, featurize`);
+    throw new DefinitionError(`executor "${name}"`, "has no hooks", "give it at least one of normalize, filter, enrich, featurize");
   }
   return { kind: "executor", name, version, ref: refOf(name, version), uses: [...(hooks.uses ?? [])], ...hooks };
 };

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { DefinitionError } from "../src/core/errors.ts";
 import { ast } from "../src/expr/ast.ts";
 import type { Expr as Ast, FunctionName, Json } from "../src/expr/ast.ts";
 
@@ -100,7 +101,7 @@ export class Expr<T> {
 const patternOf = (p: RegExp | string): Expr<string> => {
   if (typeof p === "string") return lit(p);
   if (p.flags.replace(/[gu]/g, "") !== "") {
-    throw new Error(`regular expression /${p.source}/${p.flags}: only the g and u flags are supported (all matches are used, and u is always on). Fix: drop the other flags`);
+    throw new DefinitionError(`regular expression /${p.source}/${p.flags}`, "only the g and u flags are supported (all matches are used, and u is always on)", "drop the other flags");
   }
   return lit(p.source);
 };

@@ -43,3 +43,5 @@ export { createRegistry } from "../src/registry/registry.ts";
 export type { Registry, ServiceClient } from "../src/registry/registry.ts";
 export { parseWindowSpec } from "../src/window/assign.ts";
 export { parseDuration } from "../src/window/duration.ts";
+export { LockstepError, DefinitionError, DefinitionErrors, RunError } from "../src/core/errors.ts";
+export type { ErrorCode } from "../src/core/errors.ts";

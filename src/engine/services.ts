@@ -12,10 +12,12 @@ import { canonicalJson } from "../core/canonical.ts";
 import type { Json } from "../expr/ast.ts";
 import type { ServicePolicy } from "../plan/ir.ts";
 import type { ServiceClient } from "../registry/registry.ts";
+import { LockstepError } from "../core/errors.ts";
 
 /** A service call that failed after every retry. */
-export class ServiceError extends Error {
+export class ServiceError extends LockstepError {
   override readonly name = "ServiceError";
+  readonly code = "LOCKSTEP_SERVICE";
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -31,6 +31,7 @@ import { buildPipeline, inputsOfRecipe, recipeArb, recipeHistoryModel } from "./
 import { renderDiff, renderHistory, renderPlan } from "./report.ts";
 import type { ParityRunner, RunContext } from "./runners.ts";
 import { runnerOf } from "./runners.ts";
+import { LockstepError } from "../core/errors.ts";
 
 /** Options of {@link checkParity} and {@link checkRecipeParity}. */
 export interface ParityOptions {
@@ -109,16 +110,18 @@ export interface ParityStats {
 }
 
 /** Thrown by {@link assertParity}: its message is the readable report. */
-export class ParityError extends Error {
+export class ParityError extends LockstepError {
   override readonly name = "ParityError";
+  readonly code = "LOCKSTEP_PARITY";
   constructor(readonly report: ParityReport) {
     super(report.text);
   }
 }
 
 /** A bad harness call (unknown or unavailable runner, too few runners). */
-export class ParityUsageError extends Error {
+export class ParityUsageError extends LockstepError {
   override readonly name = "ParityUsageError";
+  readonly code = "LOCKSTEP_PARITY_USAGE";
 }
 
 /** One case: a plan with its registry and a history. */

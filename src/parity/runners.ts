@@ -28,6 +28,7 @@ import type { RunResult } from "../run/result.ts";
 import { runDirect } from "../../runners/direct/runner.ts";
 import { partitionFor } from "../../runners/kafka/murmur2.ts";
 import type { History } from "./histories.ts";
+import { LockstepError } from "../core/errors.ts";
 
 /** What every run gets besides the history. */
 export interface RunContext {
@@ -189,8 +190,9 @@ export const runnerOf = (r: string | ParityRunner): ParityRunner => {
 };
 
 /** An unknown runner name. */
-export class UnknownRunnerError extends Error {
+export class UnknownRunnerError extends LockstepError {
   override readonly name = "UnknownRunnerError";
+  readonly code = "LOCKSTEP_UNKNOWN_RUNNER";
 }
 
 /**
