@@ -19,7 +19,7 @@ import { loadDefinition, loadExecutors } from "./load-definition.ts";
 import type { Definition } from "./load-definition.ts";
 import { renderGraph } from "./graph.ts";
 import { explain, formatExplanation } from "../../runners/arquero/explain.ts";
-import { runCommand } from "./run.ts";
+import { parseDeadLetterRate, runCommand } from "./run.ts";
 import { followCommand } from "./follow.ts";
 import { UsageError } from "./usage-error.ts";
 import { addParityCommand, CommandExit } from "./parity.ts";
@@ -139,6 +139,7 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
     .option("--dead-letters <path>", "write dead letters (JSONL) here")
     .option("--late <path>", "write elements dropped as late (JSONL) here")
     .addOption(new Option("--on-executor-error <mode>", "when an executor throws").choices(["fail", "dead-letter"]).default("fail"))
+    .option("--max-dead-letter-rate <r>", "fail the run (exit 1, sinks not written) when a source sends more than this fraction (0-1) of its records to the dead letters", parseDeadLetterRate)
     .option("-q, --quiet", "no summary on stderr")
     .option("--brokers <list>", "kafka: bootstrap servers (default: KAFKA_BROKERS, else an embedded broker)")
     .option("--partitions <n>", "kafka: partitions of the topics a run creates", positiveInt, 3)
@@ -168,6 +169,7 @@ export const program = (io: { out: (s: string) => void; err: (s: string) => void
         deadLetters: o.deadLetters,
         late: o.late,
         onExecutorError: o.onExecutorError === "dead-letter" ? "deadLetter" : "fail",
+        maxDeadLetterRate: o.maxDeadLetterRate,
         quiet: Boolean(o.quiet),
         err: io.err,
       });
