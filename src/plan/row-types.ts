@@ -174,7 +174,10 @@ export const RULES: { readonly [K in Op]: Rule<Extract<PlanNode, { op: K }>> } =
       const r = readPath(table, [from]);
       return [to, r.ok ? anyOf([r.type, { type: "null" }]) : UNKNOWN];
     });
-    return withRow(cx, { allOf: [row, objectOf(taken)] });
+    // Taken fields replace input fields of the same name.
+    const f = fieldsOf(row);
+    const names = new Set(taken.map(([to]) => to));
+    return withRow(cx, f.open ? UNKNOWN : objectOf([...[...f.fields].filter(([k]) => !names.has(k)), ...taken]));
   },
   sequence: (n, cx) => {
     const row = cx.input().row;
