@@ -9,7 +9,7 @@ import { Command, CommanderError, Option } from "commander";
 import { DefinitionError, DefinitionErrors } from "../core/errors.ts";
 import { packageVersion } from "../core/package-info.ts";
 import { UsageError } from "./usage-error.ts";
-import { collectPairs, CommandExit, type Io } from "./options.ts";
+import { collectPairs, CommandExit, parseDeadLetterRate, type Io } from "./options.ts";
 import { addParityCommand } from "./parity.ts";
 import { addDiffCommand } from "./diff.ts";
 
@@ -53,6 +53,7 @@ export const program = (io: Io): Command => {
     .option("--dead-letters <path>", "write dead letters (JSONL) here")
     .option("--late <path>", "write elements dropped as late (JSONL) here")
     .addOption(new Option("--on-executor-error <mode>", "when an executor throws").choices(["fail", "dead-letter"]).default("fail"))
+    .option("--max-dead-letter-rate <r>", "fail the run (exit 1, sinks not written) when a source sends more than this fraction (0-1) of its records to the dead letters", parseDeadLetterRate)
     .option("-q, --quiet", "no summary on stderr")
     .option("--brokers <list>", "kafka: bootstrap servers (default: KAFKA_BROKERS, else an embedded broker)")
     .option("--partitions <n>", "kafka: partitions of the topics a run creates", positiveInt, 3)
@@ -86,6 +87,7 @@ export const program = (io: Io): Command => {
         deadLetters: o.deadLetters,
         late: o.late,
         onExecutorError: o.onExecutorError === "dead-letter" ? "deadLetter" : "fail",
+        maxDeadLetterRate: o.maxDeadLetterRate,
         quiet: Boolean(o.quiet),
         err: io.err,
       });

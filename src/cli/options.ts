@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isRate } from "../run/dead-letters.ts";
 import { UsageError } from "./usage-error.ts";
 
 /**
@@ -36,3 +37,10 @@ export class CommandExit extends Error {
 
 /** Where a command's messages go (tests capture them). */
 export type Io = { out: (s: string) => void; err: (s: string) => void };
+
+/** Parses `--max-dead-letter-rate`: a number from 0 to 1. */
+export const parseDeadLetterRate = (v: string): number => {
+  const r = v.trim() === "" ? NaN : Number(v);
+  if (!isRate(r)) throw new UsageError(`--max-dead-letter-rate ${v}: not a number from 0 to 1. Fix: e.g. --max-dead-letter-rate 0.01 (at most 1% of a source's records may be dead letters)`);
+  return r;
+};

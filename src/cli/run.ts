@@ -1,21 +1,22 @@
 /**
  * `lockstep run` on the DirectRunner: reads the inputs, runs, writes each
  * requested sink's final view, dead letters and late elements, and prints a
- * summary that accounts for every input record.
+ * summary that accounts for every input record. A source that sent every
+ * record to the dead letters gets a warning line, and with
+ * `--max-dead-letter-rate` a run past that rate fails (exit 1) without
+ * writing its sinks (the rule: `src/run/dead-letters.ts`).
  *
  * @module
  */
 import { access, constants } from "node:fs/promises";
-import { DefinitionError } from "../core/errors.ts";
+import { DefinitionError, RunError } from "../core/errors.ts";
 import { formatOf } from "../io/format.ts";
 import { writeRecords } from "../io/write.ts";
 import type { OnExecutorError } from "../engine/operator.ts";
 import type { Plan } from "../plan/ir.ts";
 import type { Registry } from "../registry/registry.ts";
-import { runArquero } from "../../runners/arquero/runner.ts";
-import { runDirect } from "../../runners/direct/runner.ts";
-import { runKafka } from "../../runners/kafka/bounded.ts";
-import { withBrokers } from "../../runners/kafka/brokers.ts";
+import type { RunResult } from "../run/result.ts";
+import { allRejectedWarnings, deadLettersBySource, overRate, overRateMessage } from "../run/dead-letters.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** Options of the Kafka runner on the command line. */
@@ -36,6 +37,8 @@ export interface RunCommandOptions {
   readonly deadLetters?: string;
   readonly late?: string;
   readonly onExecutorError: OnExecutorError;
+  /** Fail the run when a source sends more than this fraction (0–1) of its records to the dead letters. */
+  readonly maxDeadLetterRate?: number;
   readonly quiet: boolean;
   readonly err: (s: string) => void;
 }
@@ -88,46 +91,67 @@ export const checkRunOptions = async (plan: Plan, o: Pick<RunCommandOptions, "in
   }
 };
 
-/** Runs a plan on the DirectRunner with file inputs and outputs. */
+/** Runs the plan on the chosen runner, loading only that runner's modules. */
+const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunCommandOptions): Promise<RunResult> => {
+  if (runner === "kafka") {
+    const { withBrokers } = await import("../../runners/kafka/brokers.ts");
+    const { runKafka } = await import("../../runners/kafka/bounded.ts");
+    return withBrokers(o.kafka?.brokers, o.err, o.quiet, (brokers) =>
+      runKafka(plan, {
+        inputs: o.inputs,
+        registry,
+        onExecutorError: o.onExecutorError,
+        brokers,
+        partitions: o.kafka?.partitions ?? 3,
+        instances: o.kafka?.instances ?? 1,
+        guarantee: o.kafka?.guarantee ?? "exactly-once",
+        keepTopics: o.kafka?.keepTopics ?? false,
+      }),
+    );
+  }
+  if (runner === "arquero") {
+    const { runArquero } = await import("../../runners/arquero/runner.ts");
+    return runArquero(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError, log: (l) => (o.quiet ? undefined : o.err(`lockstep[arquero]: ${l}\n`)) });
+  }
+  const { runDirect } = await import("../../runners/direct/runner.ts");
+  return runDirect(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError });
+};
+
+/** Runs a plan on a runner with file inputs and outputs, and reports what it read, accepted and wrote. */
 export const runCommand = async (plan: Plan, registry: Registry, o: RunCommandOptions): Promise<void> => {
   await checkRunOptions(plan, o);
-  const sinks = plan.nodes.filter((n) => n.op === "sink").map((n) => n.id);
   const started = performance.now();
   const runner = o.runner ?? "direct";
-  const result =
-    runner === "kafka"
-      ? await withBrokers(o.kafka?.brokers, o.err, o.quiet, (brokers) =>
-          runKafka(plan, {
-            inputs: o.inputs,
-            registry,
-            onExecutorError: o.onExecutorError,
-            brokers,
-            partitions: o.kafka?.partitions ?? 3,
-            instances: o.kafka?.instances ?? 1,
-            guarantee: o.kafka?.guarantee ?? "exactly-once",
-            keepTopics: o.kafka?.keepTopics ?? false,
-          }),
-        )
-      : runner === "arquero"
-        ? await runArquero(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError, log: (l) => (o.quiet ? undefined : o.err(`lockstep[arquero]: ${l}\n`)) })
-        : await runDirect(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError });
-  for (const [sink, path] of Object.entries(o.outputs)) await writeRecords(path, result.outputs[sink]!);
+  const result = await runOn(runner, plan, registry, o);
+  const bySource = deadLettersBySource(plan, result);
+  const over = o.maxDeadLetterRate === undefined ? [] : overRate(bySource, o.maxDeadLetterRate);
+  // Past the rate the outputs are not trusted: nothing is written but what explains the failure.
+  if (over.length === 0) for (const [sink, path] of Object.entries(o.outputs)) await writeRecords(path, result.outputs[sink]!);
   if (o.deadLetters) await writeRecords(o.deadLetters, result.deadLetters);
   if (o.late) await writeRecords(o.late, result.late);
-  if (o.quiet) return;
-  const ms = performance.now() - started;
+  if (!o.quiet) o.err(summaryOf(plan, runner, performance.now() - started, result, o, over.length > 0));
+  // Loud even with --quiet: a source whose every record was rejected is almost always a mistake.
+  for (const w of allRejectedWarnings(bySource)) o.err(w + "\n");
+  if (over.length > 0) throw new RunError(overRateMessage(over, o.maxDeadLetterRate!), over[0]!.source, { deadLetterRate: over[0]!.rate });
+};
+
+/** The summary lines of a finished run. */
+const summaryOf = (plan: Plan, runner: string, ms: number, result: RunResult, o: RunCommandOptions, failed: boolean): string => {
+  const sinks = plan.nodes.filter((n) => n.op === "sink").map((n) => n.id);
   const lines: string[] = [`lockstep: ran "${plan.name}" v${plan.version} on ${runner} in ${ms.toFixed(0)} ms`];
   for (const n of plan.nodes) {
     if (n.op !== "source" && n.op !== "table") continue;
     const m = result.metrics[n.id];
     lines.push(`  ${n.op} ${n.id}: ${m?.in ?? 0} read = ${m?.out ?? 0} accepted + ${m?.deadLetters ?? 0} dead letters`);
   }
-  for (const s of sinks) lines.push(`  sink ${s}: ${result.outputs[s]!.length} rows${o.outputs[s] ? ` → ${o.outputs[s] === "-" ? "stdout" : o.outputs[s]}` : " (not written: add --out " + s + "=path)"}`);
+  const where = (s: string) =>
+    failed ? " (not written: too many dead letters)" : o.outputs[s] ? ` → ${o.outputs[s] === "-" ? "stdout" : o.outputs[s]}` : " (not written: add --out " + s + "=path)";
+  for (const s of sinks) lines.push(`  sink ${s}: ${result.outputs[s]!.length} rows${where(s)}`);
   const stageDead = result.deadLetters.filter((d) => d.stage !== d.source).length;
   if (stageDead > 0) lines.push(`  ${stageDead} elements rejected by stages (see --dead-letters)`);
   if (result.late.length > 0) lines.push(`  ${result.late.length} late (element, window) pairs dropped${o.late ? ` → ${o.late}` : " (see --late)"}`);
   if (result.deadLetters.length > 0 && !o.deadLetters) {
     lines.push(`  first dead letter: ${result.deadLetters[0]!.source}:${result.deadLetters[0]!.offset}: ${result.deadLetters[0]!.reason} (write them all with --dead-letters)`);
   }
-  o.err(lines.join("\n") + "\n");
+  return lines.join("\n") + "\n";
 };

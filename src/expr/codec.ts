@@ -12,6 +12,7 @@
 import * as t from "io-ts";
 import { isRight } from "fp-ts/lib/Either.js";
 import { DefinitionError } from "../core/errors.ts";
+import { didYouMean as suggest } from "../core/suggest.ts";
 import { FUNCTIONS, isFunctionName } from "./ast.ts";
 import type { Expr } from "./ast.ts";
 
@@ -67,29 +68,6 @@ const isPlainObject = (u: unknown): u is Record<string, unknown> => {
   if (u === null || typeof u !== "object" || Array.isArray(u)) return false;
   const proto = Object.getPrototypeOf(u);
   return proto === Object.prototype || proto === null;
-};
-
-const levenshtein = (a: string, b: string): number => {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-};
-
-/** " (did you mean "x"?)" for the closest candidate within two edits, else "". */
-const suggest = (found: string, candidates: readonly string[]): string => {
-  let best = "";
-  let bestDistance = 3;
-  for (const c of candidates) {
-    const d = c.toLowerCase() === found.toLowerCase() ? 0 : levenshtein(found, c);
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best ? ` (did you mean "${best}"?)` : "";
 };
 
 const JSON_FIX = "use a JSON value: null, a boolean, a finite number, a string, an array or a plain object";

@@ -126,7 +126,8 @@ export const compile = (pipeline: Pipeline, params: Readonly<Record<string, stri
     executors,
     nodes,
   };
-  validatePlan(unhashed);
+  // The executors are the pipeline's own: row types may pass through those that keep their input's shape.
+  validatePlan(unhashed, undefined, createRegistry(usesOf(order)).executors);
   return { format: unhashed.format, name: unhashed.name, version: unhashed.version, hash: hashPlan(unhashed), params: unhashed.params, services: unhashed.services, executors, nodes };
 };
 

@@ -11,3 +11,5 @@ export { decodePlan } from "./codec.ts";
 export { graphOfPlan, load, parsePlan } from "./load.ts";
 export { validatePlan } from "./validate.ts";
 export type { StreamFacts } from "./validate.ts";
+export { inferRowTypes } from "./row-types.ts";
+export type { FieldProblem, RowFacts } from "./row-types.ts";

@@ -6,12 +6,14 @@
  * @module
  */
 import { DefinitionError, DefinitionErrors } from "../core/errors.ts";
+import type { Executor } from "../registry/executor.ts";
 import type { Registry } from "../registry/registry.ts";
 import { describeKnown } from "../registry/registry.ts";
 import { validateWindowFn } from "../window/assign.ts";
 import type { WindowFn } from "../window/types.ts";
 import { inputsOf } from "./ir.ts";
 import type { PlanNode, UnhashedPlan, WindowNode } from "./ir.ts";
+import { inferRowTypes } from "./row-types.ts";
 
 /** What is known about the stream a node outputs. */
 export interface StreamFacts {
@@ -30,8 +32,16 @@ export interface StreamFacts {
 
 const sameWindow = (a: WindowFn, b: WindowFn): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-/** Computes the facts of every node and reports problems. Throws `DefinitionErrors` if any. */
-export const validatePlan = (plan: UnhashedPlan, registry?: Registry): Map<string, StreamFacts> => {
+/**
+ * Computes the facts of every node and reports problems, including every
+ * field reference that does not resolve against the inferred row types
+ * (`row-types.ts`). Throws `DefinitionErrors` if any.
+ *
+ * @param executors the executors the plan's references resolve to (default:
+ *   the registry's), so row types can pass through executors that keep
+ *   their input's shape; without them an executor's output row is open
+ */
+export const validatePlan = (plan: UnhashedPlan, registry?: Registry, executors: ReadonlyMap<string, Executor> | undefined = registry?.executors): Map<string, StreamFacts> => {
   const errors: DefinitionError[] = [];
   const facts = new Map<string, StreamFacts>();
   const byId = new Map<string, PlanNode>();
@@ -175,6 +185,7 @@ export const validatePlan = (plan: UnhashedPlan, registry?: Registry): Map<strin
     }
   }
   if (!plan.nodes.some((n) => n.op === "sink")) err("nodes", "the plan has no sink", "end the pipeline with sink(\"name\")");
+  for (const p of inferRowTypes(plan, facts, (ref) => executors?.get(ref)).problems) err(p.node, p.problem, p.fix);
 
   if (registry) {
     for (const ref of plan.executors) {

@@ -57,6 +57,8 @@ describe("load", () => {
     const p = JSON.parse(json);
     const evil = `"]);globalThis.__pwned=1;//`;
     p.nodes[1].expr = { op: "field", path: [evil] };
+    // Declared (optional) in the schema, so the field check accepts the reference and the run reaches the compiler.
+    p.nodes[0].schema.allOf[1].properties[evil] = { type: "number" };
     const { hash: _h, ...rest } = p;
     const { hashPlan } = await import("../../src/plan/compile.ts");
     p.hash = hashPlan(rest);
