@@ -5,7 +5,7 @@
  * - `ls_fsum(x)`, `ls_fmean(x)`: the exactly rounded sum (Shewchuk, the
  *   engine's own `fsum`) — bit-identical to the DirectRunner in any order;
  * - `ls_first(x, t)`, `ls_last(x, t)`: the engine's first/last combiners
- *   (ties on time broken by canonical JSON);
+ *   (ties on time broken by value order);
  * - `ls_combiner(pair, key)`: any combiner (a user's custom one) fed
  *   `[input, eventTime]` pairs in scan order; `key` names it in a run-scoped
  *   table, since expressions are re-parsed and cannot capture it.

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `lockstep` command. Kept tiny: `--version` answers without loading the
 // CLI, and every command loads only the modules it uses (see main.ts), so a
-// start costs what the command needs. A user's own `.ts` pipeline is loaded
-// through a TypeScript loader registered on demand (load-definition.ts);
+// start costs what the command needs. A user's own `.ts` pipeline is
+// compiled on its own by esbuild when it is loaded (import-module.ts);
 // lockstep's own code is plain JavaScript.
 import { packageVersion } from "../core/package-info.ts";
 

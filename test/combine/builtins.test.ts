@@ -72,11 +72,13 @@ describe("first and last", () => {
     expect(run(first, [])).toBe(null);
     expect(run(last, at(4, null))).toBe(null);
   });
-  it("break ties by canonical JSON: smallest first, largest last", () => {
+  it("break ties by value order (§1): smallest first, largest last", () => {
     expect(run(last, at(3, "b", "c", "a"))).toBe("c");
-    // '"10"' < '9' because '"' (0x22) sorts before '9' (0x39).
-    expect(run(first, at(1, 9, "10"))).toBe("10");
-    expect(run(last, at(1, "10", 9))).toBe(9);
+    // Value order: numbers before strings, whatever their text.
+    expect(run(first, at(1, 9, "10"))).toBe(9);
+    expect(run(last, at(1, "10", 9))).toBe("10");
+    // Numbers numerically: 9 < 10 (their canonical texts sort the other way).
+    expect(run(first, at(1, 10, 9))).toBe(9);
     expect(run(first, at(1, { b: 2 }, { a: 9 }))).toEqual({ a: 9 });
   });
   it("return plain-JSON copies with sorted keys", () => {
@@ -103,7 +105,7 @@ describe("topK", () => {
 
 describe("collect", () => {
   const collect = c({ fn: "collect" });
-  it("orders by time, then canonical JSON, dropping nulls", () => {
+  it("orders by time, then value order, dropping nulls", () => {
     const inputs: Timed[] = [
       ["b", 2],
       ["a", 2],
@@ -111,7 +113,9 @@ describe("collect", () => {
       ["c", 1],
     ];
     expect(run(collect, inputs)).toEqual(["c", "a", "b"]);
-    expect(run(collect, at(5, 1, "1"))).toEqual(["1", 1]);
+    expect(run(collect, at(5, 1, "1"))).toEqual([1, "1"]);
+    // The issue-14 case: same-time 9, 10, "a".
+    expect(run(collect, at(5, "a", 10, 9))).toEqual([9, 10, "a"]);
     expect(run(collect, at(5, 2, 2))).toEqual([2, 2]);
     expect(run(collect, [])).toEqual([]);
   });

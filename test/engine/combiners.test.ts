@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import * as L from "../../dsl/index.ts";
 import { runDirect } from "../../runners/direct/index.ts";
+import { runArquero } from "../../runners/arquero/index.ts";
 import { Ev } from "./keyed-harness.ts";
 
 type Aggs = Parameters<typeof L.combine>[0];
@@ -51,14 +52,24 @@ describe("built-in combiners", () => {
     expect(await combined({ top: L.topK("x", 3) }, xs([-1, -3]))).toEqual([{ k: "a", top: [-1, -3] }]);
   });
 
-  it("first and last: smallest / largest event time, ties by canonical JSON (smallest / largest)", async () => {
+  it("first and last: smallest / largest event time, ties by value order (smallest / largest)", async () => {
     // ts 5 ties "b" vs "a": first takes "a"; ts 7 ties "z" vs "y": last takes "z". Arrival order is irrelevant.
     const ev = xs(["z", "b", "a", "y"], [7, 5, 5, 7]);
     expect(await combined({ f: L.first("x"), l: L.last("x") }, ev)).toEqual([{ k: "a", f: "a", l: "z" }]);
-    // Canonical JSON compares text: "10" < "9", so at a tie first is 10 and last is 9.
-    expect(await combined({ f: L.first("x"), l: L.last("x") }, xs([9, 10], [1, 1]))).toEqual([{ k: "a", f: 10, l: 9 }]);
-    // Different types: `"a"` (starts with a quote, U+0022) sorts before `1`.
-    expect(await combined({ f: L.first("x"), l: L.last("x") }, xs([1, "a"], [0, 0]))).toEqual([{ k: "a", f: "a", l: 1 }]);
+    // Value order compares numbers numerically: at a tie first is 9 and last is 10.
+    expect(await combined({ f: L.first("x"), l: L.last("x") }, xs([9, 10], [1, 1]))).toEqual([{ k: "a", f: 9, l: 10 }]);
+    // Different types: numbers sort before strings.
+    expect(await combined({ f: L.first("x"), l: L.last("x") }, xs([1, "a"], [0, 0]))).toEqual([{ k: "a", f: 1, l: "a" }]);
+  });
+
+  it("time ties resolve by value order on the arquero runner too (issue 14: 9, 10, \"a\" at one time)", async () => {
+    const p = L.pipeline("agg", { version: 1 }, ({ source, sink }) =>
+      L.pipe(source("ev", Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("k"), L.combine({ c: L.collect("x"), f: L.first("x"), l: L.last("x") }), sink("out")),
+    );
+    const ev = xs(["a", 10, 9], [4, 4, 4]);
+    const expected = [{ k: "a", c: [9, 10, "a"], f: 9, l: "a" }];
+    expect((await runDirect(p, { inputs: { ev } })).outputs.out).toEqual(expected);
+    expect((await runArquero(p, { inputs: { ev }, log: () => {} })).outputs.out).toEqual(expected);
   });
 
   it("first and last skip nulls (choice: like collect); with none, null", async () => {
@@ -66,10 +77,10 @@ describe("built-in combiners", () => {
     expect(await combined({ f: L.first("x"), l: L.last("x") }, xs([null]))).toEqual([{ k: "a", f: null, l: null }]);
   });
 
-  it("collect orders non-null values by (event time, canonical JSON)", async () => {
-    // ts 1: `"a"` < `"b"`; ts 3: `"c"` < `10` < `9` (code units: '"' < '1' < '9').
+  it("collect orders non-null values by (event time, value order)", async () => {
+    // ts 1: "a" < "b"; ts 3: 9 < 10 < "c" (numbers numerically, then strings).
     const ev = xs(["c", "b", 10, 9, null, "a"], [3, 1, 3, 3, 2, 1]);
-    expect(await combined({ c: L.collect("x") }, ev)).toEqual([{ k: "a", c: ["a", "b", "c", 10, 9] }]);
+    expect(await combined({ c: L.collect("x") }, ev)).toEqual([{ k: "a", c: ["a", "b", 9, 10, "c"] }]);
   });
 
   it("countDistinct compares non-null values by canonical JSON", async () => {

@@ -8,7 +8,8 @@
  *   `ls_last`, custom combiners → `ls_combiner` (the aggregate extension
  *   point, see `aggregates.ts`);
  * - `topK` → `orderby(desc(x))` + `row_number() ≤ k` + `array_agg`;
- *   `collect` → `orderby(_t, canonical JSON)` + `array_agg` (§10 tie rules).
+ *   `collect` → `array_agg` of (time, value) pairs, ordered by the engine's
+ *   collect (§10 tie rules).
  *
  * @module
  */
@@ -17,6 +18,8 @@ import type { ColumnTable } from "arquero";
 import { COL, rollupBy, valuesOf } from "../columns.ts";
 import type { AggSpec } from "../../../src/plan/ir.ts";
 import type { Combiner } from "../../../src/combine/types.ts";
+import { collectCombiner } from "../../../src/combine/builtin/collect.ts";
+import type { Json } from "../../../src/expr/ast.ts";
 import { shareCombiner } from "../aggregates.ts";
 import { deriveExprs } from "../expressions.ts";
 import type { Runtime } from "../step.ts";
@@ -41,7 +44,7 @@ export const aggVerb = (name: string, a: AggSpec): string => {
     case "topK":
       return `${name}: filter(numeric x).orderby(desc(x)).filter(op.row_number() <= ${a.k}).rollup(op.array_agg(x))`;
     case "collect":
-      return `${name}: filter(x not null).orderby(d.${COL.t}, canonical JSON).rollup(op.array_agg(x))`;
+      return `${name}: filter(x not null).rollup(op.array_agg([d.${COL.t}, x])) + the engine's collect order`;
     case "custom":
       return `${name}: rollup(op.ls_combiner([x, d.${COL.t}], ${a.combiner})) — the user combiner through arquero's aggregate extension point`;
   }
@@ -148,12 +151,13 @@ export const rollupAggs = (
         return listsByGroup(top, keys, groups);
       }
       if (a.fn === "collect") {
-        const sorted = t
-          .derive({ _cj: `d => op.ls_json(${x})` })
-          .filter('d => d._cj !== "null"')
-          .orderby(COL.t, "_cj");
-        const all = rollupBy(sorted, keys, { v: "d => op.array_agg(op.parse_json(d._cj))" });
-        return listsByGroup(all, keys, groups);
+        // Columnar up to the (time, value) pairs; their order — time, then value
+        // order on a tie (§10) — is the engine's own collect, so the rule is one.
+        const kept = t.derive({ _cj: `d => op.ls_json(${x})` }).filter('d => d._cj !== "null"');
+        const all = rollupBy(kept, keys, { v: `d => op.array_agg([d.${COL.t}, d._cj])` });
+        return (listsByGroup(all, keys, groups) as [number, string][][]).map((pairs) =>
+          collectCombiner.extract(pairs.map(([ts, json]) => [ts, JSON.parse(json) as Json])),
+        );
       }
       // arquero's min/max give undefined for no input; the contract says null.
       return (valuesOf(main, `v${i}`) as unknown[]).map((v) => (v === undefined && (a.fn === "min" || a.fn === "max") ? null : v));

@@ -1,13 +1,12 @@
 /** The `collect` aggregate. @module */
 
-import { canonicalJson, compareStrings } from "../../core/canonical.ts";
 import type { Json } from "../../expr/ast.ts";
 import { toPlainJson } from "../json.ts";
 import type { Combiner } from "../types.ts";
-import { checkTs } from "./timed.ts";
+import { checkTs, compareTimed } from "./timed.ts";
 
 /**
- * All non-null inputs, ordered by event time and then by canonical JSON;
+ * All non-null inputs, ordered by event time and then by value order;
  * none → []. Accumulator: unordered `[ts, value]` pairs — sorting is left to
  * `extract`, so `add` stays O(1).
  */
@@ -23,9 +22,5 @@ export const collectCombiner: Combiner<[number, Json][], unknown, Json[]> = {
     for (const pair of b) a.push(pair);
     return a;
   },
-  extract: (acc) =>
-    acc
-      .map(([ts, value]) => ({ ts, value, key: canonicalJson(value) }))
-      .sort((x, y) => (x.ts < y.ts ? -1 : x.ts > y.ts ? 1 : compareStrings(x.key, y.key)))
-      .map((e) => e.value),
+  extract: (acc) => [...acc].sort(([ta, va], [tb, vb]) => compareTimed(ta, va, tb, vb)).map(([, value]) => value),
 };

@@ -1,16 +1,17 @@
 /**
  * The total order on (event time, value) used by first, last and collect:
- * by `ts`, then by the canonical JSON of the value, so ties between elements
- * with the same timestamp resolve the same way on every runner.
+ * by `ts`, then by lockstep's value order (`compareValues`, docs/semantics.md
+ * §1 — the one order used wherever values are sorted), so ties between
+ * elements with the same timestamp resolve the same way on every runner.
  *
  * @module
  */
 
-import { canonicalJson, compareStrings } from "../../core/canonical.ts";
+import { compareValues } from "../../core/order.ts";
 
-/** Compares `(ta, va)` with `(tb, vb)`; canonical JSON is only computed on a timestamp tie. */
+/** Compares `(ta, va)` with `(tb, vb)`: by time, then (only on a tie) by value order. */
 export const compareTimed = (ta: number, va: unknown, tb: number, vb: unknown): number =>
-  ta < tb ? -1 : ta > tb ? 1 : compareStrings(canonicalJson(va), canonicalJson(vb));
+  ta < tb ? -1 : ta > tb ? 1 : compareValues(va, vb);
 
 /**
  * `ts`, checked: accumulators hold it, so it must be finite to stay plain JSON.
