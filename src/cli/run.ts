@@ -12,6 +12,7 @@ import { access, constants } from "node:fs/promises";
 import { DefinitionError, RunError } from "../core/errors.ts";
 import { formatOf } from "../io/format.ts";
 import { writeRecords } from "../io/write.ts";
+import { sideOutputOrder } from "../run/side-outputs.ts";
 import type { OnExecutorError } from "../engine/operator.ts";
 import type { Plan } from "../plan/ir.ts";
 import type { Registry } from "../registry/registry.ts";
@@ -127,8 +128,8 @@ export const runCommand = async (plan: Plan, registry: Registry, o: RunCommandOp
   const over = o.maxDeadLetterRate === undefined ? [] : overRate(bySource, o.maxDeadLetterRate);
   // Past the rate the outputs are not trusted: nothing is written but what explains the failure.
   if (over.length === 0) for (const [sink, path] of Object.entries(o.outputs)) await writeRecords(path, result.outputs[sink]!);
-  if (o.deadLetters) await writeRecords(o.deadLetters, result.deadLetters);
-  if (o.late) await writeRecords(o.late, result.late);
+  if (o.deadLetters) await writeRecords(o.deadLetters, sideOutputOrder(result.deadLetters));
+  if (o.late) await writeRecords(o.late, sideOutputOrder(result.late));
   if (!o.quiet) o.err(summaryOf(plan, runner, performance.now() - started, result, o, over.length > 0));
   // Loud even with --quiet: a source whose every record was rejected is almost always a mistake.
   for (const w of allRejectedWarnings(bySource)) o.err(w + "\n");
