@@ -2,6 +2,7 @@
  * Every combiner through `combine` on the DirectRunner (docs/semantics.md §10),
  * plus `groupByKey` and the implicit vs explicit global window (§7).
  */
+import * as t from "io-ts";
 import { describe, expect, it } from "vitest";
 import * as L from "../../dsl/index.ts";
 import { runDirect } from "../../runners/direct/index.ts";
@@ -187,5 +188,36 @@ describe("groupByKey and the global window", () => {
       { k: "a", windowStart: null, windowEnd: null, n: 1 },
       { k: "b", windowStart: null, windowEnd: null, n: 2 },
     ]);
+  });
+});
+
+describe("the event time of an aggregate's output rows (docs/semantics.md §10)", () => {
+  const Visit = t.type({ user: t.string, ts: t.number });
+  // Per user: the largest event time (global window); then, over all users, `collect` orders the users by it.
+  const twoLevel = L.pipeline("two-level", { version: 1 }, ({ source, sink }) =>
+    L.pipe(
+      source("visits", Visit, { key: "user" }),
+      L.withTimestamps((e) => e.field("ts")),
+      L.keyBy("user"),
+      L.combine({ n: L.count() }),
+      L.map((e) => ({ all: L.lit("all"), user: e.field("user") })),
+      L.keyBy("all"),
+      L.combine({ order: L.collect("user"), firstUser: L.first("user") }),
+      sink("out"),
+    ),
+  );
+  const visits = [
+    { user: "u1", ts: 9_000 },
+    { user: "u2", ts: 1_000 },
+    { user: "u3", ts: 4_000 },
+    { user: "u2", ts: 6_000 },
+    { user: "u1", ts: 2_000 },
+  ];
+
+  it("global window: the key's stage clock (largest event time so far), on direct and arquero", async () => {
+    // u1's rows carry 9000, u2's 6000, u3's 4000.
+    const expected = [{ all: "all", order: ["u3", "u2", "u1"], firstUser: "u3" }];
+    expect((await runDirect(twoLevel, { inputs: { visits } })).outputs.out).toEqual(expected);
+    expect((await runArquero(twoLevel, { inputs: { visits }, log: () => {} })).outputs.out).toEqual(expected);
   });
 });
