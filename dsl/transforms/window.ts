@@ -1,5 +1,6 @@
 import type { WindowFn } from "../../src/window/types.ts";
 import { parseDuration } from "../../src/window/duration.ts";
+import { normalizeOffset } from "../../src/window/assign.ts";
 import { node, streamOf } from "../stream.ts";
 import type { StageOptions, Stream, Windowing } from "../stream.ts";
 
@@ -8,19 +9,20 @@ export type Duration = number | string;
 
 /** The global window: one window per key, complete at end of input. */
 export const global = (): WindowFn => ({ kind: "global" });
-/** Fixed (tumbling) windows of `size`, aligned to `offset`. */
-export const fixed = (size: Duration, offset: Duration = 0): WindowFn => ({
-  kind: "fixed",
-  size: parseDuration(size, "fixed.size"),
-  offset: parseDuration(offset, "fixed.offset"),
-});
-/** Sliding windows of `size` starting every `period`. */
-export const sliding = (size: Duration, period: Duration, offset: Duration = 0): WindowFn => ({
-  kind: "sliding",
-  size: parseDuration(size, "sliding.size"),
-  period: parseDuration(period, "sliding.period"),
-  offset: parseDuration(offset, "sliding.offset"),
-});
+/** Fixed (tumbling) windows of `size`, aligned to `offset` (taken modulo `size`, as Beam does). */
+export const fixed = (size: Duration, offset: Duration = 0): WindowFn => {
+  const ms = parseDuration(size, "fixed.size");
+  return { kind: "fixed", size: ms, offset: normalizeOffset(parseDuration(offset, "fixed.offset"), ms) };
+};
+/**
+ * Sliding windows of `size` starting every `period`, aligned to `offset`
+ * (taken modulo `period`). A period above the size gives hopping windows with
+ * gaps: an element in a gap belongs to no window.
+ */
+export const sliding = (size: Duration, period: Duration, offset: Duration = 0): WindowFn => {
+  const every = parseDuration(period, "sliding.period");
+  return { kind: "sliding", size: parseDuration(size, "sliding.size"), period: every, offset: normalizeOffset(parseDuration(offset, "sliding.offset"), every) };
+};
 /** Session windows closed by a gap of inactivity. */
 export const session = (gap: Duration): WindowFn => ({ kind: "session", gap: parseDuration(gap, "session.gap") });
 

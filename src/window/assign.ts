@@ -109,7 +109,8 @@ export const parseWindowSpec = (s: string, where?: string): WindowFn => {
       if (body === undefined || body === "") throw bad(`"fixed" needs a size`);
       const [size, offset, extra] = body.split("+");
       if (extra !== undefined) throw bad("more than one offset");
-      fn = { kind: "fixed", size: parseDuration(size!, `${path}.size`), offset: offsetOf(offset, path) };
+      const fixedSize = parseDuration(size!, `${path}.size`);
+      fn = { kind: "fixed", size: fixedSize, offset: normalizeOffset(offsetOf(offset, path), fixedSize) };
       break;
     }
     case "sliding": {
@@ -118,12 +119,8 @@ export const parseWindowSpec = (s: string, where?: string): WindowFn => {
       if (extra !== undefined) throw bad("more than one offset");
       const parts = range!.split("/");
       if (parts.length !== 2) throw bad(`"sliding" needs "<size>/<period>"`);
-      fn = {
-        kind: "sliding",
-        size: parseDuration(parts[0]!, `${path}.size`),
-        period: parseDuration(parts[1]!, `${path}.period`),
-        offset: offsetOf(offset, path),
-      };
+      const period = parseDuration(parts[1]!, `${path}.period`);
+      fn = { kind: "sliding", size: parseDuration(parts[0]!, `${path}.size`), period, offset: normalizeOffset(offsetOf(offset, path), period) };
       break;
     }
     default:
@@ -136,6 +133,18 @@ export const parseWindowSpec = (s: string, where?: string): WindowFn => {
 
 const offsetOf = (text: string | undefined, path: string): number =>
   text === undefined ? 0 : parseDuration(text, `${path}.offset`);
+
+/**
+ * An offset in its normalised range, `[0, modulus)` — `size` for fixed
+ * windows, `period` for sliding ones. Offsets that differ by a multiple of
+ * the modulus give the same windows (Beam normalises them the same way), so
+ * the DSL stores the normalised one and plans stay canonical.
+ */
+export const normalizeOffset = (offset: number, modulus: number): number => {
+  if (!(modulus > 0) || !Number.isFinite(offset)) return offset;
+  const r = offset % modulus;
+  return r < 0 ? r + modulus : r === 0 ? 0 : r;
+};
 
 /** The text form of a window function; {@link parseWindowSpec} reads it back to an equal value. Zero offsets are left out. */
 export const formatWindowSpec = (fn: WindowFn): string => {
@@ -156,8 +165,9 @@ const offsetText = (offset: number): string => (offset === 0 ? "" : `+${formatDu
 /**
  * Every problem with a window function, e.g. one read from a JSON plan.
  * Lengths must be whole numbers of milliseconds (durations are): `size > 0`,
- * `0 < period ≤ size`, `gap > 0`; a fixed offset in `[0, size)`, a sliding offset
- * in `[0, period)`.
+ * `period > 0` (a period above the size leaves gaps between windows),
+ * `gap > 0`; a fixed offset in `[0, size)`, a sliding offset in `[0, period)`
+ * — the normalised form {@link normalizeOffset} gives.
  *
  * @param where  path of the window function, prefixed to each error's path
  */
@@ -199,17 +209,9 @@ export const validateWindowFn = (fn: WindowFn, where: string): DefinitionError[]
       else whole("offset", 0);
       break;
     case "sliding": {
-      const sizeOk = whole("size", 1);
+      // A period larger than the size is allowed (hopping windows with gaps, as in Beam).
+      whole("size", 1);
       const periodOk = whole("period", 1);
-      if (sizeOk && periodOk && (f.period as number) > (f.size as number)) {
-        errors.push(
-          new DefinitionError(
-            `${where}.period`,
-            `period (${formatDuration(f.period as number)}) must not exceed size (${formatDuration(f.size as number)}), or elements between windows would be dropped`,
-            `make the period at most the size; for back-to-back windows use a fixed window`,
-          ),
-        );
-      }
       if (periodOk) offsetBelow(f.period as number, "period");
       else whole("offset", 0);
       break;

@@ -2,9 +2,11 @@
  * Window assignment through `combine` on the DirectRunner (docs/semantics.md §7).
  * Every expectation is worked out by hand from the contract.
  */
+import * as t from "io-ts";
 import { describe, expect, it } from "vitest";
 import * as L from "../../dsl/index.ts";
 import { runDirect } from "../../runners/direct/index.ts";
+import { runArquero } from "../../runners/arquero/index.ts";
 import { countPipeline, evs } from "./keyed-harness.ts";
 
 const run = async (fn: Parameters<typeof countPipeline>[0], events: unknown[], lateness = 0) =>
@@ -120,5 +122,39 @@ describe("global windows", () => {
   it("an explicit global window is one window per key with null bounds, never late", async () => {
     const out = await run(L.global(), evs("a", [50, -1e12, 3]));
     expect(out).toEqual([{ k: "a", windowStart: null, windowEnd: null, n: 3, ids: [2, 3, 1] }]);
+  });
+});
+
+describe("hopping windows with gaps (sliding with period > size, issue 14 §4)", () => {
+  // Windows [0, 2s), [5s, 7s), [10s, 12s) …: elements at 3 s and 8 s fall in gaps and count nowhere.
+  const Hit = t.type({ k: t.string, ts: t.number });
+  const hopping = L.pipeline("hopping", { version: 1 }, ({ source, sink }) =>
+    L.pipe(
+      source("hits", Hit, { key: "k" }),
+      L.withTimestamps((e) => e.field("ts")),
+      L.keyBy("k"),
+      L.window(L.sliding("2s", "5s")),
+      L.combine({ n: L.count() }),
+      sink("out"),
+    ),
+  );
+  const hits = [0, 1_999, 3_000, 5_000, 8_000, 10_500, 11_000].map((ts) => ({ k: "a", ts }));
+  const expected = [
+    { k: "a", windowStart: 0, windowEnd: 2_000, n: 2 },
+    { k: "a", windowStart: 5_000, windowEnd: 7_000, n: 1 },
+    { k: "a", windowStart: 10_000, windowEnd: 12_000, n: 2 },
+  ];
+
+  it("counts only the elements inside a window, on direct and arquero", async () => {
+    const direct = await runDirect(hopping, { inputs: { hits } });
+    expect(direct.outputs.out).toEqual(expected);
+    expect(direct.late).toEqual([]);
+    expect(direct.deadLetters).toEqual([]);
+    expect((await runArquero(hopping, { inputs: { hits }, log: () => {} })).outputs.out).toEqual(expected);
+  });
+
+  it("the DSL normalises offsets as Beam does", () => {
+    expect(L.fixed("10s", "12s")).toEqual(L.fixed("10s", "2s"));
+    expect(L.sliding("30s", "5s", "7s")).toEqual(L.sliding("30s", "5s", "2s"));
   });
 });
