@@ -4,7 +4,7 @@
  * concurrency), and executors that throw.
  */
 import * as t from "io-ts";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as L from "../../dsl/index.ts";
 import { MAX_IN_FLIGHT } from "../../src/engine/ops/executors.ts";
 import { deadAt, run, sleep } from "./direct-harness.ts";
@@ -117,13 +117,26 @@ describe("apply: async executors", () => {
   type Ev = t.TypeOf<typeof Ev>;
 
   it("delivers results in input order even when later calls finish first", async () => {
+    // Each call waits on its own gate; the test opens the gates last to first once all ten
+    // calls are in flight, so the finish order is fixed by the test, not by timers.
+    const gates = Array.from({ length: 10 }, () => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      return { promise, resolve };
+    });
+    const started: number[] = [];
     const finished: number[] = [];
     const seen: number[] = [];
-    // Element i takes (10 − i) · 8 ms, so the last one finishes first.
-    const slow = L.executor("slow", 1, { featurize: async (e: Ev) => (await sleep((10 - e.i) * 8), finished.push(e.i), e) });
+    const slow = L.executor("slow", 1, { featurize: async (e: Ev) => (started.push(e.i), await gates[e.i]!.promise, finished.push(e.i), e) });
     const recorder = L.executor("recorder", 1, { featurize: (e: Ev) => (seen.push(e.i), e) });
     const p = L.pipeline("order", { version: 1 }, ({ source, sink }) => L.pipe(source("ev", Ev), L.apply(slow), L.apply(recorder), sink("out")));
-    const r = await run(p, { ev: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => ({ i })) });
+    const running = run(p, { ev: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => ({ i })) });
+    await vi.waitFor(() => expect(started).toHaveLength(10), { timeout: 20_000 });
+    for (let i = 9; i >= 0; i--) {
+      gates[i]!.resolve();
+      await vi.waitFor(() => expect(finished).toContain(i), { timeout: 20_000 });
+    }
+    const r = await running;
     expect(finished).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
     expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(r.outputs.out).toHaveLength(10);
@@ -133,10 +146,13 @@ describe("apply: async executors", () => {
     let inFlight = 0;
     let most = 0;
     const seen: number[] = [];
+    // Calls hold until the test opens the gate: the stage must fill exactly to its bound.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
     const wait = L.executor("wait", 1, {
       enrich: async (e: Ev) => {
         most = Math.max(most, ++inFlight);
-        await sleep(20);
+        await gate;
         inFlight--;
         return e;
       },
@@ -144,8 +160,13 @@ describe("apply: async executors", () => {
     const recorder = L.executor("recorder2", 1, { featurize: (e: Ev) => (seen.push(e.i), e) });
     const p = L.pipeline("bounded", { version: 1 }, ({ source, sink }) => L.pipe(source("ev", Ev), L.apply(wait), L.apply(recorder), sink("out")));
     const n = 3 * MAX_IN_FLIGHT + 10;
-    const r = await run(p, { ev: Array.from({ length: n }, (_, i) => ({ i })) });
-    // Pushing is far faster than 20 ms, so the stage fills up to its bound and never past it.
+    const running = run(p, { ev: Array.from({ length: n }, (_, i) => ({ i })) });
+    await vi.waitFor(() => expect(inFlight).toBe(MAX_IN_FLIGHT), { timeout: 20_000 });
+    // Let anything past the bound start, if the bound leaked.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(inFlight).toBe(MAX_IN_FLIGHT);
+    open();
+    const r = await running;
     expect(MAX_IN_FLIGHT).toBe(64);
     expect(most).toBe(MAX_IN_FLIGHT);
     expect(seen).toEqual(Array.from({ length: n }, (_, i) => i));
