@@ -106,11 +106,12 @@ export const runCommand = async (plan: Plan, registry: Registry, o: RunCommandOp
             instances: o.kafka?.instances ?? 1,
             guarantee: o.kafka?.guarantee ?? "exactly-once",
             keepTopics: o.kafka?.keepTopics ?? false,
+            progress: !o.quiet,
           }),
         )
       : runner === "arquero"
-        ? await runArquero(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError, log: (l) => (o.quiet ? undefined : o.err(`lockstep[arquero]: ${l}\n`)) })
-        : await runDirect(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError });
+        ? await runArquero(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError, log: (l) => (o.quiet ? undefined : o.err(`lockstep[arquero]: ${l}\n`)), progress: !o.quiet })
+        : await runDirect(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError, progress: !o.quiet });
   for (const [sink, path] of Object.entries(o.outputs)) await writeRecords(path, result.outputs[sink]!);
   if (o.deadLetters) await writeRecords(o.deadLetters, result.deadLetters);
   if (o.late) await writeRecords(o.late, result.late);
