@@ -7,10 +7,11 @@
  */
 import type { Plan } from "../plan/ir.ts";
 import type { Registry } from "../registry/registry.ts";
+import { createLogger, eventLog } from "../../runners/kafka/logger.ts";
 import { KafkaStreamRunner } from "../../runners/kafka/runner.ts";
 import { withBrokers } from "./brokers.ts";
 
-/** Runs until a signal; logs structured JSON lines on stderr. */
+/** Runs until a signal; logs structured JSON lines (pino; level from LOCKSTEP_LOG_LEVEL, default info) on stderr. */
 export const followCommand = async (
   plan: Plan,
   registry: Registry,
@@ -18,7 +19,7 @@ export const followCommand = async (
   err: (s: string) => void,
 ): Promise<void> =>
   withBrokers(o.brokers, err, Boolean(o.quiet), async (brokers) => {
-    const log = (e: Record<string, unknown>) => err(JSON.stringify({ time: new Date().toISOString(), ...e }) + "\n");
+    const log = eventLog(createLogger(err));
     const runner = new KafkaStreamRunner({
       brokers,
       partitions: o.partitions,
