@@ -8,7 +8,6 @@
  */
 import type { Plan } from "../plan/ir.ts";
 import type { Registry } from "../registry/registry.ts";
-import { createLogger, eventLog } from "../../runners/kafka/logger.ts";
 import { KafkaStreamRunner } from "../../runners/kafka/runner.ts";
 import { withBrokers } from "./brokers.ts";
 import { untilStopRequested } from "./stop-signal.ts";
@@ -21,6 +20,8 @@ export const followCommand = async (
   err: (s: string) => void,
 ): Promise<void> =>
   withBrokers(o.brokers, err, Boolean(o.quiet), async (brokers) => {
+    // pino loads only for a follow run: other commands' start-up does not pay for it.
+    const { createLogger, eventLog } = await import("../../runners/kafka/logger.ts");
     const log = eventLog(createLogger(err));
     const runner = new KafkaStreamRunner({
       brokers,
