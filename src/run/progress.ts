@@ -125,13 +125,16 @@ export const runProgress = (runner: string, inputs: Readonly<Record<string, unkn
   const bar = new cli.SingleBar(options, cli.Presets.shades_classic);
 
   const started = now();
+  // Rate and ETA are over the time spent reading: once input is read (windows firing, Kafka
+  // processing) they stay as they were instead of decaying towards zero.
+  let lastRead = started;
   let records = 0;
   let label = "reading";
   const positions = new Map<string, number>();
   const payload = () => {
     let bytes = 0;
     for (const p of positions.values()) bytes += p;
-    const f = progressFigures(records, bytes, total, now() - started);
+    const f = progressFigures(records, bytes, total, lastRead - started);
     return { bytes, payload: { records: count(f.records), rate: count(f.rate), percent: f.percent ?? 0, remaining: f.etaSeconds === undefined ? "–" : formatEta(f.etaSeconds), stage: label } };
   };
   const update = () => {
@@ -144,6 +147,7 @@ export const runProgress = (runner: string, inputs: Readonly<Record<string, unkn
     input: (name) => ({
       read: (n, position) => {
         records += n;
+        lastRead = now();
         if (position !== undefined) positions.set(name, position);
         update();
       },
