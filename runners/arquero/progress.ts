@@ -14,6 +14,8 @@ export interface Progress {
   input(name: string): InputMeter | undefined;
   /** Stage `id` is starting. */
   stage(id: string): void;
+  /** Runs `write` (which writes log lines to stderr) with the bar moved below them. */
+  around<A>(write: () => A): A;
   /** The run ended (clears the line). */
   done(): void;
 }
@@ -28,6 +30,7 @@ export const progressBar = (stages: number, inputs: Readonly<Record<string, unkn
   return {
     input: (name) => p.input(name),
     stage: (id) => p.stage(`stage ${++started}/${stages}: ${id}`),
+    around: (write) => p.around(write),
     done: () => p.done(),
   };
 };

@@ -76,6 +76,7 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
   const metrics: Record<string, StageMetrics> = {};
   const metricsOf = (stage: string) => (metrics[stage] ??= newMetrics());
   const progress = progressBar(plan.nodes.length, opts.inputs, opts.progress);
+  const log = (line: string): void => progress.around(() => (opts.log ?? defaultLog)(line));
 
   try {
     // Tables first, then sources, each in file order (see inputs.ts for arrival ranks).
@@ -86,7 +87,7 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
     const r0 = performance.now();
     for (const t of tables) inputs.set(t.id, await readInput(t, opts.inputs[t.id]!, 0, 1, readCtx));
     for (const [i, s] of sources.entries()) inputs.set(s.id, await readInput(s, opts.inputs[s.id]!, i, sources.length, readCtx));
-    if (timing()) (opts.log ?? defaultLog)(`timing: read ${Math.round(performance.now() - r0)} ms`);
+    if (timing()) log(`timing: read ${Math.round(performance.now() - r0)} ms`);
 
     const rt: Runtime = {
       registry,
@@ -98,7 +99,7 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
       deadLetter: (d) => deadLetters.push(d),
       late: (l) => late.push(l),
       metrics: metricsOf,
-      log: opts.log ?? defaultLog,
+      log,
     };
 
     // Keep each stage's table only until its last reader has run.

@@ -38,6 +38,11 @@ export interface RunProgress {
   input(name: string): InputMeter | undefined;
   /** What the run does now, e.g. a stage's name or "processing on Kafka". */
   stage(label: string): void;
+  /**
+   * Runs `write`, which writes whole lines to the bar's stream (a runner's
+   * log line), with the bar taken off the screen and drawn again below them.
+   */
+  around<A>(write: () => A): A;
   /** The run ended: the bar is removed. */
   done(): void;
 }
@@ -53,6 +58,10 @@ export interface ProgressFigures {
   readonly etaSeconds?: number;
 }
 
+/** An ETA is shown after this many seconds of reading, or once this share of the input is read. */
+const ETA_AFTER_S = 1;
+const ETA_AFTER_SHARE = 0.01;
+
 /**
  * The figures of a run that read `records` records and `bytes` of
  * `totalBytes` (undefined: unknown) in `elapsedMs`.
@@ -63,7 +72,8 @@ export const progressFigures = (records: number, bytes: number, totalBytes: numb
   if (totalBytes === undefined) return { records, rate };
   const share = totalBytes > 0 ? Math.min(1, bytes / totalBytes) : 1;
   const percent = Math.floor(share * 100);
-  if (bytes <= 0 || seconds <= 0) return { records, rate, percent };
+  // No ETA from the first, small reads (a table before the sources): wait for a second of reading or 1 %.
+  if (bytes <= 0 || seconds <= 0 || (seconds < ETA_AFTER_S && share < ETA_AFTER_SHARE)) return { records, rate, percent };
   return { records, rate, percent, etaSeconds: Math.max(0, (seconds * (totalBytes - bytes)) / bytes) };
 };
 
@@ -88,7 +98,15 @@ export interface ProgressOptions {
   readonly now?: () => number;
 }
 
-const SILENT: RunProgress = { input: () => undefined, stage: () => {}, done: () => {} };
+const SILENT: RunProgress = { input: () => undefined, stage: () => {}, around: (write) => write(), done: () => {} };
+
+/** The part of cli-progress's terminal used here (lib/terminal.js: relative cursor moves, no saved positions). */
+interface Terminal {
+  cursorRelativeReset(): void;
+  clearBottom(): void;
+}
+
+const REDRAW_MS = 100;
 
 /** The size of a file input, or undefined (stdin, in-memory values, records, unreadable paths). */
 const sizeOf = (input: unknown): number | undefined => {
@@ -118,12 +136,17 @@ export const runProgress = (runner: string, inputs: Readonly<Record<string, unkn
   const total = sizes.length > 0 && sizes.every((s) => s !== undefined) ? sizes.reduce((a, b) => a! + b!, 0)! : undefined;
 
   // Loaded only when a bar is drawn: nothing to pay on a pipe or in a library call.
-  const cli = createRequire(import.meta.url)("cli-progress") as typeof import("cli-progress");
+  const require = createRequire(import.meta.url);
+  const cli = require("cli-progress") as typeof import("cli-progress");
+  const Terminal = require("cli-progress/lib/terminal.js") as new (stream: ProgressStream) => Terminal;
   const format = total === undefined ? `lockstep[${runner}] {records} records · {rate}/s · {stage}` : `lockstep[${runner}] {bar} {percent}% · {records} records · {rate}/s · ETA {remaining} · {stage}`;
-  // Cursor and line wrapping are left as they are: a run killed mid-bar must not leave the terminal altered.
-  const options = { stream: stream as NodeJS.WritableStream, format, clearOnComplete: true, fps: 10, barsize: 20, hideCursor: false, linewrap: true };
-  const bar = new cli.SingleBar(options, cli.Presets.shades_classic);
-
+  // A MultiBar of one bar: it moves the cursor relatively (SingleBar saves and restores an absolute
+  // position, which lands on the wrong line once log lines have scrolled the screen). Cursor and line
+  // wrapping are left as they are, so a run killed mid-bar leaves the terminal as it was; a line
+  // wider than the terminal is cut (linewrap: true), not wrapped. forceRedraw: after `around` erased
+  // the bar it must be drawn again even if its text has not changed.
+  const terminal = new Terminal(stream);
+  const multi = new cli.MultiBar({ stream: stream as NodeJS.WritableStream, terminal, format, clearOnComplete: true, fps: 10, barsize: 20, hideCursor: false, linewrap: true, forceRedraw: true } as import("cli-progress").Options, cli.Presets.shades_classic);
   const started = now();
   // Rate and ETA are over the time spent reading: once input is read (windows firing, Kafka
   // processing) they stay as they were instead of decaying towards zero.
@@ -137,11 +160,18 @@ export const runProgress = (runner: string, inputs: Readonly<Record<string, unkn
     const f = progressFigures(records, bytes, total, lastRead - started);
     return { bytes, payload: { records: count(f.records), rate: count(f.rate), percent: f.percent ?? 0, remaining: f.etaSeconds === undefined ? "–" : formatEta(f.etaSeconds), stage: label } };
   };
-  const update = () => {
+  const bar = multi.create(total ?? 1, 0, payload().payload);
+  let drawn = -Infinity;
+  const update = (force = false) => {
     const { bytes, payload: p } = payload();
     bar.update(total === undefined ? 0 : bytes, p);
+    // The MultiBar redraws on a timer; synchronous stretches (a columnar stage) get no timer, so draw here too.
+    const t = performance.now();
+    if (force || t - drawn >= REDRAW_MS) {
+      drawn = t;
+      multi.update();
+    }
   };
-  bar.start(total ?? 1, 0, payload().payload);
   let ended = false;
   return {
     input: (name) => ({
@@ -154,13 +184,23 @@ export const runProgress = (runner: string, inputs: Readonly<Record<string, unkn
     }),
     stage: (s) => {
       label = s;
-      update();
+      update(true);
+    },
+    around: (write) => {
+      if (ended) return write();
+      terminal.cursorRelativeReset();
+      terminal.clearBottom();
+      try {
+        return write();
+      } finally {
+        update(true);
+      }
     },
     done: () => {
       if (ended) return;
       ended = true;
-      update();
-      bar.stop();
+      update(true);
+      multi.stop();
     },
   };
 };

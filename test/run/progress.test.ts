@@ -35,6 +35,11 @@ describe("progressFigures", () => {
     expect(progressFigures(1000, 0, undefined, 4000)).toEqual({ records: 1000, rate: 250 });
     // Nothing read yet: 0 %, no ETA; bytes past the total (a growing file) stay at 100 %.
     expect(progressFigures(0, 0, 1000, 0)).toEqual({ records: 0, rate: 0, percent: 0 });
+    // Under a second of reading and under 1 % read: no ETA yet (the first reads, often a small table, mislead).
+    expect(progressFigures(38, 5, 1000, 70)).toEqual({ records: 38, rate: 38 / 0.07, percent: 0 });
+    const early = progressFigures(38, 10, 1000, 70); // 1 % in 0.07 s: 99 % left takes 6.93 s
+    expect(early.percent).toBe(1);
+    expect(early.etaSeconds).toBeCloseTo(6.93, 9);
     expect(progressFigures(10, 1500, 1000, 1000)).toMatchObject({ percent: 100, etaSeconds: 0 });
   });
 
@@ -60,8 +65,8 @@ describe("runProgress", () => {
     const text = shown();
     expect(text).toContain("lockstep[direct]");
     expect(text).toContain("25% · 1,000 records · 500/s · ETA 0:06 · reading sources");
-    // cleared on completion: the last write erases the line (cursor to column 0, clear line)
-    expect(written.slice(-2).join("")).toMatch(/\x1b\[1G\x1b\[0K$|\x1b\[0G\x1b\[2K$|\x1b\[2K$/);
+    // cleared on completion: the last writes erase the bar (cursor to column 1, clear to the end of the screen)
+    expect(written.slice(-2).join("")).toMatch(/\x1b\[1G\x1b\[0J$/);
   });
 
   it("shows records and rate without % or ETA when an input's size is unknown (stdin, in-memory)", () => {
@@ -108,5 +113,30 @@ describe("runProgress", () => {
     expect([...(recordsOf(rows, undefined, p.input("rows")) as Iterable<unknown>)]).toHaveLength(5000);
     p.done();
     expect(shown()).toContain("5,000 records");
+  });
+});
+
+describe("log lines while the bar is shown", () => {
+  it("takes the bar off, lets the line through, and draws the bar again below it", () => {
+    const { stream, written, shown } = capture(true);
+    const p = runProgress("arquero", { rows: [] }, { enabled: true, stream, now: () => 0 });
+    p.input("rows")!.read(10);
+    const before = written.length;
+    const r = p.around(() => (stream.write("lockstep[arquero]: a log line\n"), 42));
+    expect(r).toBe(42);
+    const during = written.slice(before);
+    const line = during.indexOf("lockstep[arquero]: a log line\n");
+    // first the bar is erased (column 1, clear to the end of the screen), then the line, then the bar again
+    expect(during.slice(0, line).join("")).toMatch(/\x1b\[1G\x1b\[0J$/);
+    expect(during.slice(line + 1).join("")).toContain("lockstep[arquero] 10 records");
+    p.done();
+    expect(shown()).toContain("a log line\n");
+  });
+
+  it("runs the write as it is when nothing is drawn", () => {
+    const { stream, written } = capture(false);
+    const p = runProgress("direct", {}, { enabled: true, stream });
+    expect(p.around(() => (stream.write("x\n"), 1))).toBe(1);
+    expect(written).toEqual(["x\n"]);
   });
 });
