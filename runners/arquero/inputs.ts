@@ -30,6 +30,7 @@ import { SOURCE_TURN } from "../../src/run/inputs.ts";
 import { fromSchema } from "../../src/schema/from-schema.ts";
 import { recordsOf } from "../../src/run/inputs.ts";
 import type { InputSource } from "../../src/run/inputs.ts";
+import type { InputMeter } from "../../src/run/progress.ts";
 import { COL, tableOf } from "./columns.ts";
 import { columnsOfValues } from "./rows.ts";
 
@@ -37,8 +38,8 @@ import { columnsOfValues } from "./rows.ts";
 export interface ReadContext {
   deadLetter(d: DeadLetter): void;
   metrics(stage: string): StageMetrics;
-  /** Called every few thousand records with the number read so far. */
-  progress(read: number): void;
+  /** The progress meter of an input (see `src/run/progress.ts`), if a bar is drawn. */
+  meter(name: string): InputMeter | undefined;
 }
 
 /** Records a bounded run takes from one source before turning to the next (shared with the DirectRunner). */
@@ -84,7 +85,6 @@ export const readInput = async (
   const take = (rec: RawRecord): void => {
     const rank = arrivalRank(r++, position, sources);
     m.in++;
-    if (r % 8192 === 0) ctx.progress(8192);
     const a = admit(node, rec, decode);
     if (!a.ok) return dead(rec, a.reason, a.raw !== undefined ? { raw: a.raw } : { value: a.value });
     m.out++;
@@ -94,11 +94,10 @@ export const readInput = async (
     partitions.push(rec.partition);
     if (rec.partition !== undefined) partitioned = true;
   };
-  const records = recordsOf(input, node.schema);
+  const records = recordsOf(input, node.schema, ctx.meter(node.id));
   // An in-memory input is read synchronously: `for await` would cost a microtask per record.
   if (Symbol.asyncIterator in records) for await (const rec of records as AsyncIterable<RawRecord>) take(rec);
   else for (const rec of records as Iterable<RawRecord>) take(rec);
-  ctx.progress(r % 8192);
   const n = values.length;
   return tableOf({
     ...columnsOfValues(values),

@@ -1,57 +1,36 @@
 /**
- * A one-line progress bar on a terminal: rows read, stages done. Silent
- * when stderr is not a TTY (pipes, CI, tests), or when turned off.
+ * The arquero runner's progress: the shared bar (`src/run/progress.ts`:
+ * records read, rate, % and ETA of the input files) with the stage being
+ * executed and how many are done. Silent unless asked for and stderr is a TTY.
  *
  * @module
  */
+import { runProgress } from "../../src/run/progress.ts";
+import type { InputMeter, ProgressStream } from "../../src/run/progress.ts";
 
 /** Reports progress of one run. */
 export interface Progress {
-  /** `n` more input records read. */
-  read(n: number): void;
+  /** The meter reading input `name` reports to (undefined when nothing is drawn). */
+  input(name: string): InputMeter | undefined;
   /** Stage `id` is starting. */
   stage(id: string): void;
+  /** Runs `write` (which writes log lines to stderr) with the bar moved below them. */
+  around<A>(write: () => A): A;
   /** The run ended (clears the line). */
   done(): void;
 }
 
-const SILENT: Progress = { read: () => {}, stage: () => {}, done: () => {} };
-
-const REDRAW_MS = 100;
-
 /**
- * A progress bar for a plan of `stages` stages, drawn on `out` when it is a
- * TTY and `enabled` is not false.
+ * A progress bar for a plan of `stages` stages reading `inputs`, drawn on
+ * `out` when `enabled` and `out` is a TTY.
  */
-export const progressBar = (stages: number, enabled: boolean | undefined, out: NodeJS.WriteStream = process.stderr): Progress => {
-  if (enabled === false || !(enabled === true || out.isTTY)) return SILENT;
-  let rows = 0;
-  let done = 0;
-  let current = "reading input";
-  let last = 0;
-  const draw = (force = false) => {
-    const now = Date.now();
-    if (!force && now - last < REDRAW_MS) return;
-    last = now;
-    const width = 20;
-    const filled = Math.round((done / Math.max(stages, 1)) * width);
-    const bar = "#".repeat(filled) + "-".repeat(width - filled);
-    out.write(`\r\x1b[2Klockstep[arquero] [${bar}] ${done}/${stages} stages · ${rows.toLocaleString("en-US")} rows read · ${current}`);
-  };
+export const progressBar = (stages: number, inputs: Readonly<Record<string, unknown>>, enabled: boolean | undefined, out: ProgressStream = process.stderr): Progress => {
+  const p = runProgress("arquero", inputs, { enabled: enabled === true, stream: out });
+  let started = 0;
   return {
-    read: (n) => {
-      rows += n;
-      draw();
-    },
-    stage: (id) => {
-      if (current !== "reading input") done++;
-      current = id;
-      draw();
-    },
-    done: () => {
-      done = stages;
-      draw(true);
-      out.write("\r\x1b[2K");
-    },
+    input: (name) => p.input(name),
+    stage: (id) => p.stage(`stage ${++started}/${stages}: ${id}`),
+    around: (write) => p.around(write),
+    done: () => p.done(),
   };
 };

@@ -38,8 +38,6 @@ import { finalViewOf } from "./steps/sink.ts";
 export interface ArqueroRunOptions extends RunOptions {
   /** Where log lines (fallbacks to row-at-a-time steps) go; default: stderr. */
   readonly log?: (line: string) => void;
-  /** Draw a progress bar: default only when stderr is a TTY. */
-  readonly progress?: boolean;
 }
 
 const defaultLog = (line: string): void => void process.stderr.write(`lockstep[arquero]: ${line}\n`);
@@ -77,18 +75,19 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
   const late: LateElement[] = [];
   const metrics: Record<string, StageMetrics> = {};
   const metricsOf = (stage: string) => (metrics[stage] ??= newMetrics());
-  const progress = progressBar(plan.nodes.length, opts.progress);
+  const progress = progressBar(plan.nodes.length, opts.inputs, opts.progress);
+  const log = (line: string): void => progress.around(() => (opts.log ?? defaultLog)(line));
 
   try {
     // Tables first, then sources, each in file order (see inputs.ts for arrival ranks).
     const inputs = new Map<string, ColumnTable>();
     const tables = plan.nodes.filter((n): n is TableNode => n.op === "table");
     const sources = plan.nodes.filter((n): n is SourceNode => n.op === "source");
-    const readCtx = { deadLetter: (d: DeadLetter) => deadLetters.push(d), metrics: metricsOf, progress: (n: number) => progress.read(n) };
+    const readCtx = { deadLetter: (d: DeadLetter) => deadLetters.push(d), metrics: metricsOf, meter: (name: string) => progress.input(name) };
     const r0 = performance.now();
     for (const t of tables) inputs.set(t.id, await readInput(t, opts.inputs[t.id]!, 0, 1, readCtx));
     for (const [i, s] of sources.entries()) inputs.set(s.id, await readInput(s, opts.inputs[s.id]!, i, sources.length, readCtx));
-    if (timing()) (opts.log ?? defaultLog)(`timing: read ${Math.round(performance.now() - r0)} ms`);
+    if (timing()) log(`timing: read ${Math.round(performance.now() - r0)} ms`);
 
     const rt: Runtime = {
       registry,
@@ -100,7 +99,7 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
       deadLetter: (d) => deadLetters.push(d),
       late: (l) => late.push(l),
       metrics: metricsOf,
-      log: opts.log ?? defaultLog,
+      log,
     };
 
     // Keep each stage's table only until its last reader has run.

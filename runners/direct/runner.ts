@@ -18,6 +18,8 @@ import type { Plan } from "../../src/plan/ir.ts";
 import { resolveDefinition } from "../../src/run/definition.ts";
 import { iteratorOf, recordsOf, SOURCE_TURN } from "../../src/run/inputs.ts";
 import type { InputSource } from "../../src/run/inputs.ts";
+import { runProgress } from "../../src/run/progress.ts";
+import type { RunProgress } from "../../src/run/progress.ts";
 import type { RunResult } from "../../src/run/result.ts";
 import type { RunOptions } from "../../src/run/options.ts";
 
@@ -65,16 +67,34 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
     throw new DefinitionError("inputs", `pipeline "${plan.name}" has no source or table ${extra.map((m) => `"${m}"`).join(", ")}`, `use the names ${names.join(", ")}`);
   }
 
+  const progress = runProgress("direct", opts.inputs, { enabled: opts.progress });
+  try {
+    await readAll(topo, opts.inputs, progress);
+    progress.stage("firing windows");
+    await topo.finish();
+  } finally {
+    progress.done();
+  }
+
+  const outputs: Record<string, unknown[]> = {};
+  for (const [name, view] of views) outputs[name] = view.rows();
+  return { plan, outputs, deadLetters, late, metrics };
+};
+
+/** Pushes every input through the topology in the DirectRunner's arrival order (see the module doc). */
+const readAll = async (topo: ReturnType<typeof buildTopology>, inputs: DirectRunOptions["inputs"], progress: RunProgress): Promise<void> => {
   // Tables first, each to its end.
   for (const t of topo.tables) {
-    const it = iteratorOf(opts.inputs[t.id]!, t.schema);
+    progress.stage(`reading table ${t.id}`);
+    const it = iteratorOf(inputs[t.id]!, t.schema, progress.input(t.id));
     for (let r = await it.next(); !r.done; r = await it.next()) {
       const p = topo.push(t.id, r.value);
       if (p) await p;
     }
   }
   // Then sources, round robin, each in its own order.
-  let live = topo.sources.map((s) => ({ id: s.id, it: iteratorOf(opts.inputs[s.id]!, s.schema) }));
+  progress.stage("reading sources");
+  let live = topo.sources.map((s) => ({ id: s.id, it: iteratorOf(inputs[s.id]!, s.schema, progress.input(s.id)) }));
   while (live.length > 0) {
     const next: typeof live = [];
     for (const s of live) {
@@ -94,11 +114,6 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
     }
     live = next;
   }
-  await topo.finish();
-
-  const outputs: Record<string, unknown[]> = {};
-  for (const [name, view] of views) outputs[name] = view.rows();
-  return { plan, outputs, deadLetters, late, metrics };
 };
 
 /** The DirectRunner as an object, for code that picks a runner at launch. */

@@ -22,6 +22,8 @@ import type { Registry } from "../../src/registry/registry.ts";
 import { resolveDefinition } from "../../src/run/definition.ts";
 import { iteratorOf } from "../../src/run/inputs.ts";
 import type { InputSource } from "../../src/run/inputs.ts";
+import { runProgress } from "../../src/run/progress.ts";
+import type { InputMeter } from "../../src/run/progress.ts";
 import type { RunResult } from "../../src/run/result.ts";
 import type { InMessage, KafkaClient, OutMessage } from "./client.ts";
 import { KafkaStreamInstance } from "./instance.ts";
@@ -52,6 +54,8 @@ export interface KafkaRunOptions {
   readonly log?: (event: Record<string, unknown>) => void;
   /** Use this client instead of one made from `brokers`. */
   readonly client?: KafkaClient;
+  /** Draw a progress bar on stderr when it is a TTY (default false; the CLI turns it on unless `-q`). */
+  readonly progress?: boolean;
 }
 
 /**
@@ -68,11 +72,11 @@ const recordKeyOf = (node: SourceNode | TableNode, value: unknown, offset: numbe
 };
 
 /** Produces one input into its topic, in file order, each record with its line number. */
-const produceInput = async (client: KafkaClient, layout: Layout, node: SourceNode | TableNode, src: InputSource): Promise<void> => {
+const produceInput = async (client: KafkaClient, layout: Layout, node: SourceNode | TableNode, src: InputSource, meter?: InputMeter): Promise<void> => {
   const producer = await client.producer();
   const topic = node.op === "table" ? layout.names.table(node.id) : layout.names.source(node.id);
   const parts = node.op === "table" ? 1 : layout.partitions;
-  const it = iteratorOf(src, node.schema);
+  const it = iteratorOf(src, node.schema, meter);
   let batch: OutMessage[] = [];
   for (let r = await it.next(); !r.done; r = await it.next()) {
     const rec = r.value;
@@ -122,10 +126,14 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
   const missing = inputs.filter((n) => opts.inputs[n.id] === undefined).map((n) => n.id);
   if (missing.length > 0) throw new DefinitionError("inputs", `no input for ${missing.map((m) => `"${m}"`).join(", ")}`, `give one per source and table, e.g. ${missing.map((m) => `--in ${m}=path.jsonl`).join(" ")}`);
   const instances: KafkaStreamInstance[] = [];
+  const progress = runProgress("kafka", opts.inputs, { enabled: opts.progress });
   opts.log?.({ event: "run", app: appId, partitions: layout.partitions, subTopologies: layout.subTopologies.length });
   try {
     await client.createTopics(layout.topics);
-    for (const n of inputs) await produceInput(client, layout, n, opts.inputs[n.id]!);
+    for (const n of inputs) {
+      progress.stage(`producing ${n.id}`);
+      await produceInput(client, layout, n, opts.inputs[n.id]!, progress.input(n.id));
+    }
     const ends = new Map<string, number[]>();
     for (const n of inputs) if (n.op === "source") ends.set(layout.names.source(n.id), await client.endOffsets(layout.names.source(n.id)));
     const finishedTasks = new Set<string>();
@@ -150,6 +158,7 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
     await Promise.all(instances.map((inst) => inst.start()));
     const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
     while (finishedTasks.size < total) {
+      progress.stage(`processing: ${finishedTasks.size}/${total} tasks at end of input`);
       const failed = instances.map((i) => i.error()).find((e) => e !== undefined);
       if (failed) throw failed;
       if (Date.now() > deadline) throw new Error(`the Kafka run did not finish within ${opts.timeoutMs ?? 300_000} ms (${finishedTasks.size}/${total} tasks ended)`);
@@ -169,6 +178,7 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
     }
     return { plan, outputs, deadLetters, late, metrics };
   } finally {
+    progress.done();
     for (const inst of instances) await inst.stop().catch(() => {});
     if (!opts.keepTopics) await client.deleteTopics(layout.topics.map((t) => t.topic)).catch(() => {});
     if (!opts.client) await client.close();

@@ -88,6 +88,12 @@ export class KafkaStreamInstance {
   readonly metrics: Record<string, StageMetrics> = {};
   /** Commit latencies (ms) of the last commits, for metrics. */
   readonly commitMs: number[] = [];
+  private readonly commitListeners: ((ms: number, records: number) => void)[] = [];
+
+  /** Tells `listener` each commit's duration (ms) and record count (the metrics histograms). */
+  onCommit(listener: (ms: number, records: number) => void): void {
+    this.commitListeners.push(listener);
+  }
 
   constructor(private readonly o: InstanceOptions) {}
 
@@ -207,8 +213,10 @@ export class KafkaStreamInstance {
       await this.shared!.send(out);
       if (offsets.length > 0) await this.consumer!.commit(offsets);
     }
-    this.commitMs.push(performance.now() - t0);
+    const ms = performance.now() - t0;
+    this.commitMs.push(ms);
     if (this.commitMs.length > 100) this.commitMs.shift();
+    for (const l of this.commitListeners) l(ms, out.length);
   }
 
   private async onBatch(batch: { topic: string; partition: number; messages: readonly InMessage[] }, heartbeat: () => Promise<void>): Promise<void> {

@@ -21,7 +21,6 @@ import { KafkaStreamInstance } from "./instance.ts";
 import type { Guarantee } from "./instance.ts";
 import { KafkajsClient } from "./kafkajs-client.ts";
 import { layoutOf, prefixedNames } from "./layout.ts";
-import { serveMetrics } from "./metrics.ts";
 
 /** Options of an unbounded run. */
 export interface KafkaStreamOptions {
@@ -88,7 +87,11 @@ export class KafkaStreamRunner {
       ...(this.opts.log ? { log: this.opts.log } : {}),
     });
     await this.instance.start();
-    if (this.opts.metricsPort !== undefined) this.server = await serveMetrics(this.opts.metricsPort, this.instance);
+    if (this.opts.metricsPort !== undefined) {
+      // prom-client loads only when metrics are served: the CLI's start-up does not pay for it.
+      const { serveMetrics } = await import("./metrics.ts");
+      this.server = await serveMetrics(this.opts.metricsPort, this.instance);
+    }
     this.opts.log?.({ event: "started", app: appId, topics: layout.topics.length });
   }
 

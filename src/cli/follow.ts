@@ -1,7 +1,8 @@
 /**
  * `lockstep run --runner kafka --follow`: the pipeline as a long-running
- * stream processor, until SIGINT or SIGTERM, then a graceful stop (finish the
- * batch in flight, commit, leave the group).
+ * stream processor, until SIGINT or SIGTERM (also when sent to `npx`: see
+ * stop-signal.ts), then a graceful stop (finish the batch in flight, commit,
+ * leave the group).
  *
  * @module
  */
@@ -9,8 +10,9 @@ import type { Plan } from "../plan/ir.ts";
 import type { Registry } from "../registry/registry.ts";
 import { KafkaStreamRunner } from "../../runners/kafka/runner.ts";
 import { withBrokers } from "../../runners/kafka/brokers.ts";
+import { untilStopRequested } from "./stop-signal.ts";
 
-/** Runs until a signal; logs structured JSON lines on stderr. */
+/** Runs until a signal; logs structured JSON lines (pino; level from LOCKSTEP_LOG_LEVEL, default info) on stderr. */
 export const followCommand = async (
   plan: Plan,
   registry: Registry,
@@ -18,7 +20,9 @@ export const followCommand = async (
   err: (s: string) => void,
 ): Promise<void> =>
   withBrokers(o.brokers, err, Boolean(o.quiet), async (brokers) => {
-    const log = (e: Record<string, unknown>) => err(JSON.stringify({ time: new Date().toISOString(), ...e }) + "\n");
+    // pino loads only for a follow run: other commands' start-up does not pay for it.
+    const { createLogger, eventLog } = await import("../../runners/kafka/logger.ts");
+    const log = eventLog(createLogger(err));
     const runner = new KafkaStreamRunner({
       brokers,
       partitions: o.partitions,
@@ -32,18 +36,21 @@ export const followCommand = async (
     });
     await runner.start(plan);
     log({ event: "following", brokers, hint: "stop with Ctrl-C (SIGINT) or SIGTERM" });
-    await new Promise<void>((resolve, reject) => {
-      const stop = () => resolve();
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      const check = setInterval(() => {
-        const e = runner.error();
-        if (e) {
-          clearInterval(check);
-          reject(e);
-        }
-      }, 200);
-      check.unref();
-    });
-    await runner.stop();
+    const stop = untilStopRequested();
+    let check: NodeJS.Timeout | undefined;
+    try {
+      const failed = new Promise<never>((_, reject) => {
+        check = setInterval(() => {
+          const e = runner.error();
+          if (e) reject(e);
+        }, 200);
+        check.unref();
+      });
+      const reason = await Promise.race([stop.stopped, failed]);
+      log({ event: "stopping", reason });
+    } finally {
+      clearInterval(check);
+      stop.cancel();
+      await runner.stop();
+    }
   });

@@ -107,15 +107,16 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
         instances: o.kafka?.instances ?? 1,
         guarantee: o.kafka?.guarantee ?? "exactly-once",
         keepTopics: o.kafka?.keepTopics ?? false,
+        progress: !o.quiet,
       }),
     );
   }
   if (runner === "arquero") {
     const { runArquero } = await import("../../runners/arquero/runner.ts");
-    return runArquero(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError, log: (l) => (o.quiet ? undefined : o.err(`lockstep[arquero]: ${l}\n`)) });
+    return runArquero(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError, log: (l) => (o.quiet ? undefined : o.err(`lockstep[arquero]: ${l}\n`)), progress: !o.quiet });
   }
   const { runDirect } = await import("../../runners/direct/runner.ts");
-  return runDirect(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError });
+  return runDirect(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError, progress: !o.quiet });
 };
 
 /** Runs a plan on a runner with file inputs and outputs, and reports what it read, accepted and wrote. */

@@ -59,16 +59,19 @@ export const bufferOf = (bytes: Uint8Array): AsyncBuffer => ({
 /**
  * The rows of a Parquet file as plain JSON objects, one batch per row group
  * so large files are not decoded at once (see `toPlain`: INT64 beyond 2^53
- * becomes a string, timestamps ISO strings).
+ * becomes a string, timestamps ISO strings). `onGroup` is told the share
+ * of the file's rows read after each row group (for progress).
  */
-export async function* parquetRowBatches(file: AsyncBuffer): AsyncGenerator<Record<string, unknown>[]> {
+export async function* parquetRowBatches(file: AsyncBuffer, onGroup?: (share: number) => void): AsyncGenerator<Record<string, unknown>[]> {
   const metadata = await parquetMetadataAsync(file);
+  const total = Number(metadata.num_rows);
   const listed = metadata.key_value_metadata?.find((kv) => kv.key === JSON_COLUMNS_KEY)?.value;
   const json = new Set<string>(listed ? (JSON.parse(listed) as string[]) : []);
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
     const rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd });
+    onGroup?.(total > 0 ? rowEnd / total : 1);
     yield rows.map((row) =>
       Object.fromEntries(Object.entries(row).map(([k, v]) => [k, json.has(k) && typeof v === "string" ? JSON.parse(v) : toPlain(v)])),
     );

@@ -26,6 +26,12 @@ export interface ReadOptions {
   readonly format?: Format;
   /** For CSV: convert each row's strings to what this schema accepts (see `coerceCsvRow`). */
   readonly schema?: SchemaJson;
+  /**
+   * Told after each batch of records: how many, and how many bytes of the
+   * file have been consumed so far (when the reader can tell: always for
+   * files, never for stdin). Drives the progress bar (`src/run/progress.ts`).
+   */
+  readonly onRead?: (records: number, position?: number) => void;
 }
 
 const CHUNK_BYTES = 1 << 20; // 1 MiB reads: fewer, larger batches measured faster than the 64 KiB default
@@ -52,11 +58,36 @@ const ROW_BATCH = 4096;
  */
 export const readRecords = (path: string, opts: ReadOptions = {}): AsyncIterable<InputRecord> => {
   const format = opts.format ?? formatOf(path); // throws now, not on first next()
-  return { [Symbol.asyncIterator]: () => flattenBatches(batchesOf(path, format, opts.schema)) };
+  const onRead = opts.onRead;
+  return {
+    [Symbol.asyncIterator]: () => {
+      const meter: ByteMeter = { position: () => undefined };
+      const batches = batchesOf(path, format, opts.schema, meter);
+      return flattenBatches(onRead ? reported(batches, meter, onRead) : batches);
+    },
+  };
 };
 
-const openText = (path: string): Readable =>
-  path === "-" ? process.stdin : createReadStream(path, { highWaterMark: CHUNK_BYTES });
+/** How far into its file a reader is, in bytes (undefined: it cannot tell). */
+interface ByteMeter {
+  position: () => number | undefined;
+}
+
+/** `batches`, telling `onRead` each batch's size and the reader's position. */
+async function* reported(batches: AsyncGenerator<InputRecord[]>, meter: ByteMeter, onRead: (records: number, position?: number) => void): AsyncGenerator<InputRecord[]> {
+  for await (const batch of batches) {
+    onRead(batch.length, meter.position());
+    yield batch;
+  }
+}
+
+const openText = (path: string, meter: ByteMeter): Readable => {
+  if (path === "-") return process.stdin;
+  const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  // bytesRead counts what the stream took from the file, at most a chunk or two ahead of the parser.
+  meter.position = () => stream.bytesRead;
+  return stream;
+};
 
 const readBytes = async (path: string): Promise<Uint8Array> => {
   if (path !== "-") return readFile(path);
@@ -65,16 +96,16 @@ const readBytes = async (path: string): Promise<Uint8Array> => {
   return Buffer.concat(chunks);
 };
 
-function batchesOf(path: string, format: Format, schema: SchemaJson | undefined): AsyncGenerator<InputRecord[]> {
+function batchesOf(path: string, format: Format, schema: SchemaJson | undefined, meter: ByteMeter): AsyncGenerator<InputRecord[]> {
   switch (format) {
     case "jsonl":
-      return jsonlBatches(openText(path));
+      return jsonlBatches(openText(path, meter));
     case "csv":
-      return csvBatches(openText(path), path, schema);
+      return csvBatches(openText(path, meter), path, schema);
     case "arrow":
-      return withAbsentDropped(arrowBatches(path), schema);
+      return withAbsentDropped(arrowBatches(path, meter), schema);
     case "parquet":
-      return withAbsentDropped(parquetBatches(path), schema);
+      return withAbsentDropped(parquetBatches(path, meter), schema);
   }
 }
 
@@ -109,10 +140,12 @@ async function* csvBatches(input: Readable, path: string, schema: SchemaJson | u
   }
 }
 
-async function* arrowBatches(path: string): AsyncGenerator<InputRecord[]> {
+async function* arrowBatches(path: string, meter: ByteMeter): AsyncGenerator<InputRecord[]> {
   let out: InputRecord[] = [];
   let offset = 0;
-  for (const value of arrowToRows(await readBytes(path))) {
+  const bytes = await readBytes(path);
+  if (path !== "-") meter.position = () => bytes.byteLength; // read whole: decoding rows is what remains
+  for (const value of arrowToRows(bytes)) {
     out.push({ offset: ++offset, value });
     if (out.length === ROW_BATCH) {
       yield out;
@@ -122,8 +155,10 @@ async function* arrowBatches(path: string): AsyncGenerator<InputRecord[]> {
   if (out.length > 0) yield out;
 }
 
-async function* parquetBatches(path: string): AsyncGenerator<InputRecord[]> {
+async function* parquetBatches(path: string, meter: ByteMeter): AsyncGenerator<InputRecord[]> {
   const file = path === "-" ? bufferOf(await readBytes(path)) : await asyncBufferFromFile(path);
   let offset = 0;
-  for await (const rows of parquetRowBatches(file)) yield rows.map((value) => ({ offset: ++offset, value }));
+  // Row groups are read one at a time: the share of rows done stands for the share of bytes.
+  const onGroup = path === "-" ? undefined : (share: number) => void (meter.position = () => Math.round(share * file.byteLength));
+  for await (const rows of parquetRowBatches(file, onGroup)) yield rows.map((value) => ({ offset: ++offset, value }));
 }

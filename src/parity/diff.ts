@@ -13,6 +13,7 @@
  */
 import { canonicalJson, compareStrings } from "../core/canonical.ts";
 import { compareValues } from "../core/order.ts";
+import { bagDiff } from "./compare.ts";
 
 /** Options of {@link diffViews}. */
 export interface DiffOptions {
@@ -54,7 +55,44 @@ export interface KeyExample {
   readonly key: unknown;
   readonly a: readonly unknown[];
   readonly b: readonly unknown[];
+  /** For a mismatched key with one row on each side: what differs (see {@link changesOf}). */
+  readonly changes?: readonly Change[];
 }
+
+/**
+ * One difference between two values, at `path` (`events[17].ts`; "" is the
+ * value itself). Either a value that differs — `a` or `b` absent when that
+ * side lacks it — or, for arrays, their lengths.
+ */
+export type Change =
+  | { readonly path: string; readonly a?: unknown; readonly b?: unknown }
+  | { readonly path: string; readonly lengths: readonly [number, number] };
+
+const joinPath = (path: string, field: string): string => (path === "" ? field : `${path}.${field}`);
+
+/**
+ * What differs between `a` and `b`: for objects, every field that differs
+ * (recursively); for arrays, the first element that differs, with its index
+ * (recursing into it), and the lengths when they differ; otherwise the two
+ * values. Fields in `skip` are left out at the top level (the key fields).
+ * Equal values (canonical JSON) have no changes.
+ */
+export const changesOf = (a: unknown, b: unknown, skip: readonly string[] = [], path = ""): Change[] => {
+  if (canonicalJson(a ?? null) === canonicalJson(b ?? null) && (a === undefined) === (b === undefined)) return [];
+  if (isObject(a) && isObject(b)) {
+    const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((f) => !(path === "" && skip.includes(f))).sort(compareStrings);
+    return fields.flatMap((f) => changesOf(a[f], b[f], [], joinPath(path, f)));
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const lengths: Change[] = a.length === b.length ? [] : [{ path, lengths: [a.length, b.length] }];
+    const n = Math.min(a.length, b.length);
+    let i = 0;
+    while (i < n && canonicalJson(a[i]) === canonicalJson(b[i])) i++;
+    // Past the shorter array's end the first extra element is the difference.
+    return [...lengths, ...changesOf(a[i], b[i], [], `${path}[${i}]`)];
+  }
+  return [{ path, ...(a === undefined ? {} : { a }), ...(b === undefined ? {} : { b }) }];
+};
 
 /** The consistency report. */
 export interface ConsistencyReport {
@@ -165,7 +203,8 @@ export const diffViews = (a: readonly unknown[], b: readonly unknown[], opts: Di
     if (same) matching++;
     else {
       mismatched++;
-      ex.mismatched.push({ key: g.key, a: g.rows, b: o.rows });
+      const single = g.rows.length === 1 && o.rows.length === 1;
+      ex.mismatched.push({ key: g.key, a: g.rows, b: o.rows, ...(single ? { changes: changesOf(g.rows[0], o.rows[0], key ?? []) } : {}) });
     }
     // Field statistics where each side has one row for the key.
     if (g.rows.length === 1 && o.rows.length === 1 && isObject(g.rows[0]) && isObject(o.rows[0])) {
@@ -221,6 +260,25 @@ export const diffViews = (a: readonly unknown[], b: readonly unknown[], opts: Di
   };
 };
 
+/** Differences listed per key before "… and N more". */
+const MAX_CHANGES = 10;
+/** Characters of a value shown before it is cut with "…". */
+const BRIEF = 100;
+
+/** A value as canonical JSON, cut to {@link BRIEF} characters. */
+const brief = (v: unknown): string => {
+  const text = canonicalJson(v);
+  return text.length <= BRIEF ? text : `${text.slice(0, BRIEF - 1)}…`;
+};
+
+/** One change as a line: `path: a → b`, `(absent)` for a missing side, or an array's lengths. */
+export const formatChange = (c: Change): string => {
+  const where = c.path === "" ? "row" : c.path;
+  if ("lengths" in c) return `${where}: ${c.lengths[0]} → ${c.lengths[1]} elements`;
+  const side = (present: boolean, v: unknown) => (present ? brief(v) : "(absent)");
+  return `${where}: ${side("a" in c, c.a)} → ${side("b" in c, c.b)}`;
+};
+
 const pct = (n: number, d: number): string => (d === 0 ? "—" : `${((100 * n) / d).toFixed(n === d || n === 0 ? 0 : 2)}%`);
 
 /** The report as text; `names` label the two sides (e.g. the file names). */
@@ -255,14 +313,23 @@ export const formatConsistency = (r: ConsistencyReport, names: { a: string; b: s
     if (xs.length === 0) return;
     lines.push("", `  ${title}:`);
     for (const x of xs) {
-      lines.push(`    ${j(x.key)}${r.key || x.a.length + x.b.length <= 1 ? "" : ` ×${x.a.length + x.b.length}`}`);
-      if (!r.key) continue;
-      if (side !== "b") for (const row of x.a) lines.push(`      ${names.a}: ${j(row)}`);
-      if (side !== "a") for (const row of x.b) lines.push(`      ${names.b}: ${j(row)}`);
+      if (!r.key) {
+        lines.push(`    ${brief(x.key)}${x.a.length + x.b.length <= 1 ? "" : ` ×${x.a.length + x.b.length}`}`);
+        continue;
+      }
+      lines.push(`    ${j(x.key)}`);
+      if (x.changes) for (const c of x.changes.slice(0, MAX_CHANGES)) lines.push(`      ${formatChange(c)}`);
+      if (x.changes && x.changes.length > MAX_CHANGES) lines.push(`      … and ${x.changes.length - MAX_CHANGES} more differences (see --json)`);
+      if (x.changes) continue;
+      // Several rows for the key on a side (compared as bags), or a key on one side only: the rows, shortened.
+      const bags = side === "both" ? bagDiff(x.a, x.b) : { missing: x.a, extra: x.b };
+      const [onlyA, onlyB] = [bags.missing, bags.extra];
+      if (side !== "b") for (const row of onlyA) lines.push(`      ${side === "both" ? "only in " : ""}${names.a}: ${brief(row)}`);
+      if (side !== "a") for (const row of onlyB) lines.push(`      ${side === "both" ? "only in " : ""}${names.b}: ${brief(row)}`);
     }
   };
   if (r.key) {
-    example("mismatched keys (first ones)", r.examples.mismatched, "both");
+    example(`mismatched keys (first ones; ${names.a} → ${names.b})`, r.examples.mismatched, "both");
     example(`missing from ${names.b} (first ones)`, r.examples.missing, "a");
     example(`extra in ${names.b} (first ones)`, r.examples.extra, "b");
   } else {

@@ -18,4 +18,6 @@ export interface RunOptions {
   readonly params?: Readonly<Record<string, string>>;
   /** An executor that throws fails the run (default) or sends the element to the dead letters. */
   readonly onExecutorError?: OnExecutorError;
+  /** Draw a progress bar on stderr when it is a TTY (default false; the CLI turns it on unless `-q`). */
+  readonly progress?: boolean;
 }

@@ -187,9 +187,9 @@ describe("lockstep graph", () => {
     const r = await cli("graph", repo("examples/window-count.ts"), "--param", "window=sliding:30s/5s", "--param", "lateness=5s");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/window sliding:30s\/5s lateness 5000ms/);
-    const bad = await cli("graph", flagship, "--format", "svg");
+    const bad = await cli("graph", flagship, "--format", "pdf");
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/'svg' is invalid.*mermaid, dot/);
+    expect(bad.err).toMatch(/'pdf' is invalid.*mermaid, dot, svg, png/);
   });
 });
 

@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bagDiff, sinkDiff } from "../../src/parity/compare.ts";
-import { diffViews, editDistance, formatConsistency } from "../../src/parity/diff.ts";
+import { changesOf, diffViews, editDistance, formatChange, formatConsistency } from "../../src/parity/diff.ts";
 
 describe("editDistance", () => {
   it("counts element insertions, deletions and substitutions (canonical JSON elements)", () => {
@@ -90,5 +90,28 @@ describe("the harness's per-output-key diff", () => {
     expect(d.missing.map((m) => m.key)).toEqual([{ k: "a", windowStart: 0, windowEnd: 10 }]);
     expect(d.extra.map((m) => m.key)).toEqual([{ k: "c", windowStart: 0, windowEnd: 10 }]);
     expect(d.different).toEqual([{ key: { k: "b", windowStart: 0, windowEnd: 10 }, expected: [{ k: "b", windowStart: 0, windowEnd: 10, n: 1 }], actual: [{ k: "b", windowStart: 0, windowEnd: 10, n: 2 }] }]);
+  });
+});
+
+describe("changesOf", () => {
+  it("lists differing fields by path, the first differing array element with its index, and array lengths", () => {
+    expect(changesOf({ a: 1, b: [1, 2, 3] }, { a: 1, b: [1, 2, 3] })).toEqual([]);
+    expect(changesOf({ k: "x", a: 1, o: { p: { q: 1 } } }, { k: "y", a: 2, o: { p: { q: 2 } } }, ["k"])).toEqual([
+      { path: "a", a: 1, b: 2 },
+      { path: "o.p.q", a: 1, b: 2 },
+    ]);
+    expect(changesOf({ s: [1, 2, 3, 4] }, { s: [1, 9, 3, 8] })).toEqual([{ path: "s[1]", a: 2, b: 9 }]);
+    expect(changesOf({ s: [1, 2] }, { s: [1] })).toEqual([{ path: "s", lengths: [2, 1] }, { path: "s[1]", a: 2 }]);
+    expect(changesOf({ s: [{ t: 1, u: 1 }] }, { s: [{ t: 2, u: 1 }] })).toEqual([{ path: "s[0].t", a: 1, b: 2 }]);
+    expect(changesOf({ x: 1 }, { y: 1 })).toEqual([{ path: "x", a: 1 }, { path: "y", b: 1 }]);
+    expect(changesOf({ x: [1] }, { x: "1" })).toEqual([{ path: "x", a: [1], b: "1" }]);
+    expect(changesOf({ x: null }, {})).toEqual([{ path: "x", a: null }]); // null and absent differ in a row
+    expect(changesOf(1, 2)).toEqual([{ path: "", a: 1, b: 2 }]);
+  });
+
+  it("formats a change as one line", () => {
+    expect(formatChange({ path: "s[1]", a: 2 })).toBe("s[1]: 2 → (absent)");
+    expect(formatChange({ path: "s", lengths: [50, 49] })).toBe("s: 50 → 49 elements");
+    expect(formatChange({ path: "t", a: "x".repeat(200), b: 1 })).toBe(`t: "${"x".repeat(98)}… → 1`);
   });
 });

@@ -1,4 +1,4 @@
-/** The progress bar: drawn on a TTY (rows read, stages done), silent otherwise. */
+/** The arquero runner's progress: the shared bar with its stages, on a TTY only. */
 import { describe, expect, it } from "vitest";
 import wordcount from "../../../examples/wordcount.ts";
 import { progressBar } from "../../../runners/arquero/progress.ts";
@@ -6,28 +6,27 @@ import { runArquero } from "../../../runners/arquero/index.ts";
 
 const fakeStream = (isTTY: boolean) => {
   const written: string[] = [];
-  return { stream: { isTTY, write: (s: string) => void written.push(s) } as unknown as NodeJS.WriteStream, written };
+  return { stream: { isTTY, columns: 200, write: (s: string) => (written.push(s), true) }, written };
 };
 
-describe("progress bar", () => {
-  it("draws rows read and stages done on a TTY, and clears its line at the end", () => {
+describe("arquero progress bar", () => {
+  it("draws records read and the stage being run on a TTY", () => {
     const { stream, written } = fakeStream(true);
-    const p = progressBar(4, undefined, stream);
-    p.read(10_000);
+    const p = progressBar(4, { lines: [] }, true, stream);
+    p.input("lines")!.read(10_000);
     p.stage("a");
     p.stage("b");
     p.done();
     const text = written.join("");
-    expect(text).toContain("10,000 rows read");
-    expect(text).toMatch(/4\/4 stages/);
-    expect(written[written.length - 1]).toBe("\r\x1b[2K");
+    expect(text).toContain("10,000 records");
+    expect(text).toContain("stage 2/4: b");
   });
 
-  it("is silent when the stream is not a TTY, or when turned off", () => {
-    for (const [tty, enabled] of [[false, undefined], [true, false]] as const) {
+  it("is silent when the stream is not a TTY, or when not asked for", () => {
+    for (const [tty, enabled] of [[false, true], [true, false], [true, undefined]] as const) {
       const { stream, written } = fakeStream(tty);
-      const p = progressBar(3, enabled, stream);
-      p.read(5);
+      const p = progressBar(3, { lines: [] }, enabled, stream);
+      expect(p.input("lines")).toBeUndefined();
       p.stage("a");
       p.done();
       expect(written).toEqual([]);
