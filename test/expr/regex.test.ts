@@ -15,7 +15,7 @@ import { validateExpr } from "../../src/expr/codec.ts";
 import { compileArquero } from "../../src/expr/compile-arquero.ts";
 import { compileExpr } from "../../src/expr/compile-js.ts";
 import { evaluate } from "../../src/expr/interpret.ts";
-import { ExpressionError } from "../../src/expr/regex.ts";
+import { ExpressionError, re2Only, runsOnV8, runtimeRegex } from "../../src/expr/regex.ts";
 
 const F = ast.field;
 const L = ast.lit;
@@ -147,5 +147,41 @@ describe("agrees with JavaScript where the dialects coincide", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+/**
+ * The shapes run on V8's RegExp for speed (a class or character with an
+ * optional `+`, `*`, `?`, or a short literal) must mean what RE2 means, on
+ * any string: astral characters, lone surrogates and U+FFFD included.
+ */
+describe("the V8 fast path is RE2", () => {
+  const ch = fc.constantFrom("a", "b", "z", "A", ",", " ", "'", "-", "é", "😀", "🙂", "\\.", "\\]", "\\|", "\\\\");
+  const classCh = fc.constantFrom("a", "b", "z", "A", ",", " ", "'", "é", "😀", "🙂", "\\.", "\\]", "\\-", "\\|", "\\\\", "\\^");
+  const item = fc.oneof(classCh, fc.constantFrom("a-z", "0-9", "😀-🙂", "a-é"));
+  const cls = fc.tuple(fc.boolean(), fc.array(item, { minLength: 1, maxLength: 3 })).map(([neg, xs]) => `[${neg ? "^" : ""}${xs.join("")}]`);
+  const simple = fc.oneof(
+    fc.tuple(fc.oneof(cls, ch), fc.constantFrom("", "+", "*", "?")).map(([a, q]) => a + q),
+    fc.array(ch, { minLength: 1, maxLength: 4 }).map((xs) => xs.join("")),
+  );
+  const unit = fc.constantFrom("a", "b", "z", ",", " ", "'", ".", "]", "-", "|", "\\", "é", "e\u0301", "😀", "🙂", "\ud83d", "\ude00", "\ufffd", "1");
+  const text = fc.array(unit, { maxLength: 10 }).map((xs) => xs.join(""));
+
+  it("on test, replace and split", () => {
+    fc.assert(
+      fc.property(simple, text, (p, s) => {
+        expect(runsOnV8(p)).toBe(true);
+        const fast = runtimeRegex(p);
+        const re2 = re2Only(p);
+        expect(fast.test(s)).toBe(re2.test(s));
+        expect(fast.replaceAll(s, "<$&>")).toBe(re2.replaceAll(s, "<$&>"));
+        expect(fast.split(s)).toEqual(re2.split(s));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("leaves shapes whose meaning differs to RE2", () => {
+    for (const p of ["\\-", "[-a]", "\\s", "\\d+", ".", "\\w*", "a|b", "(a)", "^a", "a$", "\\b", "(?i)a", "a{2}", "a+?", "[[:alpha:]]", "\\x{41}", "\\pL"]) expect(runsOnV8(p)).toBe(false);
   });
 });
