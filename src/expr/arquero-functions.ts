@@ -7,13 +7,15 @@
  * Each helper is the one-line rule of `src/expr/ast.ts`, written as the
  * interpreter writes it. Why they exist: arquero's `op.equal` treats
  * `null !== null` inside arrays, its expression language has no array test
- * (`Array.isArray` is not a registered function) and no lambdas (so no
- * `filter` for `split`'s capture groups), and canonical JSON is lockstep's.
+ * (`Array.isArray` is not a registered function), its regex functions take
+ * backtracking RegExps (lockstep's regexes are RE2, `regex.ts`), and
+ * canonical JSON is lockstep's.
  *
  * @module
  */
 import * as aq from "arquero";
 import { canonicalJson } from "../core/canonical.ts";
+import type { Regex } from "./regex.ts";
 import { getMember, toNumberValue, toStringValue } from "./runtime.ts";
 
 const isArray = Array.isArray;
@@ -93,8 +95,12 @@ export const ARQUERO_FUNCTIONS = {
     for (const e of a) if (canonicalJson(e) === key) return true;
     return false;
   },
-  /** `split` with capture groups: JS interleaves the groups with the pieces; keep the pieces. */
-  ls_split: (s: string, re: RegExp, groups: number): string[] => s.split(re).filter((_, i) => i % (groups + 1) === 0),
+  /** `matches` with the shared RE2 regex (arquero's `op.match` would need a backtracking RegExp). */
+  ls_match: (s: string, re: Regex): boolean => re.test(s),
+  /** `replace`: every match, JavaScript `$` references in the replacement. */
+  ls_replace: (s: string, re: Regex, replacement: string): string => re.replaceAll(s, replacement),
+  /** `split`: the pieces between matches, never capture groups. */
+  ls_split: (s: string, re: Regex): string[] => re.split(s),
   /** `toString`. */
   ls_str: toStringValue,
   /** `toNumber`. */

@@ -100,9 +100,10 @@ export const FUNCTIONS = {
   startsWith: [2, 2],
   endsWith: [2, 2],
   contains: [2, 2], // substring test for strings; element test (canonical equality) for arrays
-  replace: [3, 3], // replace(s, pattern, replacement): all matches of the regex `pattern` (flag u)
-  split: [2, 2], // split(s, pattern): pieces of s split by the regex `pattern` (flag u), empty pieces kept
-  matches: [2, 2], // regex test (flag u)
+  // regexes are RE2 (linear time; no backreferences or lookaround), one engine for every runner: src/expr/regex.ts
+  replace: [3, 3], // replace(s, pattern, replacement): all matches of the regex `pattern`; `$1`, `$<name>`, `$&`, `$$` as in JS
+  split: [2, 2], // split(s, pattern): pieces of s split by the regex `pattern` (cut as JS split cuts), empty pieces kept
+  matches: [2, 2], // regex test: does some part of s match `pattern`
   // conversion
   toString: [1, 1], // numbers via JS String(), booleans "true"/"false", strings unchanged, others → canonical JSON
   toNumber: [1, 1], // Number(s) for strings when finite, else null; numbers unchanged; booleans 1/0

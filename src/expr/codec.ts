@@ -15,6 +15,9 @@ import { DefinitionError } from "../core/errors.ts";
 import { didYouMean as suggest } from "../core/suggest.ts";
 import { FUNCTIONS, isFunctionName } from "./ast.ts";
 import type { Expr } from "./ast.ts";
+import { REGEX_FIX, regexProblem } from "./regex.ts";
+
+export { REGEX_FIX, regexProblem } from "./regex.ts";
 
 /** The node kinds, with the keys each may (and must) have. */
 const NODE_KEYS = {
@@ -202,20 +205,6 @@ const validateNode = (u: unknown, c: t.Context, child: (v: unknown, c: t.Context
     }
   }
   return errors.flat();
-};
-
-/** The fix for an invalid regex pattern (shared with the compiler). */
-export const REGEX_FIX =
-  'make the pattern a valid JavaScript regular expression with flag "u"; escape special characters such as ( [ { * + ? with a backslash';
-
-/** Why `pattern` is not a valid `u`-flag regex, or `undefined` when it is. */
-export const regexProblem = (pattern: string): string | undefined => {
-  try {
-    new RegExp(pattern, "u");
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
 };
 
 const RecursiveExpr = t.recursion<Expr>("Expr", (self) => {

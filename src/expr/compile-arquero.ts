@@ -33,7 +33,8 @@ import { canonicalJson } from "../core/canonical.ts";
 import { DefinitionError, DefinitionErrors } from "../core/errors.ts";
 import type { CallExpr, Expr } from "./ast.ts";
 import { registerArqueroFunctions } from "./arquero-functions.ts";
-import { REGEX_FIX, regexProblem, validateExpr } from "./codec.ts";
+import { validateExpr } from "./codec.ts";
+import { REGEX_FIX, compileRegex, regexProblem } from "./regex.ts";
 import { compileExpr } from "./compile-js.ts";
 
 /** Where the fields of the current element live. */
@@ -205,8 +206,8 @@ class Emitter {
     }
   }
 
-  /** A compiled literal pattern as a parameter; a computed pattern needs the fallback. */
-  private regex(e: CallExpr, flags: string, path: string): { code: string; groups: number } {
+  /** A compiled literal pattern (RE2, `regex.ts`) as a parameter; a computed pattern needs the fallback. */
+  private regex(e: CallExpr, path: string): string {
     const node = e.args[1]!;
     if (node.op !== "lit" || typeof node.value !== "string") {
       throw new NeedsFallback(`"${e.fn}" with a pattern computed at run time (its regular expression can only be built, and checked, row by row)`);
@@ -217,10 +218,7 @@ class Emitter {
         new DefinitionError(`${path}.args[1].value`, `invalid regular expression ${JSON.stringify(node.value)} for "${e.fn}": ${problem}`, REGEX_FIX),
       ]);
     }
-    return {
-      code: this.param(new RegExp(node.value, flags)),
-      groups: new RegExp(`(?:${node.value})|`, "u").exec("")!.length - 1,
-    };
+    return this.param(compileRegex(node.value));
   }
 
   private call(e: CallExpr, path: string): Operand {
@@ -300,18 +298,13 @@ class Emitter {
       case "contains":
         if (x.kind === "string" && y.kind === "string") return this.bind(`op.includes(${x.code}, ${y.code})`);
         return this.bind(`op.ls_contains(${x.code}, ${y.code})`);
-      case "matches": {
-        const r = this.regex(e, "u", path);
-        return this.guarded(strs, `op.match(${x.code}, ${r.code}) !== null`);
-      }
-      case "replace": {
-        const r = this.regex(e, "gu", path);
-        return this.guarded(strs, `op.replace(${x.code}, ${r.code}, ${z.code})`);
-      }
-      case "split": {
-        const r = this.regex(e, "u", path);
-        return this.guarded(strs, r.groups === 0 ? `op.split(${x.code}, ${r.code})` : `op.ls_split(${x.code}, ${r.code}, ${r.groups})`);
-      }
+      // arquero's op.match/replace/split take a RegExp; these helpers take the RE2 regex every runner shares.
+      case "matches":
+        return this.guarded(strs, `op.ls_match(${x.code}, ${this.regex(e, path)})`);
+      case "replace":
+        return this.guarded(strs, `op.ls_replace(${x.code}, ${this.regex(e, path)}, ${z.code})`);
+      case "split":
+        return this.guarded(strs, `op.ls_split(${x.code}, ${this.regex(e, path)})`);
       case "toString":
         return this.bind(`op.ls_str(${x.code})`);
       case "toNumber":

@@ -5,7 +5,7 @@
  * generated source is assembled only from compiler-owned text, numbers, and
  * strings passed through `JSON.stringify` (field names, literal strings).
  * Regex patterns and structured literals never enter the source at all; they
- * are built at compile time and passed in as constants. Function names select
+ * are built at compile time (RE2, `regex.ts`) and passed in as constants. Function names select
  * an emitter from a fixed switch and are never emitted. Runtime helpers are
  * parameters of the generated factory, so the generated code reads no globals.
  *
@@ -20,44 +20,9 @@
 import { canonicalJson } from "../core/canonical.ts";
 import { DefinitionError, DefinitionErrors } from "../core/errors.ts";
 import type { Expr, CallExpr } from "./ast.ts";
-import { REGEX_FIX, regexProblem, validateExpr } from "./codec.ts";
+import { validateExpr } from "./codec.ts";
+import { REGEX_FIX, compileRegex, regexProblem, runtimeRegex } from "./regex.ts";
 import { getMember, toNumberValue, toStringValue } from "./runtime.ts";
-
-/** A regex compiled once per pattern, in the forms the string functions need. */
-interface Regex {
-  /** For `matches` and `split`: neither is affected by `lastIndex` on a non-global regex. */
-  readonly once: RegExp;
-  /** For `replace`, which resets `lastIndex` itself. */
-  readonly all: RegExp;
-  /** Capture groups, which `split` must drop from JS's output. */
-  readonly groups: number;
-}
-
-const makeRegex = (pattern: string): Regex => ({
-  once: new RegExp(pattern, "u"),
-  all: new RegExp(pattern, "gu"),
-  // Matching "" against `(?:p)|` always succeeds and reports every group of p.
-  groups: new RegExp(`(?:${pattern})|`, "u").exec("")!.length - 1,
-});
-
-const REGEX_CACHE_LIMIT = 1000;
-const regexCache = new Map<string, Regex>();
-
-/** Regex for a pattern computed at run time; an invalid one throws with the fix. */
-const dynamicRegex = (pattern: string): Regex => {
-  let r = regexCache.get(pattern);
-  if (r === undefined) {
-    const problem = regexProblem(pattern);
-    if (problem !== undefined) {
-      throw new Error(`invalid regular expression ${JSON.stringify(pattern)} computed at run time: ${problem}. Fix: ${REGEX_FIX}`);
-    }
-    // Patterns from data are unbounded; forgetting them all is simpler than LRU and rarely hit.
-    if (regexCache.size >= REGEX_CACHE_LIMIT) regexCache.clear();
-    r = makeRegex(pattern);
-    regexCache.set(pattern, r);
-  }
-  return r;
-};
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -102,14 +67,8 @@ const HELPERS = {
     for (const e of a) if (canonicalJson(e) === key) return true;
     return false;
   },
-  rx: dynamicRegex,
-  split: (s: string, r: Regex): string[] => {
-    const parts = s.split(r.once);
-    if (r.groups === 0) return parts;
-    const out: string[] = [];
-    for (let i = 0; i < parts.length; i += r.groups + 1) out.push(parts[i]!);
-    return out;
-  },
+  // Patterns computed at run time; an invalid one throws ExpressionError (the element becomes a dead letter).
+  rx: runtimeRegex,
   str: toStringValue,
   num: toNumberValue,
   get: getMember,
@@ -316,7 +275,7 @@ class Emitter {
         new DefinitionError(`${path}.args[1].value`, `invalid regular expression ${JSON.stringify(node.value)} for "${e.fn}": ${problem}`, REGEX_FIX),
       ]);
     }
-    return this.konst(makeRegex(node.value));
+    return this.konst(compileRegex(node.value));
   }
 
   private call(e: CallExpr, path: string): Operand {
@@ -388,11 +347,11 @@ class Emitter {
         return this.guarded("true", `contains(${x.code}, ${y.code})`);
       case "matches":
         // The string tests come first so a bad runtime pattern only throws when it would be used.
-        return strs === "false" ? NULL : this.guarded(strs, `${this.regex(e, y, path)}.once.test(${x.code})`);
+        return strs === "false" ? NULL : this.guarded(strs, `${this.regex(e, y, path)}.test(${x.code})`);
       case "replace":
-        return strs === "false" ? NULL : this.guarded(strs, `${x.code}.replace(${this.regex(e, y, path)}.all, ${z.code})`);
+        return strs === "false" ? NULL : this.guarded(strs, `${this.regex(e, y, path)}.replaceAll(${x.code}, ${z.code})`);
       case "split":
-        return strs === "false" ? NULL : this.guarded(strs, `split(${x.code}, ${this.regex(e, y, path)})`);
+        return strs === "false" ? NULL : this.guarded(strs, `${this.regex(e, y, path)}.split(${x.code})`);
       case "toString":
         return this.guarded("true", `str(${x.code})`);
       case "toNumber":

@@ -1,6 +1,6 @@
 /**
- * Expressions: the serializable AST, its validation, the JS compiler and the
- * reference interpreter.
+ * Expressions: the serializable AST, its validation, the JS compiler, the
+ * reference interpreter and the run-time error they raise (an invalid regex from data).
  *
  * @module
  */
@@ -10,3 +10,4 @@ export type { ArrayExpr, CallExpr, Expr, FieldExpr, FunctionName, Json, LitExpr,
 export { ExprCodec, validateExpr } from "./codec.ts";
 export { compileExpr, compilePredicate, generatedSource } from "./compile-js.ts";
 export { evaluate } from "./interpret.ts";
+export { ExpressionError } from "./regex.ts";

@@ -13,7 +13,8 @@
  * - Evaluation is eager and left to right, except `and`/`or` (stop at the first
  *   `false`/`true`), `coalesce` (stops at the first non-null) and `if` (evaluates
  *   only the branch it takes). This only matters for errors: a regex pattern
- *   computed at run time that is invalid throws.
+ *   computed at run time that is invalid throws `ExpressionError` (regex.ts), which
+ *   runners turn into a dead letter of the element.
  * - Any number result that is not finite is `null`.
  *
  * @module
@@ -21,6 +22,7 @@
 
 import { canonicalJson } from "../core/canonical.ts";
 import type { Expr, FunctionName } from "./ast.ts";
+import { runtimeRegex } from "./regex.ts";
 
 /** The kind of a runtime value, as the function rules see it. */
 type Kind = "null" | "number" | "string" | "boolean" | "array" | "object" | "other";
@@ -48,20 +50,6 @@ const readPath = (row: unknown, path: readonly string[]): unknown => {
   }
   return orNull(v);
 };
-
-const regex = (pattern: string, flags: string): RegExp => {
-  try {
-    return new RegExp(pattern, flags);
-  } catch (e) {
-    throw new Error(
-      `invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}. ` +
-        `Fix: make the pattern a valid JavaScript regular expression (flag "u"); escape special characters with a backslash`,
-    );
-  }
-};
-
-/** Number of capture groups in a valid pattern (matching "" against `(?:p)|` always succeeds). */
-const groupCount = (pattern: string): number => regex(`(?:${pattern})|`, "u").exec("")!.length - 1;
 
 /** Ordering is defined only between two numbers, two strings or two booleans. */
 const comparable = (a: unknown, b: unknown): boolean => {
@@ -133,14 +121,10 @@ const apply = (fn: FunctionName, a: unknown[]): unknown => {
       if (Array.isArray(x) && kindOf(y) !== "null") return x.some((e) => canonicalJson(e) === canonicalJson(y));
       return null;
     }
-    case "replace": return allStrings(a) ? a[0]!.replace(regex(a[1]!, "gu"), a[2]!) : null;
-    case "split": {
-      if (!allStrings(a)) return null;
-      // JS split interleaves capture groups with the pieces; keep the pieces only.
-      const step = groupCount(a[1]!) + 1;
-      return a[0]!.split(regex(a[1]!, "u")).filter((_, i) => i % step === 0);
-    }
-    case "matches": return allStrings(a) ? regex(a[1]!, "u").test(a[0]!) : null;
+    // One RE2 engine for every runner (regex.ts); an invalid pattern throws ExpressionError.
+    case "replace": return allStrings(a) ? runtimeRegex(a[1]!).replaceAll(a[0]!, a[2]!) : null;
+    case "split": return allStrings(a) ? runtimeRegex(a[1]!).split(a[0]!) : null;
+    case "matches": return allStrings(a) ? runtimeRegex(a[1]!).test(a[0]!) : null;
     case "toString":
       switch (kindOf(x)) {
         case "number": return Number.isFinite(x) ? String(x) : null;
@@ -176,7 +160,7 @@ const apply = (fn: FunctionName, a: unknown[]): unknown => {
  * @param expr  a well-formed expression (run it through `validateExpr` first when it comes from JSON)
  * @param row   the current element
  * @returns the value; never `undefined`
- * @throws Error when a regex pattern is invalid
+ * @throws ExpressionError when a regex pattern is invalid (RE2 syntax, see regex.ts)
  */
 export const evaluate = (expr: Expr, row: unknown): unknown => {
   switch (expr.op) {

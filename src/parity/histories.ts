@@ -19,9 +19,16 @@
  *   on the edges of the pipeline's windows, gaps, allowed lateness and ttls
  *   (d − 1, d, d + 1), and sometimes jumps back — just inside the allowed
  *   lateness or just behind it — so some elements are late and some barely
- *   not (docs/semantics.md §8); bursts repeat a time (ties);
+ *   not (docs/semantics.md §8); bursts repeat a time (ties); and sometimes
+ *   jumps several of the longest durations ahead, so one source key's clock
+ *   (on Kafka, its partition's) closes windows the others are still filling;
  * - **ids** (`dedupe`/`sequence` fields): the same id with different content
  *   only within one source key, as §14 requires; exact duplicates anywhere;
+ * - **echoes**: an earlier record again with only the fields no `dedupe` can
+ *   observe redrawn — for a pipeline that drops its source key before a
+ *   dedupe, the same event (id and all) from another source key, identical
+ *   where §14 promises parity for it (see `unobservedFields` in model.ts);
+ *   without a dedupe, the same content under another source key;
  * - **tables**: several versions per key, some sharing a `validFrom`;
  * - **dead letters**: a few records with a missing or mistyped field, or not
  *   an object at all;
@@ -86,7 +93,12 @@ class IdRef {
 
 type Corrupt = { readonly kind: "missing" | "mistyped"; readonly field: number } | { readonly kind: "notObject"; readonly value: unknown };
 
-/** How a record's time moves its source key's clock. */
+/**
+ * How a record's time moves its source key's clock: `d` forward, or back.
+ * Forward steps include jumps of several of the longest durations, so one
+ * source key's clock races windows ahead of the others' — on a partitioned
+ * runner its partition fires windows the others have not reached.
+ */
 type Step = { readonly back: boolean; readonly d: number };
 
 interface RecordSpec {
@@ -96,6 +108,13 @@ interface RecordSpec {
   readonly burst: number;
   /** Repeat the record `dup` positions back verbatim (an exact duplicate) instead of this one. */
   readonly dup: number | null;
+  /**
+   * Repeat the record `echo` positions back with its unobserved fields
+   * ({@link InputModel.unobserved}: its source key, say) taken from this
+   * record's body: a duplicate that is identical at every dedupe, from
+   * another source key.
+   */
+  readonly echo: number | null;
   readonly corrupt: Corrupt | null;
 }
 
@@ -203,7 +222,13 @@ export const interestingDeltas = (durations: readonly number[]): number[] => {
 
 const stepArb = (deltas: readonly number[], span: number): fc.Arbitrary<Step> => {
   const d = fc.oneof({ arbitrary: fc.constantFrom(...deltas), weight: 3 }, { arbitrary: fc.integer({ min: 0, max: span }), weight: 2 });
-  return fc.oneof({ withCrossShrink: true }, { arbitrary: d.map((x) => ({ back: false, d: x })), weight: 4 }, { arbitrary: d.map((x) => ({ back: true, d: x })), weight: 1 });
+  const jump = fc.integer({ min: 2, max: 6 }).map((k) => ({ back: false, d: k * span }));
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: d.map((x) => ({ back: false, d: x })), weight: 8 },
+    { arbitrary: d.map((x) => ({ back: true, d: x })), weight: 2 },
+    { arbitrary: jump, weight: 1 },
+  );
 };
 
 const corruptArb = (fields: number, nonObjects: boolean): fc.Arbitrary<Corrupt> => {
@@ -219,6 +244,7 @@ const recordSpecArb = (g: GenContext, deltas: readonly number[], span: number, d
     step: stepArb(deltas, span),
     burst: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(0), weight: 12 }, { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 1 }),
     dup: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 12 }, { arbitrary: fc.nat({ max: 5 }), weight: 1 }),
+    echo: g.input.unobserved?.length ? fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 8 }, { arbitrary: fc.nat({ max: 5 }), weight: 1 }) : fc.constant(null),
     corrupt: deadLetters ? fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 20 }, { arbitrary: corruptArb(propsOf(g.input.schema).length, nonObjects), weight: 1 }) : fc.constant(null),
   });
 
@@ -268,16 +294,56 @@ const materialize = (model: HistoryModel, raw: Raw): History => {
     const specs = raw.specs[input.id];
     if (!specs) continue;
     const props = propsOf(input.schema);
+    const unobserved = input.kind === "source" ? (input.unobserved ?? []) : [];
     const clocks = new Map<string, number>();
     const out: unknown[] = [];
+    // Per record of `out`: its event time and whether it arrived in order in its source key
+    // (its time at least the key's clock, so its source clock is its own time); null for rejects.
+    const arrived: ({ readonly t: number | undefined; readonly inOrder: boolean } | null)[] = [];
+    const push = (rec: unknown, a: (typeof arrived)[number]): void => {
+      out.push(rec);
+      arrived.push(a);
+    };
+    /**
+     * The record `back` positions before the end with its unobserved fields
+     * from `body`, when it is accepted and arrived in order and its new source
+     * key's clock is not past its time: then both copies carry the same value,
+     * event time and source clock, and only their source keys differ.
+     */
+    const echoOf = (back: number, body: unknown): Record<string, unknown> | undefined => {
+      const j = Math.max(0, out.length - 1 - back);
+      const orig = out[j];
+      const a = arrived[j];
+      if (!a?.inOrder || !isObject(orig) || !isObject(body)) return undefined;
+      const rec: Record<string, unknown> = { ...orig };
+      for (const f of unobserved) {
+        const v = body[f];
+        if (v instanceof IdRef) continue;
+        if (v === undefined) delete rec[f];
+        else rec[f] = v;
+      }
+      const sk = canonicalJson(input.key.map((k) => rec[k] ?? null));
+      const c = clocks.get(sk);
+      if (a.t !== undefined && c !== undefined && c > a.t) return undefined;
+      clocks.set(sk, a.t === undefined ? (c ?? 0) : Math.max(c ?? a.t, a.t));
+      return rec;
+    };
     for (const spec of specs) {
       if (spec.dup !== null && out.length > 0) {
-        out.push(out[Math.max(0, out.length - 1 - spec.dup)]);
+        const j = Math.max(0, out.length - 1 - spec.dup);
+        push(out[j], arrived[j]!);
         continue;
       }
       const body = resolve(spec.body);
+      if (spec.echo !== null && out.length > 0) {
+        const rec = echoOf(spec.echo, body);
+        if (rec !== undefined) {
+          push(rec, { t: input.time === null ? undefined : (rec[input.time] as number), inOrder: true });
+          continue;
+        }
+      }
       if (!isObject(body)) {
-        out.push(body);
+        push(body, null);
         continue;
       }
       const skText = input.key.map((k) => (typeof body[k] === "string" ? body[k] : canonicalJson(body[k] ?? null))).join("/");
@@ -291,6 +357,7 @@ const materialize = (model: HistoryModel, raw: Raw): History => {
       const withIds = (extra: number): Record<string, unknown> =>
         Object.fromEntries(Object.entries(body).map(([k, x]) => [k, x instanceof IdRef ? idOf(x.n + extra, numericIdField(input.schema, k)) : x]));
       let t: number | undefined;
+      let inOrder = true;
       if (input.time !== null) {
         if (input.kind === "table") {
           t = raw.base + (spec.step.back ? -spec.step.d : spec.step.d);
@@ -298,6 +365,7 @@ const materialize = (model: HistoryModel, raw: Raw): History => {
           const start = raw.base + raw.keyStarts[clocks.size % raw.keyStarts.length]!;
           const c = clocks.get(sk);
           t = c === undefined ? start + (spec.step.back ? 0 : spec.step.d) : spec.step.back ? c - spec.step.d : c + spec.step.d;
+          inOrder = c === undefined || t >= c;
           clocks.set(sk, c === undefined ? t : Math.max(c, t));
         }
       } else if (!clocks.has(sk)) clocks.set(sk, 0);
@@ -307,7 +375,7 @@ const materialize = (model: HistoryModel, raw: Raw): History => {
         if (b === 0 && spec.corrupt) {
           const c = spec.corrupt;
           if (c.kind === "notObject") {
-            out.push(c.value);
+            push(c.value, null);
             break;
           }
           const f = props[c.field % Math.max(1, props.length)];
@@ -316,8 +384,10 @@ const materialize = (model: HistoryModel, raw: Raw): History => {
             if (c.kind === "missing") delete rec[f];
             else rec[f] = mistype(rec[f]);
           }
+          push(rec, null);
+          continue;
         }
-        out.push(rec);
+        push(rec, input.kind === "source" ? { t, inOrder } : null);
       }
     }
     // Plain JSON, exactly as a file or a topic carries it (-0 becomes 0, undefined members go).

@@ -10,6 +10,7 @@
  * @module
  */
 import type { Expr } from "../expr/ast.ts";
+import { fieldsRead } from "../expr/compile-arquero.ts";
 import type { Plan, PlanNode, SourceNode, TableNode } from "../plan/ir.ts";
 import { inputsOf } from "../plan/ir.ts";
 import { validatePlan } from "../plan/validate.ts";
@@ -24,6 +25,15 @@ export interface InputModel {
   readonly key: readonly string[];
   /** The top-level field holding the event time (a table: `validFrom`), when known. */
   readonly time: string | null;
+  /**
+   * A source's top-level fields in which two records may differ and still be
+   * the same element at every `dedupe` downstream — fields a `map` drops before
+   * any stage could tell the records apart (see {@link unobservedFields}). A
+   * generated record may repeat an earlier one with only these redrawn: a
+   * duplicate identical where §14 asks for it, from another source key when a
+   * key field is among them. Absent or empty: no such records.
+   */
+  readonly unobserved?: readonly string[];
 }
 
 /** Everything a history generator needs to know about a pipeline. */
@@ -65,6 +75,69 @@ const numericProp = (schema: SchemaJson, field: string): boolean => {
     return p !== undefined && "type" in p && (p.type === "number" || p.type === "integer");
   }
   return false;
+};
+
+/** Top-level property names of an object schema (intersections merged). */
+const propsOf = (schema: SchemaJson): string[] => {
+  if ("allOf" in schema) return [...new Set(schema.allOf.flatMap(propsOf))];
+  if ("type" in schema && schema.type === "object") return Object.keys(schema.properties);
+  return [];
+};
+
+/** The top-level fields a node reads before its output could carry them on ("all" when it may read or keep anything). */
+const readsOf = (n: PlanNode): readonly string[] | "all" => {
+  switch (n.op) {
+    case "filter":
+    case "withTimestamps":
+    case "map":
+      return fieldsRead(n.expr);
+    case "keyBy":
+      return n.fields;
+    case "window":
+    case "flatten":
+      return [];
+    default:
+      // Executors, lookups, aggregates, joins…: opaque or content-dependent, so they may observe every field.
+      return "all";
+  }
+};
+
+/**
+ * The fields of `source` (its top-level properties, the event-time field
+ * excepted) that no `dedupe` downstream can observe: on every path from the
+ * source to a dedupe there is a struct `map` that reads none of them, and
+ * before it only `filter`, `withTimestamps`, `keyBy`, `window` and `flatten`
+ * stages, none reading them either. Two records differing only there reach
+ * each dedupe as equal values with equal keys and event times, so which one
+ * passes cannot change the result (§14, "duplicates are identical").
+ * A source no dedupe reads gets its source-key fields: copies under another
+ * source key are then ordinary data that must give one answer everywhere.
+ */
+export const unobservedFields = (plan: Plan, source: SourceNode, time: string | null): string[] => {
+  const consumers = new Map<string, PlanNode[]>();
+  for (const n of plan.nodes) for (const i of inputsOf(n)) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  const candidates = propsOf(source.schema).filter((f) => f !== time);
+  /** True when a dedupe is downstream of `id`. */
+  const reachesDedupe = (id: string, seen = new Set<string>()): boolean => {
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return (consumers.get(id) ?? []).some((n) => n.op === "dedupe" || reachesDedupe(n.id, seen));
+  };
+  /** The candidates no dedupe downstream of `id` observes, given the fields `seen` read on the way there. */
+  const walk = (id: string, seen: ReadonlySet<string>, shielded: boolean): Set<string> => {
+    if (!reachesDedupe(id)) return new Set(candidates);
+    if (shielded) return new Set(candidates.filter((f) => !seen.has(f)));
+    let free = new Set(candidates);
+    for (const n of consumers.get(id) ?? []) {
+      const reads = n.op === "dedupe" ? "all" : readsOf(n);
+      const sub = reads === "all" ? (n.op === "dedupe" || reachesDedupe(n.id) ? new Set<string>() : new Set(candidates)) : walk(n.id, new Set([...seen, ...reads]), n.op === "map" && n.expr.op === "struct");
+      free = new Set([...free].filter((f) => sub.has(f)));
+    }
+    return free;
+  };
+  if (!reachesDedupe(source.id)) return source.key.filter((k) => candidates.includes(k));
+  const free = walk(source.id, new Set(), false);
+  return candidates.filter((f) => free.has(f));
 };
 
 /** Reads the history model of a plan. */
@@ -136,7 +209,7 @@ export const historyModelOf = (plan: Plan): HistoryModel => {
     .filter((n): n is SourceNode | TableNode => n.op === "source" || n.op === "table")
     .map((n) =>
       n.op === "source"
-        ? { id: n.id, kind: "source", schema: n.schema, key: n.key, time: time.get(n.id) ?? null }
+        ? { id: n.id, kind: "source", schema: n.schema, key: n.key, time: time.get(n.id) ?? null, unobserved: unobservedFields(plan, n, time.get(n.id) ?? null) }
         : { id: n.id, kind: "table", schema: n.schema, key: [n.key], time: n.validFrom },
     );
   return {

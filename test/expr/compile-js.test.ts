@@ -504,13 +504,14 @@ describe("safety: AST strings are data, never code", () => {
 });
 
 describe("compiler agrees with the interpreter", () => {
-  type Outcome = { value: string } | { threw: true };
+  /** A throw records the error's name: the only run-time error an expression may raise is ExpressionError (a dead letter). */
+  type Outcome = { value: string } | { threw: string };
   const outcome = (run: () => unknown): Outcome => {
     let v: unknown;
     try {
       v = run();
-    } catch {
-      return { threw: true };
+    } catch (e) {
+      return { threw: (e as Error).name };
     }
     expect(hasNonJson(v)).toBe(false);
     return { value: canonicalJson(v) };

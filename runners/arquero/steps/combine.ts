@@ -53,10 +53,13 @@ export const combineStep = (n: CombineNode, window: WindowNode | null, position:
   ],
   fallbacks: [],
   run: ([input], rt) => {
-    const { facts, table, grouped } = keyFactsOf(input!);
+    // Inputs first: a row whose input expression fails is a dead letter and reaches no key fact
+    // (its clock included), as on the DirectRunner, where it never enters the keyed state.
+    const { table: evaluated, inputs } = aggInputs(input!, n.aggs, n.id, rt);
+    const { facts, table, grouped } = keyFactsOf(evaluated);
     // A global window takes every element of a key, none late: aggregate the key's group as it is.
     const whole = window === null || window.window.kind === "global";
-    const { table: withInputs, inputs } = aggInputs(whole ? grouped : table, n.aggs, n.id, rt);
+    const withInputs = whole ? grouped : table;
     const { first, values } = whole
       ? rollupAggs(withInputs, n.aggs, rt, [COL.k])
       : rollupAggs(windowed(withInputs, inputs, window, n.id, rt), n.aggs, rt, ["_ki", "_ws"], ["_we"]);

@@ -28,8 +28,10 @@ const mapStruct = (input: ColumnTable, fields: [string, Expr][], id: string, rt:
 
 const mapValues = (input: ColumnTable, expr: Expr, id: string, rt: Runtime): ColumnTable => {
   rt.log(`stage "${id}": ${NON_STRUCT}; its output columns are built row at a time`);
-  const values = deriveExprs(input, [["_mv", expr]], id, rt).array("_mv") as unknown[];
-  return input.select(internalColumns(input)).assign(columnsOfValues(values)).reify();
+  // The derived table, not `input`: rows whose expression failed are dead letters and gone from it.
+  const t = deriveExprs(input, [["_mv", expr]], id, rt);
+  const values = t.array("_mv") as unknown[];
+  return t.select(internalColumns(input)).assign(columnsOfValues(values)).reify();
 };
 
 /** The step of a map. */

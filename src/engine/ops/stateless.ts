@@ -6,6 +6,7 @@
  */
 import { canonicalJson } from "../../core/canonical.ts";
 import { compileExpr, compilePredicate } from "../../expr/compile-js.ts";
+import { ExpressionError } from "../../expr/regex.ts";
 import type { FilterNode, FlatMapNode, KeyByNode, MapNode } from "../../plan/ir.ts";
 import { elem, withValue } from "../elem.ts";
 import type { Elem } from "../elem.ts";
@@ -14,8 +15,20 @@ import type { Emit, EngineContext, Operator, StageMetrics } from "../operator.ts
 import { originFields } from "../operator.ts";
 
 /**
+ * Sends `e` to the dead letters of stage `id` when `err` is an expression's
+ * run-time error (an invalid regex computed from the record); rethrows anything else.
+ */
+export const deadLetterOnExpressionError = (err: unknown, e: Elem, id: string, ctx: EngineContext, m: StageMetrics): void => {
+  if (!(err instanceof ExpressionError)) throw err;
+  m.deadLetters++;
+  ctx.deadLetter({ ...originFields(e.origin), stage: id, reason: err.message, value: e.v });
+};
+
+/**
  * The shape every per-element stage shares: pane markers pass through
  * untouched (only sinks read them) and every other element is counted in.
+ * An expression that fails on the element makes it a dead letter of this
+ * stage; every stage catches its own, so none reaches an upstream stage.
  */
 export const perElement = (id: string, ctx: EngineContext, emit: Emit, handle: (e: Elem, m: StageMetrics) => void | Promise<void>): Operator => {
   const m = ctx.metrics(id);
@@ -24,7 +37,11 @@ export const perElement = (id: string, ctx: EngineContext, emit: Emit, handle: (
     process: (e) => {
       if (e.marker) return emit(e);
       m.in++;
-      return handle(e, m);
+      try {
+        return handle(e, m);
+      } catch (err) {
+        deadLetterOnExpressionError(err, e, id, ctx, m);
+      }
     },
     finish: () => {},
   };

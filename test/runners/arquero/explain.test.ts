@@ -60,7 +60,7 @@ describe("explain", () => {
     expect(text).toContain('rolling(d => op.max(d._t), [-Infinity, 0])');
     expect(text).toContain("filter(d => d._c >= d._we + 5000)");
     expect(text).toContain('unroll("_wn")');
-    expect(formatExplanation(explain(wordcount))).toContain("op.split(t1, $.p0)");
+    expect(formatExplanation(explain(wordcount))).toContain("op.ls_split(t1, $.p0)");
   });
 
   it("explains a compiled plan (JSON) without its executors", () => {
