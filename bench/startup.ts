@@ -1,7 +1,9 @@
 /**
  * Start-up cost of the `lockstep` command as a user meets it: the compiled
  * bin in dist/ (run `npm run build` first), median wall time of N runs each,
- * next to `node -e 0` in the same run (the floor any Node CLI pays).
+ * next to `node -e 0` in the same run (the floor any Node CLI pays), and the
+ * CPU time (user + system, from GNU time), which load on the machine
+ * inflates less than wall time.
  *
  *   npx tsx bench/startup.ts [runs]
  */
@@ -23,15 +25,17 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const rows: string[] = [];
 let base = 0;
 for (const [name, cmd, args] of cases) {
-  const times: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { encoding: "utf8" });
+    const r = spawnSync("/usr/bin/time", ["-f", "LOCKSTEP_TIME %e %U %S", cmd, ...args], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`${name}: exit ${r.status}\n${r.stderr}`);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    const [, e, u, sys] = /LOCKSTEP_TIME (\S+) (\S+) (\S+)/.exec(r.stderr)!;
+    wall.push(Number(e) * 1000);
+    cpu.push((Number(u) + Number(sys)) * 1000);
   }
-  const m = median(times);
+  const m = median(wall);
   if (!base) base = m;
-  rows.push(`| ${name} | ${runs} | ${m.toFixed(0)} | ${(m / base).toFixed(2)} |`);
+  rows.push(`| ${name} | ${runs} | ${m.toFixed(0)} | ${median(cpu).toFixed(0)} | ${(m / base).toFixed(2)} |`);
 }
-console.log("| command | runs | median ms | / node -e 0 |\n|---|---:|---:|---:|\n" + rows.join("\n"));
+console.log("| command | runs | median wall ms | median CPU ms | wall / node -e 0 |\n|---|---:|---:|---:|---:|\n" + rows.join("\n"));
