@@ -129,6 +129,7 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
     const ends = new Map<string, number[]>();
     for (const n of inputs) if (n.op === "source") ends.set(layout.names.source(n.id), await client.endOffsets(layout.names.source(n.id)));
     const finishedTasks = new Set<string>();
+    const committedRecords = new Map<string, number>();
     const total = layout.subTopologies.length * layout.partitions;
     // The instances start together, like processes launched at once: they join the group while the
     // first of them may already be working, so partitions move between them mid-run.
@@ -143,6 +144,7 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
         onExecutorError: opts.onExecutorError ?? "fail",
         ends,
         finishedTasks,
+        committedRecords,
         ...(opts.log ? { log: (e: Record<string, unknown>) => opts.log!({ instance: i, ...e }) } : {}),
       });
       instances.push(inst);
@@ -156,10 +158,23 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
       await new Promise((r) => setTimeout(r, 50));
     }
     for (const inst of instances) await inst.stop();
+    // Every record read back must include at least what the tasks know they committed: a short read fails the run.
+    const readBack = async (topic: string): Promise<InMessage[]> => {
+      const messages = await client.readAll(topic);
+      const short: string[] = [];
+      for (const [where, n] of committedRecords) {
+        if (!where.startsWith(`${topic}/`)) continue;
+        const partition = Number(where.slice(topic.length + 1));
+        const got = messages.filter((m) => m.partition === partition).length;
+        if (got < n) short.push(`partition ${partition}: ${got} of ${n}`);
+      }
+      if (short.length > 0) throw new Error(`reading back topic ${topic} returned fewer records than the run committed (${short.join(", ")})`);
+      return messages;
+    };
     const outputs: Record<string, unknown[]> = {};
-    for (const n of plan.nodes) if (n.op === "sink") outputs[n.id] = finalViewOf(await client.readAll(layout.names.sink(n.id)));
-    const deadLetters = (await client.readAll(layout.names.deadLetters())).map((m) => JSON.parse(m.value!) as DeadLetter);
-    const late = (await client.readAll(layout.names.late())).map((m) => JSON.parse(m.value!) as LateElement);
+    for (const n of plan.nodes) if (n.op === "sink") outputs[n.id] = finalViewOf(await readBack(layout.names.sink(n.id)));
+    const deadLetters = (await readBack(layout.names.deadLetters())).map((m) => JSON.parse(m.value!) as DeadLetter);
+    const late = (await readBack(layout.names.late())).map((m) => JSON.parse(m.value!) as LateElement);
     const metrics: Record<string, StageMetrics> = {};
     for (const inst of instances) {
       for (const [stage, m] of Object.entries(inst.metrics)) {

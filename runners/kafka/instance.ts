@@ -59,6 +59,12 @@ export interface InstanceOptions {
   readonly idleMs?: number;
   /** Shared across instances of one bounded run: ids of tasks that ended. */
   readonly finishedTasks?: Set<string>;
+  /**
+   * Shared across instances of one bounded run: records known committed, per
+   * `topic/partition` (a lower bound: a commit whose answer was lost is not
+   * counted). The run checks what it reads back against it.
+   */
+  readonly committedRecords?: Map<string, number>;
   /** Structured log lines. */
   readonly log?: (event: Record<string, unknown>) => void;
 }
@@ -207,6 +213,8 @@ export class KafkaStreamInstance {
       await this.shared!.send(out);
       if (offsets.length > 0) await this.consumer!.commit(offsets);
     }
+    const tally = this.o.committedRecords;
+    if (tally) for (const m of out) tally.set(`${m.topic}/${m.partition}`, (tally.get(`${m.topic}/${m.partition}`) ?? 0) + 1);
     this.commitMs.push(performance.now() - t0);
     if (this.commitMs.length > 100) this.commitMs.shift();
   }

@@ -150,15 +150,39 @@ class KafkajsProducer implements Producer {
   }
 }
 
+/**
+ * A Kafka client whose admin lists offsets with READ_UNCOMMITTED isolation,
+ * so `fetchTopicOffsets` answers the high watermark. kafkajs' admin has no
+ * isolation option and always asks READ_COMMITTED, which answers the *last
+ * stable offset*: right after a transaction commits, before its markers are
+ * written, that is still below the transaction's records. kafkajs 2.x builds
+ * every cluster through one private factory; this wraps it (and fails loudly
+ * should a kafkajs upgrade remove it).
+ */
+const highWatermarkKafka = (config: ConstructorParameters<typeof Kafka>[0]): Kafka => {
+  const kafka = new Kafka(config);
+  const slot = Object.getOwnPropertySymbols(kafka).find((s) => s.description === "private:Kafka:createCluster");
+  const k = kafka as unknown as Record<symbol, (o: Record<string, unknown>) => unknown>;
+  if (slot === undefined || typeof k[slot] !== "function") throw new Error("this kafkajs version has no private:Kafka:createCluster: the high-watermark admin needs updating");
+  const create = k[slot].bind(kafka);
+  k[slot] = (o) => create({ ...o, isolationLevel: 0 });
+  return kafka;
+};
+
 /** A {@link KafkaClient} on kafkajs. */
 export class KafkajsClient implements KafkaClient {
   private readonly kafka: Kafka;
+  private readonly hwKafka: Kafka;
   private adminClient: Admin | undefined;
+  private hwAdminClient: Admin | undefined;
 
   constructor(readonly brokers: readonly string[], clientId = "lockstep") {
-    this.kafka = new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+    const config = { clientId, brokers: [...brokers], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } };
+    this.kafka = new Kafka(config);
+    this.hwKafka = highWatermarkKafka(config);
   }
 
+  /** The admin client; its `fetchTopicOffsets` answers last stable offsets (READ_COMMITTED). */
   private async admin(): Promise<Admin> {
     if (!this.adminClient) {
       const a = this.kafka.admin();
@@ -166,6 +190,55 @@ export class KafkajsClient implements KafkaClient {
       this.adminClient = a;
     }
     return this.adminClient;
+  }
+
+  /** An admin client whose `fetchTopicOffsets` answers high watermarks (READ_UNCOMMITTED). */
+  private async hwAdmin(): Promise<Admin> {
+    if (!this.hwAdminClient) {
+      const a = this.hwKafka.admin();
+      await a.connect();
+      this.hwAdminClient = a;
+    }
+    return this.hwAdminClient;
+  }
+
+  /**
+   * High watermarks and low offsets of a topic. The high-watermark admin
+   * remembers every topic it was asked about and fails on all of them once one
+   * is deleted (kafkajs refreshes metadata for all): on failure it is made
+   * afresh and asked once more.
+   */
+  private async highWatermarks(topic: string): Promise<{ partition: number; high: string; low: string }[]> {
+    try {
+      return await retrying(async () => (await this.hwAdmin()).fetchTopicOffsets(topic));
+    } catch {
+      await this.hwAdminClient?.disconnect().catch(() => {});
+      this.hwAdminClient = undefined;
+      return retrying(async () => (await this.hwAdmin()).fetchTopicOffsets(topic));
+    }
+  }
+
+  /**
+   * End offsets up to which every transaction is decided: the high watermarks
+   * at the call, once the last stable offset of every partition has reached
+   * them (a transaction open at the call commits or aborts, and the markers of
+   * one that just committed are written). Reading to these never misses a
+   * record committed before the call.
+   */
+  private async stableEnds(topic: string, partitions: readonly number[] | undefined, deadline: number): Promise<{ ends: Map<number, number>; lows: Map<number, number> }> {
+    const hw = await this.highWatermarks(topic);
+    const ends = new Map(hw.map((o) => [o.partition, Number(o.high)]));
+    const lows = new Map(hw.map((o) => [o.partition, Number(o.low)]));
+    const want = partitions ?? [...ends.keys()];
+    for (let attempt = 0; ; attempt++) {
+      const lso = new Map((await retrying(async () => (await this.admin()).fetchTopicOffsets(topic))).map((o) => [o.partition, Number(o.high)]));
+      const open = want.filter((p) => (lso.get(p) ?? 0) < (ends.get(p) ?? 0));
+      if (open.length === 0) return { ends, lows };
+      if (Date.now() > deadline) {
+        throw new Error(`reading topic ${topic}: partitions ${open.join(", ")} still hold undecided transactions (last stable offset below the high watermark ${open.map((p) => `${lso.get(p)} < ${ends.get(p)}`).join(", ")})`);
+      }
+      await sleep(Math.min(20 * (attempt + 1), 200));
+    }
   }
 
   async createTopics(specs: readonly TopicSpec[]): Promise<void> {
@@ -200,11 +273,13 @@ export class KafkajsClient implements KafkaClient {
     if (topics.length === 0) return;
     const admin = await this.admin();
     await admin.deleteTopics({ topics: [...topics] }).catch(() => {});
+    // The high-watermark admin still has them as target topics, which would fail its next request.
+    await this.hwAdminClient?.disconnect().catch(() => {});
+    this.hwAdminClient = undefined;
   }
 
   async endOffsets(topic: string): Promise<number[]> {
-    const admin = await this.admin();
-    const offs = await retrying(() => admin.fetchTopicOffsets(topic));
+    const offs = await this.highWatermarks(topic);
     const out: number[] = [];
     for (const o of offs) out[o.partition] = Number(o.high);
     return out;
@@ -291,10 +366,10 @@ export class KafkajsClient implements KafkaClient {
   }
 
   async readAll(topic: string, partitions?: readonly number[], opts: { timeoutMs?: number; readUncommitted?: boolean } = {}): Promise<InMessage[]> {
-    const admin = await this.admin();
-    const offsets = await retrying(() => admin.fetchTopicOffsets(topic));
-    const ends = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
-    const lows = new Map(offsets.map((o) => [o.partition, Number(o.low)]));
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    const { ends, lows } = opts.readUncommitted
+      ? await this.highWatermarks(topic).then((hw) => ({ ends: new Map(hw.map((o) => [o.partition, Number(o.high)])), lows: new Map(hw.map((o) => [o.partition, Number(o.low)])) }))
+      : await this.stableEnds(topic, partitions, Date.now() + timeoutMs);
     const want = new Set((partitions ?? [...ends.keys()]).filter((p) => (ends.get(p) ?? 0) > (lows.get(p) ?? 0)));
     if (want.size === 0) return [];
     const pending = new Set(want);
@@ -319,7 +394,6 @@ export class KafkajsClient implements KafkaClient {
       const { error, restart } = e.payload as { error: unknown; restart: boolean };
       if (!restart) fail(error);
     });
-    const timeoutMs = opts.timeoutMs ?? 60_000;
     const timer = setTimeout(
       () => fail(new Error(`reading topic ${topic} to its end offsets timed out after ${timeoutMs} ms (partitions not reached: ${[...pending].join(", ")})`)),
       timeoutMs,
@@ -363,5 +437,6 @@ export class KafkajsClient implements KafkaClient {
 
   async close(): Promise<void> {
     await this.adminClient?.disconnect();
+    await this.hwAdminClient?.disconnect();
   }
 }
