@@ -31,6 +31,7 @@ import type { EngineContext, StageMetrics } from "../../src/engine/operator.ts";
 import { newMetrics } from "../../src/engine/operator.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import type { Registry } from "../../src/registry/registry.ts";
+import { RecordTooLargeError } from "./client.ts";
 import type { GroupConsumer, InMessage, KafkaClient, OffsetCommit, Producer } from "./client.ts";
 import type { InputTopic, Layout, SubTopology } from "./layout.ts";
 import { Task } from "./task.ts";
@@ -265,7 +266,8 @@ export class KafkaStreamInstance {
     this.failures.set(taskId, count);
     this.o.log?.({ event: "batch failed", task: taskId, attempt: count, error: (e as Error)?.message });
     await this.dropTask(taskId);
-    if ((e as Error)?.name === "RunError") {
+    // An executor error, or a record Kafka can never store: retrying cannot help, the run fails.
+    if ((e as Error)?.name === "RunError" || e instanceof RecordTooLargeError) {
       this.failure ??= e;
       return;
     }

@@ -13,6 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { AssignerProtocol, Kafka, logLevel } from "kafkajs";
 import type { Admin, Consumer, EachBatchPayload, PartitionAssigner, Producer as KProducer } from "kafkajs";
+import { MAX_RECORD_BYTES, RecordTooLargeError } from "./client.ts";
 import type { GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit, OutMessage, Producer, TopicSpec } from "./client.ts";
 
 /**
@@ -24,7 +25,7 @@ export const CHUNK_MESSAGES = 2000;
 export const CHUNK_BYTES = 512 * 1024;
 
 /** A message's size on the wire, near enough: UTF-8 bytes of key, value and headers, plus record overhead. */
-const sizeOf = (m: OutMessage): number => {
+export const sizeOf = (m: OutMessage): number => {
   let n = 64 + (m.value === null ? 0 : Buffer.byteLength(m.value)) + (m.key === null ? 0 : Buffer.byteLength(m.key));
   for (const [k, v] of Object.entries(m.headers ?? {})) n += 8 + Buffer.byteLength(k) + Buffer.byteLength(v);
   return n;
@@ -109,17 +110,38 @@ const isRetriable = (e: unknown): boolean => {
   return Boolean(err?.retriable) || err?.type === "CONCURRENT_TRANSACTIONS" || /concurrent transactions/i.test(err?.message ?? "");
 };
 
+/** Refuses a send holding a record Kafka can never store (before anything of it is written). */
+const checkSizes = (messages: readonly OutMessage[]): void => {
+  for (const m of messages) {
+    const bytes = sizeOf(m);
+    if (bytes > MAX_RECORD_BYTES) throw new RecordTooLargeError(m.topic, m.partition, bytes);
+  }
+};
+
+/** The broker's "too large" answers (its limit, or the topic's, may be below ours) as the fatal error they are. */
+const tooLarge = (e: unknown, c: readonly OutMessage[]): unknown => {
+  const type = (e as { type?: string })?.type;
+  if (type !== "MESSAGE_TOO_LARGE" && type !== "RECORD_LIST_TOO_LARGE") return e;
+  const biggest = c.reduce((a, m) => (sizeOf(m) > sizeOf(a) ? m : a), c[0]!);
+  return new RecordTooLargeError(biggest.topic, biggest.partition, undefined, { cause: e });
+};
+
 class KafkajsProducer implements Producer {
-  constructor(private readonly p: KProducer) {}
+  constructor(
+    private readonly p: KProducer,
+    private readonly onClose: () => void,
+  ) {}
 
   async send(messages: readonly OutMessage[]): Promise<void> {
-    for (const c of chunk(messages)) await this.p.sendBatch({ topicMessages: toKafka(c), acks: -1 });
+    checkSizes(messages);
+    for (const c of chunk(messages)) await this.p.sendBatch({ topicMessages: toKafka(c), acks: -1 }).catch((e: unknown) => Promise.reject(tooLarge(e, c)));
   }
 
   async sendInTransaction(messages: readonly OutMessage[], groupId: string, offsets: readonly OffsetCommit[]): Promise<void> {
+    checkSizes(messages);
     const tx = await this.p.transaction();
     try {
-      for (const c of chunk(messages)) await tx.sendBatch({ topicMessages: toKafka(c), acks: -1 });
+      for (const c of chunk(messages)) await tx.sendBatch({ topicMessages: toKafka(c), acks: -1 }).catch((e: unknown) => Promise.reject(tooLarge(e, c)));
       if (offsets.length > 0) {
         const topics = new Map<string, { partition: number; offset: string }[]>();
         for (const o of offsets) {
@@ -146,6 +168,7 @@ class KafkajsProducer implements Producer {
   }
 
   close(): Promise<void> {
+    this.onClose();
     return this.p.disconnect();
   }
 }
@@ -175,6 +198,8 @@ export class KafkajsClient implements KafkaClient {
   private readonly hwKafka: Kafka;
   private adminClient: Admin | undefined;
   private hwAdminClient: Admin | undefined;
+  /** Producers and group consumers not yet closed: {@link close} closes them, so a failed run never hangs on one. */
+  private readonly live = new Set<() => Promise<void>>();
 
   constructor(readonly brokers: readonly string[], clientId = "lockstep") {
     const config = { clientId, brokers: [...brokers], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } };
@@ -301,7 +326,15 @@ export class KafkajsClient implements KafkaClient {
           { transactionalId: opts.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 10_000 }
         : { idempotent: true, maxInFlightRequests: 1 },
     );
-    await p.connect();
+    const disconnect = () => p.disconnect().catch(() => {});
+    this.live.add(disconnect);
+    try {
+      await p.connect();
+    } catch (e) {
+      this.live.delete(disconnect);
+      await disconnect();
+      throw e;
+    }
     if (opts.transactionalId) {
       // kafkajs initializes the transactional id (InitProducerId: fences older producers with this
       // id and aborts their open transaction) lazily, on the first transaction. Do it now, so the
@@ -310,11 +343,12 @@ export class KafkajsClient implements KafkaClient {
         const tx = await p.transaction();
         await tx.abort();
       } catch (e) {
-        await p.disconnect().catch(() => {});
+        this.live.delete(disconnect);
+        await disconnect();
         throw e;
       }
     }
-    return new KafkajsProducer(p);
+    return new KafkajsProducer(p, () => this.live.delete(disconnect));
   }
 
   async groupConsumer(groupId: string, topics: readonly string[], handlers: GroupHandlers, opts: { readCommitted: boolean }): Promise<GroupConsumer> {
@@ -329,6 +363,28 @@ export class KafkajsClient implements KafkaClient {
       maxWaitTimeInMs: 100,
       retry: { retries: 8 },
     });
+    const stop = async () => {
+      this.live.delete(stop);
+      await consumer.stop().catch(() => {});
+      await consumer.disconnect().catch(() => {});
+    };
+    this.live.add(stop);
+    try {
+      await this.runGroupConsumer(consumer, topics, handlers);
+    } catch (e) {
+      await stop();
+      throw e;
+    }
+    return {
+      commit: (offsets) => consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) }))),
+      seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset: String(offset) }),
+      pause: (topic, partitions) => consumer.pause([{ topic, partitions: [...partitions] }]),
+      resume: (topic, partitions) => consumer.resume([{ topic, partitions: [...partitions] }]),
+      stop,
+    };
+  }
+
+  private async runGroupConsumer(consumer: Consumer, topics: readonly string[], handlers: GroupHandlers): Promise<void> {
     await consumer.connect();
     consumer.on(consumer.events.GROUP_JOIN, (e) => void handlers.onAssign(e.payload.memberAssignment));
     consumer.on(consumer.events.CRASH, (e) => {
@@ -353,16 +409,6 @@ export class KafkajsClient implements KafkaClient {
         resolveOffset(batch.lastOffset());
       },
     });
-    return {
-      commit: (offsets) => consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) }))),
-      seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset: String(offset) }),
-      pause: (topic, partitions) => consumer.pause([{ topic, partitions: [...partitions] }]),
-      resume: (topic, partitions) => consumer.resume([{ topic, partitions: [...partitions] }]),
-      stop: async () => {
-        await consumer.stop().catch(() => {});
-        await consumer.disconnect().catch(() => {});
-      },
-    };
   }
 
   async readAll(topic: string, partitions?: readonly number[], opts: { timeoutMs?: number; readUncommitted?: boolean } = {}): Promise<InMessage[]> {
@@ -435,7 +481,10 @@ export class KafkajsClient implements KafkaClient {
     return out.filter((m, i) => i === 0 || m.partition !== out[i - 1]!.partition || m.offset !== out[i - 1]!.offset);
   }
 
+  /** Closes every producer and consumer still open, then the admin clients. */
   async close(): Promise<void> {
+    for (const close of [...this.live]) await close();
+    this.live.clear();
     await this.adminClient?.disconnect();
     await this.hwAdminClient?.disconnect();
   }

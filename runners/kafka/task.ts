@@ -6,6 +6,7 @@
  * @module
  */
 import { canonicalJson } from "../../src/core/canonical.ts";
+import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
 import type { Elem } from "../../src/engine/elem.ts";
 import type { KeyedStore } from "../../src/engine/state.ts";
 import type { EngineContext, StageMetrics } from "../../src/engine/operator.ts";
@@ -64,7 +65,7 @@ export class Task {
       registry: o.registry,
       state: this.state,
       onExecutorError: o.onExecutorError,
-      deadLetter: (d) => this.out.push({ topic: names.deadLetters(), partition: 0, key: null, value: JSON.stringify(d) }),
+      deadLetter: (d) => this.out.push({ topic: names.deadLetters(), partition: 0, key: null, value: JSON.stringify(boundDeadLetter(d)) }),
       late: (l) => this.out.push({ topic: names.late(), partition: 0, key: null, value: JSON.stringify(l) }),
       metrics: o.metrics,
     };

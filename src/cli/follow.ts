@@ -30,20 +30,28 @@ export const followCommand = async (
       ...(o.appId ? { appId: o.appId } : {}),
       ...(o.metricsPort ? { metricsPort: o.metricsPort } : {}),
     });
-    await runner.start(plan);
-    log({ event: "following", brokers, hint: "stop with Ctrl-C (SIGINT) or SIGTERM" });
-    await new Promise<void>((resolve, reject) => {
-      const stop = () => resolve();
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      const check = setInterval(() => {
-        const e = runner.error();
-        if (e) {
-          clearInterval(check);
-          reject(e);
-        }
-      }, 200);
-      check.unref();
-    });
-    await runner.stop();
+    // A run that fails (at start, or later: runner.error()) still closes its consumers and producers, so the process exits.
+    try {
+      await runner.start(plan);
+      log({ event: "following", brokers, hint: "stop with Ctrl-C (SIGINT) or SIGTERM" });
+      await untilStopped(runner);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+/** Resolves on SIGINT or SIGTERM; rejects with the runner's first fatal error. */
+const untilStopped = (runner: KafkaStreamRunner): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    const check = setInterval(() => {
+      const e = runner.error();
+      if (e) {
+        clearInterval(check);
+        reject(e);
+      }
+    }, 200);
+    check.unref();
   });
