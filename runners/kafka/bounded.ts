@@ -13,6 +13,7 @@ import { canonicalJson, compareStrings } from "../../src/core/canonical.ts";
 import { DefinitionError } from "../../src/core/errors.ts";
 import { compareValues } from "../../src/core/order.ts";
 import { sortCanonical } from "../../src/engine/final-view.ts";
+import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
 import { sourceKeyText } from "../../src/engine/edge.ts";
 import type { DeadLetter, LateElement, StageMetrics } from "../../src/engine/operator.ts";
 import { newMetrics } from "../../src/engine/operator.ts";
@@ -23,6 +24,7 @@ import { resolveDefinition } from "../../src/run/definition.ts";
 import { iteratorOf } from "../../src/run/inputs.ts";
 import type { InputSource } from "../../src/run/inputs.ts";
 import type { RunResult } from "../../src/run/result.ts";
+import { MAX_RECORD_BYTES, recordBytes } from "./client.ts";
 import type { InMessage, KafkaClient, OutMessage } from "./client.ts";
 import { KafkaStreamInstance } from "./instance.ts";
 import type { Guarantee } from "./instance.ts";
@@ -67,25 +69,47 @@ const recordKeyOf = (node: SourceNode | TableNode, value: unknown, offset: numbe
   return sourceKeyText(node, value as Record<string, unknown>);
 };
 
-/** Produces one input into its topic, in file order, each record with its line number. */
-const produceInput = async (client: KafkaClient, layout: Layout, node: SourceNode | TableNode, src: InputSource): Promise<void> => {
+/**
+ * Produces one input into its topic, in file order, each record with its line
+ * number. A record too large for one Kafka record is not produced: it is a
+ * dead letter of its source (with its size and hash, see `boundDeadLetter`),
+ * written to the dead-letter topic. Returns how many records were refused so.
+ */
+const produceInput = async (client: KafkaClient, layout: Layout, node: SourceNode | TableNode, src: InputSource): Promise<number> => {
   const producer = await client.producer();
-  const topic = node.op === "table" ? layout.names.table(node.id) : layout.names.source(node.id);
-  const parts = node.op === "table" ? 1 : layout.partitions;
-  const it = iteratorOf(src, node.schema);
-  let batch: OutMessage[] = [];
-  for (let r = await it.next(); !r.done; r = await it.next()) {
-    const rec = r.value;
-    const key = recordKeyOf(node, rec.error === undefined ? rec.value : undefined, rec.offset);
-    const value = rec.error === undefined ? JSON.stringify(rec.value) : (rec.raw ?? "");
-    batch.push({ topic, partition: key === null ? 0 : partitionFor(key, parts), key, value, headers: { [OFFSET_HEADER]: String(rec.offset) } });
-    if (batch.length >= 5000) {
-      await producer.send(batch);
-      batch = [];
+  try {
+    const topic = node.op === "table" ? layout.names.table(node.id) : layout.names.source(node.id);
+    const parts = node.op === "table" ? 1 : layout.partitions;
+    const it = iteratorOf(src, node.schema);
+    let batch: OutMessage[] = [];
+    let refused = 0;
+    for (let r = await it.next(); !r.done; r = await it.next()) {
+      const rec = r.value;
+      const key = recordKeyOf(node, rec.error === undefined ? rec.value : undefined, rec.offset);
+      const value = rec.error === undefined ? JSON.stringify(rec.value) : (rec.raw ?? "");
+      const m: OutMessage = { topic, partition: key === null ? 0 : partitionFor(key, parts), key, value, headers: { [OFFSET_HEADER]: String(rec.offset) } };
+      const bytes = recordBytes(m);
+      if (bytes > MAX_RECORD_BYTES) {
+        refused++;
+        const dead: DeadLetter = {
+          source: node.id,
+          offset: rec.offset,
+          stage: node.id,
+          reason: `record of ${bytes} bytes is over the ${MAX_RECORD_BYTES}-byte limit of one Kafka record: it cannot be produced to topic ${topic}`,
+          raw: rec.raw ?? value,
+        };
+        batch.push({ topic: layout.names.deadLetters(), partition: 0, key: null, value: JSON.stringify(boundDeadLetter(dead)) });
+      } else batch.push(m);
+      if (batch.length >= 5000) {
+        await producer.send(batch);
+        batch = [];
+      }
     }
+    await producer.send(batch);
+    return refused;
+  } finally {
+    await producer.close();
   }
-  await producer.send(batch);
-  await producer.close();
 };
 
 /** The final view of a sink topic. */
@@ -125,7 +149,8 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
   opts.log?.({ event: "run", app: appId, partitions: layout.partitions, subTopologies: layout.subTopologies.length });
   try {
     await client.createTopics(layout.topics);
-    for (const n of inputs) await produceInput(client, layout, n, opts.inputs[n.id]!);
+    const refused = new Map<string, number>();
+    for (const n of inputs) refused.set(n.id, await produceInput(client, layout, n, opts.inputs[n.id]!));
     const ends = new Map<string, number[]>();
     for (const n of inputs) if (n.op === "source") ends.set(layout.names.source(n.id), await client.endOffsets(layout.names.source(n.id)));
     const finishedTasks = new Set<string>();
@@ -181,6 +206,13 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
         const into = (metrics[stage] ??= newMetrics());
         for (const k of Object.keys(m) as (keyof StageMetrics)[]) into[k] += m[k];
       }
+    }
+    // Records refused at produce time were read from the input: they count as read and dead-lettered at their source.
+    for (const [source, n] of refused) {
+      if (n === 0) continue;
+      const m = (metrics[source] ??= newMetrics());
+      m.in += n;
+      m.deadLetters += n;
     }
     return { plan, outputs, deadLetters, late, metrics };
   } finally {

@@ -14,6 +14,13 @@
  */
 export const MAX_RECORD_BYTES = 1_000_000;
 
+/** A record's size on the wire, near enough: UTF-8 bytes of key, value and headers, plus record overhead. */
+export const recordBytes = (m: OutMessage): number => {
+  let n = 64 + (m.value === null ? 0 : Buffer.byteLength(m.value)) + (m.key === null ? 0 : Buffer.byteLength(m.key));
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += 8 + Buffer.byteLength(k) + Buffer.byteLength(v);
+  return n;
+};
+
 /**
  * A record that Kafka will not take (over {@link MAX_RECORD_BYTES}, or refused
  * by the broker as too large). Fatal: the run fails with this message instead

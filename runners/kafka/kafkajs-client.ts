@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { AssignerProtocol, Kafka, logLevel } from "kafkajs";
 import type { Admin, Consumer, EachBatchPayload, PartitionAssigner, Producer as KProducer } from "kafkajs";
-import { MAX_RECORD_BYTES, RecordTooLargeError } from "./client.ts";
+import { MAX_RECORD_BYTES, recordBytes, RecordTooLargeError } from "./client.ts";
 import type { GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit, OutMessage, Producer, TopicSpec } from "./client.ts";
 
 /**
@@ -24,12 +24,7 @@ import type { GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit
 export const CHUNK_MESSAGES = 2000;
 export const CHUNK_BYTES = 512 * 1024;
 
-/** A message's size on the wire, near enough: UTF-8 bytes of key, value and headers, plus record overhead. */
-export const sizeOf = (m: OutMessage): number => {
-  let n = 64 + (m.value === null ? 0 : Buffer.byteLength(m.value)) + (m.key === null ? 0 : Buffer.byteLength(m.key));
-  for (const [k, v] of Object.entries(m.headers ?? {})) n += 8 + Buffer.byteLength(k) + Buffer.byteLength(v);
-  return n;
-};
+const sizeOf = recordBytes;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -8,13 +8,31 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import * as t from "io-ts";
-import * as L from "../../../dsl/index.ts";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { runDirect } from "../../../runners/direct/index.ts";
 import { KafkaStreamRunner, runKafka } from "../../../runners/kafka/index.ts";
 import windowCount from "../../../examples/window-count.ts";
+import everything from "./pipelines/one-big-pane.ts";
 import { DEAD_LETTER_PAYLOAD_BYTES } from "../../../src/engine/dead-letter.ts";
-import { appTopics, brokers, expectParity, freshApp, jsonl, kafkaForTests, produce, sinkView, waitUntil } from "./helpers.ts";
+import { appTopics, brokers, expectParity, freshApp, jsonl, kafkaForTests, produce, repo, sinkView, waitUntil } from "./helpers.ts";
+
+/** Runs the CLI as a real process; resolves to its exit code and stderr, or rejects if it has not exited after `ms`. */
+const cli = (args: readonly string[], ms = 150_000): Promise<{ code: number | null; stderr: string }> =>
+  new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [repo("src/cli/bin.js"), ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    p.stderr.on("data", (d) => (stderr += String(d)));
+    const timer = setTimeout(() => {
+      p.kill("SIGKILL");
+      reject(new Error(`lockstep ${args.join(" ")} had not exited after ${ms} ms; stderr: ${stderr}`));
+    }, ms);
+    p.on("error", reject);
+    p.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
 
 const { client, topics } = kafkaForTests();
 
@@ -59,14 +77,10 @@ describe("a record whose dead letter would be too large for the broker", () => {
   });
 });
 
-describe("an output record Kafka can never store", () => {
-  // One key's state holds every row of the input: ~1.5 MB in one changelog record (and, at the end, one sink record).
-  const Row = t.type({ key: t.string, ts: t.number, pad: t.string });
-  const everything = L.pipeline("one-big-pane", {}, ({ source, sink }) =>
-    L.pipe(source("rows", Row, { key: "key" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("key"), L.combine({ pads: L.collect("pad") }), sink("out")),
-  );
-  const rows = Array.from({ length: 30 }, (_, i) => ({ key: "k", ts: i, pad: "x".repeat(50_000) }));
+/** 30 rows of one key, 50 KB each: one-big-pane's state for the key is ~1.5 MB. */
+const rows = Array.from({ length: 30 }, (_, i) => ({ key: "k", ts: i, pad: "x".repeat(50_000) }));
 
+describe("an output record Kafka can never store", () => {
   it("fails the bounded run with a message naming the topic and the limit, and the run returns", async () => {
     const run = runKafka(everything, { inputs: { rows: jsonl("big-pane", rows) }, brokers: brokers(), partitions: 3 });
     await expect(run).rejects.toThrow(/a record for topic \S+ \(partition \d\) is \d+ bytes, over the 1000000-byte limit/);
@@ -84,5 +98,31 @@ describe("an output record Kafka can never store", () => {
     } finally {
       await runner.stop();
     }
+  });
+});
+
+describe("a bounded Kafka run (the CLI, a real process)", () => {
+  it("makes an input line over 1 MB a dead letter with its size and hash, and goes on", async () => {
+    const big = JSON.stringify({ key: "a", ts: 2000, pad: "y".repeat(1_200_000) });
+    const events = jsonl("huge-line", [{ key: "a", ts: 1000 }, big, { key: "a", ts: 20_000 }]);
+    const dead = jsonl("huge-line-dead", []);
+    const out = jsonl("huge-line-out", []);
+    const r = await cli(["run", repo("examples/window-count.ts"), "--runner", "kafka", "--brokers", brokers().join(","), "--in", `events=${events}`, "--out", `counts=${out}`, "--dead-letters", dead]);
+    expect(r.code, r.stderr).toBe(0);
+    const letters = readFileSync(dead, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ source: "events", offset: 2, stage: "events", truncated: { bytes: big.length, sha256: createHash("sha256").update(big).digest("hex") } });
+    expect(String(letters[0]!.reason)).toMatch(/over the 1000000-byte limit of one Kafka record/);
+    expect(readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l))).toEqual([
+      { key: "a", windowStart: 0, windowEnd: 10_000, count: 1 },
+      { key: "a", windowStart: 20_000, windowEnd: 30_000, count: 1 },
+    ]);
+  });
+
+  it("that fails (a record Kafka cannot store) exits 1 with the reason, closing everything it opened", async () => {
+    const input = jsonl("big-pane-cli", rows);
+    const r = await cli(["run", repo("test/runners/kafka/pipelines/one-big-pane.ts"), "--runner", "kafka", "--brokers", brokers().join(","), "--in", `rows=${input}`, "--out", `out=${jsonl("big-pane-out", [])}`]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/run failed: a record for topic \S+ \(partition \d\) is \d+ bytes, over the 1000000-byte limit/);
   });
 });
