@@ -7,6 +7,7 @@
  */
 import { canonicalJson } from "../../src/core/canonical.ts";
 import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
+import { dedupeIdOf } from "../../src/engine/ops/dedupe.ts";
 import type { Elem } from "../../src/engine/elem.ts";
 import type { KeyedStore } from "../../src/engine/state.ts";
 import type { EngineContext, StageMetrics } from "../../src/engine/operator.ts";
@@ -51,6 +52,8 @@ export class Task {
    */
   private readonly ended = new Map<string, KeyedStore<true>>();
   finished = false;
+  /** The id function of every dedupe stage, which repartition topics into it are routed by. */
+  private readonly idOf = new Map<string, (v: unknown) => string>();
 
   constructor(
     readonly sub: SubTopology,
@@ -73,6 +76,7 @@ export class Task {
       only: sub.nodes,
       boundary: (to, port, e) => this.toRepartition(to, port, e),
     });
+    for (const n of o.plan.nodes) if (n.op === "dedupe") this.idOf.set(n.id, dedupeIdOf(n));
     for (const i of sub.inputs) if (i.kind === "repartition") this.ended.set(i.topic, this.state.store<true>(i.to, `lockstep.eoi.${i.port}`));
   }
 
@@ -95,7 +99,9 @@ export class Task {
 
   private toRepartition(to: string, port: number, e: Elem): void {
     const topic = this.o.layout.repartitionTopic(to, port);
-    const k = e.k ?? "";
+    // Into a dedupe: routed by the element's id (layout.ts); into a keyed stage: by its stage key.
+    const idOf = this.idOf.get(to);
+    const k = idOf && !e.marker ? idOf(e.v) : (e.k ?? "");
     this.out.push({ topic, partition: partitionFor(k, this.o.layout.partitions), key: k, value: encodeElem(e) });
   }
 
