@@ -32,7 +32,7 @@ import { KafkajsClient } from "./kafkajs-client.ts";
 import { layoutOf, prefixedNames } from "./layout.ts";
 import type { Layout } from "./layout.ts";
 import { partitionFor } from "./murmur2.ts";
-import { OFFSET_HEADER, PKV_HEADER } from "./task.ts";
+import { OFFSET_HEADER, PANE_HEADER, PKV_HEADER } from "./task.ts";
 
 /** Options of a bounded Kafka run. */
 export interface KafkaRunOptions {
@@ -112,7 +112,11 @@ const produceInput = async (client: KafkaClient, layout: Layout, node: SourceNod
   }
 };
 
-/** The final view of a sink topic. */
+/**
+ * The final view of a sink topic: the last record of every pane (by its
+ * `lockstep-pane` header; records written before that header existed: by
+ * their key), plus every unkeyed row.
+ */
 export const finalViewOf = (messages: readonly InMessage[]): unknown[] => {
   const panes = new Map<string, { pkv: unknown[]; rows: unknown[] }>();
   const bag: unknown[] = [];
@@ -121,12 +125,14 @@ export const finalViewOf = (messages: readonly InMessage[]): unknown[] => {
       if (m.value !== null) bag.push(JSON.parse(m.value));
       continue;
     }
+    // The last record of each pane counts (the message key, the output key, may be shared by panes of two stages).
+    const pane = m.headers[PANE_HEADER] ?? m.key;
     if (m.value === null) {
-      panes.delete(m.key);
+      panes.delete(pane);
       continue;
     }
     const v = JSON.parse(m.value) as unknown;
-    panes.set(m.key, { pkv: JSON.parse(m.headers[PKV_HEADER] ?? "[]") as unknown[], rows: Array.isArray(v) ? v : [v] });
+    panes.set(pane, { pkv: JSON.parse(m.headers[PKV_HEADER] ?? "[]") as unknown[], rows: Array.isArray(v) ? v : [v] });
   }
   // Exactly FinalView.rows(): rows of every pane sorted together by (output key, canonical JSON),
   // so equal output keys of different panes (aggregates flattened into one sink) sort the same way.
