@@ -16,6 +16,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { DefinitionError } from "../../src/core/errors.ts";
+import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
 import { newMetrics } from "../../src/engine/operator.ts";
 import type { DeadLetter, LateElement, StageMetrics } from "../../src/engine/operator.ts";
 import { serviceCallers } from "../../src/engine/services.ts";
@@ -83,7 +84,7 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
     const inputs = new Map<string, ColumnTable>();
     const tables = plan.nodes.filter((n): n is TableNode => n.op === "table");
     const sources = plan.nodes.filter((n): n is SourceNode => n.op === "source");
-    const readCtx = { deadLetter: (d: DeadLetter) => deadLetters.push(d), metrics: metricsOf, meter: (name: string) => progress.input(name) };
+    const readCtx = { deadLetter: (d: DeadLetter) => deadLetters.push(boundDeadLetter(d)), metrics: metricsOf, meter: (name: string) => progress.input(name) };
     const r0 = performance.now();
     for (const t of tables) inputs.set(t.id, await readInput(t, opts.inputs[t.id]!, 0, 1, readCtx));
     for (const [i, s] of sources.entries()) inputs.set(s.id, await readInput(s, opts.inputs[s.id]!, i, sources.length, readCtx));
@@ -96,7 +97,7 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
       onExecutorError: opts.onExecutorError ?? "fail",
       services: serviceCallers(plan.services, registry.services),
       inputs,
-      deadLetter: (d) => deadLetters.push(d),
+      deadLetter: (d) => deadLetters.push(boundDeadLetter(d)),
       late: (l) => late.push(l),
       metrics: metricsOf,
       log,

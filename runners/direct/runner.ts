@@ -11,7 +11,7 @@
  */
 import { DefinitionError } from "../../src/core/errors.ts";
 import type { Registry } from "../../src/registry/registry.ts";
-import { buildTopology, FinalView, MemoryStateBackend, newMetrics } from "../../src/engine/index.ts";
+import { boundDeadLetter, buildTopology, FinalView, MemoryStateBackend, newMetrics } from "../../src/engine/index.ts";
 import type { DeadLetter, LateElement, OnExecutorError, StageMetrics } from "../../src/engine/index.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
 import type { Plan } from "../../src/plan/ir.ts";
@@ -46,7 +46,7 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
       registry,
       state: new MemoryStateBackend(),
       onExecutorError: opts.onExecutorError ?? "fail",
-      deadLetter: (d) => deadLetters.push(d),
+      deadLetter: (d) => deadLetters.push(boundDeadLetter(d)),
       late: (l) => late.push(l),
       metrics: (stage) => (metrics[stage] ??= newMetrics()),
     },

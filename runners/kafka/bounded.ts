@@ -13,6 +13,7 @@ import { canonicalJson, compareStrings } from "../../src/core/canonical.ts";
 import { DefinitionError } from "../../src/core/errors.ts";
 import { compareValues } from "../../src/core/order.ts";
 import { sortCanonical } from "../../src/engine/final-view.ts";
+import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
 import { sourceKeyText } from "../../src/engine/edge.ts";
 import type { DeadLetter, LateElement, StageMetrics } from "../../src/engine/operator.ts";
 import { newMetrics } from "../../src/engine/operator.ts";
@@ -25,6 +26,7 @@ import type { InputSource } from "../../src/run/inputs.ts";
 import { runProgress } from "../../src/run/progress.ts";
 import type { InputMeter } from "../../src/run/progress.ts";
 import type { RunResult } from "../../src/run/result.ts";
+import { MAX_RECORD_BYTES, recordBytes } from "./client.ts";
 import type { InMessage, KafkaClient, OutMessage } from "./client.ts";
 import { KafkaStreamInstance } from "./instance.ts";
 import type { Guarantee } from "./instance.ts";
@@ -32,7 +34,7 @@ import { KafkajsClient } from "./kafkajs-client.ts";
 import { layoutOf, prefixedNames } from "./layout.ts";
 import type { Layout } from "./layout.ts";
 import { partitionFor } from "./murmur2.ts";
-import { OFFSET_HEADER, PKV_HEADER } from "./task.ts";
+import { OFFSET_HEADER, PANE_HEADER, PKV_HEADER } from "./task.ts";
 
 /** Options of a bounded Kafka run. */
 export interface KafkaRunOptions {
@@ -71,28 +73,54 @@ const recordKeyOf = (node: SourceNode | TableNode, value: unknown, offset: numbe
   return sourceKeyText(node, value as Record<string, unknown>);
 };
 
-/** Produces one input into its topic, in file order, each record with its line number. */
-const produceInput = async (client: KafkaClient, layout: Layout, node: SourceNode | TableNode, src: InputSource, meter?: InputMeter): Promise<void> => {
+/**
+ * Produces one input into its topic, in file order, each record with its line
+ * number. A record too large for one Kafka record is not produced: it is a
+ * dead letter of its source (with its size and hash, see `boundDeadLetter`),
+ * written to the dead-letter topic. Returns how many records were refused so.
+ */
+const produceInput = async (client: KafkaClient, layout: Layout, node: SourceNode | TableNode, src: InputSource, meter?: InputMeter): Promise<number> => {
   const producer = await client.producer();
-  const topic = node.op === "table" ? layout.names.table(node.id) : layout.names.source(node.id);
-  const parts = node.op === "table" ? 1 : layout.partitions;
-  const it = iteratorOf(src, node.schema, meter);
-  let batch: OutMessage[] = [];
-  for (let r = await it.next(); !r.done; r = await it.next()) {
-    const rec = r.value;
-    const key = recordKeyOf(node, rec.error === undefined ? rec.value : undefined, rec.offset);
-    const value = rec.error === undefined ? JSON.stringify(rec.value) : (rec.raw ?? "");
-    batch.push({ topic, partition: key === null ? 0 : partitionFor(key, parts), key, value, headers: { [OFFSET_HEADER]: String(rec.offset) } });
-    if (batch.length >= 5000) {
-      await producer.send(batch);
-      batch = [];
+  try {
+    const topic = node.op === "table" ? layout.names.table(node.id) : layout.names.source(node.id);
+    const parts = node.op === "table" ? 1 : layout.partitions;
+    const it = iteratorOf(src, node.schema, meter);
+    let batch: OutMessage[] = [];
+    let refused = 0;
+    for (let r = await it.next(); !r.done; r = await it.next()) {
+      const rec = r.value;
+      const key = recordKeyOf(node, rec.error === undefined ? rec.value : undefined, rec.offset);
+      const value = rec.error === undefined ? JSON.stringify(rec.value) : (rec.raw ?? "");
+      const m: OutMessage = { topic, partition: key === null ? 0 : partitionFor(key, parts), key, value, headers: { [OFFSET_HEADER]: String(rec.offset) } };
+      const bytes = recordBytes(m);
+      if (bytes > MAX_RECORD_BYTES) {
+        refused++;
+        const dead: DeadLetter = {
+          source: node.id,
+          offset: rec.offset,
+          stage: node.id,
+          reason: `record of ${bytes} bytes is over the ${MAX_RECORD_BYTES}-byte limit of one Kafka record: it cannot be produced to topic ${topic}`,
+          raw: rec.raw ?? value,
+        };
+        batch.push({ topic: layout.names.deadLetters(), partition: 0, key: null, value: JSON.stringify(boundDeadLetter(dead)) });
+      } else batch.push(m);
+      if (batch.length >= 5000) {
+        await producer.send(batch);
+        batch = [];
+      }
     }
+    await producer.send(batch);
+    return refused;
+  } finally {
+    await producer.close();
   }
-  await producer.send(batch);
-  await producer.close();
 };
 
-/** The final view of a sink topic. */
+/**
+ * The final view of a sink topic: the last record of every pane (by its
+ * `lockstep-pane` header; records written before that header existed: by
+ * their key), plus every unkeyed row.
+ */
 export const finalViewOf = (messages: readonly InMessage[]): unknown[] => {
   const panes = new Map<string, { pkv: unknown[]; rows: unknown[] }>();
   const bag: unknown[] = [];
@@ -101,12 +129,14 @@ export const finalViewOf = (messages: readonly InMessage[]): unknown[] => {
       if (m.value !== null) bag.push(JSON.parse(m.value));
       continue;
     }
+    // The last record of each pane counts (the message key, the output key, may be shared by panes of two stages).
+    const pane = m.headers[PANE_HEADER] ?? m.key;
     if (m.value === null) {
-      panes.delete(m.key);
+      panes.delete(pane);
       continue;
     }
     const v = JSON.parse(m.value) as unknown;
-    panes.set(m.key, { pkv: JSON.parse(m.headers[PKV_HEADER] ?? "[]") as unknown[], rows: Array.isArray(v) ? v : [v] });
+    panes.set(pane, { pkv: JSON.parse(m.headers[PKV_HEADER] ?? "[]") as unknown[], rows: Array.isArray(v) ? v : [v] });
   }
   // Exactly FinalView.rows(): rows of every pane sorted together by (output key, canonical JSON),
   // so equal output keys of different panes (aggregates flattened into one sink) sort the same way.
@@ -130,13 +160,15 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
   opts.log?.({ event: "run", app: appId, partitions: layout.partitions, subTopologies: layout.subTopologies.length });
   try {
     await client.createTopics(layout.topics);
+    const refused = new Map<string, number>();
     for (const n of inputs) {
       progress.stage(`producing ${n.id}`);
-      await produceInput(client, layout, n, opts.inputs[n.id]!, progress.input(n.id));
+      refused.set(n.id, await produceInput(client, layout, n, opts.inputs[n.id]!, progress.input(n.id)));
     }
     const ends = new Map<string, number[]>();
     for (const n of inputs) if (n.op === "source") ends.set(layout.names.source(n.id), await client.endOffsets(layout.names.source(n.id)));
     const finishedTasks = new Set<string>();
+    const committedRecords = new Map<string, number>();
     const total = layout.subTopologies.length * layout.partitions;
     // The instances start together, like processes launched at once: they join the group while the
     // first of them may already be working, so partitions move between them mid-run.
@@ -151,6 +183,7 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
         onExecutorError: opts.onExecutorError ?? "fail",
         ends,
         finishedTasks,
+        committedRecords,
         ...(opts.log ? { log: (e: Record<string, unknown>) => opts.log!({ instance: i, ...e }) } : {}),
       });
       instances.push(inst);
@@ -165,16 +198,36 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
       await new Promise((r) => setTimeout(r, 50));
     }
     for (const inst of instances) await inst.stop();
+    // Every record read back must include at least what the tasks know they committed: a short read fails the run.
+    const readBack = async (topic: string): Promise<InMessage[]> => {
+      const messages = await client.readAll(topic);
+      const short: string[] = [];
+      for (const [where, n] of committedRecords) {
+        if (!where.startsWith(`${topic}/`)) continue;
+        const partition = Number(where.slice(topic.length + 1));
+        const got = messages.filter((m) => m.partition === partition).length;
+        if (got < n) short.push(`partition ${partition}: ${got} of ${n}`);
+      }
+      if (short.length > 0) throw new Error(`reading back topic ${topic} returned fewer records than the run committed (${short.join(", ")})`);
+      return messages;
+    };
     const outputs: Record<string, unknown[]> = {};
-    for (const n of plan.nodes) if (n.op === "sink") outputs[n.id] = finalViewOf(await client.readAll(layout.names.sink(n.id)));
-    const deadLetters = (await client.readAll(layout.names.deadLetters())).map((m) => JSON.parse(m.value!) as DeadLetter);
-    const late = (await client.readAll(layout.names.late())).map((m) => JSON.parse(m.value!) as LateElement);
+    for (const n of plan.nodes) if (n.op === "sink") outputs[n.id] = finalViewOf(await readBack(layout.names.sink(n.id)));
+    const deadLetters = (await readBack(layout.names.deadLetters())).map((m) => JSON.parse(m.value!) as DeadLetter);
+    const late = (await readBack(layout.names.late())).map((m) => JSON.parse(m.value!) as LateElement);
     const metrics: Record<string, StageMetrics> = {};
     for (const inst of instances) {
       for (const [stage, m] of Object.entries(inst.metrics)) {
         const into = (metrics[stage] ??= newMetrics());
         for (const k of Object.keys(m) as (keyof StageMetrics)[]) into[k] += m[k];
       }
+    }
+    // Records refused at produce time were read from the input: they count as read and dead-lettered at their source.
+    for (const [source, n] of refused) {
+      if (n === 0) continue;
+      const m = (metrics[source] ??= newMetrics());
+      m.in += n;
+      m.deadLetters += n;
     }
     return { plan, outputs, deadLetters, late, metrics };
   } finally {

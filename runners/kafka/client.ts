@@ -6,6 +6,42 @@
  * @module
  */
 
+/**
+ * Largest record (key, value and headers, UTF-8 bytes, plus overhead) the
+ * runner writes: the broker's default `message.max.bytes` is 1 048 588 bytes
+ * per record batch, and a larger record can never be written — retrying it
+ * would stall its partition forever.
+ */
+export const MAX_RECORD_BYTES = 1_000_000;
+
+/** A record's size on the wire, near enough: UTF-8 bytes of key, value and headers, plus record overhead. */
+export const recordBytes = (m: OutMessage): number => {
+  let n = 64 + (m.value === null ? 0 : Buffer.byteLength(m.value)) + (m.key === null ? 0 : Buffer.byteLength(m.key));
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += 8 + Buffer.byteLength(k) + Buffer.byteLength(v);
+  return n;
+};
+
+/**
+ * A record that Kafka will not take (over {@link MAX_RECORD_BYTES}, or refused
+ * by the broker as too large). Fatal: the run fails with this message instead
+ * of retrying a write that can never succeed.
+ */
+export class RecordTooLargeError extends Error {
+  override readonly name = "RecordTooLargeError";
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly bytes: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `a record for topic ${topic} (partition ${partition}) is ${bytes === undefined ? "larger than the broker accepts" : `${bytes} bytes, over the ${MAX_RECORD_BYTES}-byte limit of one Kafka record`}: ` +
+        `Kafka cannot store it, so the run stops instead of retrying forever (make the stage's output smaller, e.g. fewer rows per pane, or raise the topic's max.message.bytes and the broker's message.max.bytes)`,
+      options,
+    );
+  }
+}
+
 /** A record read from a topic. Offsets are numbers (exact below 2^53). */
 export interface InMessage {
   readonly topic: string;

@@ -31,6 +31,7 @@ import type { EngineContext, StageMetrics } from "../../src/engine/operator.ts";
 import { newMetrics } from "../../src/engine/operator.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import type { Registry } from "../../src/registry/registry.ts";
+import { RecordTooLargeError } from "./client.ts";
 import type { GroupConsumer, InMessage, KafkaClient, OffsetCommit, Producer } from "./client.ts";
 import type { InputTopic, Layout, SubTopology } from "./layout.ts";
 import { Task } from "./task.ts";
@@ -59,6 +60,12 @@ export interface InstanceOptions {
   readonly idleMs?: number;
   /** Shared across instances of one bounded run: ids of tasks that ended. */
   readonly finishedTasks?: Set<string>;
+  /**
+   * Shared across instances of one bounded run: records known committed, per
+   * `topic/partition` (a lower bound: a commit whose answer was lost is not
+   * counted). The run checks what it reads back against it.
+   */
+  readonly committedRecords?: Map<string, number>;
   /** Structured log lines. */
   readonly log?: (event: Record<string, unknown>) => void;
 }
@@ -213,6 +220,8 @@ export class KafkaStreamInstance {
       await this.shared!.send(out);
       if (offsets.length > 0) await this.consumer!.commit(offsets);
     }
+    const tally = this.o.committedRecords;
+    if (tally) for (const m of out) tally.set(`${m.topic}/${m.partition}`, (tally.get(`${m.topic}/${m.partition}`) ?? 0) + 1);
     const ms = performance.now() - t0;
     this.commitMs.push(ms);
     if (this.commitMs.length > 100) this.commitMs.shift();
@@ -265,7 +274,8 @@ export class KafkaStreamInstance {
     this.failures.set(taskId, count);
     this.o.log?.({ event: "batch failed", task: taskId, attempt: count, error: (e as Error)?.message });
     await this.dropTask(taskId);
-    if ((e as Error)?.name === "RunError") {
+    // An executor error, or a record Kafka can never store: retrying cannot help, the run fails.
+    if ((e as Error)?.name === "RunError" || e instanceof RecordTooLargeError) {
       this.failure ??= e;
       return;
     }

@@ -13,6 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { AssignerProtocol, Kafka, logLevel } from "kafkajs";
 import type { Admin, Consumer, EachBatchPayload, PartitionAssigner, Producer as KProducer } from "kafkajs";
+import { MAX_RECORD_BYTES, recordBytes, RecordTooLargeError } from "./client.ts";
 import type { GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit, OutMessage, Producer, TopicSpec } from "./client.ts";
 
 /**
@@ -23,12 +24,7 @@ import type { GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit
 export const CHUNK_MESSAGES = 2000;
 export const CHUNK_BYTES = 512 * 1024;
 
-/** A message's size on the wire, near enough: UTF-8 bytes of key, value and headers, plus record overhead. */
-const sizeOf = (m: OutMessage): number => {
-  let n = 64 + (m.value === null ? 0 : Buffer.byteLength(m.value)) + (m.key === null ? 0 : Buffer.byteLength(m.key));
-  for (const [k, v] of Object.entries(m.headers ?? {})) n += 8 + Buffer.byteLength(k) + Buffer.byteLength(v);
-  return n;
-};
+const sizeOf = recordBytes;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -109,17 +105,38 @@ const isRetriable = (e: unknown): boolean => {
   return Boolean(err?.retriable) || err?.type === "CONCURRENT_TRANSACTIONS" || /concurrent transactions/i.test(err?.message ?? "");
 };
 
+/** Refuses a send holding a record Kafka can never store (before anything of it is written). */
+const checkSizes = (messages: readonly OutMessage[]): void => {
+  for (const m of messages) {
+    const bytes = sizeOf(m);
+    if (bytes > MAX_RECORD_BYTES) throw new RecordTooLargeError(m.topic, m.partition, bytes);
+  }
+};
+
+/** The broker's "too large" answers (its limit, or the topic's, may be below ours) as the fatal error they are. */
+const tooLarge = (e: unknown, c: readonly OutMessage[]): unknown => {
+  const type = (e as { type?: string })?.type;
+  if (type !== "MESSAGE_TOO_LARGE" && type !== "RECORD_LIST_TOO_LARGE") return e;
+  const biggest = c.reduce((a, m) => (sizeOf(m) > sizeOf(a) ? m : a), c[0]!);
+  return new RecordTooLargeError(biggest.topic, biggest.partition, undefined, { cause: e });
+};
+
 class KafkajsProducer implements Producer {
-  constructor(private readonly p: KProducer) {}
+  constructor(
+    private readonly p: KProducer,
+    private readonly onClose: () => void,
+  ) {}
 
   async send(messages: readonly OutMessage[]): Promise<void> {
-    for (const c of chunk(messages)) await this.p.sendBatch({ topicMessages: toKafka(c), acks: -1 });
+    checkSizes(messages);
+    for (const c of chunk(messages)) await this.p.sendBatch({ topicMessages: toKafka(c), acks: -1 }).catch((e: unknown) => Promise.reject(tooLarge(e, c)));
   }
 
   async sendInTransaction(messages: readonly OutMessage[], groupId: string, offsets: readonly OffsetCommit[]): Promise<void> {
+    checkSizes(messages);
     const tx = await this.p.transaction();
     try {
-      for (const c of chunk(messages)) await tx.sendBatch({ topicMessages: toKafka(c), acks: -1 });
+      for (const c of chunk(messages)) await tx.sendBatch({ topicMessages: toKafka(c), acks: -1 }).catch((e: unknown) => Promise.reject(tooLarge(e, c)));
       if (offsets.length > 0) {
         const topics = new Map<string, { partition: number; offset: string }[]>();
         for (const o of offsets) {
@@ -146,19 +163,46 @@ class KafkajsProducer implements Producer {
   }
 
   close(): Promise<void> {
+    this.onClose();
     return this.p.disconnect();
   }
 }
 
+/**
+ * A Kafka client whose admin lists offsets with READ_UNCOMMITTED isolation,
+ * so `fetchTopicOffsets` answers the high watermark. kafkajs' admin has no
+ * isolation option and always asks READ_COMMITTED, which answers the *last
+ * stable offset*: right after a transaction commits, before its markers are
+ * written, that is still below the transaction's records. kafkajs 2.x builds
+ * every cluster through one private factory; this wraps it (and fails loudly
+ * should a kafkajs upgrade remove it).
+ */
+const highWatermarkKafka = (config: ConstructorParameters<typeof Kafka>[0]): Kafka => {
+  const kafka = new Kafka(config);
+  const slot = Object.getOwnPropertySymbols(kafka).find((s) => s.description === "private:Kafka:createCluster");
+  const k = kafka as unknown as Record<symbol, (o: Record<string, unknown>) => unknown>;
+  if (slot === undefined || typeof k[slot] !== "function") throw new Error("this kafkajs version has no private:Kafka:createCluster: the high-watermark admin needs updating");
+  const create = k[slot].bind(kafka);
+  k[slot] = (o) => create({ ...o, isolationLevel: 0 });
+  return kafka;
+};
+
 /** A {@link KafkaClient} on kafkajs. */
 export class KafkajsClient implements KafkaClient {
   private readonly kafka: Kafka;
+  private readonly hwKafka: Kafka;
   private adminClient: Admin | undefined;
+  private hwAdminClient: Admin | undefined;
+  /** Producers and group consumers not yet closed: {@link close} closes them, so a failed run never hangs on one. */
+  private readonly live = new Set<() => Promise<void>>();
 
   constructor(readonly brokers: readonly string[], clientId = "lockstep") {
-    this.kafka = new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+    const config = { clientId, brokers: [...brokers], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } };
+    this.kafka = new Kafka(config);
+    this.hwKafka = highWatermarkKafka(config);
   }
 
+  /** The admin client; its `fetchTopicOffsets` answers last stable offsets (READ_COMMITTED). */
   private async admin(): Promise<Admin> {
     if (!this.adminClient) {
       const a = this.kafka.admin();
@@ -166,6 +210,55 @@ export class KafkajsClient implements KafkaClient {
       this.adminClient = a;
     }
     return this.adminClient;
+  }
+
+  /** An admin client whose `fetchTopicOffsets` answers high watermarks (READ_UNCOMMITTED). */
+  private async hwAdmin(): Promise<Admin> {
+    if (!this.hwAdminClient) {
+      const a = this.hwKafka.admin();
+      await a.connect();
+      this.hwAdminClient = a;
+    }
+    return this.hwAdminClient;
+  }
+
+  /**
+   * High watermarks and low offsets of a topic. The high-watermark admin
+   * remembers every topic it was asked about and fails on all of them once one
+   * is deleted (kafkajs refreshes metadata for all): on failure it is made
+   * afresh and asked once more.
+   */
+  private async highWatermarks(topic: string): Promise<{ partition: number; high: string; low: string }[]> {
+    try {
+      return await retrying(async () => (await this.hwAdmin()).fetchTopicOffsets(topic));
+    } catch {
+      await this.hwAdminClient?.disconnect().catch(() => {});
+      this.hwAdminClient = undefined;
+      return retrying(async () => (await this.hwAdmin()).fetchTopicOffsets(topic));
+    }
+  }
+
+  /**
+   * End offsets up to which every transaction is decided: the high watermarks
+   * at the call, once the last stable offset of every partition has reached
+   * them (a transaction open at the call commits or aborts, and the markers of
+   * one that just committed are written). Reading to these never misses a
+   * record committed before the call.
+   */
+  private async stableEnds(topic: string, partitions: readonly number[] | undefined, deadline: number): Promise<{ ends: Map<number, number>; lows: Map<number, number> }> {
+    const hw = await this.highWatermarks(topic);
+    const ends = new Map(hw.map((o) => [o.partition, Number(o.high)]));
+    const lows = new Map(hw.map((o) => [o.partition, Number(o.low)]));
+    const want = partitions ?? [...ends.keys()];
+    for (let attempt = 0; ; attempt++) {
+      const lso = new Map((await retrying(async () => (await this.admin()).fetchTopicOffsets(topic))).map((o) => [o.partition, Number(o.high)]));
+      const open = want.filter((p) => (lso.get(p) ?? 0) < (ends.get(p) ?? 0));
+      if (open.length === 0) return { ends, lows };
+      if (Date.now() > deadline) {
+        throw new Error(`reading topic ${topic}: partitions ${open.join(", ")} still hold undecided transactions (last stable offset below the high watermark ${open.map((p) => `${lso.get(p)} < ${ends.get(p)}`).join(", ")})`);
+      }
+      await sleep(Math.min(20 * (attempt + 1), 200));
+    }
   }
 
   async createTopics(specs: readonly TopicSpec[]): Promise<void> {
@@ -200,11 +293,13 @@ export class KafkajsClient implements KafkaClient {
     if (topics.length === 0) return;
     const admin = await this.admin();
     await admin.deleteTopics({ topics: [...topics] }).catch(() => {});
+    // The high-watermark admin still has them as target topics, which would fail its next request.
+    await this.hwAdminClient?.disconnect().catch(() => {});
+    this.hwAdminClient = undefined;
   }
 
   async endOffsets(topic: string): Promise<number[]> {
-    const admin = await this.admin();
-    const offs = await retrying(() => admin.fetchTopicOffsets(topic));
+    const offs = await this.highWatermarks(topic);
     const out: number[] = [];
     for (const o of offs) out[o.partition] = Number(o.high);
     return out;
@@ -226,7 +321,15 @@ export class KafkajsClient implements KafkaClient {
           { transactionalId: opts.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 10_000 }
         : { idempotent: true, maxInFlightRequests: 1 },
     );
-    await p.connect();
+    const disconnect = () => p.disconnect().catch(() => {});
+    this.live.add(disconnect);
+    try {
+      await p.connect();
+    } catch (e) {
+      this.live.delete(disconnect);
+      await disconnect();
+      throw e;
+    }
     if (opts.transactionalId) {
       // kafkajs initializes the transactional id (InitProducerId: fences older producers with this
       // id and aborts their open transaction) lazily, on the first transaction. Do it now, so the
@@ -235,11 +338,12 @@ export class KafkajsClient implements KafkaClient {
         const tx = await p.transaction();
         await tx.abort();
       } catch (e) {
-        await p.disconnect().catch(() => {});
+        this.live.delete(disconnect);
+        await disconnect();
         throw e;
       }
     }
-    return new KafkajsProducer(p);
+    return new KafkajsProducer(p, () => this.live.delete(disconnect));
   }
 
   async groupConsumer(groupId: string, topics: readonly string[], handlers: GroupHandlers, opts: { readCommitted: boolean }): Promise<GroupConsumer> {
@@ -254,6 +358,28 @@ export class KafkajsClient implements KafkaClient {
       maxWaitTimeInMs: 100,
       retry: { retries: 8 },
     });
+    const stop = async () => {
+      this.live.delete(stop);
+      await consumer.stop().catch(() => {});
+      await consumer.disconnect().catch(() => {});
+    };
+    this.live.add(stop);
+    try {
+      await this.runGroupConsumer(consumer, topics, handlers);
+    } catch (e) {
+      await stop();
+      throw e;
+    }
+    return {
+      commit: (offsets) => consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) }))),
+      seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset: String(offset) }),
+      pause: (topic, partitions) => consumer.pause([{ topic, partitions: [...partitions] }]),
+      resume: (topic, partitions) => consumer.resume([{ topic, partitions: [...partitions] }]),
+      stop,
+    };
+  }
+
+  private async runGroupConsumer(consumer: Consumer, topics: readonly string[], handlers: GroupHandlers): Promise<void> {
     await consumer.connect();
     consumer.on(consumer.events.GROUP_JOIN, (e) => void handlers.onAssign(e.payload.memberAssignment));
     consumer.on(consumer.events.CRASH, (e) => {
@@ -278,23 +404,13 @@ export class KafkajsClient implements KafkaClient {
         resolveOffset(batch.lastOffset());
       },
     });
-    return {
-      commit: (offsets) => consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) }))),
-      seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset: String(offset) }),
-      pause: (topic, partitions) => consumer.pause([{ topic, partitions: [...partitions] }]),
-      resume: (topic, partitions) => consumer.resume([{ topic, partitions: [...partitions] }]),
-      stop: async () => {
-        await consumer.stop().catch(() => {});
-        await consumer.disconnect().catch(() => {});
-      },
-    };
   }
 
   async readAll(topic: string, partitions?: readonly number[], opts: { timeoutMs?: number; readUncommitted?: boolean } = {}): Promise<InMessage[]> {
-    const admin = await this.admin();
-    const offsets = await retrying(() => admin.fetchTopicOffsets(topic));
-    const ends = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
-    const lows = new Map(offsets.map((o) => [o.partition, Number(o.low)]));
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    const { ends, lows } = opts.readUncommitted
+      ? await this.highWatermarks(topic).then((hw) => ({ ends: new Map(hw.map((o) => [o.partition, Number(o.high)])), lows: new Map(hw.map((o) => [o.partition, Number(o.low)])) }))
+      : await this.stableEnds(topic, partitions, Date.now() + timeoutMs);
     const want = new Set((partitions ?? [...ends.keys()]).filter((p) => (ends.get(p) ?? 0) > (lows.get(p) ?? 0)));
     if (want.size === 0) return [];
     const pending = new Set(want);
@@ -319,7 +435,6 @@ export class KafkajsClient implements KafkaClient {
       const { error, restart } = e.payload as { error: unknown; restart: boolean };
       if (!restart) fail(error);
     });
-    const timeoutMs = opts.timeoutMs ?? 60_000;
     const timer = setTimeout(
       () => fail(new Error(`reading topic ${topic} to its end offsets timed out after ${timeoutMs} ms (partitions not reached: ${[...pending].join(", ")})`)),
       timeoutMs,
@@ -361,7 +476,11 @@ export class KafkajsClient implements KafkaClient {
     return out.filter((m, i) => i === 0 || m.partition !== out[i - 1]!.partition || m.offset !== out[i - 1]!.offset);
   }
 
+  /** Closes every producer and consumer still open, then the admin clients. */
   async close(): Promise<void> {
+    for (const close of [...this.live]) await close();
+    this.live.clear();
     await this.adminClient?.disconnect();
+    await this.hwAdminClient?.disconnect();
   }
 }

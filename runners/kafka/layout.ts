@@ -6,8 +6,10 @@
  * task. When its input is already partitioned that way — each source on the
  * path is keyed by a subset of the stage key and no stage in between rewrites
  * fields — it runs in the same sub-topology; otherwise the edge goes through
- * a repartition topic keyed by the stage key, as in Kafka Streams. Tables are
- * read whole by every task that looks them up (like a GlobalKTable).
+ * a repartition topic keyed by the stage key, as in Kafka Streams. A dedupe
+ * is placed the same way by its id (`by` fields), so that all elements of one
+ * id meet in one task whatever the partition count. Tables are read whole by
+ * every task that looks them up (like a GlobalKTable).
  *
  * @module
  */
@@ -89,14 +91,41 @@ export const layoutOf = (plan: Plan, appId: string, partitions: number, names: T
   // skip the repartition only when every input keeps its source key AND all the sources it reads
   // are keyed by the same fields (so their records of one key share a partition: co-partitioned).
   // Otherwise every input is repartitioned, so all of them use one partitioner on the stage key.
+  // A dedupe is keyed by its id (`by`) the same way: its input is repartitioned by the id unless
+  // the source key already partitions by it — so dedupe never depends on the partition count.
   const cut = new Set<string>();
+  // True when a path from `id` up to its sources crosses a dedupe repartitioned by id (the elements
+  // are then partitioned by that id, not by their source key); keyed stages end the walk.
+  const afterIdRepartition = (id: string): boolean => {
+    const n = byId.get(id)!;
+    if (n.op === "source" || n.op === "table" || KEYED.has(n.op)) return false;
+    if (n.op === "dedupe" && cut.has(`${n.input}>${n.id}>0`)) return true;
+    return inputsOf(n).some((i) => byId.get(i)!.op !== "table" && afterIdRepartition(i));
+  };
+  const afterKeyed = (id: string): boolean => {
+    const n = byId.get(id)!;
+    if (KEYED.has(n.op)) return true;
+    return inputsOf(n).some((i) => byId.get(i)!.op !== "table" && afterKeyed(i));
+  };
+  const coPartitioned = (inputs: readonly string[], key: readonly string[]): boolean => {
+    const srcKeys = new Set([...new Set(inputs.flatMap((i) => [...sourcesOf(i)]))].map((s) => JSON.stringify((byId.get(s) as { key: readonly string[] }).key)));
+    return srcKeys.size === 1 && inputs.every((input) => keepsSourceKey(byId, input, key) && !afterIdRepartition(input));
+  };
+  // True when a withTimestamps reads (through any stages) what `id` emits: it keeps each source key's
+  // clock, so it must see all of a source key's elements, in one task.
+  const beforeTimestamps = (id: string): boolean =>
+    plan.nodes.some((c) => inputsOf(c).includes(id) && (c.op === "withTimestamps" || beforeTimestamps(c.id)));
   for (const n of plan.nodes) {
+    if (n.op === "dedupe") {
+      // Not moved: below a keyed aggregate (the elements are panes, whose rows must stay together),
+      // or above a withTimestamps (source-key clocks). There it stays per source partition.
+      if (!afterKeyed(n.input) && !beforeTimestamps(n.id) && !coPartitioned([n.input], n.by)) cut.add(`${n.input}>${n.id}>0`);
+      continue;
+    }
     if (!KEYED.has(n.op)) continue;
     const key = facts.get(inputsOf(n)[0]!)?.key ?? [];
     const inputs = inputsOf(n);
-    const srcKeys = new Set([...new Set(inputs.flatMap((i) => [...sourcesOf(i)]))].map((s) => JSON.stringify((byId.get(s) as { key: readonly string[] }).key)));
-    const local = srcKeys.size === 1 && inputs.every((input) => keepsSourceKey(byId, input, key));
-    if (!local) inputs.forEach((input, port) => cut.add(`${input}>${n.id}>${port}`));
+    if (!coPartitioned(inputs, key)) inputs.forEach((input, port) => cut.add(`${input}>${n.id}>${port}`));
   }
 
   // Connected components over the remaining edges (tables excluded: they are global).

@@ -6,6 +6,8 @@
  * @module
  */
 import { canonicalJson } from "../../src/core/canonical.ts";
+import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
+import { dedupeIdOf } from "../../src/engine/ops/dedupe.ts";
 import type { Elem } from "../../src/engine/elem.ts";
 import type { KeyedStore } from "../../src/engine/state.ts";
 import type { EngineContext, StageMetrics } from "../../src/engine/operator.ts";
@@ -24,6 +26,23 @@ import { partitionFor } from "./murmur2.ts";
 export const OFFSET_HEADER = "lockstep-offset";
 /** The header carrying a sink record's output key as values (for sorting the final view). */
 export const PKV_HEADER = "lockstep-output-key";
+/**
+ * The header carrying a sink record's pane: the stage, key and window it
+ * belongs to. The final view keeps the last record per pane (two aggregates
+ * flattened into one sink may share an output key; their panes stay apart).
+ */
+export const PANE_HEADER = "lockstep-pane";
+
+/**
+ * A sink record's Kafka key: the output key as JSON, an object of the key
+ * fields (in keyBy order) plus `windowStart`/`windowEnd` for a windowed pane,
+ * as Kafka Streams' windowed serdes key windowed results.
+ */
+export const sinkKeyOf = (kv: Readonly<Record<string, unknown>>, pkv: readonly unknown[]): string => {
+  const fields = Object.keys(kv);
+  const windowed = pkv.length === fields.length + 2;
+  return JSON.stringify(windowed ? { ...kv, windowStart: pkv[fields.length], windowEnd: pkv[fields.length + 1] } : kv);
+};
 
 /** Options shared by every task of a runner. */
 export interface TaskOptions {
@@ -41,7 +60,7 @@ export class Task {
   private readonly topo: Topology;
   private out: OutMessage[] = [];
   /** Rows of panes opened while processing one record, flushed as one sink message each. */
-  private readonly panes = new Map<string, { sink: string; pkv: readonly unknown[]; rows: unknown[] }>();
+  private readonly panes = new Map<string, { sink: string; kv: Readonly<Record<string, unknown>>; pkv: readonly unknown[]; rows: unknown[] }>();
   /**
    * Upstream tasks that have ended, per repartition topic. Kept in the state of
    * the keyed stage the topic feeds (so in its changelog): a task rebuilt after
@@ -50,6 +69,8 @@ export class Task {
    */
   private readonly ended = new Map<string, KeyedStore<true>>();
   finished = false;
+  /** The id function of every dedupe stage, which repartition topics into it are routed by. */
+  private readonly idOf = new Map<string, (v: unknown) => string>();
 
   constructor(
     readonly sub: SubTopology,
@@ -64,7 +85,7 @@ export class Task {
       registry: o.registry,
       state: this.state,
       onExecutorError: o.onExecutorError,
-      deadLetter: (d) => this.out.push({ topic: names.deadLetters(), partition: 0, key: null, value: JSON.stringify(d) }),
+      deadLetter: (d) => this.out.push({ topic: names.deadLetters(), partition: 0, key: null, value: JSON.stringify(boundDeadLetter(d)) }),
       late: (l) => this.out.push({ topic: names.late(), partition: 0, key: null, value: JSON.stringify(l) }),
       metrics: o.metrics,
     };
@@ -72,6 +93,7 @@ export class Task {
       only: sub.nodes,
       boundary: (to, port, e) => this.toRepartition(to, port, e),
     });
+    for (const n of o.plan.nodes) if (n.op === "dedupe") this.idOf.set(n.id, dedupeIdOf(n));
     for (const i of sub.inputs) if (i.kind === "repartition") this.ended.set(i.topic, this.state.store<true>(i.to, `lockstep.eoi.${i.port}`));
   }
 
@@ -83,18 +105,20 @@ export class Task {
       return;
     }
     if (e.marker) {
-      this.panes.set(`${sink}\u0000${e.pk}`, { sink, pkv: e.pkv ?? [], rows: [] });
+      this.panes.set(`${sink}\u0000${e.pk}`, { sink, kv: e.kv ?? {}, pkv: e.pkv ?? [], rows: [] });
       return;
     }
     const id = `${sink}\u0000${e.pk}`;
     let p = this.panes.get(id);
-    if (!p) this.panes.set(id, (p = { sink, pkv: e.pkv ?? [], rows: [] }));
+    if (!p) this.panes.set(id, (p = { sink, kv: e.kv ?? {}, pkv: e.pkv ?? [], rows: [] }));
     p.rows.push(e.v);
   }
 
   private toRepartition(to: string, port: number, e: Elem): void {
     const topic = this.o.layout.repartitionTopic(to, port);
-    const k = e.k ?? "";
+    // Into a dedupe: routed by the element's id (layout.ts); into a keyed stage: by its stage key.
+    const idOf = this.idOf.get(to);
+    const k = idOf && !e.marker ? idOf(e.v) : (e.k ?? "");
     this.out.push({ topic, partition: partitionFor(k, this.o.layout.partitions), key: k, value: encodeElem(e) });
   }
 
@@ -103,8 +127,10 @@ export class Task {
     for (const [id, p] of this.panes) {
       const pk = id.slice(id.indexOf("\u0000") + 1);
       const value = p.rows.length === 0 ? null : JSON.stringify(p.rows.length === 1 ? p.rows[0] : p.rows);
-      // The output key as values travels in a header, so readers can sort the final view like every runner.
-      this.out.push({ topic: this.o.layout.names.sink(p.sink), partition: partitionFor(pk, this.o.layout.partitions), key: pk, value, headers: { [PKV_HEADER]: JSON.stringify(p.pkv) } });
+      // Keyed by the output key (for users); the pane and the output key as values (for sorting the
+      // final view like every runner) travel in headers.
+      const key = sinkKeyOf(p.kv, p.pkv);
+      this.out.push({ topic: this.o.layout.names.sink(p.sink), partition: partitionFor(key, this.o.layout.partitions), key, value, headers: { [PANE_HEADER]: pk, [PKV_HEADER]: JSON.stringify(p.pkv) } });
     }
     this.panes.clear();
   }
@@ -112,13 +138,19 @@ export class Task {
   /**
    * Loads every version of a table this task looks up. Every task loads the
    * whole table (again whenever it is rebuilt); only one (`report`) keeps the
-   * table's dead letters, and only the first time: that they were reported is
+   * table's dead letters and counts its rows, and only the first time: that they were reported is
    * kept in the task's changelog, committed with them, so they are reported
    * exactly once across restarts and rebalances. (A task without any logged
    * stage cannot remember it and reports them each time it is rebuilt.)
    */
   async loadTable(table: string, records: readonly InMessage[], report: boolean): Promise<void> {
     const before = this.out.length;
+    // Counters likewise: the table is read once per run, not once per task that loads it.
+    const logged = this.sub.stateful[0];
+    const reported = logged === undefined ? undefined : this.state.store<true>(logged, "lockstep.tables-reported");
+    const counted = report && !reported?.get(table);
+    const stages = [table, ...this.o.plan.nodes.filter((n) => n.op === "lookup" && n.table === table && this.sub.nodes.has(n.id)).map((n) => n.id)];
+    const saved = counted ? [] : stages.map((s) => ({ ...this.o.metrics(s) }));
     for (const r of records) {
       const line = r.headers[OFFSET_HEADER];
       const rec = r.value === null ? undefined : parseJsonLine(r.value, line !== undefined ? Number(line) : r.offset);
@@ -126,10 +158,10 @@ export class Task {
       const p = this.topo.push(table, line !== undefined ? rec : { ...rec, partition: r.partition });
       if (p) await p;
     }
-    const logged = this.sub.stateful[0];
-    const reported = logged === undefined ? undefined : this.state.store<true>(logged, "lockstep.tables-reported");
-    if (!report || reported?.get(table)) this.out.length = before;
-    else reported?.set(table, true);
+    if (!counted) {
+      this.out.length = before;
+      stages.forEach((s, i) => Object.assign(this.o.metrics(s), saved[i]));
+    } else reported?.set(table, true);
   }
 
   /** Wall-clock time (ms) this task last received a record, for idle firing. */

@@ -183,6 +183,21 @@ function clusterId(): string {
   }
 }
 
+/**
+ * The cluster id to format `dataDir` with: the one its meta.properties already
+ * holds (a data directory is formatted once; formatting it again with another
+ * id makes the broker refuse it: "Invalid cluster.id in meta.properties"),
+ * else a new random one.
+ */
+export function clusterIdFor(dataDir: string): string {
+  const meta = join(dataDir, "meta.properties");
+  if (existsSync(meta)) {
+    const id = /^cluster\.id=(.+)$/m.exec(readFileSync(meta, "utf8"))?.[1]?.trim();
+    if (id) return id;
+  }
+  return clusterId();
+}
+
 function serverProperties(port: number, controllerPort: number, dataDir: string): string {
   const props: Record<string, string | number | boolean> = {
     "process.roles": "broker,controller",
@@ -375,7 +390,7 @@ async function startOnce(opts: StartBrokerOptions): Promise<Broker> {
     const fmt = await run("java", [
       ...TOOL_JVM_OPTS, ...cdsUse,
       log4jOpt, "-cp", classpath, "kafka.tools.StorageTool",
-      "format", "-t", clusterId(), "-c", propsFile, "--ignore-formatted",
+      "format", "-t", clusterIdFor(dataDir), "-c", propsFile, "--ignore-formatted",
     ]);
     if (fmt.code !== 0) throw new Error(`Formatting Kafka storage in ${dataDir} failed:\n${tail(fmt.output, 30)}`);
 

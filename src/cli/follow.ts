@@ -34,11 +34,12 @@ export const followCommand = async (
       ...(o.appId ? { appId: o.appId } : {}),
       ...(o.metricsPort ? { metricsPort: o.metricsPort } : {}),
     });
-    await runner.start(plan);
-    log({ event: "following", brokers, hint: "stop with Ctrl-C (SIGINT) or SIGTERM" });
+    // A run that fails (at start, or later: runner.error()) still closes its consumers and producers, so the process exits.
     const stop = untilStopRequested();
     let check: NodeJS.Timeout | undefined;
     try {
+      await runner.start(plan);
+      log({ event: "following", brokers, hint: "stop with Ctrl-C (SIGINT) or SIGTERM" });
       const failed = new Promise<never>((_, reject) => {
         check = setInterval(() => {
           const e = runner.error();

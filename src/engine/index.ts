@@ -11,5 +11,6 @@ export { MemoryStateBackend } from "./state.ts";
 export type { KeyedStore, StateBackend } from "./state.ts";
 export type { DeadLetter, EngineContext, LateElement, OnExecutorError, Operator, StageMetrics } from "./operator.ts";
 export { newMetrics } from "./operator.ts";
+export { boundDeadLetter, DEAD_LETTER_PAYLOAD_BYTES, DEAD_LETTER_REASON_CHARS } from "./dead-letter.ts";
 export type { Elem, Origin } from "./elem.ts";
 export { ServiceCaller, ServiceError } from "./services.ts";

@@ -46,6 +46,12 @@ export interface DeadLetter {
   /** The raw text when it was not valid JSON, else the value. */
   readonly raw?: string;
   readonly value?: unknown;
+  /**
+   * Set when the payload was too large to keep whole (see `boundDeadLetter`):
+   * `raw` holds its first bytes; these are the whole payload's UTF-8 size and
+   * SHA-256 (hex).
+   */
+  readonly truncated?: { readonly bytes: number; readonly sha256: string };
 }
 
 /** An element dropped because it was late, with the facts that decided it. */

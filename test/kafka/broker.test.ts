@@ -5,7 +5,11 @@
  * Uses the broker from test/kafka-global-setup.ts (via inject / KAFKA_BROKERS); when run without
  * that setup, starts its own.
  */
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Kafka, logLevel, type Consumer, type EachMessagePayload } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startBroker, type Broker } from "../../scripts/kafka/broker.ts";
@@ -14,6 +18,7 @@ let brokers: string;
 let ownBroker: Broker | undefined;
 let kafka: Kafka;
 const runId = randomUUID().slice(0, 8);
+const REPO = join(import.meta.dirname, "../..");
 
 beforeAll(async () => {
   const provided = inject("kafkaBrokers") ?? process.env.KAFKA_BROKERS;
@@ -174,4 +179,70 @@ describe("test Kafka broker", () => {
     expect(uncommittedView.filter((v) => v.startsWith("aborted"))).toHaveLength(5);
     expect(uncommittedView).toHaveLength(15);
   }, 60_000);
+});
+
+describe("scripts/kafka/start.ts --data-dir (a real process)", () => {
+  /** Starts start.ts on `dataDir`; resolves once it prints KAFKA_BROKERS, with a stop() that SIGTERMs it and waits. */
+  const start = (dataDir: string) =>
+    new Promise<{ brokers: string; stop: () => Promise<number | null> }>((resolvePromise, reject) => {
+      const p = spawn(process.execPath, ["--import", "tsx", join(REPO, "scripts/kafka/start.ts"), "--data-dir", dataDir], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      let err = "";
+      const exited = new Promise<number | null>((r) => p.once("exit", (code) => r(code)));
+      const timer = setTimeout(() => {
+        p.kill("SIGKILL");
+        reject(new Error(`start.ts did not become ready in 150 s; stderr: ${err}`));
+      }, 150_000);
+      p.stderr.on("data", (d) => (err += String(d)));
+      p.stdout.on("data", (d) => {
+        out += String(d);
+        const m = /^KAFKA_BROKERS=(\S+)$/m.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolvePromise({
+            brokers: m[1]!,
+            stop: async () => {
+              p.kill("SIGTERM");
+              return exited;
+            },
+          });
+        }
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`start.ts exited (${code}) before it was ready; stderr: ${err}`));
+      });
+    });
+
+  it("restarts on its own data directory, keeping the cluster id and the data", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "lockstep-kafka-restart-"));
+    try {
+      const first = await start(dataDir);
+      const topic = `survives-${runId}`;
+      const k1 = new Kafka({ clientId: "restart-1", brokers: first.brokers.split(","), logLevel: logLevel.NOTHING });
+      const admin = k1.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+      await admin.disconnect();
+      const producer = k1.producer();
+      await producer.connect();
+      await producer.send({ topic, messages: [{ value: "kept" }], acks: -1 });
+      await producer.disconnect();
+      const clusterId = /^cluster\.id=(.+)$/m.exec(readFileSync(join(dataDir, "meta.properties"), "utf8"))?.[1];
+      expect(await first.stop()).toBe(0);
+
+      const second = await start(dataDir);
+      try {
+        expect(/^cluster\.id=(.+)$/m.exec(readFileSync(join(dataDir, "meta.properties"), "utf8"))?.[1]).toBe(clusterId);
+        const k2 = new Kafka({ clientId: "restart-2", brokers: second.brokers.split(","), logLevel: logLevel.NOTHING });
+        const values: string[] = [];
+        await consumeUntil(k2.consumer({ groupId: `g-${topic}`, maxWaitTimeInMs: 100 }), topic, ({ message }) => void values.push(message.value!.toString()), () => values.length > 0, 60_000);
+        expect(values).toEqual(["kept"]);
+      } finally {
+        expect(await second.stop()).toBe(0);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 400_000);
 });

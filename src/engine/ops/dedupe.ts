@@ -9,13 +9,22 @@ import { canonicalJson } from "../../core/canonical.ts";
 import type { DedupeNode } from "../../plan/ir.ts";
 import type { Emit, EngineContext, Operator } from "../operator.ts";
 
+/**
+ * The id of an element for `dedupe(by)`: the canonical JSON of its `by` value
+ * (one field) or values. Streaming runners route a dedupe's input by it, so
+ * every element of one id meets in one place.
+ */
+export const dedupeIdOf = (n: Pick<DedupeNode, "by">): ((v: any) => string) => {
+  const by = n.by;
+  return by.length === 1 ? (v: any) => canonicalJson(v[by[0]!] ?? null) : (v: any) => canonicalJson(by.map((f) => v[f] ?? null));
+};
+
 /** The operator; seen ids live in the store `seen` (id → event time). */
 export const dedupeOp = (n: DedupeNode, ctx: EngineContext, emit: Emit): Operator => {
   const seen = ctx.state.store<number>(n.id, "seen");
   const m = ctx.metrics(n.id);
-  const by = n.by;
   const ttl = n.ttl;
-  const idOf = by.length === 1 ? (v: any) => canonicalJson(v[by[0]!] ?? null) : (v: any) => canonicalJson(by.map((f) => v[f] ?? null));
+  const idOf = dedupeIdOf(n);
   return {
     id: n.id,
     process: (e) => {
