@@ -24,8 +24,10 @@ export interface Agg<F extends string | null, Kd extends AggKind, O = unknown> {
 }
 
 /** A field name or an expression over the element. */
+// biome-ignore lint/suspicious/noExplicitAny: an aggregate input reads any row type; unknown would refuse Expr<Row> by variance
 export type AggInput<F extends string> = F | ((e: Expr<any>) => Expr<unknown>);
 
+// biome-ignore lint/suspicious/noExplicitAny: the row type is not known here: the expression only builds an AST
 const inputAst = (x: AggInput<string>): Ast => (typeof x === "string" ? ast.field(x) : x(rowOf<any>()).ast);
 type FieldOfInput<X> = X extends string ? X : null;
 
@@ -58,6 +60,7 @@ export const collect = <X extends AggInput<string>>(x: X): Agg<FieldOfInput<X>, 
 export const countDistinct = <X extends AggInput<string>>(x: X): Agg<FieldOfInput<X>, "countDistinct", number> =>
   agg({ fn: "countDistinct", input: inputAst(x) });
 /** A user combiner over a field, an expression, or (with `"*"`) the whole element. */
+// biome-ignore lint/suspicious/noExplicitAny: a custom combiner of any accumulator and input type (unknown would refuse them by variance)
 export const aggregate = <O, X extends AggInput<string>>(combiner: CustomCombiner<any, any, O>, x: X): Agg<FieldOfInput<X>, "custom", O> =>
   agg({ fn: "custom", combiner: combiner.ref, input: x === "*" ? ast.row() : inputAst(x) }, combiner);
 
@@ -72,4 +75,5 @@ export type AggOut<T, A> =
     : never;
 
 /** The element fields an aggregate needs. */
+// biome-ignore lint/suspicious/noExplicitAny: any in an infer pattern matches every Agg instantiation
 export type AggNeeds<A> = A extends Agg<infer F, any, any> ? (F extends string ? (F extends "*" ? unknown : { readonly [P in F]?: unknown }) : unknown) : unknown;

@@ -28,6 +28,7 @@ export interface PipelineContext<P extends string> {
     opts: { readonly key: keyof t.TypeOf<C> & string; readonly validFrom: keyof t.TypeOf<C> & string },
   ): Table<t.TypeOf<C>>;
   /** A named output. */
+  // biome-ignore lint/suspicious/noExplicitAny: a sink takes a stream of any key and windowing
   sink(name: string): <T>(s: Stream<T, any, any>) => Sink;
   /** The value of a launch parameter (its default when not given). */
   param(name: P): string;

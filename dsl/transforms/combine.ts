@@ -25,6 +25,7 @@ export type CombineOut<T, K, W extends Windowing, A> = K &
  *
  * @example L.combine({ events: L.count(), spent: L.sum("amount") })
  */
+// biome-ignore lint/suspicious/noExplicitAny: a constraint that accepts every Agg instantiation
 export const combine = <A extends Readonly<Record<string, Agg<any, any, any>>>>(aggs: A, opts?: StageOptions) => {
   checkAggs(aggs, opts);
   return <T extends Needs<A>, K extends object, W extends Windowing>(s: Stream<T, K, W>): Stream<CombineOut<T, K, W, A>, K, W> =>
@@ -39,6 +40,7 @@ export const combine = <A extends Readonly<Record<string, Agg<any, any, any>>>>(
     );
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: a guard for every Agg instantiation
 const isAgg = (x: unknown): x is Agg<any, any, any> =>
   typeof x === "object" && x !== null && (x as { kind?: unknown }).kind === "agg" && typeof (x as { spec?: unknown }).spec === "object";
 

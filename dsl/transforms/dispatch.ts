@@ -8,9 +8,11 @@ export const keep = "keep" as const;
 export const drop = "drop" as const;
 
 /** A branch of {@link dispatch}: keep, drop, or an executor for that event type. */
+// biome-ignore lint/suspicious/noExplicitAny: a branch executor of any output type
 export type DispatchBranch<I> = typeof keep | typeof drop | Executor<I, any>;
 
 /** What a branch outputs. */
+// biome-ignore lint/suspicious/noExplicitAny: any in an infer pattern matches every Executor
 type BranchOut<I, B> = B extends Executor<any, infer O> ? O : B extends typeof keep ? I : never;
 
 /** Options of {@link dispatch}. */

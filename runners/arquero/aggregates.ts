@@ -21,6 +21,7 @@ import { numericInput } from "../../src/combine/builtin/numeric.ts";
 import { fsumAdd, fsumValue } from "../../src/combine/fsum.ts";
 import type { Combiner } from "../../src/combine/types.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: arquero's aggregate state objects are untyped fields it owns
 type State = Record<string, any>;
 
 /** Combiners of the runs in progress, by key. */

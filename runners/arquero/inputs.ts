@@ -50,9 +50,9 @@ export const arrivalRank = (r: number, position: number, sources: number): numbe
   Math.floor(r / DIRECT_TURN) * sources * DIRECT_TURN + position * DIRECT_TURN + (r % DIRECT_TURN);
 
 /** The clock id of a decoded element: the source, plus its source key when it has one. */
-const clockIdOf = (node: SourceNode | TableNode): ((v: any) => string) => {
+const clockIdOf = (node: SourceNode | TableNode): ((v: unknown) => string) => {
   if (node.op === "table" || node.key.length === 0) return () => node.id;
-  return (v) => node.id + "\u0000" + sourceKeyText(node, v ?? {});
+  return (v) => node.id + "\u0000" + sourceKeyText(node, (v ?? {}) as Readonly<Record<string, unknown>>);
 };
 
 /**

@@ -17,6 +17,7 @@ export interface Origin {
 /** An element and its metadata. Envelopes are never mutated once pushed downstream. */
 export interface Elem {
   /** The element value (a JSON object). */
+  // biome-ignore lint/suspicious/noExplicitAny: the engine's hot path reads fields of values whose shape the plan, not the type system, knows
   readonly v: any;
   /** Event time in ms; 0 until `withTimestamps` assigns one. */
   readonly t: number;
@@ -42,6 +43,7 @@ export interface Elem {
 
 /** Makes an envelope (one shape for every element keeps property access monomorphic). */
 export const elem = (
+  // biome-ignore lint/suspicious/noExplicitAny: as Elem.v
   v: any,
   t: number,
   c: number,
@@ -55,4 +57,5 @@ export const elem = (
 ): Elem => ({ v, t, c, sk, k, kv, pk, pkv, marker, origin });
 
 /** The same envelope with a new value. */
+// biome-ignore lint/suspicious/noExplicitAny: as Elem.v
 export const withValue = (e: Elem, v: any): Elem => elem(v, e.t, e.c, e.sk, e.k, e.kv, e.pk, e.pkv, e.marker, e.origin);

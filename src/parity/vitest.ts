@@ -35,6 +35,7 @@ import type { ParityOptions } from "./harness.ts";
 import { checkParity } from "./harness.ts";
 
 declare module "vitest" {
+  // biome-ignore lint/suspicious/noExplicitAny: must repeat vitest's own declaration of Matchers<T = any> to merge with it
   interface Matchers<T = any> {
     /** The pipeline gives the same final views, dead letters and late elements on every runner (see `checkParity`). */
     toHaveParity(opts?: ParityOptions): Promise<void>;

@@ -33,6 +33,7 @@ export interface ExecutorHooks<I, O> {
 }
 
 /** A named, versioned executor. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds executors of every element type
 export interface Executor<I = any, O = I> extends ExecutorHooks<I, O> {
   readonly kind: "executor";
   readonly name: string;
@@ -44,6 +45,7 @@ export interface Executor<I = any, O = I> extends ExecutorHooks<I, O> {
 }
 
 /** A named, versioned user combiner (associative aggregate). Accumulators must be plain JSON. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds combiners of every type
 export interface CustomCombiner<A = any, I = any, O = any> {
   readonly kind: "combiner";
   readonly name: string;

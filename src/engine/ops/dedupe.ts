@@ -14,9 +14,10 @@ import type { Emit, EngineContext, Operator } from "../operator.ts";
  * (one field) or values. Streaming runners route a dedupe's input by it, so
  * every element of one id meets in one place.
  */
-export const dedupeIdOf = (n: Pick<DedupeNode, "by">): ((v: any) => string) => {
+export const dedupeIdOf = (n: Pick<DedupeNode, "by">): ((v: unknown) => string) => {
   const by = n.by;
-  return by.length === 1 ? (v: any) => canonicalJson(v[by[0]!] ?? null) : (v: any) => canonicalJson(by.map((f) => v[f] ?? null));
+  type Row = Readonly<Record<string, unknown>>;
+  return by.length === 1 ? (v) => canonicalJson((v as Row)[by[0]!] ?? null) : (v) => canonicalJson(by.map((f) => (v as Row)[f] ?? null));
 };
 
 /** The operator; seen ids live in the store `seen` (id → event time). */

@@ -65,7 +65,7 @@ interface Pending {
 interface ExecOpSpec {
   readonly id: string;
   /** The executor for an element, `"keep"`, `"drop"`, or a dead-letter reason. */
-  readonly route: (v: any) => Executor | "keep" | "drop" | { readonly deadLetter: string };
+  readonly route: (v: unknown) => Executor | "keep" | "drop" | { readonly deadLetter: string };
 }
 
 /** Elements an executor stage holds at once (running or waiting for an earlier one to finish). */
@@ -219,7 +219,7 @@ export const dispatchOp = (n: DispatchNode, ctx: EngineContext, emit: Emit, serv
     {
       id: n.id,
       route: (v) => {
-        const key = v[field];
+        const key = (v as Readonly<Record<string, unknown>>)[field];
         const r = typeof key === "string" ? routes.get(key) : undefined;
         if (r !== undefined) return r;
         if (otherwise === "deadLetter") return { deadLetter: `no dispatch branch for ${field}=${canonicalJson(key ?? null)} (branches: ${known})` };

@@ -56,7 +56,7 @@ export const sequenceOp = (n: SequenceNode, ctx: EngineContext, emit: Emit): Ope
   const store = ctx.state.store<SeqState>(n.id, "sequences");
   const m = ctx.metrics(n.id);
   const { latest, idField, fields, as, ttl } = n;
-  const project = (v: any): Record<string, unknown> => {
+  const project = (v: Readonly<Record<string, unknown>>): Record<string, unknown> => {
     const o: Record<string, unknown> = {};
     for (const f of fields) o[f] = v[f] ?? null;
     return o;
