@@ -1,0 +1,69 @@
+/**
+ * The one nesting limit (docs/semantics.md §1): a record or a definition
+ * nested deeper than {@link MAX_DEPTH} levels of arrays and objects is refused
+ * at the edge — a record becomes a dead letter, a definition an invalid
+ * definition — so no recursive step behind the edge (canonical JSON, value
+ * order, decoders, the expression codec and compilers) can run out of stack.
+ *
+ * The checks here are iterative: they never overflow themselves, whatever the
+ * input's depth.
+ *
+ * @module
+ */
+
+/** Deepest nesting of arrays and objects accepted in a record or a definition. */
+export const MAX_DEPTH = 256;
+
+const isContainer = (v: unknown): v is object => typeof v === "object" && v !== null;
+
+/** True when `value` nests arrays/objects more than `max` levels deep (a scalar is depth 0, `[]` is 1). */
+export const deeperThan = (value: unknown, max: number = MAX_DEPTH): boolean => {
+  if (!isContainer(value)) return false;
+  // Parallel stacks of containers and their depths: no path strings are built on the common (shallow) path.
+  const stack: object[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    const d = depths.pop()!;
+    if (d > max) return true;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (isContainer(x)) (stack.push(x), depths.push(d + 1));
+      }
+    } else {
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        const x: unknown = (v as Record<string, unknown>)[k];
+        if (isContainer(x)) (stack.push(x), depths.push(d + 1));
+      }
+    }
+  }
+  return false;
+};
+
+/**
+ * The JSON path (`nodes[2].expr.args[0]`) of the first container found at
+ * depth `max + 1`, or `undefined` when `value` is within the limit.
+ */
+export const deepPathOf = (value: unknown, max: number = MAX_DEPTH): string[] | undefined => {
+  if (!deeperThan(value, max)) return undefined;
+  const stack: { v: unknown; path: string[] }[] = [{ v: value, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (!isContainer(v)) continue;
+    if (path.length >= max) return path;
+    const entries: [string, unknown][] = Array.isArray(v) ? v.map((x, i) => [`[${i}]`, x]) : Object.entries(v).map(([k, x]) => [/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`, x]);
+    for (const [seg, x] of entries) if (isContainer(x)) stack.push({ v: x, path: [...path, seg] });
+  }
+  return undefined;
+};
+
+/** A path from {@link deepPathOf} as text below `root`, shortened in the middle when long. */
+export const showDeepPath = (root: string, path: readonly string[]): string => {
+  const text = (segs: readonly string[]) => segs.map((s, i) => (i === 0 && root === "" && s.startsWith(".") ? s.slice(1) : s)).join("");
+  return root + (path.length <= 8 ? text(path) : `${text(path.slice(0, 4))}…${path.slice(-2).join("")}`);
+};
+
+/** The words every runner uses for a record nested too deep (the same in every dead letter). */
+export const TOO_DEEP_RECORD = `nested deeper than ${MAX_DEPTH} levels of arrays and objects (the limit, docs/semantics.md §1)`;
