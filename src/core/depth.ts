@@ -42,19 +42,27 @@ export const deeperThan = (value: unknown, max: number = MAX_DEPTH): boolean => 
   return false;
 };
 
+/** Where a value is nested too deep: the path to the first container past the limit, and whether it got there by a cycle. */
+export interface DeepPath {
+  /** Path segments from the root, e.g. `[".nodes", "[2]", ".expr"]`. */
+  readonly path: readonly string[];
+  /** The value contains itself on that path (only in-memory values can). */
+  readonly cycle: boolean;
+}
+
 /**
  * The JSON path (`nodes[2].expr.args[0]`) of the first container found at
  * depth `max + 1`, or `undefined` when `value` is within the limit.
  */
-export const deepPathOf = (value: unknown, max: number = MAX_DEPTH): string[] | undefined => {
+export const deepPathOf = (value: unknown, max: number = MAX_DEPTH): DeepPath | undefined => {
   if (!deeperThan(value, max)) return undefined;
-  const stack: { v: unknown; path: string[] }[] = [{ v: value, path: [] }];
+  const stack: { v: unknown; path: string[]; chain: object[] }[] = [{ v: value, path: [], chain: [] }];
   while (stack.length > 0) {
-    const { v, path } = stack.pop()!;
+    const { v, path, chain } = stack.pop()!;
     if (!isContainer(v)) continue;
-    if (path.length >= max) return path;
+    if (path.length >= max) return { path, cycle: new Set([...chain, v]).size <= chain.length };
     const entries: [string, unknown][] = Array.isArray(v) ? v.map((x, i) => [`[${i}]`, x]) : Object.entries(v).map(([k, x]) => [/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`, x]);
-    for (const [seg, x] of entries) if (isContainer(x)) stack.push({ v: x, path: [...path, seg] });
+    for (const [seg, x] of entries) if (isContainer(x)) stack.push({ v: x, path: [...path, seg], chain: [...chain, v] });
   }
   return undefined;
 };

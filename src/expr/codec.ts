@@ -297,7 +297,8 @@ export const validateExpr = (json: unknown, path: string): DefinitionError[] => 
   // Before the recursive validation (and the compilers after it), which a deep enough value would overflow.
   const deep = deepPathOf(json, MAX_DEPTH);
   if (deep !== undefined) {
-    return [new DefinitionError(path || "(expression)", `nested deeper than ${MAX_DEPTH} levels of arrays and objects (at ${showDeepPath(path, deep)}), the limit for a definition (docs/semantics.md §1)`, "split the expression across several map stages, or use n-ary calls (and, or, coalesce, concat) instead of chains of two-argument ones")];
+    if (deep.cycle) return [new DefinitionError(path || "(expression)", `the expression contains itself (a cycle, at ${showDeepPath(path, deep.path)})`, JSON_FIX)];
+    return [new DefinitionError(path || "(expression)", `nested deeper than ${MAX_DEPTH} levels of arrays and objects (at ${showDeepPath(path, deep.path)}), the limit for a definition (docs/semantics.md §1)`, "split the expression across several map stages, or use n-ary calls (and, or, coalesce, concat) instead of chains of two-argument ones")];
   }
   const result = ExprCodec.decode(json);
   if (isRight(result)) return [];

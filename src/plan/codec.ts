@@ -164,8 +164,10 @@ const collectProps = (codec: t.Mixed): Set<string> | undefined => {
  * MAX_DEPTH levels, or undefined. Iterative, so safe on any input.
  */
 export const depthError = (json: unknown, root: string): DefinitionError | undefined => {
-  const path = deepPathOf(json, MAX_DEPTH);
-  if (path === undefined) return undefined;
+  const deep = deepPathOf(json, MAX_DEPTH);
+  if (deep === undefined) return undefined;
+  const path = deep.path;
+  if (deep.cycle) return new DefinitionError(showDeepPath(root, path.slice(0, 3)) || "(root)", `contains itself (a cycle, at ${showDeepPath(root, path)})`, "build the definition as a tree of plain JSON values");
   const shown = showDeepPath(root, path);
   // The path names the node and field (nodes[3].expr); the full position follows in the problem.
   const where = showDeepPath(root, path.slice(0, root === "" ? 3 : 0)) || "(root)";

@@ -27,10 +27,10 @@ describe("values nested 100,000 deep", () => {
 
   it("the depth checks see them without recursing", () => {
     expect(deeperThan(nest(N, 1))).toBe(true);
-    expect(deepPathOf(nest(N, 1))?.length).toBe(MAX_DEPTH);
+    expect(deepPathOf(nest(N, 1))?.path.length).toBe(MAX_DEPTH);
     expect(deeperThan(nest(MAX_DEPTH, 1))).toBe(false);
     expect(deeperThan(nest(MAX_DEPTH + 1, 1))).toBe(true);
-    expect(deepPathOf(nest(3, nest(MAX_DEPTH, 0), (x) => ({ x }))) ).toEqual([".x", ".x", ".x", ...Array(MAX_DEPTH - 3).fill("[0]")]);
+    expect(deepPathOf(nest(3, nest(MAX_DEPTH, 0), (x) => ({ x })))?.path).toEqual([".x", ".x", ".x", ...Array(MAX_DEPTH - 3).fill("[0]")]);
   });
 });
 
