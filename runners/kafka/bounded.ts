@@ -77,7 +77,8 @@ const produceInput = async (client: KafkaClient, layout: Layout, node: SourceNod
   for (let r = await it.next(); !r.done; r = await it.next()) {
     const rec = r.value;
     const key = recordKeyOf(node, rec.error === undefined ? rec.value : undefined, rec.offset);
-    const value = rec.error === undefined ? JSON.stringify(rec.value) : (rec.raw ?? "");
+    // An error record goes as it was read (its exact bytes when not UTF-8), so the edge judges it as the other runners do.
+    const value = rec.error === undefined ? JSON.stringify(rec.value) : rec.rawBase64 !== undefined ? Buffer.from(rec.rawBase64, "base64") : (rec.raw ?? "");
     batch.push({ topic, partition: key === null ? 0 : partitionFor(key, parts), key, value, headers: { [OFFSET_HEADER]: String(rec.offset) } });
     if (batch.length >= 5000) {
       await producer.send(batch);

@@ -75,3 +75,58 @@ export const showDeepPath = (root: string, path: readonly string[]): string => {
 
 /** The words every runner uses for a record nested too deep (the same in every dead letter). */
 export const TOO_DEEP_RECORD = `nested deeper than ${MAX_DEPTH} levels of arrays and objects (the limit, docs/semantics.md §1)`;
+
+const FIELD = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * Why a parsed record cannot be admitted as JSON, or `undefined`: nested
+ * deeper than {@link MAX_DEPTH}, or holding a number that is not finite (JSON
+ * text like `1e400` parses to Infinity: keeping it would silently change the
+ * value, since JSON cannot write it back). One iterative scan, shared by the
+ * JSONL parser and the edge (docs/semantics.md §1–2).
+ */
+export const recordProblem = (value: unknown): string | undefined => {
+  if (!isContainer(value)) return typeof value === "number" && !Number.isFinite(value) ? NOT_FINITE("") : undefined;
+  const stack: object[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    const d = depths.pop()!;
+    if (d > MAX_DEPTH) return TOO_DEEP_RECORD;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === "number") {
+          if (x - x !== 0) return NOT_FINITE(numberPath(value));
+        } else if (isContainer(x)) (stack.push(x), depths.push(d + 1));
+      }
+    } else {
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        const x: unknown = (v as Record<string, unknown>)[k];
+        if (typeof x === "number") {
+          if (x - x !== 0) return NOT_FINITE(numberPath(value));
+        } else if (isContainer(x)) (stack.push(x), depths.push(d + 1));
+      }
+    }
+  }
+  return undefined;
+};
+
+const NOT_FINITE = (path: string): string =>
+  `${path === "" ? "a number" : `field ${JSON.stringify(path)}`} is not a finite number (JSON numbers must lie within ±1.8e308)`;
+
+/** The path (`a.b[2]`) of the first non-finite number in `value` (a record within the depth limit). */
+const numberPath = (value: unknown): string => {
+  const stack: { v: unknown; path: string }[] = [{ v: value, path: "" }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (typeof v === "number" && !Number.isFinite(v)) return path;
+    if (!isContainer(v)) continue;
+    const entries: [string, unknown][] = Array.isArray(v)
+      ? v.map((x, i) => [`${path}[${i}]`, x])
+      : Object.entries(v).map(([k, x]) => [FIELD.test(k) ? (path === "" ? k : `${path}.${k}`) : `${path}[${JSON.stringify(k)}]`, x]);
+    for (let i = entries.length - 1; i >= 0; i--) stack.push({ v: entries[i]![1], path: entries[i]![0] });
+  }
+  return "";
+};
