@@ -8,6 +8,7 @@
 import { canonicalJson } from "../../core/canonical.ts";
 import type { DedupeNode } from "../../plan/ir.ts";
 import type { Emit, EngineContext, Operator } from "../operator.ts";
+import { ownField } from "../../core/fields.ts";
 
 /** The operator; seen ids live in the store `seen` (id → event time). */
 export const dedupeOp = (n: DedupeNode, ctx: EngineContext, emit: Emit): Operator => {
@@ -15,7 +16,7 @@ export const dedupeOp = (n: DedupeNode, ctx: EngineContext, emit: Emit): Operato
   const m = ctx.metrics(n.id);
   const by = n.by;
   const ttl = n.ttl;
-  const idOf = by.length === 1 ? (v: any) => canonicalJson(v[by[0]!] ?? null) : (v: any) => canonicalJson(by.map((f) => v[f] ?? null));
+  const idOf = by.length === 1 ? (v: any) => canonicalJson(ownField(v, by[0]!)) : (v: any) => canonicalJson(by.map((f) => ownField(v, f)));
   return {
     id: n.id,
     process: (e) => {
