@@ -159,6 +159,10 @@ const collectProps = (codec: t.Mixed): Set<string> | undefined => {
   return undefined;
 };
 
+/** `root.k`, or `root["k"]` when `k` is not a plain name (e.g. empty), so a path is never empty. */
+const keyPath = (root: string, k: string): string =>
+  /^[A-Za-z_$][\w$]*$/.test(k) ? (root === "" ? k : `${root}.${k}`) : `${root}[${JSON.stringify(k)}]`;
+
 /**
  * The error for a plan (or part of one, at `root`) nested deeper than
  * MAX_DEPTH levels, or undefined. Iterative, so safe on any input.
@@ -193,7 +197,7 @@ export const decodePlan = (json: unknown): { ok: true; plan: Plan } | { ok: fals
   const header = HeaderCodec.decode(json);
   if (isLeft(header)) errors.push(...reportErrors("", header.left));
   for (const k of unknownKeys(json as Record<string, unknown>, HeaderCodec)) {
-    errors.push(new DefinitionError(k, "is not a plan field", `remove "${k}" (plan fields: ${[...collectProps(HeaderCodec)!].join(", ")})`));
+    errors.push(new DefinitionError(keyPath("", k), "is not a plan field", `remove ${JSON.stringify(k)} (plan fields: ${[...collectProps(HeaderCodec)!].join(", ")})`));
   }
   const format = (json as { format?: unknown }).format;
   if (typeof format === "string" && format !== PLAN_FORMAT) {
@@ -214,7 +218,7 @@ export const decodePlan = (json: unknown): { ok: true; plan: Plan } | { ok: fals
       const r = codec.decode(node);
       if (isLeft(r)) errors.push(...reportErrors(at, r.left));
       for (const k of unknownKeys(node as Record<string, unknown>, codec)) {
-        errors.push(new DefinitionError(`${at}.${k}`, `is not a field of a ${op} node`, `remove it (fields: ${[...collectProps(codec)!].join(", ")})`));
+        errors.push(new DefinitionError(keyPath(at, k), `is not a field of a ${op} node`, `remove it (fields: ${[...collectProps(codec)!].join(", ")})`));
       }
     });
   }

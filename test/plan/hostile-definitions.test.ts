@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { MAX_DEPTH } from "../../src/core/depth.ts";
 import { DefinitionErrors } from "../../src/core/errors.ts";
 import { isFunctionName } from "../../src/expr/ast.ts";
-import { compile, parsePlan, planToJson, registryOf } from "../../src/plan/index.ts";
+import { compile, load, parsePlan, planToJson, registryOf } from "../../src/plan/index.ts";
+import { runDirect } from "../../runners/direct/index.ts";
 import * as L from "../../dsl/index.ts";
 import windowCount, { KeyedEvent } from "../../examples/window-count.ts";
 import userSequences from "../../examples/user-sequences.ts";
@@ -100,5 +101,13 @@ describe(`a definition nested deeper than ${MAX_DEPTH} levels is refused with it
     );
     const msg = refusal(() => compile(deep));
     expect(msg).toContain(`deeper than ${MAX_DEPTH} levels`);
+  });
+});
+
+describe("a parameter named like an Object.prototype member", () => {
+  it.each(PROTO_NAMES)("--param %s=x on a compiled definition is an unknown parameter", async (name) => {
+    const json = planToJson(compile(windowCount));
+    expect(() => load(json, registryOf(windowCount)).build({ [name]: "x" })).toThrow(`this compiled definition has no parameter "${name}"`);
+    await expect(runDirect(JSON.parse(json), { inputs: { events: [] }, params: Object.fromEntries([[name, "x"]]) })).rejects.toThrow(`${name}=(none)`);
   });
 });
