@@ -9,6 +9,7 @@ import { DefinitionErrors } from "../../src/core/errors.ts";
 import { isFunctionName } from "../../src/expr/ast.ts";
 import { compile, load, parsePlan, planToJson, registryOf } from "../../src/plan/index.ts";
 import { runDirect } from "../../runners/direct/index.ts";
+import { runArquero } from "../../runners/arquero/index.ts";
 import * as L from "../../dsl/index.ts";
 import windowCount, { KeyedEvent } from "../../examples/window-count.ts";
 import userSequences from "../../examples/user-sequences.ts";
@@ -109,5 +110,27 @@ describe("a parameter named like an Object.prototype member", () => {
     const json = planToJson(compile(windowCount));
     expect(() => load(json, registryOf(windowCount)).build({ [name]: "x" })).toThrow(`this compiled definition has no parameter "${name}"`);
     await expect(runDirect(JSON.parse(json), { inputs: { events: [] }, params: Object.fromEntries([[name, "x"]]) })).rejects.toThrow(`${name}=(none)`);
+  });
+});
+
+describe("an expression as deep as the limit allows", () => {
+  it("compiles and runs on the DirectRunner and the Arquero runner", async () => {
+    // Plan, nodes, node: 3 levels; the struct, its fields and the pair: 3; each add an object and its args array: 2·123;
+    // the field and its path: 2. 3 + 3 + 246 + 2 = 254 ≤ 256.
+    const deep = L.pipeline("deep-ok", { version: 1 }, ({ source, sink }) =>
+      L.pipe(
+        source("events", KeyedEvent, { key: "key" }),
+        L.map((e) => {
+          let x = e.field("ts");
+          for (let i = 0; i < 123; i++) x = x.add(1) as typeof x;
+          return { key: e.field("key"), y: x };
+        }),
+        sink("out"),
+      ),
+    );
+    for (const run of [runDirect, runArquero]) {
+      const r = await run(deep, { inputs: { events: [{ key: "a", ts: 1 }] } });
+      expect(r.outputs["out"]).toEqual([{ key: "a", y: 124 }]);
+    }
   });
 });
