@@ -180,3 +180,11 @@ describe("coerceCsvRow", () => {
     expect(coerceCsvRow(row)).not.toBe(row);
   });
 });
+
+describe("writing columns named like Object.prototype members", () => {
+  it("a row lacking the field gets an empty cell (null), not Object.prototype's member", async () => {
+    const p = file("");
+    await writeRecords(p, [{ constructor: "a", toString: 1 }, { b: 2 }]);
+    expect(readFileSync(p, "utf8")).toBe("b,constructor,toString\n,a,1\n2,,\n");
+  });
+});
