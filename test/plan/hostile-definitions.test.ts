@@ -3,7 +3,10 @@
  * DefinitionError: prototype names where a name is looked up (issue 13,
  * defect 5) and nesting deep enough to overflow the stack (defect 3).
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cli, tempDir } from "../cli/helpers.ts";
 import { MAX_DEPTH } from "../../src/core/depth.ts";
 import { DefinitionErrors } from "../../src/core/errors.ts";
 import { isFunctionName } from "../../src/expr/ast.ts";
@@ -131,6 +134,35 @@ describe("an expression as deep as the limit allows", () => {
     for (const run of [runDirect, runArquero]) {
       const r = await run(deep, { inputs: { events: [{ key: "a", ts: 1 }] } });
       expect(r.outputs["out"]).toEqual([{ key: "a", y: 124 }]);
+    }
+  });
+});
+
+describe("the command line refuses them with exit 2, naming the path", () => {
+  const dir = tempDir();
+  const planFile = (name: string, text: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it("lockstep validate on an expression nested 3,000 deep", async () => {
+    const p = planOf(windowCount);
+    p.nodes[1]!.expr = "DEEP";
+    const deep = '{"op":"call","fn":"add","args":['.repeat(3000) + '{"op":"field","path":["ts"]}' + ',{"op":"lit","value":1}]}'.repeat(3000);
+    const r = await cli("validate", planFile("deep.json", JSON.stringify(p).replace('"DEEP"', deep)));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/nodes\[1\]\.expr: nested deeper than 256 levels/);
+  });
+
+  it("lockstep validate and run on a node whose op is constructor", async () => {
+    const p = planOf(windowCount);
+    p.nodes[2]!.op = "constructor";
+    const file = planFile("ctor.json", JSON.stringify(p));
+    for (const args of [["validate", file], ["run", file, "--in", "events=-", "--out", "counts=-"]]) {
+      const r = await cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/nodes\[2\]\.op: unknown op "constructor"/);
     }
   });
 });
