@@ -6,7 +6,7 @@
  * @module
  */
 import { canonicalJson } from "../core/canonical.ts";
-import { recordProblem } from "../core/depth.ts";
+import { deeperThan, recordProblem } from "../core/depth.ts";
 import { ownField } from "../core/fields.ts";
 import { parseJsonLine } from "../io/jsonl.ts";
 import type { SourceNode, TableNode } from "../plan/ir.ts";
@@ -34,7 +34,8 @@ export const admit = (node: SourceNode | TableNode, r: RawRecord, decode: Decode
   }
   if (typeof r.value !== "object" || r.value === null || Array.isArray(r.value)) {
     // Judged as the same value on a JSONL line would be, whatever the input form (file, topic, memory).
-    const text = JSON.stringify(r.value) ?? "null";
+    // (JSON.stringify would overflow the stack on a deep array; canonical JSON does not.)
+    const text = deeperThan(r.value) ? canonicalJson(r.value) : (JSON.stringify(r.value) ?? "null");
     const asLine = parseJsonLine(text, r.offset);
     return { ok: false, reason: asLine.error ?? "not an object", body: { raw: asLine.raw ?? text } };
   }

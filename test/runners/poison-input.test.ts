@@ -28,13 +28,14 @@ describe("poison JSONL input", () => {
   it("in-memory values are judged as the same values on a line would be", async () => {
     let deep: unknown = 0;
     for (let i = 0; i < 5000; i++) deep = [deep];
-    const inputs = { events: [{ key: "a", ts: 1 }, { key: "inf", ts: Infinity }, { key: "nan", ts: NaN }, { key: "deep", ts: 2, x: deep }] };
+    const inputs = { events: [{ key: "a", ts: 1 }, { key: "inf", ts: Infinity }, { key: "nan", ts: NaN }, { key: "deep", ts: 2, x: deep }, deep] };
     for (const run of [runDirect, runArquero]) {
       const r = await run(windowCount, { inputs });
       expect(r.deadLetters.map((d) => [d.offset, d.stage, d.reason])).toEqual([
         [2, "events", 'invalid JSON: field "ts" is not a finite number (JSON numbers must lie within ±1.8e308)'],
         [3, "events", 'invalid JSON: field "ts" is not a finite number (JSON numbers must lie within ±1.8e308)'],
         [4, "events", "invalid JSON: nested deeper than 256 levels of arrays and objects (the limit, docs/semantics.md §1)"],
+        [5, "events", "invalid JSON: expected an object on each line, got an array"],
       ]);
     }
   });
