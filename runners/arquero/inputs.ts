@@ -26,6 +26,7 @@ import type { DeadLetter, StageMetrics } from "../../src/engine/operator.ts";
 import type { SourceNode, TableNode } from "../../src/plan/ir.ts";
 import { makeDecoder } from "../../src/schema/decode.ts";
 import { admit, sourceKeyText } from "../../src/engine/edge.ts";
+import type { DeadLetterBody } from "../../src/engine/edge.ts";
 import { SOURCE_TURN } from "../../src/run/inputs.ts";
 import { fromSchema } from "../../src/schema/from-schema.ts";
 import { recordsOf } from "../../src/run/inputs.ts";
@@ -78,7 +79,7 @@ export const readInput = async (
   const partitions: (number | undefined)[] = [];
   let partitioned = false;
   let r = 0;
-  const dead = (rec: RawRecord, reason: string, extra: { raw?: string; value?: unknown }): void => {
+  const dead = (rec: RawRecord, reason: string, extra: DeadLetterBody): void => {
     m.deadLetters++;
     ctx.deadLetter({ source: node.id, offset: rec.offset, ...(rec.partition === undefined ? {} : { partition: rec.partition }), stage: node.id, reason, ...extra });
   };
@@ -86,7 +87,7 @@ export const readInput = async (
     const rank = arrivalRank(r++, position, sources);
     m.in++;
     const a = admit(node, rec, decode);
-    if (!a.ok) return dead(rec, a.reason, a.raw !== undefined ? { raw: a.raw } : { value: a.value });
+    if (!a.ok) return dead(rec, a.reason, a.body);
     m.out++;
     values.push(a.value);
     ranks.push(rank);

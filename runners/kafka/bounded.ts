@@ -90,7 +90,8 @@ const produceInput = async (client: KafkaClient, layout: Layout, node: SourceNod
     for (let r = await it.next(); !r.done; r = await it.next()) {
       const rec = r.value;
       const key = recordKeyOf(node, rec.error === undefined ? rec.value : undefined, rec.offset);
-      const value = rec.error === undefined ? JSON.stringify(rec.value) : (rec.raw ?? "");
+      // An error record goes as it was read (its exact bytes when not UTF-8), so the edge judges it as the other runners do.
+      const value = rec.error === undefined ? JSON.stringify(rec.value) : rec.rawBase64 !== undefined ? Buffer.from(rec.rawBase64, "base64") : (rec.raw ?? "");
       const m: OutMessage = { topic, partition: key === null ? 0 : partitionFor(key, parts), key, value, headers: { [OFFSET_HEADER]: String(rec.offset) } };
       const bytes = recordBytes(m);
       if (bytes > MAX_RECORD_BYTES) {
@@ -100,7 +101,8 @@ const produceInput = async (client: KafkaClient, layout: Layout, node: SourceNod
           offset: rec.offset,
           stage: node.id,
           reason: `record of ${bytes} bytes is over the ${MAX_RECORD_BYTES}-byte limit of one Kafka record: it cannot be produced to topic ${topic}`,
-          raw: rec.raw ?? value,
+          raw: rec.raw ?? (typeof value === "string" ? value : value.toString("latin1")),
+          ...(rec.rawBase64 !== undefined ? { rawBase64: rec.rawBase64 } : {}),
         };
         batch.push({ topic: layout.names.deadLetters(), partition: 0, key: null, value: JSON.stringify(boundDeadLetter(dead)) });
       } else batch.push(m);

@@ -49,6 +49,8 @@ export interface InMessage {
   readonly offset: number;
   readonly key: string | null;
   readonly value: string | null;
+  /** The value's bytes, set only when they are not valid UTF-8 (then `value` is a lossy rendering, never to be parsed). */
+  readonly invalidUtf8?: Uint8Array;
   readonly headers: Readonly<Record<string, string>>;
 }
 
@@ -57,7 +59,8 @@ export interface OutMessage {
   readonly topic: string;
   readonly partition: number;
   readonly key: string | null;
-  readonly value: string | null;
+  /** Text, or bytes (an input record that is not UTF-8 is produced as it was read). */
+  readonly value: string | Uint8Array | null;
   readonly headers?: Readonly<Record<string, string>>;
 }
 

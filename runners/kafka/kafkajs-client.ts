@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { isUtf8 } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import { AssignerProtocol, Kafka, logLevel } from "kafkajs";
 import type { Admin, Consumer, EachBatchPayload, PartitionAssigner, Producer as KProducer } from "kafkajs";
@@ -25,6 +26,9 @@ export const CHUNK_MESSAGES = 2000;
 export const CHUNK_BYTES = 512 * 1024;
 
 const sizeOf = recordBytes;
+
+/** `{ invalidUtf8 }` when a message value is not UTF-8, so its bytes reach the edge unchanged (see InMessage). */
+const invalidUtf8Of = (value: Buffer | null): { invalidUtf8?: Uint8Array } => (value === null || isUtf8(value) ? {} : { invalidUtf8: value });
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -75,11 +79,11 @@ export const chunk = (messages: readonly OutMessage[]): OutMessage[][] => {
 };
 
 const toKafka = (msgs: readonly OutMessage[]) => {
-  const byTopic = new Map<string, { partition: number; key: string | null; value: string | null; headers?: Record<string, string> }[]>();
+  const byTopic = new Map<string, { partition: number; key: string | null; value: string | Buffer | null; headers?: Record<string, string> }[]>();
   for (const m of msgs) {
     let l = byTopic.get(m.topic);
     if (!l) byTopic.set(m.topic, (l = []));
-    l.push({ partition: m.partition, key: m.key, value: m.value, ...(m.headers ? { headers: { ...m.headers } } : {}) });
+    l.push({ partition: m.partition, key: m.key, value: typeof m.value === "object" && m.value !== null ? Buffer.from(m.value) : m.value, ...(m.headers ? { headers: { ...m.headers } } : {}) });
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 };
@@ -398,6 +402,7 @@ export class KafkajsClient implements KafkaClient {
           offset: Number(m.offset),
           key: m.key === null ? null : m.key.toString(),
           value: m.value === null ? null : m.value.toString(),
+          ...invalidUtf8Of(m.value),
           headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? "" : Array.isArray(v) ? v.map(String).join(",") : v.toString()])),
         }));
         await handlers.onBatch({ topic: batch.topic, partition: batch.partition, messages }, heartbeat);
@@ -456,6 +461,7 @@ export class KafkajsClient implements KafkaClient {
               offset: Number(m.offset),
               key: m.key === null ? null : m.key.toString(),
               value: m.value === null ? null : m.value.toString(),
+              ...invalidUtf8Of(m.value),
               headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? "" : v.toString()])),
             });
           }

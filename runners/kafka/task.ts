@@ -13,7 +13,8 @@ import type { KeyedStore } from "../../src/engine/state.ts";
 import type { EngineContext, StageMetrics } from "../../src/engine/operator.ts";
 import { buildTopology } from "../../src/engine/topology.ts";
 import type { Topology } from "../../src/engine/topology.ts";
-import { parseJsonLine } from "../../src/io/jsonl.ts";
+import { parseJsonBytes, parseJsonLine } from "../../src/io/jsonl.ts";
+import type { InputRecord } from "../../src/io/records.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import type { Registry } from "../../src/registry/registry.ts";
 import { ChangelogState } from "./changelog-state.ts";
@@ -43,6 +44,10 @@ export const sinkKeyOf = (kv: Readonly<Record<string, unknown>>, pkv: readonly u
   const windowed = pkv.length === fields.length + 2;
   return JSON.stringify(windowed ? { ...kv, windowStart: pkv[fields.length], windowEnd: pkv[fields.length + 1] } : kv);
 };
+
+/** The input record in a source or table message, judged by the same rules as a JSONL line (its bytes when not UTF-8). */
+const recordOfMessage = (m: InMessage, offset: number): InputRecord =>
+  m.invalidUtf8 !== undefined ? parseJsonBytes(m.invalidUtf8, offset) : parseJsonLine(m.value ?? "", offset);
 
 /** Options shared by every task of a runner. */
 export interface TaskOptions {
@@ -153,8 +158,8 @@ export class Task {
     const saved = counted ? [] : stages.map((s) => ({ ...this.o.metrics(s) }));
     for (const r of records) {
       const line = r.headers[OFFSET_HEADER];
-      const rec = r.value === null ? undefined : parseJsonLine(r.value, line !== undefined ? Number(line) : r.offset);
-      if (!rec) continue;
+      if (r.value === null) continue; // a tombstone of the compacted table topic, not a row
+      const rec = recordOfMessage(r, line !== undefined ? Number(line) : r.offset);
       const p = this.topo.push(table, line !== undefined ? rec : { ...rec, partition: r.partition });
       if (p) await p;
     }
@@ -192,8 +197,7 @@ export class Task {
     if (input.kind === "source") {
       const line = m.headers[OFFSET_HEADER];
       const offset = line !== undefined ? Number(line) : m.offset;
-      const rec = m.value === null ? { offset, error: "empty record (null value)" } : parseJsonLine(m.value, offset);
-      if (!rec) return;
+      const rec = m.value === null ? { offset, error: "empty record (null value)" } : recordOfMessage(m, offset);
       const r = this.topo.push(input.source, line !== undefined ? rec : { ...rec, partition: m.partition });
       if (r) await r;
     } else {

@@ -50,8 +50,9 @@ export const building = <A>(path: string, params: Record<string, string>, build:
 /** Refuses `--param` values that differ from those a compiled plan was built with. */
 const checkPlanParams = (plan: Plan, path: string, params: Record<string, string>): void => {
   for (const [k, v] of Object.entries(params)) {
-    if (plan.params[k] !== v) {
-      throw new DefinitionError(`params.${k}`, `${path} was compiled with ${k}=${plan.params[k] ?? "(no such parameter)"}`, "recompile the pipeline module with `lockstep compile <module> --param …`");
+    const compiled = Object.hasOwn(plan.params, k) ? plan.params[k] : undefined; // own keys: not Object.prototype's
+    if (compiled !== v) {
+      throw new DefinitionError(`params.${k}`, `${path} was compiled with ${k}=${compiled ?? "(no such parameter)"}`, "recompile the pipeline module with `lockstep compile <module> --param …`");
     }
   }
 };

@@ -10,8 +10,17 @@
  * @module
  */
 
-/** The canonical JSON text of `value`. */
-export const canonicalJson = (value: unknown): string => {
+/** Below this depth canonical JSON recurses (fast); deeper subtrees are written by a loop (no stack limit). */
+const RECURSION_DEPTH = 512;
+
+/**
+ * The canonical JSON text of `value`. Any depth: past {@link RECURSION_DEPTH}
+ * levels the rest is written iteratively, so a deep value never overflows
+ * the stack (records deeper than the edge's limit are refused anyway, §1).
+ */
+export const canonicalJson = (value: unknown): string => write(value, 0);
+
+const write = (value: unknown, depth: number): string => {
   if (value === null || value === undefined) return "null";
   switch (typeof value) {
     case "number":
@@ -23,11 +32,12 @@ export const canonicalJson = (value: unknown): string => {
     case "bigint":
       return value.toString();
     case "object": {
+      if (depth >= RECURSION_DEPTH) return writeIteratively(value);
       if (Array.isArray(value)) {
         let out = "[";
         for (let i = 0; i < value.length; i++) {
           if (i > 0) out += ",";
-          out += canonicalJson(value[i]);
+          out += write(value[i], depth + 1);
         }
         return out + "]";
       }
@@ -40,13 +50,55 @@ export const canonicalJson = (value: unknown): string => {
         if (v === undefined || typeof v === "function") continue;
         if (!first) out += ",";
         first = false;
-        out += JSON.stringify(k) + ":" + canonicalJson(v);
+        out += JSON.stringify(k) + ":" + write(v, depth + 1);
       }
       return out + "}";
     }
     default:
       return "null";
   }
+};
+
+/** The same text as {@link write}, built with an explicit stack of pieces still to write. */
+const writeIteratively = (value: unknown): string => {
+  // Each entry is either text to emit or a value to expand; pushed in reverse so they pop in order.
+  const todo: ({ text: string } | { value: unknown })[] = [{ value }];
+  let out = "";
+  while (todo.length > 0) {
+    const item = todo.pop()!;
+    if ("text" in item) {
+      out += item.text;
+      continue;
+    }
+    const v = item.value;
+    if (typeof v !== "object" || v === null) {
+      out += write(v, 0);
+      continue;
+    }
+    const parts: ({ text: string } | { value: unknown })[] = [];
+    if (Array.isArray(v)) {
+      parts.push({ text: "[" });
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) parts.push({ text: "," });
+        parts.push({ value: v[i] });
+      }
+      parts.push({ text: "]" });
+    } else {
+      const obj = v as Record<string, unknown>;
+      parts.push({ text: "{" });
+      let first = true;
+      for (const k of Object.keys(obj).sort(compareStrings)) {
+        const x = obj[k];
+        if (x === undefined || typeof x === "function") continue;
+        parts.push({ text: (first ? "" : ",") + JSON.stringify(k) + ":" });
+        first = false;
+        parts.push({ value: x });
+      }
+      parts.push({ text: "}" });
+    }
+    for (let i = parts.length - 1; i >= 0; i--) todo.push(parts[i]!);
+  }
+  return out;
 };
 
 /** Orders strings by UTF-16 code unit, never by locale. */

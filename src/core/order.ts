@@ -22,8 +22,16 @@ const rank = (v: unknown): number => {
   }
 };
 
-/** Compares two JSON values in lockstep's total order. */
+/** Compares two JSON values in lockstep's total order (any depth: arrays are walked with a loop, not recursion). */
 export const compareValues = (a: unknown, b: unknown): number => {
+  const c = compareFlat(a, b);
+  return c !== ARRAYS ? c : compareArrays(a as unknown[], b as unknown[]);
+};
+
+/** Sentinel of {@link compareFlat}: both are arrays, compare their elements. */
+const ARRAYS = Symbol("arrays");
+
+const compareFlat = (a: unknown, b: unknown): number | typeof ARRAYS => {
   const ra = rank(a);
   const rb = rank(b);
   if (ra !== rb) return ra - rb;
@@ -40,16 +48,30 @@ export const compareValues = (a: unknown, b: unknown): number => {
     }
     case 3:
       return compareStrings(a as string, b as string);
-    case 4: {
-      const x = a as unknown[];
-      const y = b as unknown[];
-      for (let i = 0; i < x.length && i < y.length; i++) {
-        const c = compareValues(x[i], y[i]);
-        if (c !== 0) return c;
-      }
-      return x.length - y.length;
-    }
+    case 4:
+      return ARRAYS;
     default:
       return compareStrings(canonicalJson(a), canonicalJson(b));
   }
+};
+
+/** Element-wise comparison of nested arrays with an explicit stack of positions. */
+const compareArrays = (a: unknown[], b: unknown[]): number => {
+  const stack: { x: unknown[]; y: unknown[]; i: number }[] = [{ x: a, y: b, i: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.i >= top.x.length || top.i >= top.y.length) {
+      const c = top.x.length - top.y.length;
+      if (c !== 0) return c;
+      stack.pop();
+      continue;
+    }
+    const xi = top.x[top.i];
+    const yi = top.y[top.i];
+    top.i++;
+    const c = compareFlat(xi, yi);
+    if (c === ARRAYS) stack.push({ x: xi as unknown[], y: yi as unknown[], i: 0 });
+    else if (c !== 0) return c;
+  }
+  return 0;
 };

@@ -45,6 +45,8 @@ export interface DeadLetter {
   readonly reason: string;
   /** The raw text when it was not valid JSON, else the value. */
   readonly raw?: string;
+  /** The exact bytes (base64) when the record was not UTF-8 (`raw` is then only a readable rendering). */
+  readonly rawBase64?: string;
   readonly value?: unknown;
   /**
    * Set when the payload was too large to keep whole (see `boundDeadLetter`):

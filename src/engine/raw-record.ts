@@ -13,4 +13,6 @@ export interface RawRecord {
   readonly value?: unknown;
   readonly error?: string;
   readonly raw?: string;
+  /** The exact bytes (base64) of a record that is not UTF-8. */
+  readonly rawBase64?: string;
 }

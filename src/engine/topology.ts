@@ -14,6 +14,7 @@ import { validatePlan } from "../plan/validate.ts";
 import { fromSchema } from "../schema/from-schema.ts";
 import { makeDecoder } from "../schema/decode.ts";
 import { admit, sourceKeyText } from "./edge.ts";
+import type { DeadLetterBody } from "./edge.ts";
 import { elem } from "./elem.ts";
 import type { Elem, Origin } from "./elem.ts";
 import type { Emit, EngineContext, Operator } from "./operator.ts";
@@ -232,13 +233,13 @@ export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandle
     const m = ctx.metrics(input);
     m.in++;
     const origin: Origin = r.partition === undefined ? { source: input, offset: r.offset } : { source: input, offset: r.offset, partition: r.partition };
-    const dead = (reason: string, extra: { raw?: string; value?: unknown }) => {
+    const dead = (reason: string, extra: DeadLetterBody) => {
       m.deadLetters++;
       ctx.deadLetter({ source: input, offset: r.offset, ...(r.partition === undefined ? {} : { partition: r.partition }), stage: input, reason, ...extra });
     };
     const node = entry.node;
     const a = admit(node, r, decoders.get(input)!);
-    if (!a.ok) return dead(a.reason, a.raw !== undefined ? { raw: a.raw } : { value: a.value });
+    if (!a.ok) return dead(a.reason, a.body);
     const v = a.value;
     const key = node.op === "source" ? sourceKeyText(node, v) : null;
     const sk = key === null ? input : input + "\u0000" + key;

@@ -11,6 +11,7 @@
 
 import * as t from "io-ts";
 import { isRight } from "fp-ts/lib/Either.js";
+import { MAX_DEPTH, deepPathOf, showDeepPath } from "../core/depth.ts";
 import { DefinitionError } from "../core/errors.ts";
 import { didYouMean as suggest } from "../core/suggest.ts";
 import { FUNCTIONS, isFunctionName } from "./ast.ts";
@@ -260,6 +261,12 @@ const contextPath = (c: t.Context): string => {
  * @returns one {@link DefinitionError} per problem; empty when `json` is a valid {@link Expr}
  */
 export const validateExpr = (json: unknown, path: string): DefinitionError[] => {
+  // Before the recursive validation (and the compilers after it), which a deep enough value would overflow.
+  const deep = deepPathOf(json, MAX_DEPTH);
+  if (deep !== undefined) {
+    if (deep.cycle) return [new DefinitionError(path || "(expression)", `the expression contains itself (a cycle, at ${showDeepPath(path, deep.path)})`, JSON_FIX)];
+    return [new DefinitionError(path || "(expression)", `nested deeper than ${MAX_DEPTH} levels of arrays and objects (at ${showDeepPath(path, deep.path)}), the limit for a definition (docs/semantics.md §1)`, "split the expression across several map stages, or use n-ary calls (and, or, coalesce, concat) instead of chains of two-argument ones")];
+  }
   const result = ExprCodec.decode(json);
   if (isRight(result)) return [];
   return result.left.map((e) => {

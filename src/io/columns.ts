@@ -82,7 +82,7 @@ export const toColumns = (rows: readonly unknown[], where: string): Column[] =>
   columnNames(rows, where).map((name) => {
     let kind = "null" as ColumnKind;
     const values = (rows as readonly Record<string, unknown>[]).map((row) => {
-      const v = normalize(row[name]);
+      const v = normalize(Object.hasOwn(row, name) ? row[name] : undefined);
       if (v !== null) kind = merge(kind, kindOf(v));
       return v;
     });

@@ -45,7 +45,8 @@ const ruleFor = (schema: SchemaJson, key: string): Rule | undefined => {
  * `1` in a `number | string` field is the number 1 (as the writer wrote it).
  */
 function* readings(s: string): Generator<unknown> {
-  if (NUMBER.test(s)) yield Number(s);
+  // 1e400 is no number JSON can carry: it stays a string, and decoding says what was expected.
+  if (NUMBER.test(s) && Number.isFinite(Number(s))) yield Number(s);
   if (s === "true" || s === "false") yield s === "true";
   const c = s.charCodeAt(0);
   if (c === 123 /* { */ || c === 91 /* [ */) {

@@ -88,7 +88,8 @@ export function* csvChunks(rows: readonly unknown[], where: string): Generator<s
     let line = "";
     for (let i = 0; i < names.length; i++) {
       if (i > 0) line += ",";
-      line += csvCell(row[names[i]!]);
+      const name = names[i]!;
+      line += csvCell(Object.hasOwn(row, name) ? row[name] : undefined); // a missing "constructor" is not Object
     }
     buf += line + "\n";
     if (buf.length >= CHUNK_CHARS) {

@@ -4,18 +4,27 @@
  * @module
  */
 import { canonicalJson } from "../core/canonical.ts";
+import { recordProblem } from "../core/depth.ts";
+import type { Line } from "./lines.ts";
 import type { InputRecord } from "./records.ts";
+import { invalidUtf8Record, validUtf8 } from "./utf8.ts";
 
 const describe = (u: unknown): string => (u === null ? "null" : Array.isArray(u) ? "an array" : `a ${typeof u}`);
 
+/** The reason for a line (or message) with no JSON text: empty, or only whitespace. */
+export const EMPTY_RECORD = "empty record: the line holds no JSON (only whitespace or nothing)";
+
 /**
- * The record on one JSONL line, or `undefined` for a blank line (only
- * whitespace). A trailing `\r` is stripped. A line that is not JSON, or is
- * JSON but not an object, becomes an error record with the line as `raw`.
+ * The record on one JSONL line (or in one Kafka message). A trailing `\r` is
+ * stripped. Every line read is a record (docs/semantics.md §2): a line that
+ * is empty or only whitespace is an error record ({@link EMPTY_RECORD}); a
+ * line that is not JSON, is JSON but not an object, is nested deeper than the
+ * limit or holds a number JSON cannot carry (`1e400`) is an error record with
+ * the line as `raw`.
  */
-export const parseJsonLine = (line: string, offset: number): InputRecord | undefined => {
+export const parseJsonLine = (line: string, offset: number): InputRecord => {
   if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-  if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === "")) return undefined;
+  if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === "")) return { offset, error: EMPTY_RECORD, raw: line };
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -25,8 +34,20 @@ export const parseJsonLine = (line: string, offset: number): InputRecord | undef
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { offset, error: `invalid JSON: expected an object on each line, got ${describe(value)}`, raw: line };
   }
+  const problem = recordProblem(value);
+  if (problem !== undefined) return { offset, error: `invalid JSON: ${problem}`, raw: line };
   return { offset, value };
 };
+
+/** The record in `bytes` (a line or a message): {@link parseJsonLine} of its text, or an invalid-UTF-8 error record. */
+export const parseJsonBytes = (bytes: Uint8Array, offset: number): InputRecord => {
+  if (!validUtf8(bytes)) return invalidUtf8Record(bytes[bytes.length - 1] === 13 ? bytes.subarray(0, -1) : bytes, offset);
+  return parseJsonLine(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"), offset);
+};
+
+/** The record on a line from `readLineBatches`. */
+export const parseLine = (line: Line, offset: number): InputRecord =>
+  typeof line === "string" ? parseJsonLine(line, offset) : parseJsonBytes(line.invalid, offset);
 
 const CHUNK_CHARS = 1 << 20;
 

@@ -15,7 +15,7 @@ import { coerceCsvRow } from "./csv-coerce.ts";
 import { csvRecordBatches } from "./csv-read.ts";
 import { formatOf } from "./format.ts";
 import type { Format } from "./format.ts";
-import { parseJsonLine } from "./jsonl.ts";
+import { parseLine } from "./jsonl.ts";
 import { readLineBatches } from "./lines.ts";
 import { bufferOf, parquetRowBatches } from "./parquet.ts";
 import type { InputRecord } from "./records.ts";
@@ -41,9 +41,10 @@ const ROW_BATCH = 4096;
  * The records of the file at `path` (`-` is stdin), format chosen by
  * extension (see `formatOf`) unless `opts.format` is given.
  *
- * - JSONL streams line by line; offsets are line numbers. Blank lines are
- *   skipped but counted; a trailing `\r` is stripped; a line that is not a
- *   JSON object becomes `{offset, error: "invalid JSON: …", raw}`.
+ * - JSONL streams line by line; offsets are line numbers. Every line is a
+ *   record: a trailing `\r` is stripped; a blank line, a line that is not a
+ *   JSON object and a line that is not UTF-8 become error records (see
+ *   `parseJsonLine`, `invalidUtf8Record`).
  * - CSV streams too (RFC 4180, header row); values are strings and an empty
  *   unquoted field is `null`, unless `opts.schema` converts them. Offsets are
  *   the line a record starts on; malformed records become error records.
@@ -122,10 +123,7 @@ async function* jsonlBatches(input: Readable): AsyncGenerator<InputRecord[]> {
   let offset = 0;
   for await (const lines of readLineBatches(input)) {
     const out: InputRecord[] = [];
-    for (const line of lines) {
-      const r = parseJsonLine(line, ++offset);
-      if (r !== undefined) out.push(r);
-    }
+    for (const line of lines) out.push(parseLine(line, ++offset));
     if (out.length > 0) yield out;
   }
 }

@@ -13,6 +13,7 @@ export interface ValueRecord {
   readonly value: unknown;
   readonly error?: undefined;
   readonly raw?: undefined;
+  readonly rawBase64?: undefined;
 }
 
 /** A record that could not be parsed. */
@@ -24,6 +25,8 @@ export interface ErrorRecord {
   readonly error: string;
   /** The input text of the record, when there is one. */
   readonly raw?: string;
+  /** The exact bytes (base64) when they are not UTF-8 text (then `raw` is only a readable rendering). */
+  readonly rawBase64?: string;
 }
 
 /** One record read from an input: exactly one of `value` and `error` is set. */

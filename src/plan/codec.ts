@@ -9,6 +9,7 @@
  */
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either.js";
+import { MAX_DEPTH, deepPathOf, showDeepPath } from "../core/depth.ts";
 import { DefinitionError } from "../core/errors.ts";
 import { ExprCodec } from "../expr/codec.ts";
 import { SchemaJsonCodec } from "../schema/json-schema.ts";
@@ -158,6 +159,29 @@ const collectProps = (codec: t.Mixed): Set<string> | undefined => {
   return undefined;
 };
 
+/** `root.k`, or `root["k"]` when `k` is not a plain name (e.g. empty), so a path is never empty. */
+const keyPath = (root: string, k: string): string =>
+  /^[A-Za-z_$][\w$]*$/.test(k) ? (root === "" ? k : `${root}.${k}`) : `${root}[${JSON.stringify(k)}]`;
+
+/**
+ * The error for a plan (or part of one, at `root`) nested deeper than
+ * MAX_DEPTH levels, or undefined. Iterative, so safe on any input.
+ */
+export const depthError = (json: unknown, root: string): DefinitionError | undefined => {
+  const deep = deepPathOf(json, MAX_DEPTH);
+  if (deep === undefined) return undefined;
+  const path = deep.path;
+  if (deep.cycle) return new DefinitionError(showDeepPath(root, path.slice(0, 3)) || "(root)", `contains itself (a cycle, at ${showDeepPath(root, path)})`, "build the definition as a tree of plain JSON values");
+  const shown = showDeepPath(root, path);
+  // The path names the node and field (nodes[3].expr); the full position follows in the problem.
+  const where = showDeepPath(root, path.slice(0, root === "" ? 3 : 0)) || "(root)";
+  return new DefinitionError(
+    where,
+    `nested deeper than ${MAX_DEPTH} levels of arrays and objects (at ${shown}), the limit for a definition (docs/semantics.md §1)`,
+    "build the value with less nesting: split a deep expression across several map stages, or use n-ary calls (and, or, coalesce, concat) instead of chains of two-argument ones",
+  );
+};
+
 /**
  * Decodes plan JSON. Returns the plan or every problem found, each with its
  * JSON path. Unknown fields are reported too (they are usually typos).
@@ -167,10 +191,13 @@ export const decodePlan = (json: unknown): { ok: true; plan: Plan } | { ok: fals
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     return { ok: false, errors: [new DefinitionError("(root)", `expected a plan object, found ${show(json)}`, "pass the JSON written by `lockstep compile`")] };
   }
+  // First, before anything recursive reads it: a definition nested too deep would overflow the stack.
+  const tooDeep = depthError(json, "");
+  if (tooDeep) return { ok: false, errors: [tooDeep] };
   const header = HeaderCodec.decode(json);
   if (isLeft(header)) errors.push(...reportErrors("", header.left));
   for (const k of unknownKeys(json as Record<string, unknown>, HeaderCodec)) {
-    errors.push(new DefinitionError(k, "is not a plan field", `remove "${k}" (plan fields: ${[...collectProps(HeaderCodec)!].join(", ")})`));
+    errors.push(new DefinitionError(keyPath("", k), "is not a plan field", `remove ${JSON.stringify(k)} (plan fields: ${[...collectProps(HeaderCodec)!].join(", ")})`));
   }
   const format = (json as { format?: unknown }).format;
   if (typeof format === "string" && format !== PLAN_FORMAT) {
@@ -182,7 +209,8 @@ export const decodePlan = (json: unknown): { ok: true; plan: Plan } | { ok: fals
       const at = `nodes[${i}]`;
       if (typeof node !== "object" || node === null) return;
       const op = (node as { op?: unknown }).op;
-      if (typeof op !== "string" || !(op in NODE_CODECS)) {
+      // Own keys only: "constructor" or "toString" would find Object.prototype's members.
+      if (typeof op !== "string" || !Object.hasOwn(NODE_CODECS, op)) {
         errors.push(new DefinitionError(`${at}.op`, `unknown op ${show(op)}`, `use one of: ${Object.keys(NODE_CODECS).join(", ")}`));
         return;
       }
@@ -190,7 +218,7 @@ export const decodePlan = (json: unknown): { ok: true; plan: Plan } | { ok: fals
       const r = codec.decode(node);
       if (isLeft(r)) errors.push(...reportErrors(at, r.left));
       for (const k of unknownKeys(node as Record<string, unknown>, codec)) {
-        errors.push(new DefinitionError(`${at}.${k}`, `is not a field of a ${op} node`, `remove it (fields: ${[...collectProps(codec)!].join(", ")})`));
+        errors.push(new DefinitionError(keyPath(at, k), `is not a field of a ${op} node`, `remove it (fields: ${[...collectProps(codec)!].join(", ")})`));
       }
     });
   }

@@ -12,12 +12,13 @@
  */
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../core/canonical.ts";
-import { DefinitionError } from "../core/errors.ts";
+import { DefinitionError, DefinitionErrors } from "../core/errors.ts";
 import type { Registrable, Registry } from "../registry/registry.ts";
 import { createRegistry } from "../registry/registry.ts";
 import type { GraphNode, Pipeline } from "./graph.ts";
 import { PLAN_FORMAT } from "./ir.ts";
 import type { Plan, PlanNode, UnhashedPlan } from "./ir.ts";
+import { depthError } from "./codec.ts";
 import { validatePlan } from "./validate.ts";
 
 /** Stage names: letters, digits, `.`, `_`, `-` (also legal in Kafka topic names). */
@@ -126,6 +127,8 @@ export const compile = (pipeline: Pipeline, params: Readonly<Record<string, stri
     executors,
     nodes,
   };
+  const tooDeep = depthError(unhashed, "");
+  if (tooDeep) throw new DefinitionErrors([tooDeep]); // before hashing and validation, which recurse
   // The executors are the pipeline's own: row types may pass through those that keep their input's shape.
   validatePlan(unhashed, undefined, createRegistry(usesOf(order)).executors);
   return { format: unhashed.format, name: unhashed.name, version: unhashed.version, hash: hashPlan(unhashed), params: unhashed.params, services: unhashed.services, executors, nodes };

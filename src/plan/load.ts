@@ -95,10 +95,12 @@ export const load = (json: unknown, registry: Registry): Pipeline => {
     services: plan.services,
     build: (given) => {
       for (const [k, v] of Object.entries(given)) {
-        if (plan.params[k] !== v) {
+        // Own keys only: a parameter named "constructor" must not find Object.prototype's.
+        const compiled = Object.hasOwn(plan.params, k) ? plan.params[k] : undefined;
+        if (compiled !== v) {
           throw new DefinitionError(
             `params.${k}`,
-            plan.params[k] === undefined ? `this compiled definition has no parameter "${k}"` : `this definition was compiled with ${k}=${plan.params[k]}, not ${v}`,
+            compiled === undefined ? `this compiled definition has no parameter "${k}"` : `this definition was compiled with ${k}=${compiled}, not ${v}`,
             "recompile the pipeline module with the parameters you want (lockstep compile … --param k=v)",
           );
         }

@@ -27,8 +27,9 @@ export const resolveDefinition = (
   const reg = registry ?? createRegistry();
   const plan = parsePlan(def, reg);
   for (const [k, v] of Object.entries(params)) {
-    if (plan.params[k] !== v) {
-      throw new DefinitionError(`params.${k}`, `this compiled definition was built with ${k}=${plan.params[k] ?? "(none)"}`, "recompile the pipeline with the parameters you want");
+    const compiled = Object.hasOwn(plan.params, k) ? plan.params[k] : undefined; // own keys: not Object.prototype's
+    if (compiled !== v) {
+      throw new DefinitionError(`params.${k}`, `this compiled definition was built with ${k}=${compiled ?? "(none)"}`, "recompile the pipeline with the parameters you want");
     }
   }
   return { plan, registry: reg };

@@ -30,6 +30,19 @@ const MAX_PROBLEMS = 3;
  * allocation); full validation runs only to explain a failure.
  */
 export const makeDecoder = (codec: t.Mixed): Decoder => {
+  const plain = makePlainDecoder(codec);
+  if (!namesPrototypeMember(codec)) return plain;
+  // io-ts reads fields as `u[k]`: on a plain object a missing "constructor" or "toString" field finds
+  // Object.prototype's function and fails ("expected string, got function Object()…"). It judges a
+  // copy without a prototype instead, and the input (or the decoded value, made plain again) is kept.
+  return (value) => {
+    const r = plain(withoutPrototypes(value));
+    if (!r.ok) return r;
+    return { ok: true, value: r.value === undefined ? value : withPrototypes(r.value, value) };
+  };
+};
+
+const makePlainDecoder = (codec: t.Mixed): Decoder => {
   const explain = (value: unknown): DecodeResult => {
     const result = codec.decode(value);
     if (result._tag === "Right") return { ok: true, value: keepOrder(value, result.right) };
@@ -43,6 +56,64 @@ export const makeDecoder = (codec: t.Mixed): Decoder => {
     const r = explain(value);
     return r.ok ? { ok: true, value } : r;
   };
+};
+
+/** Names io-ts would resolve on Object.prototype when a record lacks them. */
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** True when the codec's schema declares a field named like an Object.prototype member (any depth). */
+const namesPrototypeMember = (codec: t.Mixed): boolean => {
+  let schema: SchemaJson;
+  try {
+    schema = toSchema(codec);
+  } catch {
+    return true; // unknown shape: judge copies, to be safe
+  }
+  const visit = (s: SchemaJson): boolean => {
+    if ("anyOf" in s) return s.anyOf.some(visit);
+    if ("allOf" in s) return s.allOf.some(visit);
+    if (!("type" in s)) return false;
+    switch (s.type) {
+      case "object":
+        return Object.keys(s.properties).some((k) => PROTOTYPE_NAMES.has(k)) || Object.values(s.properties).some(visit);
+      case "array":
+        return visit(s.items);
+      case "record":
+        return visit(s.values);
+      default:
+        return false;
+    }
+  };
+  return visit(schema);
+};
+
+const isPlainRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u);
+
+/** A deep copy of a JSON value whose objects have no prototype (so only own fields are found). */
+const withoutPrototypes = (u: unknown): unknown => {
+  if (Array.isArray(u)) return u.map(withoutPrototypes);
+  if (!isPlainRecord(u)) return u;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(u)) out[k] = withoutPrototypes(u[k]);
+  return out;
+};
+
+/**
+ * The decoded value with ordinary objects again: the original input where the
+ * decoder returned the copy unchanged, a plain rebuild where it made a new one.
+ */
+const withPrototypes = (decoded: unknown, input: unknown): unknown => {
+  if (Array.isArray(decoded)) {
+    const from = Array.isArray(input) ? input : [];
+    const out = decoded.map((d, i) => withPrototypes(d, from[i]));
+    return Array.isArray(input) && out.length === input.length && out.every((x, i) => x === input[i]) ? input : out;
+  }
+  if (!isPlainRecord(decoded)) return decoded;
+  const from = isPlainRecord(input) ? input : {};
+  const keys = Object.keys(decoded);
+  const entries = keys.map((k) => [k, withPrototypes(decoded[k], Object.hasOwn(from, k) ? from[k] : undefined)] as const);
+  const same = isPlainRecord(input) && Object.keys(input).length === keys.length && entries.every(([k, v]) => Object.hasOwn(input, k) && input[k] === v);
+  return same ? input : Object.fromEntries(entries);
 };
 
 /** True when decoding never changes a value, so `is` decides alone. */

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RunError } from "../../src/core/errors.ts";
 import { coerceCsvRow, csvField, parseCsvRecord, readRecords, writeRecords } from "../../src/io/index.ts";
+import { EMPTY_RECORD } from "../../src/io/jsonl.ts";
 import type { SchemaJson } from "../../src/schema/index.ts";
 import { collect, tempDir } from "./tmp.ts";
 
@@ -46,10 +47,28 @@ describe("reading CSV", () => {
     expect(await collect(readRecords(p))).toEqual([
       { offset: 2, value: { a: "1", b: "2" } },
       { offset: 3, error: "invalid CSV: expected 2 fields as in the header, got 3", raw: "1,2,3" },
+      { offset: 4, error: EMPTY_RECORD, raw: "" },
       { offset: 5, error: expect.stringContaining("invalid CSV: a quote inside unquoted field 2"), raw: '4,x"y' },
       { offset: 6, value: { a: "5", b: "6" } },
       { offset: 7, error: expect.stringContaining("quoted field is still open at the end"), raw: '7,"open\nstill open' },
     ]);
+  });
+
+  it("keeps a line that is not UTF-8 as an error record with its bytes, never lossily decoded", async () => {
+    const p = file("");
+    writeFileSync(p, Buffer.concat([Buffer.from("a,b\n1,"), Buffer.from([0xe9]), Buffer.from('\r\n2,"x\ny'), Buffer.from([0xff]), Buffer.from('"\n3,4\n')]));
+    const records = await collect(readRecords(p));
+    expect(records).toEqual([
+      { offset: 2, error: "invalid UTF-8 (byte 0xE9 at byte 3): the record's bytes are kept in rawBase64", raw: "1,\uFFFD", rawBase64: Buffer.from([0x31, 0x2c, 0xe9]).toString("base64") },
+      { offset: 3, error: "invalid UTF-8 (byte 0xFF at byte 7): the record's bytes are kept in rawBase64", raw: '2,"x\ny\uFFFD"', rawBase64: Buffer.concat([Buffer.from('2,"x\ny'), Buffer.from([0xff]), Buffer.from('"')]).toString("base64") },
+      { offset: 5, value: { a: "3", b: "4" } },
+    ]);
+  });
+
+  it("keeps 1e400 a string for a number field (no JSON number can carry it)", () => {
+    const schema: SchemaJson = { type: "object", properties: { n: { type: "number" } }, required: ["n"] };
+    expect(coerceCsvRow({ n: "1e400" }, schema)).toEqual({ n: "1e400" });
+    expect(coerceCsvRow({ n: "1e300" }, schema)).toEqual({ n: 1e300 });
   });
 
   it("rejects a header that repeats a column", async () => {
@@ -159,5 +178,13 @@ describe("coerceCsvRow", () => {
     const row = { a: "1" };
     expect(coerceCsvRow(row)).toEqual(row);
     expect(coerceCsvRow(row)).not.toBe(row);
+  });
+});
+
+describe("writing columns named like Object.prototype members", () => {
+  it("a row lacking the field gets an empty cell (null), not Object.prototype's member", async () => {
+    const p = file("");
+    await writeRecords(p, [{ constructor: "a", toString: 1 }, { b: 2 }]);
+    expect(readFileSync(p, "utf8")).toBe("b,constructor,toString\n,a,1\n2,,\n");
   });
 });

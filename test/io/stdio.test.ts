@@ -26,6 +26,6 @@ await writeRecords("-", rows);
       encoding: "utf8",
     });
     expect(run.stderr).toBe("");
-    expect(run.stdout).toBe('{"at":1,"v":{"a":1,"b":2}}\n{"at":3,"bad":"nope"}\n');
+    expect(run.stdout).toBe('{"at":1,"v":{"a":1,"b":2}}\n{"at":2,"bad":""}\n{"at":3,"bad":"nope"}\n');
   });
 });

@@ -8,6 +8,7 @@
 import { canonicalJson } from "../../core/canonical.ts";
 import type { DedupeNode } from "../../plan/ir.ts";
 import type { Emit, EngineContext, Operator } from "../operator.ts";
+import { ownField } from "../../core/fields.ts";
 
 /**
  * The id of an element for `dedupe(by)`: the canonical JSON of its `by` value
@@ -17,7 +18,7 @@ import type { Emit, EngineContext, Operator } from "../operator.ts";
 export const dedupeIdOf = (n: Pick<DedupeNode, "by">): ((v: unknown) => string) => {
   const by = n.by;
   type Row = Readonly<Record<string, unknown>>;
-  return by.length === 1 ? (v) => canonicalJson((v as Row)[by[0]!] ?? null) : (v) => canonicalJson(by.map((f) => (v as Row)[f] ?? null));
+  return by.length === 1 ? (v) => canonicalJson(ownField(v as Row, by[0]!)) : (v) => canonicalJson(by.map((f) => ownField(v as Row, f)));
 };
 
 /** The operator; seen ids live in the store `seen` (id → event time). */

@@ -15,6 +15,7 @@ import type { Elem } from "../elem.ts";
 import type { Emit, EngineContext, Operator, StageMetrics } from "../operator.ts";
 import { originFields } from "../operator.ts";
 import type { ServiceCaller } from "../services.ts";
+import { ownField } from "../../core/fields.ts";
 
 const DROP = Symbol("drop");
 type Outcome = unknown; // the output value, or DROP
@@ -219,7 +220,7 @@ export const dispatchOp = (n: DispatchNode, ctx: EngineContext, emit: Emit, serv
     {
       id: n.id,
       route: (v) => {
-        const key = (v as Readonly<Record<string, unknown>>)[field];
+        const key = ownField(v as Readonly<Record<string, unknown>>, field);
         const r = typeof key === "string" ? routes.get(key) : undefined;
         if (r !== undefined) return r;
         if (otherwise === "deadLetter") return { deadLetter: `no dispatch branch for ${field}=${canonicalJson(key ?? null)} (branches: ${known})` };

@@ -12,6 +12,7 @@ import type { LookupNode, TableNode } from "../../plan/ir.ts";
 import { withValue } from "../elem.ts";
 import type { Emit, EngineContext, Operator } from "../operator.ts";
 import { originFields } from "../operator.ts";
+import { ownField } from "../../core/fields.ts";
 
 /** One stored version: [validFrom, canonical JSON, row]. */
 type Version = [number, string, Record<string, unknown>];
@@ -30,13 +31,13 @@ export const lookupOp = (n: LookupNode, table: TableNode, ctx: EngineContext, em
     process: (e, port) => {
       if (port === 1) {
         const row = e.v as Record<string, unknown>;
-        const from = row[table.validFrom];
+        const from = ownField(row, table.validFrom);
         if (typeof from !== "number" || !Number.isFinite(from)) {
           m.deadLetters++;
-          ctx.deadLetter({ ...originFields(e.origin), stage: n.id, reason: `table row's ${table.validFrom} is ${canonicalJson(from ?? null)}, not a finite number of ms`, value: row });
+          ctx.deadLetter({ ...originFields(e.origin), stage: n.id, reason: `table row's ${table.validFrom} is ${canonicalJson(from)}, not a finite number of ms`, value: row });
           return;
         }
-        const key = keyOf(row[table.key]);
+        const key = keyOf(ownField(row, table.key));
         const list = versions.get(key) ?? [];
         const v: Version = [from, canonicalJson(row), row];
         // Insert in order; the common case (versions arriving in time order) appends.
@@ -48,7 +49,7 @@ export const lookupOp = (n: LookupNode, table: TableNode, ctx: EngineContext, em
       }
       if (e.marker) return emit(e);
       m.in++;
-      const list = versions.get(keyOf(e.v[on]));
+      const list = versions.get(keyOf(ownField(e.v, on)));
       let row: Record<string, unknown> | undefined;
       if (list) {
         // Binary search: last version with validFrom ≤ t.
@@ -62,7 +63,7 @@ export const lookupOp = (n: LookupNode, table: TableNode, ctx: EngineContext, em
         row = lo > 0 ? list[lo - 1]![2] : undefined;
       }
       const out: Record<string, unknown> = { ...e.v };
-      for (const [to, from] of take) out[to] = row === undefined ? null : (row[from] ?? null);
+      for (const [to, from] of take) out[to] = row === undefined ? null : ownField(row, from);
       m.out++;
       return emit(withValue(e, out));
     },

@@ -15,6 +15,7 @@ import type { SequenceNode } from "../../plan/ir.ts";
 import { elem } from "../elem.ts";
 import type { Elem } from "../elem.ts";
 import type { Emit, EngineContext, Operator } from "../operator.ts";
+import { ownField } from "../../core/fields.ts";
 
 /**
  * One kept entry: [event time, id, canonical JSON of the id, the element, projected fields].
@@ -58,7 +59,7 @@ export const sequenceOp = (n: SequenceNode, ctx: EngineContext, emit: Emit): Ope
   const { latest, idField, fields, as, ttl } = n;
   const project = (v: Readonly<Record<string, unknown>>): Record<string, unknown> => {
     const o: Record<string, unknown> = {};
-    for (const f of fields) o[f] = v[f] ?? null;
+    for (const f of fields) o[f] = ownField(v, f);
     return o;
   };
   /** Keys changed since the last flush, with the element that last changed them (for its key and origin). */
@@ -95,7 +96,7 @@ export const sequenceOp = (n: SequenceNode, ctx: EngineContext, emit: Emit): Ope
         m.expired++;
         return;
       }
-      const id = e.v[idField] ?? null;
+      const id = ownField(e.v, idField);
       const idKey = typeof id === "string" ? JSON.stringify(id) : canonicalJson(id);
       const entries = s.entries;
       const prev = s.ids[idKey];

@@ -13,6 +13,7 @@ import type { Elem } from "../elem.ts";
 import { emitAll } from "../emit-all.ts";
 import type { Emit, EngineContext, Operator, StageMetrics } from "../operator.ts";
 import { originFields } from "../operator.ts";
+import { ownField } from "../../core/fields.ts";
 
 /**
  * Sends `e` to the dead letters of stage `id` when `err` is an expression's
@@ -97,21 +98,21 @@ export const keyByOp = (n: KeyByNode, ctx: EngineContext, emit: Emit): Operator 
   const one = fields.length === 1 ? fields[0]! : undefined;
   // An object literal with a constant key is much cheaper per element than a computed key;
   // the field name reaches the generated code only through JSON.stringify.
-  const keyObject = one === undefined ? undefined : (new Function("v", `return { ${JSON.stringify(one)}: v };`) as (v: unknown) => Record<string, unknown>);
+  const keyObject = one === undefined ? undefined : (new Function("v", one === "__proto__" ? `return { [${JSON.stringify(one)}]: v };` : `return { ${JSON.stringify(one)}: v };`) as (v: unknown) => Record<string, unknown>);
   return perElement(n.id, ctx, emit, (e, m) => {
     m.out++;
     let kv: Record<string, unknown>;
     let k: string;
     if (one !== undefined) {
-      const v = e.v[one] ?? null;
+      const v = ownField(e.v, one);
       kv = keyObject!(v);
       k = typeof v === "string" ? "[" + JSON.stringify(v) + "]" : canonicalJson([v]);
     } else {
       kv = {};
       const vals: unknown[] = [];
       for (const f of fields) {
-        const v = e.v[f] ?? null;
-        kv[f] = v;
+        const v = ownField(e.v, f);
+        Object.defineProperty(kv, f, { value: v, enumerable: true, writable: true, configurable: true }); // "__proto__" stays a field
         vals.push(v);
       }
       k = canonicalJson(vals);

@@ -83,12 +83,13 @@ describe("stateless transforms", () => {
     expect(direct.deadLetters.map((d) => d.offset)).toEqual([3]);
   });
 
-  it("withTimestamps: a non-finite time is a dead letter and advances no clock", async () => {
+  it("a non-finite time (NaN in memory) is a source dead letter, as on a JSONL line, and advances no clock", async () => {
     const p = L.pipeline("ts", { version: 1 }, ({ source, sink }) =>
       L.pipe(timed(source), L.keyBy("k"), L.window(L.fixed(1000)), L.combine({ n: L.count() }), sink("out")),
     );
     const { direct } = await run(p);
-    expect(direct.deadLetters.map((d) => d.stage).sort()).toEqual(["ev", "ev.withTimestamps"]);
+    // "soon" fails the codec; NaN is no JSON number (docs/semantics.md §1), refused at the edge like 1e400 on a line.
+    expect(direct.deadLetters.map((d) => d.stage).sort()).toEqual(["ev", "ev"]);
   });
 
   it("flatten of two sources, in arrival order", async () => {

@@ -16,11 +16,12 @@ import windowCount from "../../../examples/window-count.ts";
 import everything from "./pipelines/one-big-pane.ts";
 import { DEAD_LETTER_PAYLOAD_BYTES } from "../../../src/engine/dead-letter.ts";
 import { appTopics, brokers, expectParity, freshApp, jsonl, kafkaForTests, produce, repo, sinkView, waitUntil } from "./helpers.ts";
+import { SOURCE_BIN } from "../../cli/helpers.ts";
 
 /** Runs the CLI as a real process; resolves to its exit code and stderr, or rejects if it has not exited after `ms`. */
 const cli = (args: readonly string[], ms = 150_000): Promise<{ code: number | null; stderr: string }> =>
   new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [repo("src/cli/bin.js"), ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    const p = spawn(process.execPath, [...SOURCE_BIN, ...args], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     p.stderr.on("data", (d) => (stderr += String(d)));
     const timer = setTimeout(() => {

@@ -14,6 +14,7 @@ import { runKafka } from "../../../runners/kafka/index.ts";
 import windowCount from "../../../examples/window-count.ts";
 import userSequences from "../../../examples/user-sequences.ts";
 import { brokers, expectParity, jsonl, kafkaForTests, repo } from "./helpers.ts";
+import { SOURCE_BIN } from "../../cli/helpers.ts";
 
 const { client, topics } = kafkaForTests();
 
@@ -82,7 +83,7 @@ describe("the run's counts", () => {
     expect(kafka.metrics.items).toEqual(direct.metrics.items);
     const stderr = await new Promise<string>((resolve, reject) => {
       const args = ["run", repo("examples/user-sequences.ts"), "--runner", "kafka", "--brokers", brokers().join(","), "--in", `events=${inputs.events}`, "--in", `items=${inputs.items}`, "--out", `sequences=${jsonl("seq-out", [])}`];
-      const child = spawn(process.execPath, [repo("src/cli/bin.js"), ...args], { stdio: ["ignore", "ignore", "pipe"] });
+      const child = spawn(process.execPath, [...SOURCE_BIN, ...args], { stdio: ["ignore", "ignore", "pipe"] });
       let err = "";
       child.stderr.on("data", (d) => (err += String(d)));
       const timer = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`the CLI did not exit; stderr: ${err}`))), 150_000);
