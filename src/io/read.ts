@@ -6,10 +6,8 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { asyncBufferFromFile } from "hyparquet";
 import type { SchemaJson } from "../schema/json-schema.ts";
 import { dropAbsentNulls } from "./csv-coerce.ts";
-import { arrowToRows } from "./arrow.ts";
 import { flattenBatches } from "./batches.ts";
 import { coerceCsvRow } from "./csv-coerce.ts";
 import { csvRecordBatches } from "./csv-read.ts";
@@ -17,7 +15,6 @@ import { formatOf } from "./format.ts";
 import type { Format } from "./format.ts";
 import { parseLine } from "./jsonl.ts";
 import { readLineBatches } from "./lines.ts";
-import { bufferOf, parquetRowBatches } from "./parquet.ts";
 import type { InputRecord } from "./records.ts";
 
 /** Options for {@link readRecords}. */
@@ -138,7 +135,10 @@ async function* csvBatches(input: Readable, path: string, schema: SchemaJson | u
   }
 }
 
+// Arrow and Parquet readers (flechette, hyparquet: ~120 modules) load only
+// for those formats, so a JSONL run does not pay for them at start-up.
 async function* arrowBatches(path: string, meter: ByteMeter): AsyncGenerator<InputRecord[]> {
+  const { arrowToRows } = await import("./arrow.ts");
   let out: InputRecord[] = [];
   let offset = 0;
   const bytes = await readBytes(path);
@@ -154,6 +154,7 @@ async function* arrowBatches(path: string, meter: ByteMeter): AsyncGenerator<Inp
 }
 
 async function* parquetBatches(path: string, meter: ByteMeter): AsyncGenerator<InputRecord[]> {
+  const [{ asyncBufferFromFile }, { bufferOf, parquetRowBatches }] = await Promise.all([import("hyparquet"), import("./parquet.ts")]);
   const file = path === "-" ? bufferOf(await readBytes(path)) : await asyncBufferFromFile(path);
   let offset = 0;
   // Row groups are read one at a time: the share of rows done stands for the share of bytes.

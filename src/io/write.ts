@@ -3,12 +3,10 @@
  *
  * @module
  */
-import { rowsToArrow } from "./arrow.ts";
 import { csvChunks } from "./csv.ts";
 import { formatOf } from "./format.ts";
 import type { Format } from "./format.ts";
 import { jsonlChunks } from "./jsonl.ts";
-import { rowsToParquet } from "./parquet.ts";
 import { writeOutput } from "./sink.ts";
 
 /** Options for {@link writeRecords}. */
@@ -40,9 +38,10 @@ export const writeRecords = async (path: string, rows: readonly unknown[], opts:
       return writeOutput(path, jsonlChunks(rows));
     case "csv":
       return writeOutput(path, csvChunks(rows, path));
+    // Loaded only for their formats (see read.ts).
     case "arrow":
-      return writeOutput(path, [rowsToArrow(rows, path)]);
+      return writeOutput(path, [(await import("./arrow.ts")).rowsToArrow(rows, path)]);
     case "parquet":
-      return writeOutput(path, [rowsToParquet(rows, path)]);
+      return writeOutput(path, [(await import("./parquet.ts")).rowsToParquet(rows, path)]);
   }
 };
