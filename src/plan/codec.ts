@@ -14,6 +14,7 @@ import { DefinitionError } from "../core/errors.ts";
 import { ExprCodec } from "../expr/codec.ts";
 import { SchemaJsonCodec } from "../schema/json-schema.ts";
 import { PLAN_FORMAT } from "./ir.ts";
+import { EXECUTOR_HOOKS, type ExecutorHook } from "../registry/executor.ts";
 import type { Op, Plan, PlanNode } from "./ir.ts";
 
 const Name = t.string;
@@ -80,16 +81,21 @@ export const NODE_CODECS: Record<Op, t.Mixed> = {
 
 const ServicePolicyCodec = t.strict({ timeoutMs: Ms, retries: t.number, backoffMs: Ms, concurrency: Count, cacheSize: t.number });
 
-const HeaderCodec = t.strict({
-  format: t.string,
-  name: t.string,
-  version: t.number,
-  hash: t.string,
-  params: t.record(t.string, t.string),
-  services: t.record(t.string, ServicePolicyCodec),
-  executors: t.readonlyArray(t.string),
-  nodes: t.readonlyArray(t.UnknownRecord),
-});
+const HookCodec = t.keyof(Object.fromEntries(EXECUTOR_HOOKS.map((h) => [h, null])) as Record<ExecutorHook, null>);
+
+const HeaderCodec = t.intersection([
+  t.strict({
+    format: t.string,
+    name: t.string,
+    version: t.number,
+    hash: t.string,
+    params: t.record(t.string, t.string),
+    services: t.record(t.string, ServicePolicyCodec),
+    executors: t.readonlyArray(t.string),
+    nodes: t.readonlyArray(t.UnknownRecord),
+  }),
+  t.partial({ executorHooks: t.record(t.string, t.readonlyArray(HookCodec)) }),
+]);
 
 const show = (v: unknown): string => {
   const s = JSON.stringify(v);

@@ -17,6 +17,7 @@ import type { Registrable, Registry } from "../registry/registry.ts";
 import { createRegistry } from "../registry/registry.ts";
 import type { GraphNode, Pipeline } from "./graph.ts";
 import { PLAN_FORMAT } from "./ir.ts";
+import { hooksOf } from "../registry/executor.ts";
 import type { Plan, PlanNode, UnhashedPlan } from "./ir.ts";
 import { depthError } from "./codec.ts";
 import { validatePlan } from "./validate.ts";
@@ -118,6 +119,8 @@ export const compile = (pipeline: Pipeline, params: Readonly<Record<string, stri
   const names = nameStages(order);
   const nodes = order.map((n) => planNodeOf(n, names));
   const executors = [...new Set(usesOf(order).map((u) => u.ref))].sort();
+  const own = createRegistry(usesOf(order)).executors;
+  const executorHooks = Object.fromEntries(executors.filter((r) => own.has(r)).map((r) => [r, hooksOf(own.get(r)!)]));
   const unhashed: UnhashedPlan = {
     format: PLAN_FORMAT,
     name: pipeline.name,
@@ -125,13 +128,15 @@ export const compile = (pipeline: Pipeline, params: Readonly<Record<string, stri
     params: resolved,
     services: Object.fromEntries(Object.keys(pipeline.services).sort().map((k) => [k, pipeline.services[k]!])),
     executors,
+    ...(Object.keys(executorHooks).length > 0 ? { executorHooks } : {}),
     nodes,
   };
   const tooDeep = depthError(unhashed, "");
   if (tooDeep) throw new DefinitionErrors([tooDeep]); // before hashing and validation, which recurse
   // The executors are the pipeline's own: row types may pass through those that keep their input's shape.
-  validatePlan(unhashed, undefined, createRegistry(usesOf(order)).executors);
-  return { format: unhashed.format, name: unhashed.name, version: unhashed.version, hash: hashPlan(unhashed), params: unhashed.params, services: unhashed.services, executors, nodes };
+  validatePlan(unhashed, undefined, own);
+  const { format, name, version, services } = unhashed;
+  return { format, name, version, hash: hashPlan(unhashed), params: resolved, services, executors, ...(unhashed.executorHooks ? { executorHooks } : {}), nodes };
 };
 
 /** The plan as the JSON text `lockstep compile` writes. */

@@ -13,6 +13,7 @@
 import type { Expr, Json } from "../expr/ast.ts";
 import type { SchemaJson } from "../schema/json-schema.ts";
 import type { WindowFn } from "../window/types.ts";
+import type { ExecutorHook } from "../registry/executor.ts";
 
 /** The format tag of plans this code writes and reads. */
 export const PLAN_FORMAT = "lockstep.plan/1";
@@ -259,8 +260,17 @@ export interface Plan {
   readonly services: Readonly<Record<string, ServicePolicy>>;
   /** Executor references the plan uses (sorted, unique); checked at load time. */
   readonly executors: readonly ExecutorRef[];
+  /**
+   * The hooks each executor has, sorted. With them a plan's field references
+   * are checked past its executors without their code (an executor with
+   * neither `enrich` nor `featurize` keeps its input's shape); with a
+   * registry, loading checks that each executor still has these hooks (a
+   * change of hooks needs a new version). Absent in plans compiled before.
+   */
+  readonly executorHooks?: Readonly<Record<ExecutorRef, readonly ExecutorHook[]>>;
   readonly nodes: readonly PlanNode[];
 }
+
 
 /** A plan before its hash is computed. */
 export type UnhashedPlan = Omit<Plan, "hash">;

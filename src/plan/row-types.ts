@@ -18,7 +18,7 @@
  */
 import { closest } from "../core/suggest.ts";
 import type { Expr } from "../expr/ast.ts";
-import type { Executor } from "../registry/executor.ts";
+import type { ExecutorHook } from "../registry/executor.ts";
 import type { SchemaJson } from "../schema/json-schema.ts";
 import { badFieldReads, mayBeObject, typeOfExpr } from "./expr-types.ts";
 import type { AggSpec, Op, PlanNode, UnhashedPlan } from "./ir.ts";
@@ -56,7 +56,8 @@ interface Cx {
   readonly stream: StreamShape | undefined;
   /** Facts of a node by id (for lookup's table). */
   readonly byId: (id: string) => RowFacts | undefined;
-  readonly executor: (ref: string) => Executor | undefined;
+  /** The hooks of an executor by reference, when known. */
+  readonly executor: (ref: string) => readonly ExecutorHook[] | undefined;
   /** Checks a field name read from `row`; `what` says which reference it is. */
   readonly field: (what: string, name: string, row: SchemaJson, of?: string) => void;
   /** Checks every field read of an expression evaluated on `row`. */
@@ -107,7 +108,7 @@ const aggType = (a: AggSpec, row: SchemaJson): SchemaJson => {
 };
 
 /** True when an executor is known to keep its input's shape: no featurize (new shape) and no enrich (adds data). */
-const keepsShape = (ex: Executor | undefined): boolean => ex !== undefined && !ex.featurize && !ex.enrich;
+const keepsShape = (hooks: readonly ExecutorHook[] | undefined): boolean => hooks !== undefined && !hooks.includes("featurize") && !hooks.includes("enrich");
 
 const same = (cx: Cx): RowFacts => cx.input();
 const withRow = (cx: Cx, row: SchemaJson): RowFacts => ({ row, keyedFrom: cx.input().keyedFrom });
@@ -227,13 +228,13 @@ const describeMissing = (subject: { ref: string } | { reader: string }, path: re
  *
  * @param streams validation's facts per stage (keys and windows), for the
  *   key and window fields keyed aggregates add
- * @param executor finds an executor by reference, to learn whether it keeps
- *   its input's shape; when it returns undefined the output row is open
+ * @param executor finds an executor's hooks by reference, to learn whether
+ *   it keeps its input's shape; when it returns undefined the output row is open
  */
 export const inferRowTypes = (
   plan: UnhashedPlan,
   streams: ReadonlyMap<string, StreamShape>,
-  executor: (ref: string) => Executor | undefined = () => undefined,
+  executor: (ref: string) => readonly ExecutorHook[] | undefined = () => undefined,
 ): { rows: Map<string, RowFacts>; problems: FieldProblem[] } => {
   const rows = new Map<string, RowFacts>();
   const problems: FieldProblem[] = [];

@@ -7,6 +7,8 @@
  */
 import { DefinitionError, DefinitionErrors } from "../core/errors.ts";
 import type { Executor } from "../registry/executor.ts";
+import { hooksOf } from "../registry/executor.ts";
+import { canonicalJson } from "../core/canonical.ts";
 import type { Registry } from "../registry/registry.ts";
 import { describeKnown } from "../registry/registry.ts";
 import { validateWindowFn } from "../window/assign.ts";
@@ -185,13 +187,23 @@ export const validatePlan = (plan: UnhashedPlan, registry?: Registry, executors:
     }
   }
   if (!plan.nodes.some((n) => n.op === "sink")) err("nodes", "the plan has no sink", "end the pipeline with sink(\"name\")");
-  for (const p of inferRowTypes(plan, facts, (ref) => executors?.get(ref)).problems) err(p.node, p.problem, p.fix);
+  // An executor's hooks: from its code when it is at hand, else as the plan recorded them.
+  const hooks = (ref: string) => {
+    const ex = executors?.get(ref);
+    return ex ? hooksOf(ex) : plan.executorHooks && Object.hasOwn(plan.executorHooks, ref) ? plan.executorHooks[ref] : undefined;
+  };
+  for (const p of inferRowTypes(plan, facts, hooks).problems) err(p.node, p.problem, p.fix);
 
   if (registry) {
     for (const ref of plan.executors) {
       const ex = registry.executors.get(ref);
+      const recorded = plan.executorHooks && Object.hasOwn(plan.executorHooks, ref) ? plan.executorHooks[ref] : undefined;
+      if (ex && recorded && canonicalJson(hooksOf(ex)) !== canonicalJson(recorded)) {
+        err(`executor "${ref}"`, `has the hooks ${hooksOf(ex).join(", ") || "(none)"}, but the definition was compiled with ${recorded.join(", ") || "(none)"}`, `give the changed executor a new version (its behaviour changed), or recompile the definition`);
+      }
       for (const s of ex?.uses ?? []) {
-        if (!(s in plan.services)) err(`executor "${ref}"`, `calls the service "${s}", which the pipeline does not declare`, `declare it: L.pipeline(name, { services: { ${s}: { timeoutMs: 500 } } }, …)`);
+        // Own keys only: a service named "constructor" is not declared by Object.prototype.
+        if (!Object.hasOwn(plan.services, s)) err(`executor "${ref}"`, `calls the service "${s}", which the pipeline does not declare`, `declare it: L.pipeline(name, { services: { ${s}: { timeoutMs: 500 } } }, …)`);
       }
     }
   }

@@ -32,6 +32,15 @@ export interface ExecutorHooks<I, O> {
   readonly featurize?: (element: I) => MaybePromise<O>;
 }
 
+/** An executor's hooks, in the order they run. */
+export const EXECUTOR_HOOKS = ["normalize", "filter", "enrich", "featurize"] as const;
+
+/** The name of an executor hook. */
+export type ExecutorHook = (typeof EXECUTOR_HOOKS)[number];
+
+/** The hooks an executor has, in the order they run (plans record them: `executorHooks`). */
+export const hooksOf = (ex: ExecutorHooks<never, unknown>): ExecutorHook[] => EXECUTOR_HOOKS.filter((h) => typeof ex[h] === "function");
+
 /** A named, versioned executor. */
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds executors of every element type
 export interface Executor<I = any, O = I> extends ExecutorHooks<I, O> {

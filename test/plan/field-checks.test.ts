@@ -165,8 +165,21 @@ describe("field references in a JSON definition (parsePlan, load, lockstep valid
     ]);
   });
 
-  it("without a registry, fields after an executor are not checked (its shape is unknown), before it they are", () => {
+  it("without a registry, fields after a filter-only executor are checked too: the plan records each executor's hooks", () => {
     const json = edited((p) => {
+      p.nodes[1].expr = { op: "field", path: ["tss"] };
+      const k = p.nodes.findIndex((n: any) => n.op === "keyBy");
+      p.nodes[k].fields = ["userI"];
+    });
+    expect(errorsOf(() => parsePlan(json))).toEqual([
+      `nodes[1], stage "events.withTimestamps" (withTimestamps): the timestamp expression reads the field "tss", which is not a field of its input (its fields: eventId, userId, itemId, type, ts, durationMs). Fix: did you mean "ts"?`,
+      `nodes[6], stage "events-items.keyBy" (keyBy): the keyBy field "userI" is not a field of its input (its fields: eventId, userId, itemId, type, ts, durationMs, category). Fix: did you mean "userId"?`,
+    ]);
+  });
+
+  it("a plan compiled without executorHooks: fields after an executor are not checked (its shape is unknown), before it they are", () => {
+    const json = edited((p) => {
+      delete p.executorHooks;
       p.nodes[1].expr = { op: "field", path: ["tss"] };
       const k = p.nodes.findIndex((n: any) => n.op === "keyBy");
       p.nodes[k].fields = ["userI"];

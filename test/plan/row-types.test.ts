@@ -3,6 +3,7 @@ import * as t from "io-ts";
 import { describe, expect, it } from "vitest";
 import * as L from "../../dsl/index.ts";
 import { compile, inferRowTypes, validatePlan } from "../../src/plan/index.ts";
+import { hooksOf } from "../../src/registry/executor.ts";
 import type { Plan } from "../../src/plan/index.ts";
 import { createRegistry } from "../../src/registry/registry.ts";
 import { fieldsOf } from "../../src/plan/schema-fields.ts";
@@ -11,7 +12,7 @@ import wordcount from "../../examples/wordcount.ts";
 
 /** Each stage's field names, or "open". */
 const fieldsByStage = (plan: Plan, executors = createRegistry().executors): Record<string, string[] | "open"> => {
-  const { rows } = inferRowTypes(plan, validatePlan(plan, undefined, executors), (ref) => executors.get(ref));
+  const { rows } = inferRowTypes(plan, validatePlan(plan, undefined, executors), (ref) => { const ex = executors.get(ref); return ex ? hooksOf(ex) : undefined; });
   return Object.fromEntries([...rows].map(([id, r]) => {
     const f = fieldsOf(r.row);
     return [id, f.open ? "open" : [...f.fields.keys()]];
