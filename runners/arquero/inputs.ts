@@ -20,7 +20,6 @@
  * @module
  */
 import type { ColumnTable } from "arquero";
-import { canonicalJson } from "../../src/core/canonical.ts";
 import type { RawRecord } from "../../src/engine/topology.ts";
 import type { DeadLetter, StageMetrics } from "../../src/engine/operator.ts";
 import type { SourceNode, TableNode } from "../../src/plan/ir.ts";

@@ -10,9 +10,8 @@
  * @module
  */
 import { DefinitionError } from "../../src/core/errors.ts";
-import type { Registry } from "../../src/registry/registry.ts";
 import { boundDeadLetter, buildTopology, FinalView, MemoryStateBackend, newMetrics } from "../../src/engine/index.ts";
-import type { DeadLetter, LateElement, OnExecutorError, StageMetrics } from "../../src/engine/index.ts";
+import type { DeadLetter, LateElement, StageMetrics } from "../../src/engine/index.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import { resolveDefinition } from "../../src/run/definition.ts";

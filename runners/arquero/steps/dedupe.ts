@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { ColumnTable } from "arquero";
 import * as aq from "arquero";
 import type { DedupeNode } from "../../../src/plan/ir.ts";
 import { COL, fieldColumn, valuesOf } from "../columns.ts";
@@ -40,7 +41,7 @@ export const dedupeStep = (n: DedupeNode, afterPanes: boolean): Step => ({
     if (afterPanes) rt.log(`stage "${n.id}": warning: ${AFTER_PANES}`);
     const names = new Set(input!.columnNames());
     const t = input!.derive({ _id: idExpr(n.by, (c) => names.has(c)) });
-    let out;
+    let out: ColumnTable;
     if (n.ttl === undefined) {
       out = t.groupby("_id").filter("() => op.row_number() === 1").ungroup().reify();
     } else {

@@ -1,6 +1,6 @@
 // Type-checked by the consumer's own tsc under its strictest settings (tsconfig.json here):
 // lockstep's published declarations must hold under them, and types must flow as documented.
-import * as t from "io-ts";
+import type * as t from "io-ts";
 import * as L from "lockstep";
 import { runDirect, type RunResult } from "lockstep/direct";
 import { runArquero } from "lockstep/arquero";
