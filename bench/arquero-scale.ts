@@ -31,7 +31,7 @@ const sequences = L.pipeline("bench-sequences", { version: 1 }, ({ source, sink 
 );
 
 let seed = 7;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const rows = Array.from({ length: N }, (_, i) => ({
   eventId: `e${i}`,
   userId: `u${Math.floor(rand() * USERS)}`,

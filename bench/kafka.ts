@@ -50,7 +50,12 @@ const main = async () => {
     const p = await client.producer();
     const msgs = Array.from({ length: N }, (_, i) => {
       const user = `u${i % 1000}`;
-      return { topic: input, partition: partitionFor(JSON.stringify(user), PARTITIONS), key: JSON.stringify(user), value: JSON.stringify({ id: i, user, amount: (i * 7) % 50 }) };
+      return {
+        topic: input,
+        partition: partitionFor(JSON.stringify(user), PARTITIONS),
+        key: JSON.stringify(user),
+        value: JSON.stringify({ id: i, user, amount: (i * 7) % 50 }),
+      };
     });
     await p.send(msgs);
     await p.close();
@@ -104,7 +109,14 @@ const main = async () => {
     const runner = async (eos: boolean): Promise<number> => {
       const appId = `runner-${randomUUID().slice(0, 8)}`;
       // The runner's source "in" is the topic `<input>.in` (a copy of the same records, see below).
-      const r = new KafkaStreamRunner({ brokers, appId, partitions: PARTITIONS, guarantee: eos ? "exactly-once" : "at-least-once", topicPrefix: `${input}.`, client });
+      const r = new KafkaStreamRunner({
+        brokers,
+        appId,
+        partitions: PARTITIONS,
+        guarantee: eos ? "exactly-once" : "at-least-once",
+        topicPrefix: `${input}.`,
+        client,
+      });
       const t0 = performance.now();
       await r.start(pipeline);
       const ms = await waitCommittedFor(appId, `${input}.in`, t0);
@@ -131,7 +143,9 @@ const main = async () => {
       const rawMs = await raw(eos);
       const runMs = await runner(eos);
       const g = eos ? "exactly-once" : "at-least-once";
-      results.push(`| ${g} | ${N} | ${Math.round((N / rawMs) * 1000).toLocaleString("en-US")} | ${Math.round((N / runMs) * 1000).toLocaleString("en-US")} | ${(rawMs / runMs).toFixed(2)} |`);
+      results.push(
+        `| ${g} | ${N} | ${Math.round((N / rawMs) * 1000).toLocaleString("en-US")} | ${Math.round((N / runMs) * 1000).toLocaleString("en-US")} | ${(rawMs / runMs).toFixed(2)} |`,
+      );
     }
   } finally {
     await admin.disconnect();

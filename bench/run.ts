@@ -35,5 +35,7 @@ for (const b of benchmarks) {
   if (JSON.stringify(base) !== JSON.stringify(ours)) throw new Error(`${b.name}: lockstep and the baseline disagree`);
   const tb = await time(() => b.baseline(setup), b.reps ?? 5);
   const tl = await time(() => b.lockstep(setup), b.reps ?? 5);
-  console.log(`| ${b.name} | ${b.elements} | ${tb.toFixed(0)} | ${tl.toFixed(0)} | ${Math.round((b.elements / tl) * 1000).toLocaleString("en-US")} | ${(tl / tb).toFixed(2)} |`);
+  console.log(
+    `| ${b.name} | ${b.elements} | ${tb.toFixed(0)} | ${tl.toFixed(0)} | ${Math.round((b.elements / tl) * 1000).toLocaleString("en-US")} | ${(tl / tb).toFixed(2)} |`,
+  );
 }

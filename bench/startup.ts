@@ -11,7 +11,16 @@ import { spawnSync } from "node:child_process";
 
 const runs = Number(process.argv[2] ?? 15);
 const bin = "dist/src/cli/bin.js";
-const flagship = ["run", "examples/user-sequences.ts", "--in", "events=examples/data/events.jsonl", "--in", "items=examples/data/items.jsonl", "--out", "sequences=-"];
+const flagship = [
+  "run",
+  "examples/user-sequences.ts",
+  "--in",
+  "events=examples/data/events.jsonl",
+  "--in",
+  "items=examples/data/items.jsonl",
+  "--out",
+  "sequences=-",
+];
 
 const cases: [string, string, string[]][] = [
   ["node -e 0 (baseline)", process.execPath, ["-e", "0"]],

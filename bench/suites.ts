@@ -23,7 +23,7 @@ export interface Bench<S> {
 }
 
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const VOCAB = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}`);
 
 const LINES = 200_000;
@@ -52,12 +52,20 @@ const wordcountJsonl: Bench<{ path: string }> = {
   setup: () => {
     const dir = mkdtempSync(join(tmpdir(), "lockstep-bench-"));
     const path = join(dir, "lines.jsonl");
-    writeFileSync(path, lines().map((r) => JSON.stringify(r)).join("\n") + "\n");
+    writeFileSync(
+      path,
+      lines()
+        .map((r) => JSON.stringify(r))
+        .join("\n") + "\n",
+    );
     return { path };
   },
   baseline: async ({ path }) => {
     const { readFileSync } = await import("node:fs");
-    const rows = readFileSync(path, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { line: string });
+    const rows = readFileSync(path, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { line: string });
     return handWordcount(rows);
   },
   lockstep: async ({ path }) => (await runDirect(wordcount, { inputs: { lines: path } })).outputs.counts!,
@@ -71,7 +79,13 @@ const sequencesInput = () => {
   const items = Array.from({ length: 2000 }, (_, i) => ({ itemId: `i${i}`, category: `c${i % 17}`, updatedAt: 0 }));
   const events: Ev[] = Array.from({ length: EVENTS }, (_, n) => {
     const type = TYPES[Math.floor(rand() * 4)]!;
-    const e: Ev = { eventId: `e${Math.floor(n * 0.98)}`, userId: `u${Math.floor(rand() * 5000)}`, itemId: `i${Math.floor(rand() * 2000)}`, type, ts: 1_000_000 + n * 10 - Math.floor(rand() * 500) };
+    const e: Ev = {
+      eventId: `e${Math.floor(n * 0.98)}`,
+      userId: `u${Math.floor(rand() * 5000)}`,
+      itemId: `i${Math.floor(rand() * 2000)}`,
+      type,
+      ts: 1_000_000 + n * 10 - Math.floor(rand() * 500),
+    };
     if (type === "view") e.durationMs = Math.floor(rand() * 3000);
     return e;
   });

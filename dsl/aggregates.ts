@@ -52,8 +52,7 @@ export const first = <X extends AggInput<string>>(x: X): Agg<FieldOfInput<X>, "f
 /** The value of the latest element by event time (ties by value), or null. */
 export const last = <X extends AggInput<string>>(x: X): Agg<FieldOfInput<X>, "last"> => agg({ fn: "last", input: inputAst(x) });
 /** The `k` largest numeric values, descending. */
-export const topK = <X extends AggInput<string>>(x: X, k: number): Agg<FieldOfInput<X>, "topK", number[]> =>
-  agg({ fn: "topK", input: inputAst(x), k });
+export const topK = <X extends AggInput<string>>(x: X, k: number): Agg<FieldOfInput<X>, "topK", number[]> => agg({ fn: "topK", input: inputAst(x), k });
 /** All non-null values ordered by event time, then value. */
 export const collect = <X extends AggInput<string>>(x: X): Agg<FieldOfInput<X>, "collect"> => agg({ fn: "collect", input: inputAst(x) });
 /** Number of distinct non-null values. */
@@ -68,12 +67,17 @@ export const aggregate = <O, X extends AggInput<string>>(combiner: CustomCombine
 export type AggOut<T, A> =
   A extends Agg<infer F, infer Kd, infer O>
     ? Kd extends "first" | "last"
-      ? F extends keyof T ? NonNullable<T[F]> | null : unknown
+      ? F extends keyof T
+        ? NonNullable<T[F]> | null
+        : unknown
       : Kd extends "collect"
-        ? F extends keyof T ? NonNullable<T[F]>[] : unknown[]
+        ? F extends keyof T
+          ? NonNullable<T[F]>[]
+          : unknown[]
         : O
     : never;
 
 /** The element fields an aggregate needs. */
 // biome-ignore lint/suspicious/noExplicitAny: any in an infer pattern matches every Agg instantiation
-export type AggNeeds<A> = A extends Agg<infer F, any, any> ? (F extends string ? (F extends "*" ? unknown : { readonly [P in F]?: unknown }) : unknown) : unknown;
+export type AggNeeds<A> =
+  A extends Agg<infer F, any, any> ? (F extends string ? (F extends "*" ? unknown : { readonly [P in F]?: unknown }) : unknown) : unknown;

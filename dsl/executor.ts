@@ -26,11 +26,7 @@ const checkName = (kind: string, name: string, version: number): void => {
  * @example
  * const longView = L.executor("longView", 1, { filter: (e: Event) => (e.durationMs ?? 0) >= 1000 });
  */
-export const executor = <I, O = I>(
-  name: string,
-  version: number,
-  hooks: ExecutorHooks<I, O> & { readonly uses?: readonly string[] },
-): Executor<I, O> => {
+export const executor = <I, O = I>(name: string, version: number, hooks: ExecutorHooks<I, O> & { readonly uses?: readonly string[] }): Executor<I, O> => {
   checkName("executor", name, version);
   if (!hooks.normalize && !hooks.filter && !hooks.enrich && !hooks.featurize) {
     throw new DefinitionError(`executor "${name}"`, "has no hooks", "give it at least one of normalize, filter, enrich, featurize");

@@ -53,21 +53,29 @@ export const pipeline = <P extends string = never>(
   body: (ctx: PipelineContext<P>) => Sink | readonly Sink[],
 ): Pipeline<P> => {
   const defaults = (opts.params ?? {}) as Readonly<Record<P, string>>;
-  const services = Object.fromEntries(
-    Object.entries(opts.services ?? {}).map(([k, v]) => [k, { ...DEFAULT_SERVICE_POLICY, ...v }]),
-  );
+  const services = Object.fromEntries(Object.entries(opts.services ?? {}).map(([k, v]) => [k, { ...DEFAULT_SERVICE_POLICY, ...v }]));
   const build = (given: Readonly<Record<string, string>>): readonly DslNode[] => {
     for (const k of Object.keys(given)) {
       if (!(k in defaults)) {
         const known = Object.keys(defaults);
-        throw new DefinitionError(`params.${k}`, `pipeline "${name}" has no parameter "${k}"`, `use one of ${known.length ? known.join(", ") : "(none: this pipeline takes no parameters)"}`);
+        throw new DefinitionError(
+          `params.${k}`,
+          `pipeline "${name}" has no parameter "${k}"`,
+          `use one of ${known.length ? known.join(", ") : "(none: this pipeline takes no parameters)"}`,
+        );
       }
     }
     const values: Record<string, string> = { ...defaults, ...given };
     const ctx: PipelineContext<P> = {
       source: (sourceName, codec, o) =>
         streamOf(
-          node("source", [], { schema: toSchema(codec), key: o?.key === undefined ? [] : typeof o.key === "string" ? [o.key] : [...o.key] }, { name: sourceName }, { codec }),
+          node(
+            "source",
+            [],
+            { schema: toSchema(codec), key: o?.key === undefined ? [] : typeof o.key === "string" ? [o.key] : [...o.key] },
+            { name: sourceName },
+            { codec },
+          ),
         ),
       table: (tableName, codec, o) => ({
         kind: "table",

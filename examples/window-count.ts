@@ -12,16 +12,13 @@ import * as L from "lockstep";
 /** A keyed event at time `ts` (ms). */
 export const KeyedEvent = t.type({ key: t.string, ts: t.number });
 
-export default L.pipeline(
-  "window-count",
-  { version: 1, params: { window: "fixed:10s", lateness: "0s" } },
-  ({ source, sink, param }) =>
-    L.pipe(
-      source("events", KeyedEvent, { key: "key" }),
-      L.withTimestamps((e) => e.field("ts")),
-      L.keyBy("key"),
-      L.window(L.parseWindowSpec(param("window")), { allowedLateness: param("lateness") }),
-      L.combine({ count: L.count() }),
-      sink("counts"),
-    ),
+export default L.pipeline("window-count", { version: 1, params: { window: "fixed:10s", lateness: "0s" } }, ({ source, sink, param }) =>
+  L.pipe(
+    source("events", KeyedEvent, { key: "key" }),
+    L.withTimestamps((e) => e.field("ts")),
+    L.keyBy("key"),
+    L.window(L.parseWindowSpec(param("window")), { allowedLateness: param("lateness") }),
+    L.combine({ count: L.count() }),
+    sink("counts"),
+  ),
 );

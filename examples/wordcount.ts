@@ -13,7 +13,14 @@ export const Line = t.type({ line: t.string });
 export default L.pipeline("wordcount", { version: 1 }, ({ source, sink }) =>
   L.pipe(
     source("lines", Line),
-    L.flatMap((e) => e.field("line").lower().split(/[^a-z']+/), { as: "word" }),
+    L.flatMap(
+      (e) =>
+        e
+          .field("line")
+          .lower()
+          .split(/[^a-z']+/),
+      { as: "word" },
+    ),
     L.filter((e) => e.field("word").length().gt(0)),
     L.keyBy("word"),
     L.combine({ count: L.count() }),

@@ -13,8 +13,7 @@ type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) exten
 type Needs<A> = UnionToIntersection<{ [P in keyof A]: AggNeeds<A[P]> }[keyof A]>;
 
 /** A combine's output row: the key fields, the window bounds when windowed, the aggregates. */
-export type CombineOut<T, K, W extends Windowing, A> = K &
-  (W extends "windowed" ? WindowFields : unknown) & { readonly [P in keyof A]: AggOut<T, A[P]> };
+export type CombineOut<T, K, W extends Windowing, A> = K & (W extends "windowed" ? WindowFields : unknown) & { readonly [P in keyof A]: AggOut<T, A[P]> };
 
 /**
  * Aggregates each key (and window) into one row. Without a `window` stage
@@ -30,13 +29,9 @@ export const combine = <A extends Readonly<Record<string, Agg<any, any, any>>>>(
   checkAggs(aggs, opts);
   return <T extends Needs<A>, K extends object, W extends Windowing>(s: Stream<T, K, W>): Stream<CombineOut<T, K, W, A>, K, W> =>
     streamOf(
-      node(
-        "combine",
-        [s.node],
-        { aggs: Object.entries(aggs).map(([name, a]) => [name, a.spec] as const) },
-        opts,
-        { uses: Object.values(aggs).flatMap((a) => (a.combiner ? [a.combiner] : [])) },
-      ),
+      node("combine", [s.node], { aggs: Object.entries(aggs).map(([name, a]) => [name, a.spec] as const) }, opts, {
+        uses: Object.values(aggs).flatMap((a) => (a.combiner ? [a.combiner] : [])),
+      }),
     );
 };
 
@@ -50,12 +45,21 @@ const checkAggs = (aggs: unknown, opts: StageOptions | undefined): void => {
   if (isAgg(aggs)) {
     const fn = aggs.spec.fn;
     const call = fn === "count" ? "L.count()" : fn === "custom" ? "L.aggregate(…)" : `L.${fn}(…)`;
-    throw new DefinitionError(at, `the ${fn} aggregate has no output name (combine takes an object of named aggregates; there is no default name)`, `name it: L.combine({ ${fn === "custom" ? "value" : fn}: ${call} })`);
+    throw new DefinitionError(
+      at,
+      `the ${fn} aggregate has no output name (combine takes an object of named aggregates; there is no default name)`,
+      `name it: L.combine({ ${fn === "custom" ? "value" : fn}: ${call} })`,
+    );
   }
   if (typeof aggs !== "object" || aggs === null || Array.isArray(aggs)) {
-    throw new DefinitionError(at, `expected an object of named aggregates, found ${Array.isArray(aggs) ? "an array" : String(aggs)}`, "write e.g. L.combine({ events: L.count(), spent: L.sum(\"amount\") })");
+    throw new DefinitionError(
+      at,
+      `expected an object of named aggregates, found ${Array.isArray(aggs) ? "an array" : String(aggs)}`,
+      'write e.g. L.combine({ events: L.count(), spent: L.sum("amount") })',
+    );
   }
   for (const [name, a] of Object.entries(aggs)) {
-    if (!isAgg(a)) throw new DefinitionError(at, `the aggregate "${name}" is not an aggregate`, `use one of L.count(), L.sum(…), L.min(…), … e.g. { ${name}: L.count() }`);
+    if (!isAgg(a))
+      throw new DefinitionError(at, `the aggregate "${name}" is not an aggregate`, `use one of L.count(), L.sum(…), L.min(…), … e.g. { ${name}: L.count() }`);
   }
 };

@@ -47,7 +47,5 @@ export const dispatch =
         uses.push(branch);
       }
     }
-    return streamOf(
-      node("dispatch", [s.node], { field, branches: body, otherwise: opts?.otherwise ?? "deadLetter" }, opts, { uses }),
-    );
+    return streamOf(node("dispatch", [s.node], { field, branches: body, otherwise: opts?.otherwise ?? "deadLetter" }, opts, { uses }));
   };

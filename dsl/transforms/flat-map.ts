@@ -16,9 +16,6 @@ export interface FlatMapOptions<A extends string> extends StageOptions {
  * @example L.flatMap((e) => e.field("line").lower().split(/[^a-z']+/), { as: "word" })
  */
 export const flatMap =
-  <T, I, A extends string, K = null, W extends Windowing = "none">(
-    items: (e: Expr<T>) => Expr<readonly I[] | I[] | null>,
-    opts: FlatMapOptions<A>,
-  ) =>
+  <T, I, A extends string, K = null, W extends Windowing = "none">(items: (e: Expr<T>) => Expr<readonly I[] | I[] | null>, opts: FlatMapOptions<A>) =>
   (s: Stream<T, K, W>): Stream<{ [P in A]: I }, K, W> =>
     streamOf(node("flatMap", [s.node], { expr: items(rowOf<T>()).ast, as: opts.as }, opts));

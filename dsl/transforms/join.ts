@@ -23,6 +23,4 @@ export const join =
   <TL>(
     left: Stream<TL, K, "windowed">,
   ): Stream<K & WindowFields & { readonly [P in L]: TL } & { readonly [P in R]: KIND extends "left" ? TR | null : TR }, K, "windowed"> =>
-    streamOf(
-      node("join", [left.node, right.node], { kind: opts?.kind ?? "inner", as: [...(opts?.as ?? ["left", "right"])] }, opts),
-    );
+    streamOf(node("join", [left.node, right.node], { kind: opts?.kind ?? "inner", as: [...(opts?.as ?? ["left", "right"])] }, opts));

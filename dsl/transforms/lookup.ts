@@ -16,6 +16,6 @@ export interface LookupOptions<T, R, TK extends Readonly<Record<string, keyof R 
  */
 export const lookup =
   // biome-ignore lint/suspicious/noExplicitAny: the stream side of a lookup is typed at the call, not here
-  <R, TK extends Readonly<Record<string, keyof R & string>>>(table: Table<R>, opts: LookupOptions<any, R, TK>) =>
-  <T, K, W extends Windowing>(s: Stream<T, K, W>): Stream<T & { readonly [P in keyof TK]: R[TK[P]] | null }, K, W> =>
-    streamOf(node("lookup", [s.node, table.node], { on: opts.on, take: Object.entries(opts.take) }, opts));
+    <R, TK extends Readonly<Record<string, keyof R & string>>>(table: Table<R>, opts: LookupOptions<any, R, TK>) =>
+    <T, K, W extends Windowing>(s: Stream<T, K, W>): Stream<T & { readonly [P in keyof TK]: R[TK[P]] | null }, K, W> =>
+      streamOf(node("lookup", [s.node, table.node], { on: opts.on, take: Object.entries(opts.take) }, opts));

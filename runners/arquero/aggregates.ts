@@ -38,17 +38,18 @@ export const shareCombiner = (c: Combiner): { key: string; release: () => void }
 /** Arquero's aggregate definition type (its `add` is typed with one value; two-field aggregates get two). */
 type AggregateDef = Parameters<typeof aq.addAggregateFunction>[1];
 
-const timed = (name: string, c: Combiner): AggregateDef => ({
-  create: () => ({
-    init: (s: State) => void (s[name] = c.create()),
-    add: (s: State, v: unknown, t: number) => void (s[name] = c.add(s[name], v, t)),
-    rem: () => {
-      throw new Error(`${name} cannot remove values (it is not used in sliding frames)`);
-    },
-    value: (s: State) => c.extract(s[name]),
-  }),
-  param: [2, 0],
-}) as unknown as AggregateDef;
+const timed = (name: string, c: Combiner): AggregateDef =>
+  ({
+    create: () => ({
+      init: (s: State) => void (s[name] = c.create()),
+      add: (s: State, v: unknown, t: number) => void (s[name] = c.add(s[name], v, t)),
+      rem: () => {
+        throw new Error(`${name} cannot remove values (it is not used in sliding frames)`);
+      },
+      value: (s: State) => c.extract(s[name]),
+    }),
+    param: [2, 0],
+  }) as unknown as AggregateDef;
 
 let registered = false;
 

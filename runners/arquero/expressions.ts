@@ -94,13 +94,7 @@ const pick = <T>(values: T[], rows: readonly number[] | undefined): T[] => (rows
  *
  * @param predicate  store `value === true` instead of the value (filters)
  */
-export const deriveExprs = (
-  table: ColumnTable,
-  exprs: readonly (readonly [string, Expr])[],
-  stage: string,
-  rt: Runtime,
-  predicate = false,
-): ColumnTable => {
+export const deriveExprs = (table: ColumnTable, exprs: readonly (readonly [string, Expr])[], stage: string, rt: Runtime, predicate = false): ColumnTable => {
   const scope = scopeOf(table);
   // Row numbers below index the table as it is materialized; a filtered or ordered view would shift them.
   if (exprs.some(([, e]) => fallbackOf(e) !== undefined) && (table.isFiltered() || table.isOrdered())) table = table.reify();
@@ -130,7 +124,11 @@ export const filterExpr = (table: ColumnTable, expr: Expr, stage: string, rt: Ru
   const keep = escaped(table, c.fallback, stage, rt);
   const kept = dropFailed(table, [keep], stage, rt);
   const rows = kept !== undefined ? table.reify(kept) : table;
-  return rows.assign({ _f: pick(keep, kept) }).filter("d => d._f").select(aq.not("_f")).reify();
+  return rows
+    .assign({ _f: pick(keep, kept) })
+    .filter("d => d._f")
+    .select(aq.not("_f"))
+    .reify();
 };
 
 /** The arquero source generated for `expr`, for `explain` (fields mapped to their columns). */

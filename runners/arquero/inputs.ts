@@ -80,7 +80,14 @@ export const readInput = async (
   let r = 0;
   const dead = (rec: RawRecord, reason: string, extra: DeadLetterBody): void => {
     m.deadLetters++;
-    ctx.deadLetter({ source: node.id, offset: rec.offset, ...(rec.partition === undefined ? {} : { partition: rec.partition }), stage: node.id, reason, ...extra });
+    ctx.deadLetter({
+      source: node.id,
+      offset: rec.offset,
+      ...(rec.partition === undefined ? {} : { partition: rec.partition }),
+      stage: node.id,
+      reason,
+      ...extra,
+    });
   };
   const take = (rec: RawRecord): void => {
     const rank = arrivalRank(r++, position, sources);

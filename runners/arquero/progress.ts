@@ -24,7 +24,12 @@ export interface Progress {
  * A progress bar for a plan of `stages` stages reading `inputs`, drawn on
  * `out` when `enabled` and `out` is a TTY.
  */
-export const progressBar = (stages: number, inputs: Readonly<Record<string, unknown>>, enabled: boolean | undefined, out: ProgressStream = process.stderr): Progress => {
+export const progressBar = (
+  stages: number,
+  inputs: Readonly<Record<string, unknown>>,
+  enabled: boolean | undefined,
+  out: ProgressStream = process.stderr,
+): Progress => {
   const p = runProgress("arquero", inputs, { enabled: enabled === true, stream: out });
   let started = 0;
   return {

@@ -59,7 +59,11 @@ const checkInputs = (plan: Plan, inputs: Readonly<Record<string, unknown>>): voi
   }
   const extra = Object.keys(inputs).filter((n) => !names.includes(n));
   if (extra.length > 0) {
-    throw new DefinitionError("inputs", `pipeline "${plan.name}" has no source or table ${extra.map((m) => `"${m}"`).join(", ")}`, `use the names ${names.join(", ")}`);
+    throw new DefinitionError(
+      "inputs",
+      `pipeline "${plan.name}" has no source or table ${extra.map((m) => `"${m}"`).join(", ")}`,
+      `use the names ${names.join(", ")}`,
+    );
   }
 };
 
@@ -113,7 +117,10 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
       const node = rt.byId.get(step.stage)!;
       const ins = inputsOf(node).filter((i) => node.op !== "lookup" || i !== node.table);
       const t0 = performance.now();
-      const table = await step.run(ins.map((i) => results.get(i)!), rt);
+      const table = await step.run(
+        ins.map((i) => results.get(i)!),
+        rt,
+      );
       if (timing()) rt.log(`timing: ${step.stage} ${Math.round(performance.now() - t0)} ms, ${table.numRows()} rows`);
       for (const i of ins) {
         const left = readers.get(i)! - 1;

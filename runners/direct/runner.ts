@@ -28,7 +28,6 @@ export type { InputSource, RunResult };
 /** What a DirectRunner run needs besides the definition: the options every runner takes. */
 export type DirectRunOptions = RunOptions;
 
-
 const isPromiseLike = <A>(x: A | Promise<A>): x is Promise<A> => typeof (x as { then?: unknown })?.then === "function";
 
 /** Runs a definition to completion in memory. */
@@ -63,7 +62,11 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
   }
   const extra = Object.keys(opts.inputs).filter((n) => !names.includes(n));
   if (extra.length > 0) {
-    throw new DefinitionError("inputs", `pipeline "${plan.name}" has no source or table ${extra.map((m) => `"${m}"`).join(", ")}`, `use the names ${names.join(", ")}`);
+    throw new DefinitionError(
+      "inputs",
+      `pipeline "${plan.name}" has no source or table ${extra.map((m) => `"${m}"`).join(", ")}`,
+      `use the names ${names.join(", ")}`,
+    );
   }
 
   const progress = runProgress("direct", opts.inputs, { enabled: opts.progress });

@@ -156,7 +156,12 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
   const layout = layoutOf(plan, appId, opts.partitions ?? 3, prefixedNames(`${appId}.`, appId));
   const inputs = plan.nodes.filter((n): n is SourceNode | TableNode => n.op === "source" || n.op === "table");
   const missing = inputs.filter((n) => opts.inputs[n.id] === undefined).map((n) => n.id);
-  if (missing.length > 0) throw new DefinitionError("inputs", `no input for ${missing.map((m) => `"${m}"`).join(", ")}`, `give one per source and table, e.g. ${missing.map((m) => `--in ${m}=path.jsonl`).join(" ")}`);
+  if (missing.length > 0)
+    throw new DefinitionError(
+      "inputs",
+      `no input for ${missing.map((m) => `"${m}"`).join(", ")}`,
+      `give one per source and table, e.g. ${missing.map((m) => `--in ${m}=path.jsonl`).join(" ")}`,
+    );
   const instances: KafkaStreamInstance[] = [];
   const progress = runProgress("kafka", opts.inputs, { enabled: opts.progress });
   opts.log?.({ event: "run", app: appId, partitions: layout.partitions, subTopologies: layout.subTopologies.length });
@@ -196,7 +201,8 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
       progress.stage(`processing: ${finishedTasks.size}/${total} tasks at end of input`);
       const failed = instances.map((i) => i.error()).find((e) => e !== undefined);
       if (failed) throw failed;
-      if (Date.now() > deadline) throw new Error(`the Kafka run did not finish within ${opts.timeoutMs ?? 300_000} ms (${finishedTasks.size}/${total} tasks ended)`);
+      if (Date.now() > deadline)
+        throw new Error(`the Kafka run did not finish within ${opts.timeoutMs ?? 300_000} ms (${finishedTasks.size}/${total} tasks ended)`);
       await new Promise((r) => setTimeout(r, 50));
     }
     for (const inst of instances) await inst.stop();

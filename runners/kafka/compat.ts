@@ -27,7 +27,10 @@ export const stateSignatures = (plan: Plan): Map<string, string> => {
     if (!["withTimestamps", "dedupe", "sequence", "combine", "join"].includes(n.op)) continue;
     const { id: _id, input: _i, left: _l, right: _r, ...own } = n as PlanNode & Record<string, unknown>;
     const f = facts.get(inputsOf(n)[0]!);
-    out.set(n.id, canonicalJson({ ...own, key: f?.key ?? null, window: f?.window ? { window: f.window.window, allowedLateness: f.window.allowedLateness } : null }));
+    out.set(
+      n.id,
+      canonicalJson({ ...own, key: f?.key ?? null, window: f?.window ? { window: f.window.window, allowedLateness: f.window.allowedLateness } : null }),
+    );
   }
   return out;
 };

@@ -177,7 +177,10 @@ export class KafkaStreamInstance {
     const t0 = performance.now();
     // Fence the previous owner first (its open transaction is aborted), then read what it committed.
     if (this.o.guarantee === "exactly-once") {
-      await this.producers.get(id)?.close().catch(() => {});
+      await this.producers
+        .get(id)
+        ?.close()
+        .catch(() => {});
       this.producers.delete(id);
       this.producers.set(id, await client.producer({ transactionalId: `${groupId}-${id}` }));
     }
@@ -199,7 +202,12 @@ export class KafkaStreamInstance {
     }
     if (this.o.finishedTasks?.has(id)) task.finished = true;
     this.tasks.set(id, task);
-    this.o.log?.({ event: "task started", task: id, ms: Math.round(performance.now() - t0), ...(Object.keys(resumed).length > 0 ? { resumedAt: resumed } : {}) });
+    this.o.log?.({
+      event: "task started",
+      task: id,
+      ms: Math.round(performance.now() - t0),
+      ...(Object.keys(resumed).length > 0 ? { resumedAt: resumed } : {}),
+    });
     return task;
   }
 
@@ -240,7 +248,10 @@ export class KafkaStreamInstance {
       const from = this.positions.get(where) ?? 0;
       const messages = batch.messages[0]!.offset >= from ? batch.messages : batch.messages.filter((m) => m.offset >= from);
       if (messages.length === 0) return;
-      const how = input.kind === "source" ? ({ kind: "source", source: input.source } as const) : ({ kind: "repartition", to: input.to, port: input.port, topic: input.topic } as const);
+      const how =
+        input.kind === "source"
+          ? ({ kind: "source", source: input.source } as const)
+          : ({ kind: "repartition", to: input.to, port: input.port, topic: input.topic } as const);
       let n = 0;
       for (const m of messages) {
         await task.process(how, m);
@@ -248,7 +259,14 @@ export class KafkaStreamInstance {
         if (++n % 500 === 0) await heartbeat();
         // A batch with a very large output is committed in parts: memory and transactions stay bounded.
         if (task.pending() >= MAX_PENDING) {
-          this.o.log?.({ event: "partial commit", task: task.id, topic: batch.topic, partition: batch.partition, offset: m.offset + 1, records: task.pending() });
+          this.o.log?.({
+            event: "partial commit",
+            task: task.id,
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset + 1,
+            records: task.pending(),
+          });
           await this.commit(task, [{ topic: batch.topic, partition: batch.partition, offset: m.offset + 1 }]);
         }
       }

@@ -83,7 +83,12 @@ const toKafka = (msgs: readonly OutMessage[]) => {
   for (const m of msgs) {
     let l = byTopic.get(m.topic);
     if (!l) byTopic.set(m.topic, (l = []));
-    l.push({ partition: m.partition, key: m.key, value: typeof m.value === "object" && m.value !== null ? Buffer.from(m.value) : m.value, ...(m.headers ? { headers: { ...m.headers } } : {}) });
+    l.push({
+      partition: m.partition,
+      key: m.key,
+      value: typeof m.value === "object" && m.value !== null ? Buffer.from(m.value) : m.value,
+      ...(m.headers ? { headers: { ...m.headers } } : {}),
+    });
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 };
@@ -185,7 +190,8 @@ const highWatermarkKafka = (config: ConstructorParameters<typeof Kafka>[0]): Kaf
   const kafka = new Kafka(config);
   const slot = Object.getOwnPropertySymbols(kafka).find((s) => s.description === "private:Kafka:createCluster");
   const k = kafka as unknown as Record<symbol, (o: Record<string, unknown>) => unknown>;
-  if (slot === undefined || typeof k[slot] !== "function") throw new Error("this kafkajs version has no private:Kafka:createCluster: the high-watermark admin needs updating");
+  if (slot === undefined || typeof k[slot] !== "function")
+    throw new Error("this kafkajs version has no private:Kafka:createCluster: the high-watermark admin needs updating");
   const create = k[slot].bind(kafka);
   k[slot] = (o) => create({ ...o, isolationLevel: 0 });
   return kafka;
@@ -200,7 +206,10 @@ export class KafkajsClient implements KafkaClient {
   /** Producers and group consumers not yet closed: {@link close} closes them, so a failed run never hangs on one. */
   private readonly live = new Set<() => Promise<void>>();
 
-  constructor(readonly brokers: readonly string[], clientId = "lockstep") {
+  constructor(
+    readonly brokers: readonly string[],
+    clientId = "lockstep",
+  ) {
     const config = { clientId, brokers: [...brokers], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } };
     this.kafka = new Kafka(config);
     this.hwKafka = highWatermarkKafka(config);
@@ -249,7 +258,11 @@ export class KafkajsClient implements KafkaClient {
    * one that just committed are written). Reading to these never misses a
    * record committed before the call.
    */
-  private async stableEnds(topic: string, partitions: readonly number[] | undefined, deadline: number): Promise<{ ends: Map<number, number>; lows: Map<number, number> }> {
+  private async stableEnds(
+    topic: string,
+    partitions: readonly number[] | undefined,
+    deadline: number,
+  ): Promise<{ ends: Map<number, number>; lows: Map<number, number> }> {
     const hw = await this.highWatermarks(topic);
     const ends = new Map(hw.map((o) => [o.partition, Number(o.high)]));
     const lows = new Map(hw.map((o) => [o.partition, Number(o.low)]));
@@ -259,7 +272,9 @@ export class KafkajsClient implements KafkaClient {
       const open = want.filter((p) => (lso.get(p) ?? 0) < (ends.get(p) ?? 0));
       if (open.length === 0) return { ends, lows };
       if (Date.now() > deadline) {
-        throw new Error(`reading topic ${topic}: partitions ${open.join(", ")} still hold undecided transactions (last stable offset below the high watermark ${open.map((p) => `${lso.get(p)} < ${ends.get(p)}`).join(", ")})`);
+        throw new Error(
+          `reading topic ${topic}: partitions ${open.join(", ")} still hold undecided transactions (last stable offset below the high watermark ${open.map((p) => `${lso.get(p)} < ${ends.get(p)}`).join(", ")})`,
+        );
       }
       await sleep(Math.min(20 * (attempt + 1), 200));
     }
@@ -403,7 +418,9 @@ export class KafkajsClient implements KafkaClient {
           key: m.key === null ? null : m.key.toString(),
           value: m.value === null ? null : m.value.toString(),
           ...invalidUtf8Of(m.value),
-          headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? "" : Array.isArray(v) ? v.map(String).join(",") : v.toString()])),
+          headers: Object.fromEntries(
+            Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? "" : Array.isArray(v) ? v.map(String).join(",") : v.toString()]),
+          ),
         }));
         await handlers.onBatch({ topic: batch.topic, partition: batch.partition, messages }, heartbeat);
         resolveOffset(batch.lastOffset());
@@ -414,13 +431,22 @@ export class KafkajsClient implements KafkaClient {
   async readAll(topic: string, partitions?: readonly number[], opts: { timeoutMs?: number; readUncommitted?: boolean } = {}): Promise<InMessage[]> {
     const timeoutMs = opts.timeoutMs ?? 60_000;
     const { ends, lows } = opts.readUncommitted
-      ? await this.highWatermarks(topic).then((hw) => ({ ends: new Map(hw.map((o) => [o.partition, Number(o.high)])), lows: new Map(hw.map((o) => [o.partition, Number(o.low)])) }))
+      ? await this.highWatermarks(topic).then((hw) => ({
+          ends: new Map(hw.map((o) => [o.partition, Number(o.high)])),
+          lows: new Map(hw.map((o) => [o.partition, Number(o.low)])),
+        }))
       : await this.stableEnds(topic, partitions, Date.now() + timeoutMs);
     const want = new Set((partitions ?? [...ends.keys()]).filter((p) => (ends.get(p) ?? 0) > (lows.get(p) ?? 0)));
     if (want.size === 0) return [];
     const pending = new Set(want);
     const out: InMessage[] = [];
-    const consumer = this.kafka.consumer({ groupId: `lockstep-reader-${randomUUID()}`, readUncommitted: opts.readUncommitted ?? false, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+    const consumer = this.kafka.consumer({
+      groupId: `lockstep-reader-${randomUUID()}`,
+      readUncommitted: opts.readUncommitted ?? false,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+    });
     let done!: () => void;
     let fail!: (e: unknown) => void;
     const finished = new Promise<void>((resolve, reject) => ((done = resolve), (fail = reject)));

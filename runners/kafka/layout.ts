@@ -113,8 +113,7 @@ export const layoutOf = (plan: Plan, appId: string, partitions: number, names: T
   };
   // True when a withTimestamps reads (through any stages) what `id` emits: it keeps each source key's
   // clock, so it must see all of a source key's elements, in one task.
-  const beforeTimestamps = (id: string): boolean =>
-    plan.nodes.some((c) => inputsOf(c).includes(id) && (c.op === "withTimestamps" || beforeTimestamps(c.id)));
+  const beforeTimestamps = (id: string): boolean => plan.nodes.some((c) => inputsOf(c).includes(id) && (c.op === "withTimestamps" || beforeTimestamps(c.id)));
   for (const n of plan.nodes) {
     if (n.op === "dedupe") {
       // Not moved: below a keyed aggregate (the elements are panes, whose rows must stay together),

@@ -39,6 +39,8 @@ export const createLogger = (write: (line: string) => void, level = process.env.
 };
 
 /** The runners' `log` option over a pino logger: each event at its level. */
-export const eventLog = (logger: Logger) => (e: RunnerEvent): void => {
-  logger[levelOf(e)](e, typeof e.event === "string" ? e.event : "event");
-};
+export const eventLog =
+  (logger: Logger) =>
+  (e: RunnerEvent): void => {
+    logger[levelOf(e)](e, typeof e.event === "string" ? e.event : "event");
+  };

@@ -135,7 +135,13 @@ export class Task {
       // Keyed by the output key (for users); the pane and the output key as values (for sorting the
       // final view like every runner) travel in headers.
       const key = sinkKeyOf(p.kv, p.pkv);
-      this.out.push({ topic: this.o.layout.names.sink(p.sink), partition: partitionFor(key, this.o.layout.partitions), key, value, headers: { [PANE_HEADER]: pk, [PKV_HEADER]: JSON.stringify(p.pkv) } });
+      this.out.push({
+        topic: this.o.layout.names.sink(p.sink),
+        partition: partitionFor(key, this.o.layout.partitions),
+        key,
+        value,
+        headers: { [PANE_HEADER]: pk, [PKV_HEADER]: JSON.stringify(p.pkv) },
+      });
     }
     this.panes.clear();
   }

@@ -236,7 +236,11 @@ function serverProperties(port: number, controllerPort: number, dataDir: string)
     "num.recovery.threads.per.data.dir": 1,
     "num.replica.fetchers": 1,
   };
-  return Object.entries(props).map(([k, v]) => `${k}=${v}`).join("\n") + "\n";
+  return (
+    Object.entries(props)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n") + "\n"
+  );
 }
 
 // Quiet: warnings and errors only, plus the one line saying the server started.
@@ -388,9 +392,18 @@ async function startOnce(opts: StartBrokerOptions): Promise<Broker> {
     // configured with controller.quorum.bootstrap.servers); --ignore-formatted lets a
     // caller-provided dataDir be reused.
     const fmt = await run("java", [
-      ...TOOL_JVM_OPTS, ...cdsUse,
-      log4jOpt, "-cp", classpath, "kafka.tools.StorageTool",
-      "format", "-t", clusterIdFor(dataDir), "-c", propsFile, "--ignore-formatted",
+      ...TOOL_JVM_OPTS,
+      ...cdsUse,
+      log4jOpt,
+      "-cp",
+      classpath,
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      clusterIdFor(dataDir),
+      "-c",
+      propsFile,
+      "--ignore-formatted",
     ]);
     if (fmt.code !== 0) throw new Error(`Formatting Kafka storage in ${dataDir} failed:\n${tail(fmt.output, 30)}`);
 
@@ -451,9 +464,7 @@ async function startOnce(opts: StartBrokerOptions): Promise<Broker> {
         `--- last lines of ${where} ---\n${log.tail}`;
       throw /Address already in use/.test(log.causes) ? new PortTakenError(message) : new Error(message);
     }
-    const exitedInfo = exitPromise.then(() =>
-      spawnError ? `failed: ${spawnError.message}` : `exited with code ${exited?.code}, signal ${exited?.signal}`,
-    );
+    const exitedInfo = exitPromise.then(() => (spawnError ? `failed: ${spawnError.message}` : `exited with code ${exited?.code}, signal ${exited?.signal}`));
     return { brokers, stop, exited: exitedInfo };
   } catch (err) {
     cleanupTemp();

@@ -52,7 +52,11 @@ const checkPlanParams = (plan: Plan, path: string, params: Record<string, string
   for (const [k, v] of Object.entries(params)) {
     const compiled = Object.hasOwn(plan.params, k) ? plan.params[k] : undefined; // own keys: not Object.prototype's
     if (compiled !== v) {
-      throw new DefinitionError(`params.${k}`, `${path} was compiled with ${k}=${compiled ?? "(no such parameter)"}`, "recompile the pipeline module with `lockstep compile <module> --param …`");
+      throw new DefinitionError(
+        `params.${k}`,
+        `${path} was compiled with ${k}=${compiled ?? "(no such parameter)"}`,
+        "recompile the pipeline module with `lockstep compile <module> --param …`",
+      );
     }
   }
 };
@@ -62,7 +66,10 @@ export const planOf = async (def: Definition, params: Record<string, string>, ex
   const extra = executorsPath ? await loadExecutors(executorsPath) : createRegistry();
   if (def.kind === "module") {
     checkParams(def.pipeline, params);
-    const registry = mergeRegistries(building(def.path, params, () => registryOf(def.pipeline, params)), extra);
+    const registry = mergeRegistries(
+      building(def.path, params, () => registryOf(def.pipeline, params)),
+      extra,
+    );
     return { plan: building(def.path, params, () => compile(def.pipeline, params)), registry };
   }
   const plan = parsePlan(def.json, extra);

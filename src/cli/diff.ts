@@ -11,7 +11,6 @@ import { DefinitionError } from "../core/errors.ts";
 import { CommandExit, type Io } from "./options.ts";
 import { UsageError } from "./usage-error.ts";
 
-
 /** Every row of a record file; a malformed record is a usage error naming its line. */
 const readView = async (path: string): Promise<unknown[]> => {
   const { formatOf } = await import("../io/format.ts");
@@ -32,7 +31,8 @@ const readView = async (path: string): Promise<unknown[]> => {
   }
   const rows: unknown[] = [];
   for await (const r of readRecords(path)) {
-    if (r.error !== undefined) throw new UsageError(`${path}:${r.offset}: ${r.error}. Fix: each line must be one JSON object (a final view as lockstep run --out writes it)`);
+    if (r.error !== undefined)
+      throw new UsageError(`${path}:${r.offset}: ${r.error}. Fix: each line must be one JSON object (a final view as lockstep run --out writes it)`);
     rows.push(r.value);
   }
   return rows;
@@ -46,15 +46,26 @@ export const addDiffCommand = (cmd: Command, io: Io): void => {
     .argument("<a>", "the baseline view (JSONL; .csv, .arrow, .parquet by extension)")
     .argument("<b>", "the view compared with it")
     .option("--key <fields>", "fields identifying a row, comma-separated (default: whole rows)")
-    .option("--examples <n>", "example keys shown per category", (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new UsageError(`--examples ${v}: expected a whole number ≥ 0. Fix: e.g. --examples 5`);
-      return n;
-    }, 5)
+    .option(
+      "--examples <n>",
+      "example keys shown per category",
+      (v: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0) throw new UsageError(`--examples ${v}: expected a whole number ≥ 0. Fix: e.g. --examples 5`);
+        return n;
+      },
+      5,
+    )
     .option("--json", "print the report as JSON")
     .action(async (a: string, b: string, o) => {
       if (a === "-" && b === "-") throw new UsageError("both views read stdin. Fix: read at most one of them from stdin (-)");
-      const key = o.key === undefined ? undefined : String(o.key).split(",").map((k) => k.trim()).filter(Boolean);
+      const key =
+        o.key === undefined
+          ? undefined
+          : String(o.key)
+              .split(",")
+              .map((k) => k.trim())
+              .filter(Boolean);
       if (key !== undefined && key.length === 0) throw new UsageError("--key names no field. Fix: e.g. --key userId or --key userId,windowStart");
       const { diffViews, formatConsistency } = await import("../parity/diff.ts");
       const [va, vb] = [await readView(a), await readView(b)];

@@ -16,7 +16,16 @@ import { untilStopRequested } from "./stop-signal.ts";
 export const followCommand = async (
   plan: Plan,
   registry: Registry,
-  o: { brokers?: string; partitions: number; guarantee: "exactly-once" | "at-least-once"; appId?: string; topicPrefix: string; metricsPort?: number; onExecutorError?: string; quiet?: boolean },
+  o: {
+    brokers?: string;
+    partitions: number;
+    guarantee: "exactly-once" | "at-least-once";
+    appId?: string;
+    topicPrefix: string;
+    metricsPort?: number;
+    onExecutorError?: string;
+    quiet?: boolean;
+  },
   err: (s: string) => void,
 ): Promise<void> =>
   withBrokers(o.brokers, err, Boolean(o.quiet), async (brokers) => {

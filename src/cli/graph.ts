@@ -44,7 +44,10 @@ export const renderGraph = (plan: Plan, format: "mermaid" | "dot"): string => {
   const esc = (s: string) => s.replace(/"/g, "'");
   if (format === "dot") {
     const lines = [`digraph "${esc(plan.name)}" {`, "  rankdir=LR;"];
-    for (const n of plan.nodes) lines.push(`  ${ids.get(n.id)} [label="${esc(n.id)}\\n${esc(labelOf(n))}"${n.op === "source" || n.op === "table" || n.op === "sink" ? ", shape=box" : ""}];`);
+    for (const n of plan.nodes)
+      lines.push(
+        `  ${ids.get(n.id)} [label="${esc(n.id)}\\n${esc(labelOf(n))}"${n.op === "source" || n.op === "table" || n.op === "sink" ? ", shape=box" : ""}];`,
+      );
     for (const n of plan.nodes) for (const i of inputsOf(n)) lines.push(`  ${ids.get(i)} -> ${ids.get(n.id)};`);
     return lines.join("\n") + "\n}\n";
   }

@@ -31,7 +31,11 @@ export const loadDefinition = async (path: string): Promise<Definition> => {
     return { kind: "plan", json, path };
   }
   if (!/\.(ts|mts|js|mjs)$/.test(path)) {
-    throw new DefinitionError(path, "is neither a pipeline module (.ts/.js) nor a compiled definition (.json)", "pass a .ts/.js module whose default export is a pipeline, or a .json from `lockstep compile`");
+    throw new DefinitionError(
+      path,
+      "is neither a pipeline module (.ts/.js) nor a compiled definition (.json)",
+      "pass a .ts/.js module whose default export is a pipeline, or a .json from `lockstep compile`",
+    );
   }
   let mod: Record<string, unknown>;
   try {

@@ -46,14 +46,22 @@ export const program = (io: Io): Command => {
     .description("run a pipeline over input files and write the final view of each sink")
     .argument("<pipeline>", "a .ts/.js module whose default export is a pipeline, or a compiled .json")
     .addOption(new Option("--runner <name>", "where to run it").choices(["direct", "kafka", "arquero"]).default("direct"))
-    .option("--in <name=path>", "the input of a source or table, once per source and table (JSONL by default; .csv, .arrow, .parquet by extension; - for stdin)", inOption())
+    .option(
+      "--in <name=path>",
+      "the input of a source or table, once per source and table (JSONL by default; .csv, .arrow, .parquet by extension; - for stdin)",
+      inOption(),
+    )
     .option("--out <sink=path>", "where to write a sink's final view, once per sink wanted (format by extension; - for stdout)", outOption())
     .option("--param <key=value>", "a pipeline parameter (repeatable)", paramOption())
     .option("--executors <module>", "a module exporting the executors a compiled .json needs")
     .option("--dead-letters <path>", "write dead letters (JSONL) here")
     .option("--late <path>", "write elements dropped as late (JSONL) here")
     .addOption(new Option("--on-executor-error <mode>", "when an executor throws").choices(["fail", "dead-letter"]).default("fail"))
-    .option("--max-dead-letter-rate <r>", "fail the run (exit 1, sinks not written) when a source sends more than this fraction (0-1) of its records to the dead letters", parseDeadLetterRate)
+    .option(
+      "--max-dead-letter-rate <r>",
+      "fail the run (exit 1, sinks not written) when a source sends more than this fraction (0-1) of its records to the dead letters",
+      parseDeadLetterRate,
+    )
     .option("-q, --quiet", "no summary on stderr")
     .option("--brokers <list>", "kafka: bootstrap servers (default: KAFKA_BROKERS, else an embedded broker)")
     .option("--partitions <n>", "kafka: partitions of the topics a run creates", positiveInt, 3)
@@ -74,7 +82,8 @@ export const program = (io: Io): Command => {
       const { plan, registry } = await planOf(def, o.param ?? {}, o.executors);
       if (o.follow) {
         const { followCommand } = await import("./follow.ts");
-        if (Object.keys(o.in ?? {}).length || Object.keys(o.out ?? {}).length) throw new UsageError("--follow reads and writes topics, not files. Fix: drop --in/--out (produce to the source topics instead)");
+        if (Object.keys(o.in ?? {}).length || Object.keys(o.out ?? {}).length)
+          throw new UsageError("--follow reads and writes topics, not files. Fix: drop --in/--out (produce to the source topics instead)");
         await followCommand(plan, registry, o, io.err);
         return;
       }
@@ -138,16 +147,20 @@ export const program = (io: Io): Command => {
     .command("graph")
     .description("draw a pipeline's stages as a Mermaid or Graphviz graph, or as an SVG or PNG image")
     .argument("<pipeline>", "a .ts/.js module or a compiled .json")
-    .addOption(new Option("--format <format>", "output format (svg and png need no Graphviz installed)").choices(["mermaid", "dot", "svg", "png"]).default("mermaid"))
+    .addOption(
+      new Option("--format <format>", "output format (svg and png need no Graphviz installed)").choices(["mermaid", "dot", "svg", "png"]).default("mermaid"),
+    )
     .option("-o, --output <path>", "write it here instead of stdout (- is stdout; png needs -o)")
     .option("--param <key=value>", "a pipeline parameter (repeatable)", paramOption())
     .action(async (pipeline: string, o) => {
       const { planToShow } = await import("./definition.ts");
       const { renderGraph } = await import("./graph.ts");
-      if (o.format === "png" && o.output === undefined) throw new UsageError("--format png writes binary data. Fix: add -o graph.png (or -o - to write it to stdout anyway)");
+      if (o.format === "png" && o.output === undefined)
+        throw new UsageError("--format png writes binary data. Fix: add -o graph.png (or -o - to write it to stdout anyway)");
       const plan = await planToShow(pipeline, o.param ?? {});
       // The image libraries (Graphviz and resvg in WebAssembly) load only for the formats that need them.
-      const drawn = o.format === "svg" || o.format === "png" ? await (await import("./graph-image.ts")).renderGraphImage(plan, o.format) : renderGraph(plan, o.format);
+      const drawn =
+        o.format === "svg" || o.format === "png" ? await (await import("./graph-image.ts")).renderGraphImage(plan, o.format) : renderGraph(plan, o.format);
       if (o.output !== undefined && o.output !== "-") {
         const { mkdir, writeFile } = await import("node:fs/promises");
         const { dirname } = await import("node:path");
@@ -187,7 +200,10 @@ export const program = (io: Io): Command => {
  * @param io  where messages go; sink files written to `-` still go to
  *   process.stdout
  */
-export const main = async (argv: readonly string[], io = { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) }): Promise<number> => {
+export const main = async (
+  argv: readonly string[],
+  io = { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) },
+): Promise<number> => {
   try {
     await program(io).parseAsync([...argv], { from: "user" });
     return 0;

@@ -64,11 +64,16 @@ export const addParityCommand = (cmd: Command, io: Io): void => {
       const { loadDefinition } = await import("./load-definition.ts");
       const { planOf } = await import("./definition.ts");
       const { withBrokers } = await import("../../runners/kafka/brokers.ts");
-      const runners = String(o.runners).split(",").map((r) => r.trim()).filter(Boolean);
+      const runners = String(o.runners)
+        .split(",")
+        .map((r) => r.trim())
+        .filter(Boolean);
       const unknown = runners.filter((r) => !runnerNames().includes(r));
-      if (unknown.length > 0) throw new UsageError(`--runners: unknown runner "${unknown[0]}". Fix: use some of ${runnerNames().join(", ")}, e.g. --runners direct,arquero`);
+      if (unknown.length > 0)
+        throw new UsageError(`--runners: unknown runner "${unknown[0]}". Fix: use some of ${runnerNames().join(", ")}, e.g. --runners direct,arquero`);
       if (runners.length < 2) throw new UsageError(`--runners ${o.runners}: parity needs at least two runners. Fix: e.g. --runners direct,arquero`);
-      if (o.path !== undefined && o.seed === undefined) throw new UsageError("--path replays a counterexample of one seed. Fix: give the --seed the report printed too");
+      if (o.path !== undefined && o.seed === undefined)
+        throw new UsageError("--path replays a counterexample of one seed. Fix: give the --seed the report printed too");
       const def = await loadDefinition(pipeline);
       const { plan, registry } = await planOf(def, o.param ?? {}, o.executors);
       const go = async (brokers?: string[]): Promise<ParityReport> => {
@@ -78,7 +83,13 @@ export const addParityCommand = (cmd: Command, io: Io): void => {
             runs: o.runs,
             registry,
             // The replay command repeats what shapes the histories and the plan.
-            name: [pipeline, ...Object.entries(o.param ?? {}).map(([k, v]) => `--param ${k}=${v}`), ...(o.maxRecords !== 24 ? [`--max-records ${o.maxRecords}`] : []), ...(o.executors ? [`--executors ${o.executors}`] : []), ...(o.partitions !== undefined ? [`--partitions ${o.partitions}`] : [])].join(" "),
+            name: [
+              pipeline,
+              ...Object.entries(o.param ?? {}).map(([k, v]) => `--param ${k}=${v}`),
+              ...(o.maxRecords !== 24 ? [`--max-records ${o.maxRecords}`] : []),
+              ...(o.executors ? [`--executors ${o.executors}`] : []),
+              ...(o.partitions !== undefined ? [`--partitions ${o.partitions}`] : []),
+            ].join(" "),
             histories: { maxRecords: o.maxRecords },
             ...(o.seed !== undefined ? { seed: o.seed } : {}),
             ...(o.path !== undefined ? { path: String(o.path) } : {}),

@@ -50,7 +50,9 @@ const checkFormat = (flag: string, path: string): void => {
     formatOf(path);
   } catch (e) {
     if (!(e instanceof DefinitionError)) throw e;
-    throw new UsageError(`${flag}${path}: cannot tell the record format from the file name. Fix: end it in .jsonl, .csv, .arrow or .parquet (or use - for stdin/stdout, JSONL)`);
+    throw new UsageError(
+      `${flag}${path}: cannot tell the record format from the file name. Fix: end it in .jsonl, .csv, .arrow or .parquet (or use - for stdin/stdout, JSONL)`,
+    );
   }
 };
 
@@ -64,21 +66,31 @@ export const checkRunOptions = async (plan: Plan, o: Pick<RunCommandOptions, "in
   const sinks = plan.nodes.filter((n) => n.op === "sink").map((n) => n.id);
   const readers = plan.nodes.filter((n) => n.op === "source" || n.op === "table").map((n) => n.id);
   const unknown = Object.keys(o.outputs).filter((s) => !sinks.includes(s));
-  if (unknown.length > 0) throw new UsageError(`--out ${unknown[0]}=…: pipeline "${plan.name}" has no sink "${unknown[0]}". Fix: use one of ${sinks.join(", ")}`);
+  if (unknown.length > 0)
+    throw new UsageError(`--out ${unknown[0]}=…: pipeline "${plan.name}" has no sink "${unknown[0]}". Fix: use one of ${sinks.join(", ")}`);
   const extra = Object.keys(o.inputs).filter((s) => !readers.includes(s));
-  if (extra.length > 0) throw new UsageError(`--in ${extra[0]}=…: pipeline "${plan.name}" has no source or table "${extra[0]}". Fix: use one of ${readers.join(", ")}`);
+  if (extra.length > 0)
+    throw new UsageError(`--in ${extra[0]}=…: pipeline "${plan.name}" has no source or table "${extra[0]}". Fix: use one of ${readers.join(", ")}`);
   const missing = readers.filter((s) => o.inputs[s] === undefined);
   if (missing.length > 0) {
-    throw new UsageError(`pipeline "${plan.name}" needs an input for ${missing.map((m) => `"${m}"`).join(", ")}. Fix: add ${missing.map((m) => `--in ${m}=path.jsonl`).join(" ")}`);
+    throw new UsageError(
+      `pipeline "${plan.name}" needs an input for ${missing.map((m) => `"${m}"`).join(", ")}. Fix: add ${missing.map((m) => `--in ${m}=path.jsonl`).join(" ")}`,
+    );
   }
-  if (Object.values(o.inputs).filter((p) => p === "-").length > 1) throw new UsageError("more than one --in reads stdin (-). Fix: read at most one input from stdin, the others from files");
+  if (Object.values(o.inputs).filter((p) => p === "-").length > 1)
+    throw new UsageError("more than one --in reads stdin (-). Fix: read at most one input from stdin, the others from files");
   const writes: [string, string][] = [
     ...Object.entries(o.outputs).map(([s, p]): [string, string] => [`--out ${s}=`, p]),
     ...(o.deadLetters ? [["--dead-letters ", o.deadLetters] as [string, string]] : []),
     ...(o.late ? [["--late ", o.late] as [string, string]] : []),
   ];
   if (writes.filter(([, p]) => p === "-").length > 1) {
-    throw new UsageError(`${writes.filter(([, p]) => p === "-").map(([f]) => `${f}-`).join(" and ")} would mix on stdout. Fix: write at most one of them to stdout (-), the others to files`);
+    throw new UsageError(
+      `${writes
+        .filter(([, p]) => p === "-")
+        .map(([f]) => `${f}-`)
+        .join(" and ")} would mix on stdout. Fix: write at most one of them to stdout (-), the others to files`,
+    );
   }
   for (const [s, p] of Object.entries(o.inputs)) checkFormat(`--in ${s}=`, p);
   for (const [f, p] of writes) checkFormat(f, p);
@@ -87,7 +99,9 @@ export const checkRunOptions = async (plan: Plan, o: Pick<RunCommandOptions, "in
     try {
       await access(p, constants.R_OK);
     } catch (e) {
-      throw new UsageError(`--in ${s}=${p}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Fix: check the path (relative paths start from ${process.cwd()})`);
+      throw new UsageError(
+        `--in ${s}=${p}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Fix: check the path (relative paths start from ${process.cwd()})`,
+      );
     }
   }
 };
@@ -113,7 +127,13 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
   }
   if (runner === "arquero") {
     const { runArquero } = await import("../../runners/arquero/runner.ts");
-    return runArquero(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError, log: (l) => (o.quiet ? undefined : o.err(`lockstep[arquero]: ${l}\n`)), progress: !o.quiet });
+    return runArquero(plan, {
+      inputs: o.inputs,
+      registry,
+      onExecutorError: o.onExecutorError,
+      log: (l) => (o.quiet ? undefined : o.err(`lockstep[arquero]: ${l}\n`)),
+      progress: !o.quiet,
+    });
   }
   const { runDirect } = await import("../../runners/direct/runner.ts");
   return runDirect(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError, progress: !o.quiet });
@@ -147,13 +167,19 @@ const summaryOf = (plan: Plan, runner: string, ms: number, result: RunResult, o:
     lines.push(`  ${n.op} ${n.id}: ${m?.in ?? 0} read = ${m?.out ?? 0} accepted + ${m?.deadLetters ?? 0} dead letters`);
   }
   const where = (s: string) =>
-    failed ? " (not written: too many dead letters)" : o.outputs[s] ? ` → ${o.outputs[s] === "-" ? "stdout" : o.outputs[s]}` : " (not written: add --out " + s + "=path)";
+    failed
+      ? " (not written: too many dead letters)"
+      : o.outputs[s]
+        ? ` → ${o.outputs[s] === "-" ? "stdout" : o.outputs[s]}`
+        : " (not written: add --out " + s + "=path)";
   for (const s of sinks) lines.push(`  sink ${s}: ${result.outputs[s]!.length} rows${where(s)}`);
   const stageDead = result.deadLetters.filter((d) => d.stage !== d.source).length;
   if (stageDead > 0) lines.push(`  ${stageDead} elements rejected by stages (see --dead-letters)`);
   if (result.late.length > 0) lines.push(`  ${result.late.length} late (element, window) pairs dropped${o.late ? ` → ${o.late}` : " (see --late)"}`);
   if (result.deadLetters.length > 0 && !o.deadLetters) {
-    lines.push(`  first dead letter: ${result.deadLetters[0]!.source}:${result.deadLetters[0]!.offset}: ${result.deadLetters[0]!.reason} (write them all with --dead-letters)`);
+    lines.push(
+      `  first dead letter: ${result.deadLetters[0]!.source}:${result.deadLetters[0]!.offset}: ${result.deadLetters[0]!.reason} (write them all with --dead-letters)`,
+    );
   }
   return lines.join("\n") + "\n";
 };

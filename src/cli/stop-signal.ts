@@ -41,7 +41,7 @@ export const untilStopRequested = (opts: StopOptions = {}): { readonly stopped: 
     const onInt = () => finish("SIGINT");
     const onTerm = () => finish("SIGTERM");
     const watch =
-      opts.watchParent ?? startedByNpm()
+      (opts.watchParent ?? startedByNpm())
         ? setInterval(() => {
             // process.ppid is read afresh each time: an orphan is adopted by init or a subreaper.
             if (process.ppid !== parent) finish("launcher exited");

@@ -25,13 +25,23 @@ export const validateBuiltinAgg = (agg: BuiltinAgg, where: string): DefinitionEr
   const fn: unknown = agg?.fn;
   if (typeof fn !== "string" || !(BUILTIN_AGGS as readonly string[]).includes(fn)) {
     return [
-      new DefinitionError(`${where}.fn`, `unknown aggregate ${JSON.stringify(fn) ?? String(fn)}`, `use one of ${BUILTIN_AGGS.join(", ")}, or a custom combiner`),
+      new DefinitionError(
+        `${where}.fn`,
+        `unknown aggregate ${JSON.stringify(fn) ?? String(fn)}`,
+        `use one of ${BUILTIN_AGGS.join(", ")}, or a custom combiner`,
+      ),
     ];
   }
   if (fn === "topK") {
     const k: unknown = (agg as { k?: unknown }).k;
     if (typeof k !== "number" || !Number.isSafeInteger(k) || k < 1) {
-      return [new DefinitionError(`${where}.k`, `topK needs k, a whole number ≥ 1, got ${JSON.stringify(k) ?? String(k)}`, `set k to how many of the largest values to keep, e.g. 3`)];
+      return [
+        new DefinitionError(
+          `${where}.k`,
+          `topK needs k, a whole number ≥ 1, got ${JSON.stringify(k) ?? String(k)}`,
+          `set k to how many of the largest values to keep, e.g. 3`,
+        ),
+      ];
     }
   }
   return [];

@@ -29,13 +29,13 @@ export const deeperThan = (value: unknown, max: number = MAX_DEPTH): boolean => 
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const x: unknown = v[i];
-        if (isContainer(x)) (stack.push(x), depths.push(d + 1));
+        if (isContainer(x)) stack.push(x), depths.push(d + 1);
       }
     } else {
       for (const k in v) {
         if (!Object.hasOwn(v, k)) continue;
         const x: unknown = (v as Record<string, unknown>)[k];
-        if (isContainer(x)) (stack.push(x), depths.push(d + 1));
+        if (isContainer(x)) stack.push(x), depths.push(d + 1);
       }
     }
   }
@@ -61,7 +61,9 @@ export const deepPathOf = (value: unknown, max: number = MAX_DEPTH): DeepPath | 
     const { v, path, chain } = stack.pop()!;
     if (!isContainer(v)) continue;
     if (path.length >= max) return { path, cycle: new Set([...chain, v]).size <= chain.length };
-    const entries: [string, unknown][] = Array.isArray(v) ? v.map((x, i) => [`[${i}]`, x]) : Object.entries(v).map(([k, x]) => [/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`, x]);
+    const entries: [string, unknown][] = Array.isArray(v)
+      ? v.map((x, i) => [`[${i}]`, x])
+      : Object.entries(v).map(([k, x]) => [/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`, x]);
     for (const [seg, x] of entries) if (isContainer(x)) stack.push({ v: x, path: [...path, seg], chain: [...chain, v] });
   }
   return undefined;

@@ -47,11 +47,7 @@ export class DefinitionErrors extends LockstepError {
   override readonly name = "DefinitionErrors";
   readonly code = "LOCKSTEP_DEFINITIONS";
   constructor(readonly errors: readonly DefinitionError[]) {
-    super(
-      errors.length === 1
-        ? errors[0]!.message
-        : `${errors.length} problems in the definition:\n` + errors.map((e) => `  - ${e.message}`).join("\n"),
-    );
+    super(errors.length === 1 ? errors[0]!.message : `${errors.length} problems in the definition:\n` + errors.map((e) => `  - ${e.message}`).join("\n"));
   }
 }
 

@@ -42,5 +42,9 @@ export const boundDeadLetter = (d: DeadLetter): DeadLetter => {
   const bytes = Buffer.from(text, "utf8");
   if (bytes.length <= DEAD_LETTER_PAYLOAD_BYTES) return out;
   const { value: _value, raw: _raw, ...rest } = out;
-  return { ...rest, raw: utf8Prefix(bytes, DEAD_LETTER_PAYLOAD_BYTES), truncated: { bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") } };
+  return {
+    ...rest,
+    raw: utf8Prefix(bytes, DEAD_LETTER_PAYLOAD_BYTES),
+    truncated: { bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") },
+  };
 };

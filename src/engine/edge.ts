@@ -47,7 +47,8 @@ export const admit = (node: SourceNode | TableNode, r: RawRecord, decode: Decode
   if (node.op === "table") {
     // Checked where the table is read, so a table read by several lookups reports a bad row once.
     const from = ownField(v, node.validFrom);
-    if (typeof from !== "number" || !Number.isFinite(from)) return { ok: false, reason: `table row's ${node.validFrom} is ${canonicalJson(from)}, not a finite number of ms`, body: { value: r.value } };
+    if (typeof from !== "number" || !Number.isFinite(from))
+      return { ok: false, reason: `table row's ${node.validFrom} is ${canonicalJson(from)}, not a finite number of ms`, body: { value: r.value } };
   }
   return { ok: true, value: v };
 };

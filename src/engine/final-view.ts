@@ -53,6 +53,6 @@ export const sortCanonical = (rows: readonly unknown[]): unknown[] =>
   rows.length < 2
     ? [...rows]
     : rows
-    .map((r) => [canonicalJson(r), r] as const)
-    .sort((a, b) => compareStrings(a[0], b[0]))
-    .map(([, r]) => r);
+        .map((r) => [canonicalJson(r), r] as const)
+        .sort((a, b) => compareStrings(a[0], b[0]))
+        .map(([, r]) => r);

@@ -44,7 +44,9 @@ export class ServiceCaller {
   call(request: Json): Promise<Json> {
     // A missing client is a launch mistake, not a failing service: it fails the run (not retried, not a dead letter).
     if (!this.client) {
-      return Promise.reject(new Error(`no client is bound for service "${this.name}". Fix: pass it in the registry (createRegistry(executors, { ${this.name}: client }))`));
+      return Promise.reject(
+        new Error(`no client is bound for service "${this.name}". Fix: pass it in the registry (createRegistry(executors, { ${this.name}: client }))`),
+      );
     }
     const caching = this.policy.cacheSize > 0;
     const key = caching ? canonicalJson(request) : "";
@@ -134,10 +136,7 @@ export class ServiceCaller {
 }
 
 /** Callers for every declared service; a declared service with no client bound fails the run on first use. */
-export const serviceCallers = (
-  policies: Readonly<Record<string, ServicePolicy>>,
-  clients: ReadonlyMap<string, ServiceClient>,
-): Map<string, ServiceCaller> => {
+export const serviceCallers = (policies: Readonly<Record<string, ServicePolicy>>, clients: ReadonlyMap<string, ServiceClient>): Map<string, ServiceCaller> => {
   const out = new Map<string, ServiceCaller>();
   for (const [name, policy] of Object.entries(policies)) out.set(name, new ServiceCaller(name, policy, clients.get(name)));
   return out;

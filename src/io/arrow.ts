@@ -7,20 +7,7 @@
  *
  * @module
  */
-import {
-  Endianness,
-  Table,
-  Version,
-  bool,
-  columnFromArray,
-  field,
-  float64,
-  int64,
-  nullType,
-  tableFromIPC,
-  tableToIPC,
-  utf8,
-} from "@uwdata/flechette";
+import { Endianness, Table, Version, bool, columnFromArray, field, float64, int64, nullType, tableFromIPC, tableToIPC, utf8 } from "@uwdata/flechette";
 import type { Column as ArrowColumn, DataType, Field } from "@uwdata/flechette";
 import { toColumns } from "./columns.ts";
 import type { Column, ColumnKind } from "./columns.ts";
@@ -53,9 +40,7 @@ const arrowColumn = (c: Column): ArrowColumn<unknown> => {
  */
 export const rowsToArrow = (rows: readonly unknown[], where: string): Uint8Array => {
   const columns = toColumns(rows, where);
-  const fields: Field[] = columns.map((c) =>
-    field(c.name, TYPES[c.kind](), true, c.kind === "json" ? new Map([[EXTENSION, JSON_EXTENSION]]) : new Map()),
-  );
+  const fields: Field[] = columns.map((c) => field(c.name, TYPES[c.kind](), true, c.kind === "json" ? new Map([[EXTENSION, JSON_EXTENSION]]) : new Map()));
   const table = new Table({ version: Version.V5, endianness: Endianness.Little, fields, metadata: null }, columns.map(arrowColumn));
   return tableToIPC(table, { format: "file" })!;
 };

@@ -36,7 +36,8 @@ export async function* csvRecordBatches(lines: AsyncIterable<Line[]>, where: str
       lineNo++;
       if (typeof line !== "string") {
         // Not UTF-8: a dead letter with its bytes (with the lines of a record it interrupts), never decoded lossily.
-        if (header === undefined) throw new RunError(`${where}: the CSV header on line ${lineNo} is not valid UTF-8. Fix: save the file as UTF-8`, `read ${where}`);
+        if (header === undefined)
+          throw new RunError(`${where}: the CSV header on line ${lineNo} is not valid UTF-8. Fix: save the file as UTF-8`, `read ${where}`);
         const bytes = open === undefined ? stripCrBytes(line.invalid) : Buffer.concat([Buffer.from(open + "\n", "utf8"), stripCrBytes(line.invalid)]);
         out.push(invalidUtf8Record(bytes, open === undefined ? lineNo : start));
         open = undefined;

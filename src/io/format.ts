@@ -39,7 +39,9 @@ export const formatOf = (path: string): Format => {
     throw new DefinitionError(
       path,
       "cannot tell the record format from the file name",
-      `use an extension among ${Object.keys(BY_EXTENSION).map((e) => `.${e}`).join(", ")}, or pass the format explicitly (${FORMATS.join(", ")})`,
+      `use an extension among ${Object.keys(BY_EXTENSION)
+        .map((e) => `.${e}`)
+        .join(", ")}, or pass the format explicitly (${FORMATS.join(", ")})`,
     );
   }
   return format;

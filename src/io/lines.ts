@@ -51,7 +51,7 @@ export async function* readLineBatches(input: Readable): AsyncGenerator<Line[]> 
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     let bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
     if (first) {
-      if (pending.length > 0) ((bytes = Buffer.concat([...pending, bytes])), (pending = []));
+      if (pending.length > 0) (bytes = Buffer.concat([...pending, bytes])), (pending = []);
       if (bytes.length < 3) {
         pending.push(bytes); // too short to tell a byte-order mark yet
         continue;

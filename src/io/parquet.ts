@@ -72,9 +72,7 @@ export async function* parquetRowBatches(file: AsyncBuffer, onGroup?: (share: nu
     const rowEnd = rowStart + Number(group.num_rows);
     const rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd });
     onGroup?.(total > 0 ? rowEnd / total : 1);
-    yield rows.map((row) =>
-      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, json.has(k) && typeof v === "string" ? JSON.parse(v) : toPlain(v)])),
-    );
+    yield rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, json.has(k) && typeof v === "string" ? JSON.parse(v) : toPlain(v)])));
     rowStart = rowEnd;
   }
 }

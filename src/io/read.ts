@@ -72,7 +72,11 @@ interface ByteMeter {
 }
 
 /** `batches`, telling `onRead` each batch's size and the reader's position. */
-async function* reported(batches: AsyncGenerator<InputRecord[]>, meter: ByteMeter, onRead: (records: number, position?: number) => void): AsyncGenerator<InputRecord[]> {
+async function* reported(
+  batches: AsyncGenerator<InputRecord[]>,
+  meter: ByteMeter,
+  onRead: (records: number, position?: number) => void,
+): AsyncGenerator<InputRecord[]> {
   for await (const batch of batches) {
     onRead(batch.length, meter.position());
     yield batch;
@@ -112,7 +116,11 @@ async function* withAbsentDropped(batches: AsyncGenerator<InputRecord[]>, schema
   if (schema === undefined) return yield* batches;
   const drop = dropAbsentNulls(schema);
   for await (const batch of batches) {
-    yield batch.map((r) => (r.error === undefined && typeof r.value === "object" && r.value !== null && !Array.isArray(r.value) ? { ...r, value: drop(r.value as Record<string, unknown>) } : r));
+    yield batch.map((r) =>
+      r.error === undefined && typeof r.value === "object" && r.value !== null && !Array.isArray(r.value)
+        ? { ...r, value: drop(r.value as Record<string, unknown>) }
+        : r,
+    );
   }
 }
 
@@ -129,9 +137,7 @@ async function* csvBatches(input: Readable, path: string, schema: SchemaJson | u
   const batches = csvRecordBatches(readLineBatches(input), path);
   if (schema === undefined) return yield* batches;
   for await (const batch of batches) {
-    yield batch.map((r) =>
-      r.error === undefined ? { offset: r.offset, value: coerceCsvRow(r.value as Record<string, string | null>, schema) } : r,
-    );
+    yield batch.map((r) => (r.error === undefined ? { offset: r.offset, value: coerceCsvRow(r.value as Record<string, string | null>, schema) } : r));
   }
 }
 

@@ -12,7 +12,9 @@ import { compareValues } from "../core/order.ts";
 import type { RunResult } from "../run/result.ts";
 
 /** What one runner did with one history: a result, or the error the run failed with. */
-export type Outcome = { readonly ok: true; readonly result: RunResult; readonly ms: number } | { readonly ok: false; readonly error: string; readonly ms: number };
+export type Outcome =
+  | { readonly ok: true; readonly result: RunResult; readonly ms: number }
+  | { readonly ok: false; readonly error: string; readonly ms: number };
 
 /** Rows of one output key. */
 export interface KeyedRows {
@@ -57,7 +59,9 @@ const EMPTY: BagDiff = { missing: [], extra: [] };
 
 /** True when a diff holds no difference. */
 export const isSame = (d: RunnerDiff): boolean =>
-  !d.failure && d.sinks.every((s) => s.missing.length + s.extra.length + s.different.length === 0) && d.deadLetters.missing.length + d.deadLetters.extra.length + d.late.missing.length + d.late.extra.length === 0;
+  !d.failure &&
+  d.sinks.every((s) => s.missing.length + s.extra.length + s.different.length === 0) &&
+  d.deadLetters.missing.length + d.deadLetters.extra.length + d.late.missing.length + d.late.extra.length === 0;
 
 /** Multiset difference by canonical JSON. */
 export const bagDiff = (expected: readonly unknown[], actual: readonly unknown[]): BagDiff => {
@@ -77,7 +81,11 @@ export const bagDiff = (expected: readonly unknown[], actual: readonly unknown[]
   }
   const missing: unknown[] = [];
   for (const c of count.values()) for (let i = 0; i < c.n; i++) missing.push(c.v);
-  const sort = (xs: unknown[]) => xs.map((x) => [canonicalJson(x), x] as const).sort((a, b) => compareStrings(a[0], b[0])).map(([, x]) => x);
+  const sort = (xs: unknown[]) =>
+    xs
+      .map((x) => [canonicalJson(x), x] as const)
+      .sort((a, b) => compareStrings(a[0], b[0]))
+      .map(([, x]) => x);
   return { missing: sort(missing), extra: sort(extra) };
 };
 

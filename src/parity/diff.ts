@@ -293,19 +293,28 @@ export const formatConsistency = (r: ConsistencyReport, names: { a: string; b: s
     `  extra:       ${r.extra} (only in ${names.b})`,
     `  mismatched:  ${r.mismatched}${r.key ? "" : " (give --key to tell mismatched rows from missing + extra ones)"}`,
   ];
-  if (r.unkeyedRows.a + r.unkeyedRows.b > 0) lines.push(`  rows without every key field (matched by content): ${r.unkeyedRows.a} in ${names.a}, ${r.unkeyedRows.b} in ${names.b}`);
-  if (r.duplicateKeys.a + r.duplicateKeys.b > 0) lines.push(`  keys with several rows (compared as bags, not per field): ${r.duplicateKeys.a} in ${names.a}, ${r.duplicateKeys.b} in ${names.b}`);
+  if (r.unkeyedRows.a + r.unkeyedRows.b > 0)
+    lines.push(`  rows without every key field (matched by content): ${r.unkeyedRows.a} in ${names.a}, ${r.unkeyedRows.b} in ${names.b}`);
+  if (r.duplicateKeys.a + r.duplicateKeys.b > 0)
+    lines.push(`  keys with several rows (compared as bags, not per field): ${r.duplicateKeys.a} in ${names.a}, ${r.duplicateKeys.b} in ${names.b}`);
   if (r.fields.length > 0) {
     lines.push("", "  field mismatch rates (over keys with one row on each side):");
     const w = Math.max(...r.fields.map((f) => f.field.length));
-    for (const f of r.fields) lines.push(`    ${f.field.padEnd(w)}  ${String(f.mismatched).padStart(6)} / ${String(f.compared).padEnd(6)} ${pct(f.mismatched, f.compared).padStart(7)}`);
+    for (const f of r.fields)
+      lines.push(
+        `    ${f.field.padEnd(w)}  ${String(f.mismatched).padStart(6)} / ${String(f.compared).padEnd(6)} ${pct(f.mismatched, f.compared).padStart(7)}`,
+      );
     const seqs = r.fields.filter((f) => f.editDistance);
     if (seqs.length > 0) {
       lines.push("", "  sequence fields, edit distance (element insertions, deletions, substitutions):");
       for (const f of seqs) {
         const d = f.editDistance!;
         lines.push(`    ${f.field}: mean ${d.mean.toFixed(2)}, p50 ${d.p50}, p90 ${d.p90}, p99 ${d.p99}, max ${d.max}`);
-        lines.push(`      ${Object.entries(d.histogram).map(([b, n]) => `${b}: ${n}`).join("  ")}`);
+        lines.push(
+          `      ${Object.entries(d.histogram)
+            .map(([b, n]) => `${b}: ${n}`)
+            .join("  ")}`,
+        );
       }
     }
   }

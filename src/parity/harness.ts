@@ -133,7 +133,14 @@ interface Case {
 }
 
 const brokersList = (b: ParityOptions["brokers"]): string[] | undefined =>
-  b === undefined ? undefined : typeof b === "string" ? b.split(",").map((x) => x.trim()).filter(Boolean) : [...b];
+  b === undefined
+    ? undefined
+    : typeof b === "string"
+      ? b
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : [...b];
 
 /** Resolves and checks the runners: names known, unique, available, at least two. */
 export const resolveRunners = async (opts: Pick<ParityOptions, "runners" | "brokers">): Promise<ParityRunner[]> => {
@@ -143,7 +150,10 @@ export const resolveRunners = async (opts: Pick<ParityOptions, "runners" | "brok
   } catch (e) {
     throw new ParityUsageError((e as Error).message);
   }
-  if (runners.length < 2) throw new ParityUsageError(`parity needs at least two runners, got ${runners.map((r) => r.name).join(", ") || "none"}. Fix: e.g. runners: ["direct", "arquero"]`);
+  if (runners.length < 2)
+    throw new ParityUsageError(
+      `parity needs at least two runners, got ${runners.map((r) => r.name).join(", ") || "none"}. Fix: e.g. runners: ["direct", "arquero"]`,
+    );
   const names = runners.map((r) => r.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new ParityUsageError(`the runner "${dup}" is listed twice. Fix: list each runner once`);
@@ -176,7 +186,9 @@ export const runCase = async (runners: readonly ParityRunner[], c: Case, opts: P
     }
   }
   const keys = outputKeysOf(c.plan);
-  const diffs = runners.slice(1).map((r, i) => compareOutcomes(keys, { name: runners[0]!.name, outcome: outcomes[0]! }, { name: r.name, outcome: outcomes[i + 1]! }));
+  const diffs = runners
+    .slice(1)
+    .map((r, i) => compareOutcomes(keys, { name: runners[0]!.name, outcome: outcomes[0]! }, { name: r.name, outcome: outcomes[i + 1]! }));
   return { outcomes, diffs };
 };
 
@@ -191,7 +203,8 @@ const check = async <C>(
   replayHint: (seed: number, path: string) => string,
 ): Promise<ParityReport> => {
   const t0 = performance.now();
-  if (opts.path !== undefined && opts.seed === undefined) throw new ParityUsageError("a path replays a counterexample of one seed. Fix: pass the seed the report printed too");
+  if (opts.path !== undefined && opts.seed === undefined)
+    throw new ParityUsageError("a path replays a counterexample of one seed. Fix: pass the seed the report printed too");
   const seed = opts.seed ?? randomSeed();
   const shrinkRuns = opts.shrinkRuns ?? (runners.some((r) => r.slow) ? 30 : 2000);
   const failures = new Map<string, { c: Case; diffs: RunnerDiff[] }>();
@@ -296,9 +309,14 @@ export const checkParity = async (def: Pipeline | Plan | string, opts: ParityOpt
   const { plan, registry } = resolveDefinition(def, opts.registry, opts.params);
   const arb = opts.history ?? historyArb(historyModelOf(plan), opts.histories);
   const name = opts.name ? `pipeline /* ${opts.name} */` : "pipeline";
-  return check(arb, (history) => ({ plan, registry, history }), runners, opts, (seed, path) =>
-    `checkParity(${name}, { runners: ${runnersText(runners)}, /* the same options, and */ seed: ${seed}, path: ${JSON.stringify(path)} })` +
-    (opts.name ? `\n        lockstep parity ${opts.name} --runners ${runners.map((r) => r.name).join(",")} --seed ${seed} --path ${path}` : ""),
+  return check(
+    arb,
+    (history) => ({ plan, registry, history }),
+    runners,
+    opts,
+    (seed, path) =>
+      `checkParity(${name}, { runners: ${runnersText(runners)}, /* the same options, and */ seed: ${seed}, path: ${JSON.stringify(path)} })` +
+      (opts.name ? `\n        lockstep parity ${opts.name} --runners ${runners.map((r) => r.name).join(",")} --seed ${seed} --path ${path}` : ""),
   );
 };
 
@@ -331,5 +349,11 @@ export const checkRecipeParity = async (opts: RecipeParityOptions = {}): Promise
     const history: History = { ...h, inputs: Object.fromEntries(Object.entries(h.inputs).filter(([k]) => names.has(k))) };
     return { plan, registry, history, recipe };
   };
-  return check(arb, toCase, runners, opts, (seed, path) => `checkRecipeParity({ runners: ${runnersText(runners)}, /* the same options, and */ seed: ${seed}, path: ${JSON.stringify(path)} })`);
+  return check(
+    arb,
+    toCase,
+    runners,
+    opts,
+    (seed, path) => `checkRecipeParity({ runners: ${runnersText(runners)}, /* the same options, and */ seed: ${seed}, path: ${JSON.stringify(path)} })`,
+  );
 };

@@ -134,10 +134,18 @@ interface GenContext {
 
 const numberArb = (extremes: boolean, integer: boolean): fc.Arbitrary<number> => {
   const small = fc.integer({ min: -10, max: 10 });
-  if (integer) return extremes ? fc.oneof({ withCrossShrink: true }, { arbitrary: small, weight: 8 }, { arbitrary: fc.constantFrom(MAX_SAFE, -MAX_SAFE, 2 ** 31, -(2 ** 31), 2 ** 53 - 2), weight: 1 }) : small;
+  if (integer)
+    return extremes
+      ? fc.oneof(
+          { withCrossShrink: true },
+          { arbitrary: small, weight: 8 },
+          { arbitrary: fc.constantFrom(MAX_SAFE, -MAX_SAFE, 2 ** 31, -(2 ** 31), 2 ** 53 - 2), weight: 1 },
+        )
+      : small;
   const fractions = fc.constantFrom(0.5, -0.25, 2.5, -2.5, 1e3, 0.1);
   if (!extremes) return fc.oneof({ withCrossShrink: true }, { arbitrary: small, weight: 6 }, { arbitrary: fractions, weight: 2 });
-  return fc.oneof({ withCrossShrink: true }, 
+  return fc.oneof(
+    { withCrossShrink: true },
     { arbitrary: small, weight: 12 },
     { arbitrary: fractions, weight: 3 },
     { arbitrary: fc.constantFrom(...EXTREME_NUMBERS), weight: 1 },
@@ -147,7 +155,8 @@ const numberArb = (extremes: boolean, integer: boolean): fc.Arbitrary<number> =>
 
 const stringArb = (extremes: boolean): fc.Arbitrary<string> =>
   extremes
-    ? fc.oneof({ withCrossShrink: true }, 
+    ? fc.oneof(
+        { withCrossShrink: true },
         { arbitrary: fc.constantFrom(...PLAIN_STRINGS), weight: 8 },
         { arbitrary: fc.constantFrom(...ODD_STRINGS), weight: 2 },
         { arbitrary: fc.string({ maxLength: 6 }), weight: 2 },
@@ -163,23 +172,24 @@ const valueArb = (schema: SchemaJson, g: GenContext, field?: string, top = false
   if (field !== undefined) {
     if (field === g.input.time) return fc.constant(undefined); // filled in from the clock
     const admitsString = "type" in schema ? schema.type === "string" : false;
-    if (g.model.ids.includes(field) && ("type" in schema && (schema.type === "string" || schema.type === "number" || schema.type === "integer"))) {
+    if (g.model.ids.includes(field) && "type" in schema && (schema.type === "string" || schema.type === "number" || schema.type === "integer")) {
       return fc.integer({ min: 0, max: 7 }).map((n) => new IdRef(n));
     }
     if (g.model.keyish.includes(field) || g.input.key.includes(field)) {
       const routes = g.model.dispatch[field];
       if ("enum" in schema) return fc.constantFrom(...schema.enum);
       if (admitsString) return routes?.length ? fc.oneof({ arbitrary: fc.constantFrom(...routes), weight: 3 }, { arbitrary: poolIx, weight: 1 }) : poolIx;
-      if ("type" in schema && (schema.type === "number" || schema.type === "integer")) return fc.integer({ min: 0, max: 999 }).map((u) => Math.floor(6 * (u / 1000) ** 2));
+      if ("type" in schema && (schema.type === "number" || schema.type === "integer"))
+        return fc.integer({ min: 0, max: 999 }).map((u) => Math.floor(6 * (u / 1000) ** 2));
     }
   }
   if ("const" in schema) return fc.constant(schema.const);
   if ("enum" in schema) return fc.constantFrom(...schema.enum);
   if ("anyOf" in schema) return fc.oneof(...schema.anyOf.map((m) => valueArb(m, g, field, top)));
   if ("allOf" in schema) {
-    return fc.tuple(...schema.allOf.map((m) => valueArb(m, g, field, top))).map((parts) =>
-      parts.every((p) => typeof p === "object" && p !== null && !Array.isArray(p)) ? Object.assign({}, ...parts) : parts[parts.length - 1],
-    );
+    return fc
+      .tuple(...schema.allOf.map((m) => valueArb(m, g, field, top)))
+      .map((parts) => (parts.every((p) => typeof p === "object" && p !== null && !Array.isArray(p)) ? Object.assign({}, ...parts) : parts[parts.length - 1]));
   }
   switch (schema.type) {
     case "string":
@@ -233,8 +243,13 @@ const stepArb = (deltas: readonly number[], span: number): fc.Arbitrary<Step> =>
 
 const corruptArb = (fields: number, nonObjects: boolean): fc.Arbitrary<Corrupt> => {
   const kinds: fc.Arbitrary<Corrupt>[] = [];
-  if (fields > 0) kinds.push(fc.nat({ max: fields - 1 }).map((f): Corrupt => ({ kind: "missing", field: f })), fc.nat({ max: fields - 1 }).map((f): Corrupt => ({ kind: "mistyped", field: f })));
-  if (nonObjects || kinds.length === 0) kinds.push(fc.constantFrom<unknown>(42, "text", [1, 2], null, true).map((value): Corrupt => ({ kind: "notObject", value })));
+  if (fields > 0)
+    kinds.push(
+      fc.nat({ max: fields - 1 }).map((f): Corrupt => ({ kind: "missing", field: f })),
+      fc.nat({ max: fields - 1 }).map((f): Corrupt => ({ kind: "mistyped", field: f })),
+    );
+  if (nonObjects || kinds.length === 0)
+    kinds.push(fc.constantFrom<unknown>(42, "text", [1, 2], null, true).map((value): Corrupt => ({ kind: "notObject", value })));
   return fc.oneof(...kinds);
 };
 
@@ -244,12 +259,21 @@ const recordSpecArb = (g: GenContext, deltas: readonly number[], span: number, d
     step: stepArb(deltas, span),
     burst: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(0), weight: 12 }, { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 1 }),
     dup: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 12 }, { arbitrary: fc.nat({ max: 5 }), weight: 1 }),
-    echo: g.input.unobserved?.length ? fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 8 }, { arbitrary: fc.nat({ max: 5 }), weight: 1 }) : fc.constant(null),
-    corrupt: deadLetters ? fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 20 }, { arbitrary: corruptArb(propsOf(g.input.schema).length, nonObjects), weight: 1 }) : fc.constant(null),
+    echo: g.input.unobserved?.length
+      ? fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 8 }, { arbitrary: fc.nat({ max: 5 }), weight: 1 })
+      : fc.constant(null),
+    corrupt: deadLetters
+      ? fc.oneof(
+          { withCrossShrink: true },
+          { arbitrary: fc.constant(null), weight: 20 },
+          { arbitrary: corruptArb(propsOf(g.input.schema).length, nonObjects), weight: 1 },
+        )
+      : fc.constant(null),
   });
 
 /** Start times: zero first (what shrinking reaches), then epoch-scale, negative and very large times. */
-const baseArb = fc.oneof({ withCrossShrink: true }, 
+const baseArb = fc.oneof(
+  { withCrossShrink: true },
   { arbitrary: fc.constant(0), weight: 3 },
   { arbitrary: fc.constantFrom(1_793_491_200_000, 1_700_000_000_123), weight: 3 },
   { arbitrary: fc.constantFrom(-86_400_000, -1), weight: 1 },
@@ -257,10 +281,15 @@ const baseArb = fc.oneof({ withCrossShrink: true },
 );
 
 const keyPoolArb = (extremes: boolean): fc.Arbitrary<string[]> =>
-  fc.uniqueArray(extremes ? fc.oneof({ arbitrary: fc.constantFrom(...KEY_STRINGS), weight: 6 }, { arbitrary: fc.string({ maxLength: 3 }), weight: 1 }) : fc.constantFrom(...KEY_STRINGS.slice(0, 6)), {
-    minLength: 1,
-    maxLength: 8,
-  });
+  fc.uniqueArray(
+    extremes
+      ? fc.oneof({ arbitrary: fc.constantFrom(...KEY_STRINGS), weight: 6 }, { arbitrary: fc.string({ maxLength: 3 }), weight: 1 })
+      : fc.constantFrom(...KEY_STRINGS.slice(0, 6)),
+    {
+      minLength: 1,
+      maxLength: 8,
+    },
+  );
 
 // ---------------------------------------------------------------------------------------------
 // Materializing a history from its specs.
@@ -268,7 +297,8 @@ const keyPoolArb = (extremes: boolean): fc.Arbitrary<string[]> =>
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** A mistyped stand-in for a value: another JSON type. */
-const mistype = (v: unknown): unknown => (typeof v === "string" ? 7 : typeof v === "number" ? String(v) : typeof v === "boolean" ? "true" : v === null || v === undefined ? 0 : "x");
+const mistype = (v: unknown): unknown =>
+  typeof v === "string" ? 7 : typeof v === "number" ? String(v) : typeof v === "boolean" ? "true" : v === null || v === undefined ? 0 : "x";
 
 interface Raw {
   readonly pool: readonly string[];
@@ -419,7 +449,10 @@ export const historyArb = (model: HistoryModel, opts: HistoryOptions = {}): fc.A
     if (opts.only && !opts.only.includes(input.id)) continue;
     const g: GenContext = { model, input, extremes };
     const max = input.kind === "table" ? (opts.maxTableRows ?? 10) : (opts.maxRecords ?? 24);
-    specs[input.id] = fc.array(recordSpecArb(g, deltas, span, opts.deadLetters ?? true, opts.nonObjects ?? true), { maxLength: max, ...(opts.size ? { size: opts.size } : {}) });
+    specs[input.id] = fc.array(recordSpecArb(g, deltas, span, opts.deadLetters ?? true, opts.nonObjects ?? true), {
+      maxLength: max,
+      ...(opts.size ? { size: opts.size } : {}),
+    });
   }
   return fc
     .record({

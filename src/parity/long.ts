@@ -52,7 +52,10 @@ process.stdout.write(`parity:long — seed ${SEED}\n`);
 if (RUNS > 0) {
   record("generated pipelines", await checkRecipeParity({ runners: RUNNERS, runs: RUNS, seed: SEED, log }));
   // Longer histories: more keys per window, more session merges, more late data.
-  record("generated pipelines, long histories", await checkRecipeParity({ runners: RUNNERS, runs: Math.ceil(RUNS / 5), seed: SEED, histories: { maxRecords: 200, size: "large" }, log }));
+  record(
+    "generated pipelines, long histories",
+    await checkRecipeParity({ runners: RUNNERS, runs: Math.ceil(RUNS / 5), seed: SEED, histories: { maxRecords: 200, size: "large" }, log }),
+  );
 }
 
 if (EXAMPLE_RUNS > 0) {
@@ -72,22 +75,27 @@ if (EXAMPLE_RUNS > 0) {
 }
 
 if (KAFKA_RUNS > 0) {
-  await withBrokers(undefined, (s) => void process.stderr.write(s), false, async (brokers) => {
-    record(
-      "generated pipelines with kafka",
-      await checkRecipeParity({
-        runners: ["direct", "arquero", "kafka"],
-        runs: KAFKA_RUNS,
-        seed: SEED,
-        brokers,
-        kafka: { timeoutMs: 30_000 },
-        shrinkRuns: 60,
-        recipes: recipeArb.filter((r) => !knownKafkaDivergence(r)),
-        histories: knownKafkaHistoryLimits,
-        log,
-      }),
-    );
-  });
+  await withBrokers(
+    undefined,
+    (s) => void process.stderr.write(s),
+    false,
+    async (brokers) => {
+      record(
+        "generated pipelines with kafka",
+        await checkRecipeParity({
+          runners: ["direct", "arquero", "kafka"],
+          runs: KAFKA_RUNS,
+          seed: SEED,
+          brokers,
+          kafka: { timeoutMs: 30_000 },
+          shrinkRuns: 60,
+          recipes: recipeArb.filter((r) => !knownKafkaDivergence(r)),
+          histories: knownKafkaHistoryLimits,
+          log,
+        }),
+      );
+    },
+  );
 }
 
 const failed = reports.filter(([, r]) => !r.ok);

@@ -130,7 +130,12 @@ export const unobservedFields = (plan: Plan, source: SourceNode, time: string | 
     let free = new Set(candidates);
     for (const n of consumers.get(id) ?? []) {
       const reads = n.op === "dedupe" ? "all" : readsOf(n);
-      const sub = reads === "all" ? (n.op === "dedupe" || reachesDedupe(n.id) ? new Set<string>() : new Set(candidates)) : walk(n.id, new Set([...seen, ...reads]), n.op === "map" && n.expr.op === "struct");
+      const sub =
+        reads === "all"
+          ? n.op === "dedupe" || reachesDedupe(n.id)
+            ? new Set<string>()
+            : new Set(candidates)
+          : walk(n.id, new Set([...seen, ...reads]), n.op === "map" && n.expr.op === "struct");
       free = new Set([...free].filter((f) => sub.has(f)));
     }
     return free;
@@ -209,7 +214,14 @@ export const historyModelOf = (plan: Plan): HistoryModel => {
     .filter((n): n is SourceNode | TableNode => n.op === "source" || n.op === "table")
     .map((n) =>
       n.op === "source"
-        ? { id: n.id, kind: "source", schema: n.schema, key: n.key, time: time.get(n.id) ?? null, unobserved: unobservedFields(plan, n, time.get(n.id) ?? null) }
+        ? {
+            id: n.id,
+            kind: "source",
+            schema: n.schema,
+            key: n.key,
+            time: time.get(n.id) ?? null,
+            unobserved: unobservedFields(plan, n, time.get(n.id) ?? null),
+          }
         : { id: n.id, kind: "table", schema: n.schema, key: [n.key], time: n.validFrom },
     );
   return {

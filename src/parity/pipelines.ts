@@ -53,7 +53,11 @@ export type PreStep =
   | { readonly kind: "filter"; readonly expr: Ast }
   | { readonly kind: "mapX"; readonly expr: Ast }
   /** Branches for some tags; the others go where `otherwise` says (default: dead letters). */
-  | { readonly kind: "dispatch"; readonly branches: Readonly<Partial<Record<"a" | "b" | "c", "keep" | "drop" | keyof typeof recipeExecutors>>>; readonly otherwise?: "keep" | "drop" | "deadLetter" }
+  | {
+      readonly kind: "dispatch";
+      readonly branches: Readonly<Partial<Record<"a" | "b" | "c", "keep" | "drop" | keyof typeof recipeExecutors>>>;
+      readonly otherwise?: "keep" | "drop" | "deadLetter";
+    }
   | { readonly kind: "dedupe"; readonly ttl?: number }
   | { readonly kind: "lookup" }
   | { readonly kind: "apply"; readonly executor: keyof typeof recipeExecutors }
@@ -65,7 +69,14 @@ export type PostStep = { readonly kind: "filterKey"; readonly value: string } | 
 
 /** The keyed part. */
 export type Terminal =
-  | { readonly kind: "combine"; readonly window: WindowFn | null; readonly lateness: number; readonly early: number | null; readonly late: boolean; readonly aggs: readonly string[] }
+  | {
+      readonly kind: "combine";
+      readonly window: WindowFn | null;
+      readonly lateness: number;
+      readonly early: number | null;
+      readonly late: boolean;
+      readonly aggs: readonly string[];
+    }
   | { readonly kind: "groupByKey"; readonly window: WindowFn | null; readonly lateness: number }
   | { readonly kind: "sequence"; readonly latest: number; readonly ttl: number | null }
   | { readonly kind: "join"; readonly window: WindowFn; readonly lateness: number; readonly joinKind: "inner" | "left" }
@@ -111,10 +122,13 @@ const boolExpr: fc.Arbitrary<Ast> = fc.oneof(
 );
 
 const windowOffset = fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.constantFrom(1, 500, 999), weight: 1 });
-const windowFn: fc.Arbitrary<WindowFn> = fc.oneof({ withCrossShrink: true }, 
+const windowFn: fc.Arbitrary<WindowFn> = fc.oneof(
+  { withCrossShrink: true },
   fc.constant<WindowFn>({ kind: "global" }),
   fc.tuple(fc.integer({ min: 1, max: 20 }), windowOffset).map<WindowFn>(([s, o]) => ({ kind: "fixed", size: s * 1000, offset: o })),
-  fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 4 }), windowOffset).map<WindowFn>(([p, m, o]) => ({ kind: "sliding", size: p * m * 1000, period: p * 1000, offset: o })),
+  fc
+    .tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 4 }), windowOffset)
+    .map<WindowFn>(([p, m, o]) => ({ kind: "sliding", size: p * m * 1000, period: p * 1000, offset: o })),
   fc.integer({ min: 1, max: 10 }).map<WindowFn>((g) => ({ kind: "session", gap: g * 1000 })),
 );
 const timedWindow = windowFn.filter((w) => w.kind !== "global");
@@ -133,7 +147,10 @@ export const recipeArb: fc.Arbitrary<Recipe> = fc.record({
       numExpr.map<PreStep>((expr) => ({ kind: "mapX", expr })),
       fc.record({ a: branch, b: branch, c: branch }).map<PreStep>((branches) => ({ kind: "dispatch", branches })),
       fc
-        .tuple(fc.record({ a: branch, b: branch, c: branch }, { requiredKeys: [] }), fc.constantFrom<"keep" | "drop" | "deadLetter">("keep", "drop", "deadLetter"))
+        .tuple(
+          fc.record({ a: branch, b: branch, c: branch }, { requiredKeys: [] }),
+          fc.constantFrom<"keep" | "drop" | "deadLetter">("keep", "drop", "deadLetter"),
+        )
         .filter(([b]) => Object.keys(b).length > 0)
         .map<PreStep>(([branches, otherwise]) => ({ kind: "dispatch", branches, otherwise })),
       fc.constant<PreStep>({ kind: "dedupe" }),
@@ -145,7 +162,8 @@ export const recipeArb: fc.Arbitrary<Recipe> = fc.record({
     { maxLength: 4 },
   ),
   keyFields: fc.constantFrom<("k" | "tag")[]>(["k"], ["k"], ["tag"], ["k", "tag"]),
-  terminal: fc.oneof({ withCrossShrink: true }, 
+  terminal: fc.oneof(
+    { withCrossShrink: true },
     fc.record({
       kind: fc.constant("combine" as const),
       window: fc.option(windowFn, { nil: null }),
@@ -162,7 +180,8 @@ export const recipeArb: fc.Arbitrary<Recipe> = fc.record({
   ),
   tap: fc.boolean(),
   union: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
-  post: fc.oneof({ withCrossShrink: true }, 
+  post: fc.oneof(
+    { withCrossShrink: true },
     { arbitrary: fc.constant(null), weight: 3 },
     { arbitrary: fc.constantFrom("a", "b", "é").map<PostStep>((value) => ({ kind: "filterKey", value })), weight: 1 },
     { arbitrary: fc.constant<PostStep>({ kind: "filterValue" }), weight: 1 },
@@ -260,7 +279,14 @@ export const buildPipeline = (r: Recipe, name = "generated"): Pipeline =>
             s = L.filter((_e: Untyped) => new L.Expr<boolean>(p.expr))(s);
             break;
           case "mapX":
-            s = L.map((e: Untyped) => ({ id: e.field("id"), k: e.field("k"), ts: e.field("ts"), x: new L.Expr<number>(p.expr), s: e.field("s"), tag: e.field("tag") }))(s);
+            s = L.map((e: Untyped) => ({
+              id: e.field("id"),
+              k: e.field("k"),
+              ts: e.field("ts"),
+              x: new L.Expr<number>(p.expr),
+              s: e.field("s"),
+              tag: e.field("tag"),
+            }))(s);
             break;
           case "dispatch": {
             const b = Object.fromEntries(Object.entries(p.branches).map(([k, v]) => [k, v === "keep" || v === "drop" ? v : recipeExecutors[v]]));
@@ -307,7 +333,9 @@ export const buildPipeline = (r: Recipe, name = "generated"): Pipeline =>
         break;
       }
       case "sequence":
-        out((L.sequence as Untyped)({ latest: term.latest, id: "id", fields: ["x", "s", "ts"], as: "sequence", ...(term.ttl ? { ttl: term.ttl } : {}) })(keyed));
+        out(
+          (L.sequence as Untyped)({ latest: term.latest, id: "id", fields: ["x", "s", "ts"], as: "sequence", ...(term.ttl ? { ttl: term.ttl } : {}) })(keyed),
+        );
         break;
       case "join": {
         const left = windowStage(term.window, term.lateness)(keyed);

@@ -47,12 +47,21 @@ const nodeText = (n: PlanNode): string => {
     case "keyBy":
       return `keyBy(${n.input}) ${n.fields.join(",")}`;
     case "dispatch":
-      return `dispatch(${n.input}) on ${n.field}: ${Object.entries(n.branches).map(([k, v]) => `${k}→${v}`).join(" ")}, otherwise ${n.otherwise}`;
+      return `dispatch(${n.input}) on ${n.field}: ${Object.entries(n.branches)
+        .map(([k, v]) => `${k}→${v}`)
+        .join(" ")}, otherwise ${n.otherwise}`;
     case "apply":
       return `apply(${n.input}) ${n.executor}`;
     case "window": {
       const w = n.window;
-      const fn = w.kind === "global" ? "global" : w.kind === "fixed" ? `fixed ${w.size}${w.offset ? `+${w.offset}` : ""}` : w.kind === "sliding" ? `sliding ${w.size}/${w.period}${w.offset ? `+${w.offset}` : ""}` : `session ${w.gap}`;
+      const fn =
+        w.kind === "global"
+          ? "global"
+          : w.kind === "fixed"
+            ? `fixed ${w.size}${w.offset ? `+${w.offset}` : ""}`
+            : w.kind === "sliding"
+              ? `sliding ${w.size}/${w.period}${w.offset ? `+${w.offset}` : ""}`
+              : `session ${w.gap}`;
       return `window(${n.input}) ${fn}, lateness ${n.allowedLateness}${n.trigger.early ? `, early every ${n.trigger.early.every}` : ""}${n.trigger.late ? "" : ", no late panes"}`;
     }
     case "combine":

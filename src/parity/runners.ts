@@ -38,7 +38,12 @@ export interface RunContext {
   /** Kafka bootstrap servers (default: `KAFKA_BROKERS`). */
   readonly brokers?: readonly string[];
   /** Kafka: partitions (default: the history's), instances (default 1), guarantee (default exactly-once). */
-  readonly kafka?: { readonly partitions?: number; readonly instances?: number; readonly guarantee?: "exactly-once" | "at-least-once"; readonly timeoutMs?: number };
+  readonly kafka?: {
+    readonly partitions?: number;
+    readonly instances?: number;
+    readonly guarantee?: "exactly-once" | "at-least-once";
+    readonly timeoutMs?: number;
+  };
 }
 
 /** A runner as the harness sees it. */
@@ -134,7 +139,12 @@ const directReordered: ParityRunner = {
 const brokersOf = (ctx: Pick<RunContext, "brokers">): string[] | undefined => {
   if (ctx.brokers && ctx.brokers.length > 0) return [...ctx.brokers];
   const env = process.env.KAFKA_BROKERS;
-  return env ? env.split(",").map((b) => b.trim()).filter(Boolean) : undefined;
+  return env
+    ? env
+        .split(",")
+        .map((b) => b.trim())
+        .filter(Boolean)
+    : undefined;
 };
 
 const kafka: ParityRunner = {
@@ -163,7 +173,13 @@ const arquero: ParityRunner = {
   async run(h, ctx) {
     const { runArquero } = await import("../../runners/arquero/index.ts");
     // Its log lines (fallbacks to row-at-a-time steps) are about speed, not results: not shown.
-    return runArquero(ctx.plan, { inputs: inputsOfHistory(h), registry: ctx.registry, onExecutorError: ctx.onExecutorError ?? "fail", log: () => {}, progress: false });
+    return runArquero(ctx.plan, {
+      inputs: inputsOfHistory(h),
+      registry: ctx.registry,
+      onExecutorError: ctx.onExecutorError ?? "fail",
+      log: () => {},
+      progress: false,
+    });
   },
 };
 

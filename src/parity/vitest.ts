@@ -46,7 +46,8 @@ declare module "vitest" {
 export const parityMatchers = {
   async toHaveParity(this: MatcherState, received: unknown, opts: ParityOptions = {}) {
     const report = await checkParity(received as Pipeline | Plan | string, opts);
-    const what = typeof received === "object" && received !== null && "name" in received ? `pipeline "${String((received as { name: unknown }).name)}"` : "the definition";
+    const what =
+      typeof received === "object" && received !== null && "name" in received ? `pipeline "${String((received as { name: unknown }).name)}"` : "the definition";
     return {
       pass: report.ok,
       message: () =>

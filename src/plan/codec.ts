@@ -38,8 +38,7 @@ const AggCodec = t.union([
 ]);
 
 const base = { id: Name };
-const withOpt = <R extends t.Props, O extends t.Props>(required: R, optional: O) =>
-  t.exact(t.intersection([t.type(required), t.partial(optional)]));
+const withOpt = <R extends t.Props, O extends t.Props>(required: R, optional: O) => t.exact(t.intersection([t.type(required), t.partial(optional)]));
 
 /** The codec of each node kind (all strict: unknown fields are errors, catching typos). */
 export const NODE_CODECS: Record<Op, t.Mixed> = {
@@ -70,10 +69,7 @@ export const NODE_CODECS: Record<Op, t.Mixed> = {
   combine: t.strict({ ...base, op: t.literal("combine"), input: Name, aggs: Pairs(AggCodec) }),
   join: t.strict({ ...base, op: t.literal("join"), left: Name, right: Name, kind: t.keyof({ inner: null, left: null }), as: t.tuple([t.string, t.string]) }),
   lookup: t.strict({ ...base, op: t.literal("lookup"), input: Name, table: Name, on: t.string, take: Pairs(t.string) }),
-  sequence: withOpt(
-    { ...base, op: t.literal("sequence"), input: Name, latest: Count, idField: t.string, fields: Names, as: t.string },
-    { ttl: Ms },
-  ),
+  sequence: withOpt({ ...base, op: t.literal("sequence"), input: Name, latest: Count, idField: t.string, fields: Names, as: t.string }, { ttl: Ms }),
   dedupe: withOpt({ ...base, op: t.literal("dedupe"), input: Name, by: Names }, { ttl: Ms }),
   flatten: t.strict({ ...base, op: t.literal("flatten"), inputs: Names }),
   sink: t.strict({ ...base, op: t.literal("sink"), input: Name }),
@@ -139,9 +135,11 @@ export const reportErrors = (root: string, errors: t.Errors): DefinitionError[] 
     const expected = last?.type.name ?? "a valid value";
     if (e.message) {
       const at = e.message.lastIndexOf(". Fix: ");
-      out.set(path, at >= 0 ? new DefinitionError(path, e.message.slice(0, at), e.message.slice(at + 7)) : new DefinitionError(path, e.message, "correct the value"));
-    }
-    else if (e.value === undefined) out.set(path, new DefinitionError(path, `missing (expected ${expected})`, `add "${last?.key}"`));
+      out.set(
+        path,
+        at >= 0 ? new DefinitionError(path, e.message.slice(0, at), e.message.slice(at + 7)) : new DefinitionError(path, e.message, "correct the value"),
+      );
+    } else if (e.value === undefined) out.set(path, new DefinitionError(path, `missing (expected ${expected})`, `add "${last?.key}"`));
     else out.set(path, new DefinitionError(path, `expected ${expected}, found ${show(e.value)}`, `set it to ${expected}`));
   }
   // Strict codecs report unknown keys as a whole-object failure; name them.
@@ -166,8 +164,7 @@ const collectProps = (codec: t.Mixed): Set<string> | undefined => {
 };
 
 /** `root.k`, or `root["k"]` when `k` is not a plain name (e.g. empty), so a path is never empty. */
-const keyPath = (root: string, k: string): string =>
-  /^[A-Za-z_$][\w$]*$/.test(k) ? (root === "" ? k : `${root}.${k}`) : `${root}[${JSON.stringify(k)}]`;
+const keyPath = (root: string, k: string): string => (/^[A-Za-z_$][\w$]*$/.test(k) ? (root === "" ? k : `${root}.${k}`) : `${root}[${JSON.stringify(k)}]`);
 
 /**
  * The error for a plan (or part of one, at `root`) nested deeper than
@@ -177,7 +174,12 @@ export const depthError = (json: unknown, root: string): DefinitionError | undef
   const deep = deepPathOf(json, MAX_DEPTH);
   if (deep === undefined) return undefined;
   const path = deep.path;
-  if (deep.cycle) return new DefinitionError(showDeepPath(root, path.slice(0, 3)) || "(root)", `contains itself (a cycle, at ${showDeepPath(root, path)})`, "build the definition as a tree of plain JSON values");
+  if (deep.cycle)
+    return new DefinitionError(
+      showDeepPath(root, path.slice(0, 3)) || "(root)",
+      `contains itself (a cycle, at ${showDeepPath(root, path)})`,
+      "build the definition as a tree of plain JSON values",
+    );
   const shown = showDeepPath(root, path);
   // The path names the node and field (nodes[3].expr); the full position follows in the problem.
   const where = showDeepPath(root, path.slice(0, root === "" ? 3 : 0)) || "(root)";
@@ -203,11 +205,15 @@ export const decodePlan = (json: unknown): { ok: true; plan: Plan } | { ok: fals
   const header = HeaderCodec.decode(json);
   if (isLeft(header)) errors.push(...reportErrors("", header.left));
   for (const k of unknownKeys(json as Record<string, unknown>, HeaderCodec)) {
-    errors.push(new DefinitionError(keyPath("", k), "is not a plan field", `remove ${JSON.stringify(k)} (plan fields: ${[...collectProps(HeaderCodec)!].join(", ")})`));
+    errors.push(
+      new DefinitionError(keyPath("", k), "is not a plan field", `remove ${JSON.stringify(k)} (plan fields: ${[...collectProps(HeaderCodec)!].join(", ")})`),
+    );
   }
   const format = (json as { format?: unknown }).format;
   if (typeof format === "string" && format !== PLAN_FORMAT) {
-    errors.push(new DefinitionError("format", `this lockstep reads "${PLAN_FORMAT}", found "${format}"`, "recompile the definition with this version of lockstep"));
+    errors.push(
+      new DefinitionError("format", `this lockstep reads "${PLAN_FORMAT}", found "${format}"`, "recompile the definition with this version of lockstep"),
+    );
   }
   const nodes = (json as { nodes?: unknown }).nodes;
   if (Array.isArray(nodes)) {

@@ -43,7 +43,11 @@ export const graphOf = (pipeline: Pipeline, params: Readonly<Record<string, stri
 /** Parameter values with defaults filled in, keys sorted. */
 export const resolveParams = (pipeline: Pipeline, given: Readonly<Record<string, string>> = {}): Record<string, string> => {
   const all: Record<string, string> = { ...pipeline.params, ...given };
-  return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]!]));
+  return Object.fromEntries(
+    Object.keys(all)
+      .sort()
+      .map((k) => [k, all[k]!]),
+  );
 };
 
 /** Assigns every node its stage name (see the module comment). */
@@ -53,7 +57,11 @@ export const nameStages = (order: readonly GraphNode[]): Map<GraphNode, string> 
   for (const n of order) {
     if (n.name === undefined) continue;
     if (!STAGE_NAME.test(n.name)) {
-      throw new DefinitionError(`stage "${n.name}"`, `a ${n.op} stage name may hold only letters, digits, ".", "_" and "-"`, `rename it, e.g. "${n.name.replace(/[^A-Za-z0-9._-]+/g, "-")}"`);
+      throw new DefinitionError(
+        `stage "${n.name}"`,
+        `a ${n.op} stage name may hold only letters, digits, ".", "_" and "-"`,
+        `rename it, e.g. "${n.name.replace(/[^A-Za-z0-9._-]+/g, "-")}"`,
+      );
     }
     const prior = taken.get(n.name);
     if (prior && prior !== n) {
@@ -103,8 +111,7 @@ const planNodeOf = (n: GraphNode, names: Map<GraphNode, string>): PlanNode => {
 };
 
 /** `sha256:` + the hex digest of the canonical JSON of an unhashed plan. */
-export const hashPlan = (plan: UnhashedPlan): string =>
-  "sha256:" + createHash("sha256").update(canonicalJson(plan)).digest("hex");
+export const hashPlan = (plan: UnhashedPlan): string => "sha256:" + createHash("sha256").update(canonicalJson(plan)).digest("hex");
 
 /** Executors and combiners a graph references. */
 export const usesOf = (order: readonly GraphNode[]): Registrable[] => order.flatMap((n) => n.uses ?? []);
@@ -126,7 +133,11 @@ export const compile = (pipeline: Pipeline, params: Readonly<Record<string, stri
     name: pipeline.name,
     version: pipeline.version,
     params: resolved,
-    services: Object.fromEntries(Object.keys(pipeline.services).sort().map((k) => [k, pipeline.services[k]!])),
+    services: Object.fromEntries(
+      Object.keys(pipeline.services)
+        .sort()
+        .map((k) => [k, pipeline.services[k]!]),
+    ),
     executors,
     ...(Object.keys(executorHooks).length > 0 ? { executorHooks } : {}),
     nodes,
@@ -136,7 +147,17 @@ export const compile = (pipeline: Pipeline, params: Readonly<Record<string, stri
   // The executors are the pipeline's own: row types may pass through those that keep their input's shape.
   validatePlan(unhashed, undefined, own);
   const { format, name, version, services } = unhashed;
-  return { format, name, version, hash: hashPlan(unhashed), params: resolved, services, executors, ...(unhashed.executorHooks ? { executorHooks } : {}), nodes };
+  return {
+    format,
+    name,
+    version,
+    hash: hashPlan(unhashed),
+    params: resolved,
+    services,
+    executors,
+    ...(unhashed.executorHooks ? { executorHooks } : {}),
+    nodes,
+  };
 };
 
 /** The plan as the JSON text `lockstep compile` writes. */

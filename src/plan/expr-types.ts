@@ -19,7 +19,9 @@ const BOOLEAN: SchemaJson = { type: "boolean" };
 /** What each catalogue function yields when its operands do not decide it. */
 const RESULT: ReadonlyMap<FunctionName, SchemaJson> = new Map<FunctionName, SchemaJson>([
   ...(["add", "sub", "mul", "div", "mod", "neg", "abs", "floor", "ceil", "round", "length", "toNumber", "size"] as const).map((f) => [f, NUMBER] as const),
-  ...(["eq", "neq", "lt", "lte", "gt", "gte", "and", "or", "not", "isNull", "startsWith", "endsWith", "contains", "matches"] as const).map((f) => [f, BOOLEAN] as const),
+  ...(["eq", "neq", "lt", "lte", "gt", "gte", "and", "or", "not", "isNull", "startsWith", "endsWith", "contains", "matches"] as const).map(
+    (f) => [f, BOOLEAN] as const,
+  ),
   ...(["lower", "upper", "trim", "concat", "substring", "replace", "toString"] as const).map((f) => [f, STRING] as const),
   ["split", { type: "array", items: STRING }],
 ]);

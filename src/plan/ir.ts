@@ -271,7 +271,6 @@ export interface Plan {
   readonly nodes: readonly PlanNode[];
 }
 
-
 /** A plan before its hash is computed. */
 export type UnhashedPlan = Omit<Plan, "hash">;
 

@@ -34,7 +34,11 @@ export const parsePlan = (json: unknown, registry?: Registry): Plan => {
   const actual = hashPlan(unhashed);
   if (hash !== actual) {
     throw new DefinitionErrors([
-      new DefinitionError("hash", `does not match the content (expected ${actual}); the file was changed after it was compiled`, "recompile it with `lockstep compile`, or set \"hash\" to the expected value if the edit was deliberate"),
+      new DefinitionError(
+        "hash",
+        `does not match the content (expected ${actual}); the file was changed after it was compiled`,
+        'recompile it with `lockstep compile`, or set "hash" to the expected value if the edit was deliberate',
+      ),
     ]);
   }
   validatePlan(unhashed, registry);

@@ -164,7 +164,10 @@ export const RULES: { readonly [K in Op]: Rule<Extract<PlanNode, { op: K }>> } =
   join: (n, cx) => {
     const right = cx.input(1).row;
     const left = cx.input(0).row;
-    return withRow(cx, objectOf([...keyFields(cx), ...WINDOW_FIELDS, [n.as[0], left], [n.as[1], n.kind === "left" ? anyOf([right, { type: "null" }]) : right]]));
+    return withRow(
+      cx,
+      objectOf([...keyFields(cx), ...WINDOW_FIELDS, [n.as[0], left], [n.as[1], n.kind === "left" ? anyOf([right, { type: "null" }]) : right]]),
+    );
   },
   lookup: (n, cx) => {
     const row = cx.input().row;
@@ -184,10 +187,12 @@ export const RULES: { readonly [K in Op]: Rule<Extract<PlanNode, { op: K }>> } =
     const row = cx.input().row;
     cx.field(`sequence "id" field`, n.idField, row);
     for (const f of n.fields) cx.field("sequence field", f, row);
-    const entry = objectOf(n.fields.map((f) => {
-      const r = readPath(row, [f]);
-      return [f, r.ok ? r.type : UNKNOWN] as const;
-    }));
+    const entry = objectOf(
+      n.fields.map((f) => {
+        const r = readPath(row, [f]);
+        return [f, r.ok ? r.type : UNKNOWN] as const;
+      }),
+    );
     return withRow(cx, objectOf([...keyFields(cx), [n.as, { type: "array", items: entry }]]));
   },
   dedupe: (n, cx) => {
@@ -207,19 +212,29 @@ const list = (names: readonly string[]): string => (names.length === 0 ? "it has
  * either a named reference ("keyBy field") or, for expressions, what reads it
  * ("filter condition").
  */
-const describeMissing = (subject: { ref: string } | { reader: string }, path: readonly string[], r: Extract<PathResult, { ok: false }>, of: string): { problem: string; fix: string } => {
+const describeMissing = (
+  subject: { ref: string } | { reader: string },
+  path: readonly string[],
+  r: Extract<PathResult, { ok: false }>,
+  of: string,
+): { problem: string; fix: string } => {
   const name = path[r.at]!;
   const hint = closest(name, r.fields);
   const fix =
-    hint !== undefined ? `did you mean "${hint}"?`
-    : r.at > 0 ? "correct the path"
-    : of === INPUT ? `use one of the fields listed, or add "${name}" upstream (e.g. with L.map)`
-    : "use one of the fields listed";
+    hint !== undefined
+      ? `did you mean "${hint}"?`
+      : r.at > 0
+        ? "correct the path"
+        : of === INPUT
+          ? `use one of the fields listed, or add "${name}" upstream (e.g. with L.map)`
+          : "use one of the fields listed";
   const shown = JSON.stringify(path.join("."));
   const head = "ref" in subject ? `the ${subject.ref} ${shown}` : `the ${subject.reader} reads the field ${shown}, which`;
   if (r.at === 0) return { problem: `${head} is not a field of ${of} (${list(r.fields)})`, fix };
   const parent = JSON.stringify(path.slice(0, r.at).join("."));
-  const inner = fieldsOf(r.parent).object ? `${parent} has no field "${name}" (${list(r.fields)})` : `${parent} is ${describeSchema(r.parent)}, which has no fields`;
+  const inner = fieldsOf(r.parent).object
+    ? `${parent} has no field "${name}" (${list(r.fields)})`
+    : `${parent} is ${describeSchema(r.parent)}, which has no fields`;
   return { problem: `${head} does not exist in ${of}: ${inner}`, fix };
 };
 
@@ -247,7 +262,12 @@ export const inferRowTypes = (
       byId: (id) => rows.get(id),
       executor,
       field: (what, name, row, of = INPUT) => {
-        if (typeof name !== "string") return void problems.push({ node, problem: `the ${what} is ${JSON.stringify(name) ?? String(name)}, not a field name`, fix: "name the field as a string" });
+        if (typeof name !== "string")
+          return void problems.push({
+            node,
+            problem: `the ${what} is ${JSON.stringify(name) ?? String(name)}, not a field name`,
+            fix: "name the field as a string",
+          });
         const r = readPath(row, [name]);
         if (!r.ok) problems.push({ node, ...describeMissing({ ref: what }, [name], r, of) });
       },

@@ -35,7 +35,7 @@ export const anyOf = (members: readonly SchemaJson[]): SchemaJson => {
   const seen = new Set<string>();
   for (const m of members.flatMap((s) => ("anyOf" in s ? s.anyOf : [s]))) {
     const k = JSON.stringify(m);
-    if (!seen.has(k)) (seen.add(k), flat.push(m));
+    if (!seen.has(k)) seen.add(k), flat.push(m);
   }
   if (flat.some((m) => "type" in m && m.type === "unknown")) return UNKNOWN;
   return flat.length === 1 ? flat[0]! : { anyOf: flat };

@@ -43,7 +43,11 @@ const sameWindow = (a: WindowFn, b: WindowFn): boolean => JSON.stringify(a) === 
  *   the registry's), so row types can pass through executors that keep
  *   their input's shape; without them an executor's output row is open
  */
-export const validatePlan = (plan: UnhashedPlan, registry?: Registry, executors: ReadonlyMap<string, Executor> | undefined = registry?.executors): Map<string, StreamFacts> => {
+export const validatePlan = (
+  plan: UnhashedPlan,
+  registry?: Registry,
+  executors: ReadonlyMap<string, Executor> | undefined = registry?.executors,
+): Map<string, StreamFacts> => {
   const errors: DefinitionError[] = [];
   const facts = new Map<string, StreamFacts>();
   const byId = new Map<string, PlanNode>();
@@ -60,14 +64,20 @@ export const validatePlan = (plan: UnhashedPlan, registry?: Registry, executors:
       used.add(input);
     }
     byId.set(n.id, n);
-    const ins = inputsOf(n).map((id) => facts.get(id)).filter((f): f is StreamFacts => f !== undefined);
+    const ins = inputsOf(n)
+      .map((id) => facts.get(id))
+      .filter((f): f is StreamFacts => f !== undefined);
     const input = ins[0] ?? { key: null, timed: false, window: null, multiPane: false };
     const needKey = (what: string) => {
       if (input.key === null) err(n, `${what} needs a keyed stream`, `add L.keyBy(...) before this stage`);
     };
     const noMultiPane = () => {
       if (input.multiPane) {
-        err(n, "reads the panes of an earlier keyed aggregate that may fire more than once, so its result would count some elements twice", "chain keyed aggregates only after a global window without early firings, or split the pipeline in two");
+        err(
+          n,
+          "reads the panes of an earlier keyed aggregate that may fire more than once, so its result would count some elements twice",
+          "chain keyed aggregates only after a global window without early firings, or split the pipeline in two",
+        );
       }
     };
     let out: StreamFacts = input;
@@ -82,7 +92,7 @@ export const validatePlan = (plan: UnhashedPlan, registry?: Registry, executors:
         out = { ...input, timed: true };
         break;
       case "keyBy":
-        if (n.fields.length === 0) err(n, "keyBy needs at least one field", "name the key field(s), e.g. L.keyBy(\"userId\")");
+        if (n.fields.length === 0) err(n, "keyBy needs at least one field", 'name the key field(s), e.g. L.keyBy("userId")');
         out = { ...input, key: n.fields };
         break;
       case "window": {
@@ -92,7 +102,7 @@ export const validatePlan = (plan: UnhashedPlan, registry?: Registry, executors:
         if (n.trigger.early && !(Number.isInteger(n.trigger.early.every) && n.trigger.early.every >= 1)) {
           err(n, `early firing every ${n.trigger.early.every} elements is not a whole number ≥ 1`, "use e.g. { early: { every: 100 } }");
         }
-        if (!(n.allowedLateness >= 0)) err(n, "allowedLateness must be ≥ 0", "use e.g. \"5s\"");
+        if (!(n.allowedLateness >= 0)) err(n, "allowedLateness must be ≥ 0", 'use e.g. "5s"');
         out = { ...input, window: n };
         break;
       }
@@ -105,9 +115,14 @@ export const validatePlan = (plan: UnhashedPlan, registry?: Registry, executors:
           if (names.has(name)) err(n, `the aggregate "${name}" is defined twice`, "give each aggregate its own output name");
           if (reserved.has(name)) err(n, `the aggregate "${name}" has the name of a key or window field`, "rename the aggregate");
           names.add(name);
-          if (agg.fn === "topK" && !(Number.isInteger(agg.k) && agg.k >= 1)) err(n, `topK of ${agg.k} is not a whole number ≥ 1`, "use e.g. L.topK(\"score\", 10)");
+          if (agg.fn === "topK" && !(Number.isInteger(agg.k) && agg.k >= 1))
+            err(n, `topK of ${agg.k} is not a whole number ≥ 1`, 'use e.g. L.topK("score", 10)');
           if (agg.fn === "custom" && registry && !registry.combiners.has(agg.combiner)) {
-            err(n, `the combiner "${agg.combiner}" is not registered (${describeKnown(registry, agg.combiner, "combiner")})`, "register that combiner version (e.g. lockstep run … --executors <module>)");
+            err(
+              n,
+              `the combiner "${agg.combiner}" is not registered (${describeKnown(registry, agg.combiner, "combiner")})`,
+              "register that combiner version (e.g. lockstep run … --executors <module>)",
+            );
           }
         }
         const w = input.window;
@@ -119,7 +134,12 @@ export const validatePlan = (plan: UnhashedPlan, registry?: Registry, executors:
         const [l, r] = ins;
         if (!l || !r) break;
         if (l.key === null || r.key === null) err(n, "both sides of a join must be keyed", "add L.keyBy(...) to each side");
-        else if (l.key.length !== r.key.length) err(n, `the sides are keyed by ${l.key.length} and ${r.key.length} fields`, "key both sides by the same number of fields, in the same order of meaning");
+        else if (l.key.length !== r.key.length)
+          err(
+            n,
+            `the sides are keyed by ${l.key.length} and ${r.key.length} fields`,
+            "key both sides by the same number of fields, in the same order of meaning",
+          );
         if (!l.window || !r.window) err(n, "both sides of a join must be windowed", "add L.window(...) to each side, with the same window");
         else if (!sameWindow(l.window.window, r.window.window)) err(n, "the two sides have different windows", "window both sides the same way");
         if (l.multiPane || r.multiPane) noMultiPane();
@@ -143,9 +163,13 @@ export const validatePlan = (plan: UnhashedPlan, registry?: Registry, executors:
         break;
       case "dedupe":
         if (input.multiPane) {
-          err(n, "reads the panes of a keyed aggregate that may fire more than once; which pane comes first differs between runners, so keeping the first would not be deterministic", "dedupe before the aggregate, or use a global window without early firings upstream");
+          err(
+            n,
+            "reads the panes of a keyed aggregate that may fire more than once; which pane comes first differs between runners, so keeping the first would not be deterministic",
+            "dedupe before the aggregate, or use a global window without early firings upstream",
+          );
         }
-        if (n.by.length === 0) err(n, "dedupe needs at least one field", "name the id field(s), e.g. L.dedupe(\"eventId\")");
+        if (n.by.length === 0) err(n, "dedupe needs at least one field", 'name the id field(s), e.g. L.dedupe("eventId")');
         if (n.ttl !== undefined && !input.timed) err(n, "a dedupe ttl is measured in event time", "add L.withTimestamps(...) upstream or drop the ttl");
         break;
       case "flatten": {
@@ -163,14 +187,22 @@ export const validatePlan = (plan: UnhashedPlan, registry?: Registry, executors:
         if (registry) {
           for (const [value, b] of Object.entries(n.branches)) {
             if (b !== "keep" && b !== "drop" && !registry.executors.has(b)) {
-              err(n, `branch "${value}" uses executor "${b}", which is not registered (${describeKnown(registry, b, "executor")})`, "register that executor version (e.g. lockstep run … --executors <module>)");
+              err(
+                n,
+                `branch "${value}" uses executor "${b}", which is not registered (${describeKnown(registry, b, "executor")})`,
+                "register that executor version (e.g. lockstep run … --executors <module>)",
+              );
             }
           }
         }
         break;
       case "apply":
         if (registry && !registry.executors.has(n.executor)) {
-          err(n, `uses executor "${n.executor}", which is not registered (${describeKnown(registry, n.executor, "executor")})`, "register that executor version (e.g. lockstep run … --executors <module>)");
+          err(
+            n,
+            `uses executor "${n.executor}", which is not registered (${describeKnown(registry, n.executor, "executor")})`,
+            "register that executor version (e.g. lockstep run … --executors <module>)",
+          );
         }
         break;
       default:
@@ -186,7 +218,7 @@ export const validatePlan = (plan: UnhashedPlan, registry?: Registry, executors:
       err(n, "a table can only be read by lookup", "use source(...) for a stream of events");
     }
   }
-  if (!plan.nodes.some((n) => n.op === "sink")) err("nodes", "the plan has no sink", "end the pipeline with sink(\"name\")");
+  if (!plan.nodes.some((n) => n.op === "sink")) err("nodes", "the plan has no sink", 'end the pipeline with sink("name")');
   // An executor's hooks: from its code when it is at hand, else as the plan recorded them.
   const hooks = (ref: string) => {
     const ex = executors?.get(ref);
@@ -199,11 +231,20 @@ export const validatePlan = (plan: UnhashedPlan, registry?: Registry, executors:
       const ex = registry.executors.get(ref);
       const recorded = plan.executorHooks && Object.hasOwn(plan.executorHooks, ref) ? plan.executorHooks[ref] : undefined;
       if (ex && recorded && canonicalJson(hooksOf(ex)) !== canonicalJson(recorded)) {
-        err(`executor "${ref}"`, `has the hooks ${hooksOf(ex).join(", ") || "(none)"}, but the definition was compiled with ${recorded.join(", ") || "(none)"}`, `give the changed executor a new version (its behaviour changed), or recompile the definition`);
+        err(
+          `executor "${ref}"`,
+          `has the hooks ${hooksOf(ex).join(", ") || "(none)"}, but the definition was compiled with ${recorded.join(", ") || "(none)"}`,
+          `give the changed executor a new version (its behaviour changed), or recompile the definition`,
+        );
       }
       for (const s of ex?.uses ?? []) {
         // Own keys only: a service named "constructor" is not declared by Object.prototype.
-        if (!Object.hasOwn(plan.services, s)) err(`executor "${ref}"`, `calls the service "${s}", which the pipeline does not declare`, `declare it: L.pipeline(name, { services: { ${s}: { timeoutMs: 500 } } }, …)`);
+        if (!Object.hasOwn(plan.services, s))
+          err(
+            `executor "${ref}"`,
+            `calls the service "${s}", which the pipeline does not declare`,
+            `declare it: L.pipeline(name, { services: { ${s}: { timeoutMs: 500 } } }, …)`,
+          );
       }
     }
   }

@@ -22,19 +22,14 @@ export interface Registry {
 export type Registrable = Executor | CustomCombiner;
 
 /** Builds a registry from executors and combiners; a duplicate ref with different code is an error. */
-export const createRegistry = (
-  items: Iterable<Registrable> = [],
-  services: Readonly<Record<string, ServiceClient>> = {},
-): Registry => {
+export const createRegistry = (items: Iterable<Registrable> = [], services: Readonly<Record<string, ServiceClient>> = {}): Registry => {
   const executors = new Map<string, Executor>();
   const combiners = new Map<string, CustomCombiner>();
   for (const item of items) {
     const into: Map<string, Registrable> = item.kind === "executor" ? executors : combiners;
     const prior = into.get(item.ref);
     if (prior && prior !== item) {
-      throw new Error(
-        `two different ${item.kind}s are registered as "${item.ref}". Fix: give the newer one a new version number`,
-      );
+      throw new Error(`two different ${item.kind}s are registered as "${item.ref}". Fix: give the newer one a new version number`);
     }
     into.set(item.ref, item);
   }

@@ -73,5 +73,8 @@ export const overRate = (sources: readonly SourceDeadLetters[], max: number): So
 /** Why a run failed the dead-letter rate rule, one source per line. */
 export const overRateMessage = (over: readonly SourceDeadLetters[], max: number): string =>
   over
-    .map((s) => `${s.op} "${s.source}": ${s.rejected} of ${s.read} records (${percent(s.rate)}) went to the dead letters, above --max-dead-letter-rate ${max}${reasonOf(s)}`)
+    .map(
+      (s) =>
+        `${s.op} "${s.source}": ${s.rejected} of ${s.read} records (${percent(s.rate)}) went to the dead letters, above --max-dead-letter-rate ${max}${reasonOf(s)}`,
+    )
     .join("\n  ") + ". Fix: correct the input or the definition (write the rejected records with --dead-letters to see why), or raise --max-dead-letter-rate";

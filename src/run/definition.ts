@@ -29,9 +29,12 @@ export const resolveDefinition = (
   for (const [k, v] of Object.entries(params)) {
     const compiled = Object.hasOwn(plan.params, k) ? plan.params[k] : undefined; // own keys: not Object.prototype's
     if (compiled !== v) {
-      throw new DefinitionError(`params.${k}`, `this compiled definition was built with ${k}=${compiled ?? "(none)"}`, "recompile the pipeline with the parameters you want");
+      throw new DefinitionError(
+        `params.${k}`,
+        `this compiled definition was built with ${k}=${compiled ?? "(none)"}`,
+        "recompile the pipeline with the parameters you want",
+      );
     }
   }
   return { plan, registry: reg };
 };
-

@@ -20,7 +20,7 @@ function* metered(records: Iterable<RawRecord>, meter: InputMeter): Generator<Ra
   let n = 0;
   for (const r of records) {
     yield r;
-    if (++n === METER_EVERY) (meter.read(n), (n = 0));
+    if (++n === METER_EVERY) meter.read(n), (n = 0);
   }
   if (n > 0) meter.read(n);
 }
@@ -29,7 +29,7 @@ async function* meteredAsync(records: AsyncIterable<RawRecord>, meter: InputMete
   let n = 0;
   for await (const r of records) {
     yield r;
-    if (++n === METER_EVERY) (meter.read(n), (n = 0));
+    if (++n === METER_EVERY) meter.read(n), (n = 0);
   }
   if (n > 0) meter.read(n);
 }
@@ -41,8 +41,11 @@ async function* meteredAsync(records: AsyncIterable<RawRecord>, meter: InputMete
  */
 export const recordsOf = (src: InputSource, schema?: SchemaJson, meter?: InputMeter): AsyncIterable<RawRecord> | Iterable<RawRecord> => {
   // The schema lets CSV readers turn text cells into numbers and booleans before decoding.
-  if (typeof src === "string") return readRecords(src, { ...(schema ? { schema } : {}), ...(meter ? { onRead: (n: number, p?: number) => meter.read(n, p) } : {}) });
-  const records = Array.isArray(src) ? (src as unknown[]).map((value, i) => ({ offset: i + 1, value })) : (src as AsyncIterable<RawRecord> | Iterable<RawRecord>);
+  if (typeof src === "string")
+    return readRecords(src, { ...(schema ? { schema } : {}), ...(meter ? { onRead: (n: number, p?: number) => meter.read(n, p) } : {}) });
+  const records = Array.isArray(src)
+    ? (src as unknown[]).map((value, i) => ({ offset: i + 1, value }))
+    : (src as AsyncIterable<RawRecord> | Iterable<RawRecord>);
   if (meter === undefined) return records;
   return isAsyncIterable(records) ? meteredAsync(records, meter) : metered(records as Iterable<RawRecord>, meter);
 };
@@ -52,7 +55,6 @@ export const iteratorOf = (src: InputSource, schema: SchemaJson, meter?: InputMe
   const r = recordsOf(src, schema, meter);
   return isAsyncIterable(r) ? r[Symbol.asyncIterator]() : (r as Iterable<RawRecord>)[Symbol.iterator]();
 };
-
 
 /**
  * Records a bounded run takes from one source before turning to the next

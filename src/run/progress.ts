@@ -139,14 +139,30 @@ export const runProgress = (runner: string, inputs: Readonly<Record<string, unkn
   const require = createRequire(import.meta.url);
   const cli = require("cli-progress") as typeof import("cli-progress");
   const Terminal = require("cli-progress/lib/terminal.js") as new (stream: ProgressStream) => Terminal;
-  const format = total === undefined ? `lockstep[${runner}] {records} records · {rate}/s · {stage}` : `lockstep[${runner}] {bar} {percent}% · {records} records · {rate}/s · ETA {remaining} · {stage}`;
+  const format =
+    total === undefined
+      ? `lockstep[${runner}] {records} records · {rate}/s · {stage}`
+      : `lockstep[${runner}] {bar} {percent}% · {records} records · {rate}/s · ETA {remaining} · {stage}`;
   // A MultiBar of one bar: it moves the cursor relatively (SingleBar saves and restores an absolute
   // position, which lands on the wrong line once log lines have scrolled the screen). Cursor and line
   // wrapping are left as they are, so a run killed mid-bar leaves the terminal as it was; a line
   // wider than the terminal is cut (linewrap: true), not wrapped. forceRedraw: after `around` erased
   // the bar it must be drawn again even if its text has not changed.
   const terminal = new Terminal(stream);
-  const multi = new cli.MultiBar({ stream: stream as NodeJS.WritableStream, terminal, format, clearOnComplete: true, fps: 10, barsize: 20, hideCursor: false, linewrap: true, forceRedraw: true } as import("cli-progress").Options, cli.Presets.shades_classic);
+  const multi = new cli.MultiBar(
+    {
+      stream: stream as NodeJS.WritableStream,
+      terminal,
+      format,
+      clearOnComplete: true,
+      fps: 10,
+      barsize: 20,
+      hideCursor: false,
+      linewrap: true,
+      forceRedraw: true,
+    } as import("cli-progress").Options,
+    cli.Presets.shades_classic,
+  );
   const started = now();
   // Rate and ETA are over the time spent reading: once input is read (windows firing, Kafka
   // processing) they stay as they were instead of decaying towards zero.
@@ -158,7 +174,16 @@ export const runProgress = (runner: string, inputs: Readonly<Record<string, unkn
     let bytes = 0;
     for (const p of positions.values()) bytes += p;
     const f = progressFigures(records, bytes, total, lastRead - started);
-    return { bytes, payload: { records: count(f.records), rate: count(f.rate), percent: f.percent ?? 0, remaining: f.etaSeconds === undefined ? "–" : formatEta(f.etaSeconds), stage: label } };
+    return {
+      bytes,
+      payload: {
+        records: count(f.records),
+        rate: count(f.rate),
+        percent: f.percent ?? 0,
+        remaining: f.etaSeconds === undefined ? "–" : formatEta(f.etaSeconds),
+        stage: label,
+      },
+    };
   };
   const bar = multi.create(total ?? 1, 0, payload().payload);
   let drawn = -Infinity;

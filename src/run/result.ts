@@ -18,4 +18,3 @@ export interface RunResult {
   /** Counters per stage (sources: in = read, out = accepted). */
   readonly metrics: Readonly<Record<string, StageMetrics>>;
 }
-

@@ -256,7 +256,10 @@ const describe = (codec: t.Mixed): string => {
       return JSON.stringify(c.value);
     case "KeyofType": {
       const keys = Object.keys(c.keys!);
-      const listed = keys.slice(0, 5).map((k) => JSON.stringify(k)).join(", ");
+      const listed = keys
+        .slice(0, 5)
+        .map((k) => JSON.stringify(k))
+        .join(", ");
       return `one of ${listed}${keys.length > 5 ? ", …" : ""}`;
     }
     case "UnionType":

@@ -51,9 +51,7 @@ export const fromSchema = (schema: SchemaJson, at = "schema"): t.Mixed => {
     case "object": {
       const keys = Object.keys(schema.properties);
       // fromEntries keeps a "__proto__" property as an own key.
-      const props: t.Props = Object.fromEntries(
-        keys.map((k) => [k, fromSchema(schema.properties[k]!, `${at}.properties[${JSON.stringify(k)}]`)]),
-      );
+      const props: t.Props = Object.fromEntries(keys.map((k) => [k, fromSchema(schema.properties[k]!, `${at}.properties[${JSON.stringify(k)}]`)]));
       const codec = schema.required.length === 0 && keys.length > 0 ? t.partial(props) : t.type(props);
       return schema.exact ? t.exact(codec) : codec;
     }

@@ -52,11 +52,9 @@ export interface SchemaProblem {
 const PRIMITIVES: ReadonlySet<string> = new Set(["string", "number", "integer", "boolean", "null", "unknown"]);
 const ALL_TYPES = [...PRIMITIVES, "object", "array", "record"].join(", ");
 
-const isPlainObject = (u: unknown): u is Record<string, unknown> =>
-  typeof u === "object" && u !== null && !Array.isArray(u);
+const isPlainObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u);
 
-const describe = (u: unknown): string =>
-  u === null ? "null" : Array.isArray(u) ? "an array" : typeof u === "object" ? "an object" : JSON.stringify(u);
+const describe = (u: unknown): string => (u === null ? "null" : Array.isArray(u) ? "an array" : typeof u === "object" ? "an object" : JSON.stringify(u));
 
 /** Every problem with `u` as a {@link SchemaJson}; empty when it is valid. */
 export const schemaProblems = (u: unknown, path = "schema"): SchemaProblem[] => {
@@ -128,12 +126,7 @@ const check = (u: unknown, path: string, out: SchemaProblem[]): void => {
   add("no schema kind found", `give it one of the keys type, const, enum, anyOf, allOf`);
 };
 
-const checkObject = (
-  u: Record<string, unknown>,
-  path: string,
-  out: SchemaProblem[],
-  allowed: (...keys: string[]) => void,
-): void => {
+const checkObject = (u: Record<string, unknown>, path: string, out: SchemaProblem[], allowed: (...keys: string[]) => void): void => {
   allowed("type", "properties", "required", "exact");
   const add = (problem: string, fix: string) => out.push({ path, problem, fix });
   const props = u.properties;

@@ -128,7 +128,12 @@ export const toSchema = (codec: t.Mixed, at = "schema"): SchemaJson => {
     default: {
       const tag = (codec as { _tag?: unknown })._tag;
       if (tag === "UndefinedType" || tag === "VoidType") {
-        throw unsupported(codec, at, "is undefined, which JSON cannot hold", "for an optional field, move it into t.partial instead of t.union([…, t.undefined])");
+        throw unsupported(
+          codec,
+          at,
+          "is undefined, which JSON cannot hold",
+          "for an optional field, move it into t.partial instead of t.union([…, t.undefined])",
+        );
       }
       if (tag === "AnyType") {
         // t.record(t.string, t.any) accepts arrays where t.unknown's does not: not interchangeable.

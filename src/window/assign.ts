@@ -72,8 +72,7 @@ export const assignWindows = (fn: WindowFn, ts: number): Window[] => {
 };
 
 /** A compact, stable string id for a window: `"<start>:<end>"`, or `"*"` for the global window. */
-export const windowKey = (w: Window): string =>
-  w.start === -Infinity && w.end === Infinity ? "*" : `${w.start}:${w.end}`;
+export const windowKey = (w: Window): string => (w.start === -Infinity && w.end === Infinity ? "*" : `${w.start}:${w.end}`);
 
 const SPEC_FORMS = '"global", "fixed:10s", "fixed:10s+2s" (with offset), "sliding:30s/5s", "sliding:30s/5s+1s" or "session:10m"';
 
@@ -131,8 +130,7 @@ export const parseWindowSpec = (s: string, where?: string): WindowFn => {
   return fn;
 };
 
-const offsetOf = (text: string | undefined, path: string): number =>
-  text === undefined ? 0 : parseDuration(text, `${path}.offset`);
+const offsetOf = (text: string | undefined, path: string): number => (text === undefined ? 0 : parseDuration(text, `${path}.offset`));
 
 /**
  * An offset in its normalised range, `[0, modulus)` — `size` for fixed
@@ -174,7 +172,13 @@ const offsetText = (offset: number): string => (offset === 0 ? "" : `+${formatDu
 export const validateWindowFn = (fn: WindowFn, where: string): DefinitionError[] => {
   const errors: DefinitionError[] = [];
   if (fn === null || typeof fn !== "object") {
-    errors.push(new DefinitionError(where, `expected a window function object, got ${fn === null ? "null" : typeof fn}`, `write e.g. { "kind": "fixed", "size": 10000, "offset": 0 }`));
+    errors.push(
+      new DefinitionError(
+        where,
+        `expected a window function object, got ${fn === null ? "null" : typeof fn}`,
+        `write e.g. { "kind": "fixed", "size": 10000, "offset": 0 }`,
+      ),
+    );
     return errors;
   }
   const f = fn as Record<string, unknown>;
@@ -184,7 +188,7 @@ export const validateWindowFn = (fn: WindowFn, where: string): DefinitionError[]
     errors.push(
       new DefinitionError(
         `${where}.${name}`,
-        `${name} must be a whole number of milliseconds ${min === 1 ? "> 0" : "≥ 0"}, got ${v === undefined ? "nothing" : JSON.stringify(v) ?? String(v)}`,
+        `${name} must be a whole number of milliseconds ${min === 1 ? "> 0" : "≥ 0"}, got ${v === undefined ? "nothing" : (JSON.stringify(v) ?? String(v))}`,
         min === 1 ? `set ${name} to a positive duration such as 10000 (10s)` : `set ${name} to 0 or a positive duration`,
       ),
     );
@@ -221,7 +225,11 @@ export const validateWindowFn = (fn: WindowFn, where: string): DefinitionError[]
       break;
     default:
       errors.push(
-        new DefinitionError(`${where}.kind`, `unknown window kind ${JSON.stringify(f.kind) ?? String(f.kind)}`, `use "global", "fixed", "sliding" or "session"`),
+        new DefinitionError(
+          `${where}.kind`,
+          `unknown window kind ${JSON.stringify(f.kind) ?? String(f.kind)}`,
+          `use "global", "fixed", "sliding" or "session"`,
+        ),
       );
   }
   return errors;

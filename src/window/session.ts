@@ -7,8 +7,7 @@
 import type { Window } from "./types.ts";
 
 // Comparisons rather than subtraction: `Infinity - Infinity` is NaN.
-const byStartThenEnd = (a: Window, b: Window): number =>
-  a.start < b.start ? -1 : a.start > b.start ? 1 : a.end < b.end ? -1 : a.end > b.end ? 1 : 0;
+const byStartThenEnd = (a: Window, b: Window): number => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.end < b.end ? -1 : a.end > b.end ? 1 : 0);
 
 /**
  * Merges session windows into sessions.

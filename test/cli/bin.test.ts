@@ -19,14 +19,26 @@ describe("the lockstep bin", () => {
 
   it("writes dead letters to stdout while the final view goes to a file", () => {
     const out = join(dir, "counts.jsonl");
-    const r = spawnCli(["run", "examples/wordcount.ts", "--in", "lines=-", "--out", `counts=${out}`, "--dead-letters", "-", "-q"], '{"line":"x"}\n{"lien":"y"}\n');
+    const r = spawnCli(
+      ["run", "examples/wordcount.ts", "--in", "lines=-", "--out", `counts=${out}`, "--dead-letters", "-", "-q"],
+      '{"line":"x"}\n{"lien":"y"}\n',
+    );
     expect(r).toMatchObject({ code: 0, err: "" });
     expect(jsonlRows(r.out)).toMatchObject([{ source: "lines", offset: 2, reason: 'missing field "line"' }]);
     expect(readFileSync(out, "utf8")).toBe('{"count":1,"word":"x"}\n');
   });
 
   it("runs the README's flagship command (npm start) and accounts for the 2 malformed events", () => {
-    const r = spawnCli(["run", "examples/user-sequences.ts", "--in", "events=examples/data/events.jsonl", "--in", "items=examples/data/items.jsonl", "--out", "sequences=-"]);
+    const r = spawnCli([
+      "run",
+      "examples/user-sequences.ts",
+      "--in",
+      "events=examples/data/events.jsonl",
+      "--in",
+      "items=examples/data/items.jsonl",
+      "--out",
+      "sequences=-",
+    ]);
     expect(r.code).toBe(0);
     const rows = jsonlRows(r.out) as { userId: string; events: unknown[] }[];
     expect(rows.map((x) => x.userId)).toEqual([...rows.map((x) => x.userId)].sort());
@@ -38,7 +50,9 @@ describe("the lockstep bin", () => {
     const r = spawnCli(["run", "test/cli/fixtures/throws.ts", "--in", "rows=-"], '{"id":"a","n":3}\n');
     expect(r.code).toBe(1);
     expect(r.out).toBe("");
-    expect(r.err).toMatch(/^lockstep: run failed: executor double@1 in stage "rows.apply" threw on the element at rows:1 \{"id":"a","n":3\}: three is not allowed\n$/);
+    expect(r.err).toMatch(
+      /^lockstep: run failed: executor double@1 in stage "rows.apply" threw on the element at rows:1 \{"id":"a","n":3\}: three is not allowed\n$/,
+    );
   });
 
   it("exits 2 on bad usage, with the message on stderr", () => {

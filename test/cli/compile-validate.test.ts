@@ -87,15 +87,22 @@ describe("lockstep validate", () => {
     const plan = JSON.parse(readFileSync(def, "utf8")) as Plan;
     const r = await cli("validate", def);
     expect(r.code).toBe(0);
-    expect(r.out).toBe(`${def}: valid lockstep.plan/1 definition "user-sequences" v1, 9 stages, ${plan.hash}\n  executors not checked (pass --executors): longView@1\n`);
+    expect(r.out).toBe(
+      `${def}: valid lockstep.plan/1 definition "user-sequences" v1, 9 stages, ${plan.hash}\n  executors not checked (pass --executors): longView@1\n`,
+    );
     const checked = await cli("validate", def, "--executors", flagship);
     expect(checked).toEqual({ code: 0, out: `${def}: valid lockstep.plan/1 definition "user-sequences" v1, 9 stages, ${plan.hash}\n`, err: "" });
   });
 
   it("refuses a hand-edited file: the hash no longer matches (exit 2, path `hash`)", async () => {
-    const edited = variant(def, "edited.json", (p) => {
-      p.nodes.find((n) => n.op === "sequence")!.latest = 10;
-    }, false);
+    const edited = variant(
+      def,
+      "edited.json",
+      (p) => {
+        p.nodes.find((n) => n.op === "sequence")!.latest = 10;
+      },
+      false,
+    );
     const r = await cli("validate", edited);
     expect(r.code).toBe(2);
     expect(r.out).toBe("");
@@ -105,10 +112,15 @@ describe("lockstep validate", () => {
 
   it("refuses an unknown executor version when given --executors (exit 2, naming where)", async () => {
     // As if compiled against longView@2 while the module provides longView@1.
-    const v2 = variant(def, "v2.json", (p) => {
-      p.executors = ["longView@2"];
-      p.nodes.find((n) => n.op === "dispatch")!.branches.view = "longView@2";
-    }, true);
+    const v2 = variant(
+      def,
+      "v2.json",
+      (p) => {
+        p.executors = ["longView@2"];
+        p.nodes.find((n) => n.op === "dispatch")!.branches.view = "longView@2";
+      },
+      true,
+    );
     const unchecked = await cli("validate", v2);
     expect(unchecked.code).toBe(0);
     expect(unchecked.out).toContain("executors not checked (pass --executors): longView@2");
@@ -120,11 +132,16 @@ describe("lockstep validate", () => {
   });
 
   it("reports shape errors at their JSON path", async () => {
-    const bad = variant(def, "shape.json", (p) => {
-      const seq = p.nodes.find((n) => n.op === "sequence")!;
-      seq.latest = "fifty";
-      seq.lates = 3;
-    }, true);
+    const bad = variant(
+      def,
+      "shape.json",
+      (p) => {
+        const seq = p.nodes.find((n) => n.op === "sequence")!;
+        seq.latest = "fifty";
+        seq.lates = 3;
+      },
+      true,
+    );
     const r = await cli("validate", bad);
     expect(r.code).toBe(2);
     expect(r.err).toContain("nodes[7].latest:");

@@ -29,7 +29,9 @@ describe.each(["direct", "arquero"])("dead letters on %s", (runner) => {
     for (const quiet of [[], ["-q"]]) {
       const r = await cli("run", wordcount, "--runner", runner, "--in", `lines=${allBad}`, "--out", `counts=${out}`, ...quiet);
       expect(r.code).toBe(0);
-      expect(r.err).toContain(`lockstep: WARNING: source "lines" sent every record (2 of 2) to the dead letters; most common reason (2×): missing field "line"\n`);
+      expect(r.err).toContain(
+        `lockstep: WARNING: source "lines" sent every record (2 of 2) to the dead letters; most common reason (2×): missing field "line"\n`,
+      );
     }
     const some = await cli("run", wordcount, "--runner", runner, "--in", `lines=${twoOfThree}`, "--out", `counts=${out}`);
     expect(some.err).not.toContain("WARNING");
@@ -38,16 +40,36 @@ describe.each(["direct", "arquero"])("dead letters on %s", (runner) => {
   it("--max-dead-letter-rate: past it, exit 1 naming the source, the rate and the reason; the sinks are not written, the dead letters are", async () => {
     const out = join(dir, `${runner}-over.jsonl`);
     const dead = join(dir, `${runner}-over-dead.jsonl`);
-    const r = await cli("run", wordcount, "--runner", runner, "--in", `lines=${twoOfThree}`, "--out", `counts=${out}`, "--dead-letters", dead, "--max-dead-letter-rate", "0.5");
+    const r = await cli(
+      "run",
+      wordcount,
+      "--runner",
+      runner,
+      "--in",
+      `lines=${twoOfThree}`,
+      "--out",
+      `counts=${out}`,
+      "--dead-letters",
+      dead,
+      "--max-dead-letter-rate",
+      "0.5",
+    );
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`lockstep: run failed: source "lines": 2 of 3 records (66.7%) went to the dead letters, above --max-dead-letter-rate 0.5; most common reason (2×): missing field "line". Fix:`);
+    expect(r.err).toContain(
+      `lockstep: run failed: source "lines": 2 of 3 records (66.7%) went to the dead letters, above --max-dead-letter-rate 0.5; most common reason (2×): missing field "line". Fix:`,
+    );
     expect(r.err).toContain("sink counts: 2 rows (not written: too many dead letters)");
     expect(existsSync(out)).toBe(false);
     expect(readFileSync(dead, "utf8").trim().split("\n")).toHaveLength(2);
   });
 
   it("--max-dead-letter-rate: at or below it, the run succeeds and writes its sinks", async () => {
-    for (const [input, rate] of [[twoOfThree, "0.7"], [twoOfThree, "1"], [file(`${runner}-one-of-two.jsonl`, '{"line":"a"}\n{"lien":"b"}\n'), "0.5"], [file(`${runner}-clean.jsonl`, '{"line":"a b"}\n'), "0"]] as const) {
+    for (const [input, rate] of [
+      [twoOfThree, "0.7"],
+      [twoOfThree, "1"],
+      [file(`${runner}-one-of-two.jsonl`, '{"line":"a"}\n{"lien":"b"}\n'), "0.5"],
+      [file(`${runner}-clean.jsonl`, '{"line":"a b"}\n'), "0"],
+    ] as const) {
       const out = join(dir, `${runner}-ok-${rate}.jsonl`);
       const r = await cli("run", wordcount, "--runner", runner, "--in", `lines=${input}`, "--out", `counts=${out}`, "--max-dead-letter-rate", rate, "-q");
       expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: "" });

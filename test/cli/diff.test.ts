@@ -89,8 +89,14 @@ describe("lockstep diff: what differs", () => {
   });
 
   it("keys with several rows show the rows each side lacks, shortened; --json carries the changes", async () => {
-    const c = writeJsonl(join(dir, "c.jsonl"), [{ k: 1, v: 1 }, { k: 1, v: 2 }]);
-    const d = writeJsonl(join(dir, "d.jsonl"), [{ k: 1, v: 2 }, { k: 1, v: 3 }]);
+    const c = writeJsonl(join(dir, "c.jsonl"), [
+      { k: 1, v: 1 },
+      { k: 1, v: 2 },
+    ]);
+    const d = writeJsonl(join(dir, "d.jsonl"), [
+      { k: 1, v: 2 },
+      { k: 1, v: 3 },
+    ]);
     const r = await cli("diff", c, d, "--key", "k");
     expect(r.out.slice(r.out.indexOf("\n  mismatched keys")).split("\n")).toEqual([
       "",

@@ -49,7 +49,16 @@ describe("field references on the command line", () => {
     expect(v.code).toBe(2);
     expect(v.out).toBe("");
     expect(v.err).toBe(`lockstep: invalid definition: ${msg}\n`);
-    const r = await cli("run", edited, "--executors", repo("examples/user-sequences.ts"), "--in", `events=${repo("examples/data/events.jsonl")}`, "--in", `items=${repo("examples/data/items.jsonl")}`);
+    const r = await cli(
+      "run",
+      edited,
+      "--executors",
+      repo("examples/user-sequences.ts"),
+      "--in",
+      `events=${repo("examples/data/events.jsonl")}`,
+      "--in",
+      `items=${repo("examples/data/items.jsonl")}`,
+    );
     expect(r.code).toBe(2);
     expect(r.err).toContain(msg);
   });

@@ -21,7 +21,13 @@ const rowsOf = async (path: string, schema?: t.Mixed): Promise<unknown[]> => {
 
 /** Converts a JSONL file to `format` (malformed lines cannot be converted and are left out). */
 const convert = async (jsonl: string, format: Format): Promise<string> => {
-  const to = join(dir, `${jsonl.split("/").pop()!.replace(/\.jsonl$/, "")}-${format}.${format}`);
+  const to = join(
+    dir,
+    `${jsonl
+      .split("/")
+      .pop()!
+      .replace(/\.jsonl$/, "")}-${format}.${format}`,
+  );
   await writeRecords(to, await rowsOf(jsonl));
   return to;
 };
@@ -80,7 +86,15 @@ describe("input formats by extension give the JSONL final view", () => {
     const items = repo("examples/data/items.jsonl");
     await run(repo("examples/user-sequences.ts"), "--in", `events=${events}`, "--in", `items=${items}`, "--out", `sequences=${base}`);
     const out = join(dir, "seq-csv.jsonl");
-    await run(repo("examples/user-sequences.ts"), "--in", `events=${await convert(events, "csv")}`, "--in", `items=${await convert(items, "csv")}`, "--out", `sequences=${out}`);
+    await run(
+      repo("examples/user-sequences.ts"),
+      "--in",
+      `events=${await convert(events, "csv")}`,
+      "--in",
+      `items=${await convert(items, "csv")}`,
+      "--out",
+      `sequences=${out}`,
+    );
     expect(readFileSync(out, "utf8")).toBe(readFileSync(base, "utf8"));
   });
 
@@ -95,7 +109,15 @@ describe("input formats by extension give the JSONL final view", () => {
       const items = repo("examples/data/items.jsonl");
       await run(repo("examples/user-sequences.ts"), "--in", `events=${events}`, "--in", `items=${items}`, "--out", `sequences=${base}`);
       const out = join(dir, `seq-${format}.jsonl`);
-      await run(repo("examples/user-sequences.ts"), "--in", `events=${await convert(events, format)}`, "--in", `items=${await convert(items, format)}`, "--out", `sequences=${out}`);
+      await run(
+        repo("examples/user-sequences.ts"),
+        "--in",
+        `events=${await convert(events, format)}`,
+        "--in",
+        `items=${await convert(items, format)}`,
+        "--out",
+        `sequences=${out}`,
+      );
       expect(readFileSync(out, "utf8")).toBe(readFileSync(base, "utf8"));
     });
   }
@@ -114,7 +136,17 @@ describe("output formats by extension hold the JSONL final view", () => {
       const wcOut = join(dir, `out-wc.${format}`);
       const dead = join(dir, `out-dead.${format}`);
       await run(repo("examples/user-sequences.ts"), "--in", `events=${events}`, "--in", `items=${items}`, "--out", `sequences=${seqJsonl}`);
-      await run(repo("examples/user-sequences.ts"), "--in", `events=${events}`, "--in", `items=${items}`, "--out", `sequences=${seqOut}`, "--dead-letters", dead);
+      await run(
+        repo("examples/user-sequences.ts"),
+        "--in",
+        `events=${events}`,
+        "--in",
+        `items=${items}`,
+        "--out",
+        `sequences=${seqOut}`,
+        "--dead-letters",
+        dead,
+      );
       await run(repo("examples/wordcount.ts"), "--in", `lines=${lines}`, "--out", `counts=${wcJsonl}`);
       await run(repo("examples/wordcount.ts"), "--in", `lines=${lines}`, "--out", `counts=${wcOut}`);
       // Same rows in the same order (sorted by output key).

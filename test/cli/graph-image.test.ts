@@ -12,7 +12,11 @@ const flagship = repo("examples/user-sequences.ts");
 
 /** The SVG parsed strictly as XML (any parse warning or error fails). */
 const parseSvg = (text: string) => {
-  const doc = new DOMParser({ onError: (level, message) => { throw new Error(`${level}: ${message}`); } }).parseFromString(text, "image/svg+xml");
+  const doc = new DOMParser({
+    onError: (level, message) => {
+      throw new Error(`${level}: ${message}`);
+    },
+  }).parseFromString(text, "image/svg+xml");
   return doc.documentElement!;
 };
 
@@ -20,7 +24,11 @@ const parseSvg = (text: string) => {
 const nodeTexts = (svg: ReturnType<typeof parseSvg>): string[] =>
   Array.from(svg.getElementsByTagName("g"))
     .filter((g) => g.getAttribute("class") === "node")
-    .map((g) => Array.from(g.getElementsByTagName("text")).map((t) => t.textContent).join("\n"));
+    .map((g) =>
+      Array.from(g.getElementsByTagName("text"))
+        .map((t) => t.textContent)
+        .join("\n"),
+    );
 
 describe("lockstep graph --format svg|png", () => {
   it("writes an SVG that parses as XML and shows every stage with its op, keys, sources and sinks", async () => {
@@ -33,7 +41,11 @@ describe("lockstep graph --format svg|png", () => {
     const stages = compile(flagshipPipeline, {}).nodes.map((n) => n.id);
     expect(stages).toHaveLength(9);
     expect(texts).toHaveLength(stages.length);
-    for (const id of stages) expect(texts.some((t) => t.split("\n")[0] === id), id).toBe(true);
+    for (const id of stages)
+      expect(
+        texts.some((t) => t.split("\n")[0] === id),
+        id,
+      ).toBe(true);
     expect(texts).toContain("events\nsource events (key userId)");
     expect(texts).toContain("items\ntable items (key itemId, validFrom updatedAt)");
     expect(texts).toContain("events-items.keyBy\nkeyBy userId");

@@ -59,11 +59,26 @@ describe("lockstep run: outputs", () => {
       { key: "a", windowStart: 10000, windowEnd: 20000, count: 1 },
       { key: "b", windowStart: 0, windowEnd: 10000, count: 1 },
     ]);
-    expect(readJsonl(late)).toMatchObject([{ source: "events", offset: 3, eventTime: 5000, clock: 12000, windowStart: 0, windowEnd: 10000, value: { key: "a", ts: 5000 } }]);
+    expect(readJsonl(late)).toMatchObject([
+      { source: "events", offset: 3, eventTime: 5000, clock: 12000, windowStart: 0, windowEnd: 10000, value: { key: "a", ts: 5000 } },
+    ]);
     expect(r.err).toContain(`1 late (element, window) pairs dropped → ${late}`);
 
     // With 5s of allowed lateness the same element counts: 12000 < 10000 + 5000.
-    const r2 = await cli("run", windowCount, "--in", `events=${events}`, "--out", `counts=${out}`, "--late", late, "--param", "window=fixed:10s", "--param", "lateness=5s");
+    const r2 = await cli(
+      "run",
+      windowCount,
+      "--in",
+      `events=${events}`,
+      "--out",
+      `counts=${out}`,
+      "--late",
+      late,
+      "--param",
+      "window=fixed:10s",
+      "--param",
+      "lateness=5s",
+    );
     expect(r2.code).toBe(0);
     expect(readJsonl(out)).toContainEqual({ key: "a", windowStart: 0, windowEnd: 10000, count: 2 });
     expect(readFileSync(late, "utf8")).toBe("");
@@ -78,7 +93,16 @@ describe("lockstep run: outputs", () => {
 
   it("runs the bundled flagship data: 2 malformed events go to the dead letters", async () => {
     const dead = join(dir, "flagship-dead.jsonl");
-    const r = await cli("run", userSequences, "--in", `events=${repo("examples/data/events.jsonl")}`, "--in", `items=${repo("examples/data/items.jsonl")}`, "--dead-letters", dead);
+    const r = await cli(
+      "run",
+      userSequences,
+      "--in",
+      `events=${repo("examples/data/events.jsonl")}`,
+      "--in",
+      `items=${repo("examples/data/items.jsonl")}`,
+      "--dead-letters",
+      dead,
+    );
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/source events: (\d+) read = (\d+) accepted \+ 2 dead letters/);
     const [, read, accepted] = /source events: (\d+) read = (\d+) accepted/.exec(r.err)!;
@@ -159,7 +183,11 @@ describe("lockstep run: refused with exit 2 and the fix", () => {
   });
 
   it("a pipeline whose body throws while it is built (not a failed run)", async () => {
-    await usage(["run", repo("test/cli/fixtures/bad-build.ts"), "--param", "mode=x"], "bad-build.ts: the pipeline cannot be built: mode must be", "Fix: correct the pipeline module or the --param values");
+    await usage(
+      ["run", repo("test/cli/fixtures/bad-build.ts"), "--param", "mode=x"],
+      "bad-build.ts: the pipeline cannot be built: mode must be",
+      "Fix: correct the pipeline module or the --param values",
+    );
   });
 
   it("a module without a pipeline as its default export", async () => {

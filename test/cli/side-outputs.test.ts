@@ -20,7 +20,21 @@ const events = writeJsonl(join(dir, "events.jsonl"), [
 
 const run = async (runner: string) => {
   const [dead, late] = [join(dir, `${runner}-dead.jsonl`), join(dir, `${runner}-late.jsonl`)];
-  const r = await cli("run", "examples/window-count.ts", "--runner", runner, "--in", `events=${events}`, "--out", `counts=${join(dir, `${runner}-counts.jsonl`)}`, "--dead-letters", dead, "--late", late, "-q");
+  const r = await cli(
+    "run",
+    "examples/window-count.ts",
+    "--runner",
+    runner,
+    "--in",
+    `events=${events}`,
+    "--out",
+    `counts=${join(dir, `${runner}-counts.jsonl`)}`,
+    "--dead-letters",
+    dead,
+    "--late",
+    late,
+    "-q",
+  );
   expect(r.code, r.err).toBe(0);
   return { dead: readFileSync(dead, "utf8"), late: readFileSync(late, "utf8"), deadRows: readJsonl(dead), lateRows: readJsonl(late) };
 };

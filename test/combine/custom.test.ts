@@ -12,7 +12,9 @@ describe("checkCustomCombiner", () => {
   it("names every missing function", () => {
     const { merge: _m, extract: _e, ...partial } = full;
     expect(() => checkCustomCombiner(partial, "clicks")).toThrow(DefinitionError);
-    expect(() => checkCustomCombiner(partial, "clicks")).toThrow(/^clicks: combiner is missing merge\(\), extract\(\).*Fix: give the combiner all four functions/);
+    expect(() => checkCustomCombiner(partial, "clicks")).toThrow(
+      /^clicks: combiner is missing merge\(\), extract\(\).*Fix: give the combiner all four functions/,
+    );
     expect(() => checkCustomCombiner({ ...full, add: 3 }, "clicks")).toThrow(/missing add\(\) \(it is number\)/);
   });
 

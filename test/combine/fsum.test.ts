@@ -61,7 +61,10 @@ describe("fsum: property", () => {
   const double = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 });
   // Values of wildly different scales, plus negated copies so large terms cancel.
   const values = fc
-    .tuple(fc.array(fc.oneof(double, fc.integer({ min: -1000, max: 1000 }), fc.constantFrom(0.1, 1e16, 2 ** 53, 5e-324)), { maxLength: 40 }), fc.array(fc.nat()))
+    .tuple(
+      fc.array(fc.oneof(double, fc.integer({ min: -1000, max: 1000 }), fc.constantFrom(0.1, 1e16, 2 ** 53, 5e-324)), { maxLength: 40 }),
+      fc.array(fc.nat()),
+    )
     .map(([xs, picks]) => [...xs, ...(xs.length === 0 ? [] : picks.map((i) => -xs[i % xs.length]!))]);
 
   it("equals the exactly rounded sum", () => {

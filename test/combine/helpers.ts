@@ -6,8 +6,7 @@ import type { Combiner } from "../../src/combine/types.ts";
 export type Timed = readonly [value: unknown, ts: number];
 
 /** Adds every input to a fresh accumulator. */
-export const accumulate = <A>(c: Combiner<A>, inputs: readonly Timed[]): A =>
-  inputs.reduce((acc, [v, ts]) => c.add(acc, v, ts), c.create());
+export const accumulate = <A>(c: Combiner<A>, inputs: readonly Timed[]): A => inputs.reduce((acc, [v, ts]) => c.add(acc, v, ts), c.create());
 
 /** The result of adding `inputs` in order. */
 export const run = <A>(c: Combiner<A>, inputs: readonly Timed[]): unknown => c.extract(accumulate(c, inputs));

@@ -55,7 +55,12 @@ describe.each(AGGS)("$fn$k is order-independent (property)", (agg) => {
         const expected = result(c, accumulate(c, xs));
         expect(result(c, accumulate(c, shuffled))).toBe(expected);
 
-        const parts = [0, 1, 2, 3].map((g) => accumulate(c, xs.filter((_, i) => groups[i] === g)));
+        const parts = [0, 1, 2, 3].map((g) =>
+          accumulate(
+            c,
+            xs.filter((_, i) => groups[i] === g),
+          ),
+        );
         const ordered = mergeOrder.map((g) => (roundTrip ? viaChangelog(parts[g]) : parts[g]));
         // Left fold ((a·b)·c)·d, or the balanced (a·b)·(c·d).
         const merged = tree

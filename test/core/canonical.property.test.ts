@@ -25,26 +25,43 @@ const reference = (v: unknown): string => {
 
 /** The same value with every object's keys in reverse insertion order. */
 const reversedKeys = (v: unknown): unknown =>
-  Array.isArray(v) ? v.map(reversedKeys) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversedKeys(x)])) : v;
+  Array.isArray(v)
+    ? v.map(reversedKeys)
+    : v !== null && typeof v === "object"
+      ? Object.fromEntries(
+          Object.entries(v)
+            .reverse()
+            .map(([k, x]) => [k, reversedKeys(x)]),
+        )
+      : v;
 
 const json = fc.jsonValue({ maxDepth: 4 });
 const sign = (n: number): number => (n < 0 ? -1 : n > 0 ? 1 : 0);
 
 describe("canonicalJson", () => {
   it("is JSON.stringify of the key-sorted value (the reference), with -0 as 0", () => {
-    fc.assert(fc.property(json, (v) => {
-      expect(canonicalJson(v)).toBe(reference(v));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(json, (v) => {
+        expect(canonicalJson(v)).toBe(reference(v));
+      }),
+      { numRuns: 500 },
+    );
   });
   it("does not depend on key insertion order", () => {
-    fc.assert(fc.property(json, (v) => {
-      expect(canonicalJson(reversedKeys(v))).toBe(canonicalJson(v));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(json, (v) => {
+        expect(canonicalJson(reversedKeys(v))).toBe(canonicalJson(v));
+      }),
+      { numRuns: 500 },
+    );
   });
   it("round-trips: parsing it gives a value with the same canonical form", () => {
-    fc.assert(fc.property(json, (v) => {
-      expect(canonicalJson(JSON.parse(canonicalJson(v)))).toBe(canonicalJson(v));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(json, (v) => {
+        expect(canonicalJson(JSON.parse(canonicalJson(v)))).toBe(canonicalJson(v));
+      }),
+      { numRuns: 500 },
+    );
   });
   it("writes -0 as 0 and non-finite numbers as null, as the contract says (§1)", () => {
     expect(canonicalJson({ b: -0, a: [NaN, Infinity, 1.5] })).toBe('{"a":[null,null,1.5],"b":0}');
@@ -53,26 +70,38 @@ describe("canonicalJson", () => {
 
 describe("compareValues", () => {
   it("is reflexive and antisymmetric", () => {
-    fc.assert(fc.property(json, json, (a, b) => {
-      expect(compareValues(a, a)).toBe(0);
-      expect(sign(compareValues(a, b)) + sign(compareValues(b, a))).toBe(0);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(json, json, (a, b) => {
+        expect(compareValues(a, a)).toBe(0);
+        expect(sign(compareValues(a, b)) + sign(compareValues(b, a))).toBe(0);
+      }),
+      { numRuns: 500 },
+    );
   });
   it("is transitive", () => {
-    fc.assert(fc.property(json, json, json, (a, b, c) => {
-      const [x, y, z] = [a, b, c].sort(compareValues);
-      expect(compareValues(x, y)).toBeLessThanOrEqual(0);
-      expect(compareValues(y, z)).toBeLessThanOrEqual(0);
-      expect(compareValues(x, z)).toBeLessThanOrEqual(0);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(json, json, json, (a, b, c) => {
+        const [x, y, z] = [a, b, c].sort(compareValues);
+        expect(compareValues(x, y)).toBeLessThanOrEqual(0);
+        expect(compareValues(y, z)).toBeLessThanOrEqual(0);
+        expect(compareValues(x, z)).toBeLessThanOrEqual(0);
+      }),
+      { numRuns: 500 },
+    );
   });
   it("calls two values equal exactly when their canonical JSON is equal", () => {
-    fc.assert(fc.property(json, json, (a, b) => {
-      expect(compareValues(a, b) === 0).toBe(jsonEquals(a, b));
-    }), { numRuns: 500 });
-    fc.assert(fc.property(json, (a) => {
-      expect(compareValues(a, reversedKeys(a))).toBe(0);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(json, json, (a, b) => {
+        expect(compareValues(a, b) === 0).toBe(jsonEquals(a, b));
+      }),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(json, (a) => {
+        expect(compareValues(a, reversedKeys(a))).toBe(0);
+      }),
+      { numRuns: 200 },
+    );
   });
   it("orders kinds null < booleans < numbers < strings < arrays < objects, numbers numerically, strings by code unit", () => {
     const sorted = [{ a: 1 }, [1], "b", "B", 10, 9, -1, true, false, null].sort(compareValues);

@@ -34,11 +34,15 @@ describe("combine without names", () => {
 
   it("other aggregates and the stage name, when given, appear in the message", () => {
     const e = errorOf(() => compile(withAggs(L.sum("amount"), { name: "totals" })));
-    expect(e.message).toBe('stage "totals" (combine): the sum aggregate has no output name (combine takes an object of named aggregates; there is no default name). Fix: name it: L.combine({ sum: L.sum(…) })');
+    expect(e.message).toBe(
+      'stage "totals" (combine): the sum aggregate has no output name (combine takes an object of named aggregates; there is no default name). Fix: name it: L.combine({ sum: L.sum(…) })',
+    );
   });
 
   it("a value that is not an aggregate, or no object at all", () => {
-    expect(errorOf(() => compile(withAggs({ n: "count" }))).message).toBe('combine: the aggregate "n" is not an aggregate. Fix: use one of L.count(), L.sum(…), L.min(…), … e.g. { n: L.count() }');
+    expect(errorOf(() => compile(withAggs({ n: "count" }))).message).toBe(
+      'combine: the aggregate "n" is not an aggregate. Fix: use one of L.count(), L.sum(…), L.min(…), … e.g. { n: L.count() }',
+    );
     expect(errorOf(() => compile(withAggs(undefined))).problem).toBe("expected an object of named aggregates, found undefined");
   });
 });

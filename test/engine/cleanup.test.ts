@@ -26,12 +26,26 @@ describe("state cleanup", () => {
     expect(aligned.probes).toEqual([
       { [a]: [[0, 10]] },
       { [a]: [[0, 10]] },
-      { [a]: [[0, 10], [10, 20]] },
+      {
+        [a]: [
+          [0, 10],
+          [10, 20],
+        ],
+      },
       { [a]: [[10, 20]] },
       { [a]: [[30, 40]] },
       {},
     ]);
-    expect(kept.probes.slice(-2)).toEqual([{ [a]: [[0, 10], [10, 20], [30, 40]] }, {}]);
+    expect(kept.probes.slice(-2)).toEqual([
+      {
+        [a]: [
+          [0, 10],
+          [10, 20],
+          [30, 40],
+        ],
+      },
+      {},
+    ]);
     const expected = [
       { k: "a", windowStart: 0, windowEnd: 10, n: 2, ids: [1, 2] },
       { k: "a", windowStart: 10, windowEnd: 20, n: 2, ids: [3, 4] },
@@ -48,7 +62,12 @@ describe("state cleanup", () => {
     const kept = await drive(keepAllPipeline(L.session(10), { allowedLateness: 5 }), input, openWindows);
     const a = '["a"]';
     expect(aligned.probes).toEqual([{ [a]: [[0, 10]] }, { [a]: [[0, 13]] }, { [a]: [[30, 40]] }, { [a]: [[30, 40]] }, {}]);
-    expect(kept.probes[3]).toEqual({ [a]: [[0, 13], [30, 40]] });
+    expect(kept.probes[3]).toEqual({
+      [a]: [
+        [0, 13],
+        [30, 40],
+      ],
+    });
     const expected = [
       { k: "a", windowStart: 0, windowEnd: 13, n: 2, ids: [1, 2] },
       { k: "a", windowStart: 30, windowEnd: 40, n: 1, ids: [3] },
@@ -63,7 +82,12 @@ describe("state cleanup", () => {
     // gap 10, lateness 5: [0,13) is kept at clock 18 (< 28). ts 4 has clock 18 < 4 + 10 + 5: it counts,
     // and [4,14) overlaps [0,13), so the session becomes [0,14).
     const d = await drive(countPipeline(L.session(10), { allowedLateness: 5 }), { ev: evs("a", [0, 3, 18, 4]) }, openWindows);
-    expect(d.probes[2]).toEqual({ '["a"]': [[0, 13], [18, 28]] });
+    expect(d.probes[2]).toEqual({
+      '["a"]': [
+        [0, 13],
+        [18, 28],
+      ],
+    });
     expect(d.outputs.out).toEqual([
       { k: "a", windowStart: 0, windowEnd: 14, n: 3, ids: [1, 2, 4] },
       { k: "a", windowStart: 18, windowEnd: 28, n: 1, ids: [3] },
@@ -92,7 +116,13 @@ describe("state cleanup", () => {
 describe("cleanup with two sources (known bug in exactCleanupOf)", () => {
   it("a join's result does not depend on how its two sources interleave", async () => {
     const p = L.pipeline("j", { version: 1 }, ({ source, sink }) => {
-      const side = (n: string) => L.pipe(source(n, Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("k"), L.window(L.fixed(10)));
+      const side = (n: string) =>
+        L.pipe(
+          source(n, Ev, { key: "k" }),
+          L.withTimestamps((e) => e.field("ts")),
+          L.keyBy("k"),
+          L.window(L.fixed(10)),
+        );
       return L.pipe(side("l"), L.join(side("r")), sink("out"));
     });
     // Round robin: l(a,5) r(v,1) l(a,100) r(a,6). r's clock for a is 6 < 10, so (5, 6) is a pair.
@@ -110,7 +140,11 @@ describe("cleanup with two sources (known bug in exactCleanupOf)", () => {
 
   it("a combine over a flatten of two sources counts every element that is not late", async () => {
     const p = L.pipeline("f", { version: 1 }, ({ source, sink }) => {
-      const timed = (n: string) => L.pipe(source(n, Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")));
+      const timed = (n: string) =>
+        L.pipe(
+          source(n, Ev, { key: "k" }),
+          L.withTimestamps((e) => e.field("ts")),
+        );
       return L.pipe(L.flatten([timed("p"), timed("q")]), L.keyBy("k"), L.window(L.fixed(10)), L.combine({ n: L.count() }), sink("out"));
     });
     const res = await runDirect(p, {

@@ -14,7 +14,13 @@ type Aggs = Parameters<typeof L.combine>[0];
 /** `ev (key k) → withTimestamps(ts) → keyBy(k) → combine(aggs)` with no window stage (implicit global). */
 const combined = async (aggs: Aggs, events: readonly unknown[]): Promise<unknown[]> => {
   const p = L.pipeline("agg", { version: 1 }, ({ source, sink }) =>
-    L.pipe(source("ev", Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("k"), L.combine(aggs), sink("out")),
+    L.pipe(
+      source("ev", Ev, { key: "k" }),
+      L.withTimestamps((e) => e.field("ts")),
+      L.keyBy("k"),
+      L.combine(aggs),
+      sink("out"),
+    ),
   );
   return (await runDirect(p, { inputs: { ev: events } })).outputs.out!;
 };
@@ -24,7 +30,13 @@ const xs = (values: readonly unknown[], times?: readonly number[]) => values.map
 
 describe("built-in combiners", () => {
   it("count counts every element, nulls and missing fields included", async () => {
-    expect(await combined({ n: L.count() }, [{ k: "a", ts: 1, x: null }, { k: "a", ts: 2 }, { k: "a", ts: 3, x: 0 }])).toEqual([{ k: "a", n: 3 }]);
+    expect(
+      await combined({ n: L.count() }, [
+        { k: "a", ts: 1, x: null },
+        { k: "a", ts: 2 },
+        { k: "a", ts: 3, x: 0 },
+      ]),
+    ).toEqual([{ k: "a", n: 3 }]);
   });
 
   it("sum is exactly rounded: [1e16, 1, -1e16] gives 1 (left to right doubles give 0)", async () => {
@@ -37,9 +49,7 @@ describe("built-in combiners", () => {
 
   it("sum, mean, min, max and topK ignore nulls and non-numbers; with none: 0, null, null, null, []", async () => {
     const aggs = { s: L.sum("x"), m: L.mean("x"), lo: L.min("x"), hi: L.max("x"), top: L.topK("x", 3) };
-    expect(await combined(aggs, xs([3, "100", null, -2, true, 10, [7], 5, 5]))).toEqual([
-      { k: "a", s: 21, m: 21 / 5, lo: -2, hi: 10, top: [10, 5, 5] },
-    ]);
+    expect(await combined(aggs, xs([3, "100", null, -2, true, 10, [7], 5, 5]))).toEqual([{ k: "a", s: 21, m: 21 / 5, lo: -2, hi: 10, top: [10, 5, 5] }]);
     expect(await combined(aggs, xs(["1", null, false]))).toEqual([{ k: "a", s: 0, m: null, lo: null, hi: null, top: [] }]);
   });
 
@@ -63,9 +73,15 @@ describe("built-in combiners", () => {
     expect(await combined({ f: L.first("x"), l: L.last("x") }, xs([1, "a"], [0, 0]))).toEqual([{ k: "a", f: 1, l: "a" }]);
   });
 
-  it("time ties resolve by value order on the arquero runner too (issue 14: 9, 10, \"a\" at one time)", async () => {
+  it('time ties resolve by value order on the arquero runner too (issue 14: 9, 10, "a" at one time)', async () => {
     const p = L.pipeline("agg", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("k"), L.combine({ c: L.collect("x"), f: L.first("x"), l: L.last("x") }), sink("out")),
+      L.pipe(
+        source("ev", Ev, { key: "k" }),
+        L.withTimestamps((e) => e.field("ts")),
+        L.keyBy("k"),
+        L.combine({ c: L.collect("x"), f: L.first("x"), l: L.last("x") }),
+        sink("out"),
+      ),
     );
     const ev = xs(["a", 10, 9], [4, 4, 4]);
     const expected = [{ k: "a", c: [9, 10, "a"], f: 9, l: "a" }];
@@ -99,8 +115,7 @@ describe("custom combiners", () => {
   /** The spread of numeric inputs, max − min; a plain-JSON accumulator. */
   const spread = L.combiner("spread", 1, {
     create: (): { lo: number | null; hi: number | null } => ({ lo: null, hi: null }),
-    add: (acc, x: unknown) =>
-      typeof x === "number" ? { lo: acc.lo === null ? x : Math.min(acc.lo, x), hi: acc.hi === null ? x : Math.max(acc.hi, x) } : acc,
+    add: (acc, x: unknown) => (typeof x === "number" ? { lo: acc.lo === null ? x : Math.min(acc.lo, x), hi: acc.hi === null ? x : Math.max(acc.hi, x) } : acc),
     merge: (a, b) => ({
       lo: a.lo === null ? b.lo : b.lo === null ? a.lo : Math.min(a.lo, b.lo),
       hi: a.hi === null ? b.hi : b.hi === null ? a.hi : Math.max(a.hi, b.hi),
@@ -150,7 +165,13 @@ describe("custom combiners", () => {
 describe("groupByKey and the global window", () => {
   it("groupByKey collects whole elements by (event time, canonical JSON)", async () => {
     const p = L.pipeline("gbk", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("k"), L.groupByKey({ as: "events" }), sink("out")),
+      L.pipe(
+        source("ev", Ev, { key: "k" }),
+        L.withTimestamps((e) => e.field("ts")),
+        L.keyBy("k"),
+        L.groupByKey({ as: "events" }),
+        sink("out"),
+      ),
     );
     const ev = [
       { k: "a", ts: 2, id: 1 },

@@ -54,7 +54,16 @@ describe("every runner bounds its dead letters the same way", () => {
     writeFileSync(events, [JSON.stringify({ key: "a", ts: 1000 }), poison, JSON.stringify({ key: "a", ts: 20_000 })].join("\n") + "\n");
     const direct = await runDirect(windowCount, { inputs: { events } });
     const arquero = await runArquero(windowCount, { inputs: { events } });
-    expect(direct.deadLetters).toEqual([{ source: "events", offset: 2, stage: "events", reason: expect.any(String), raw: poison.slice(0, DEAD_LETTER_PAYLOAD_BYTES), truncated: { bytes: poison.length, sha256: sha(poison) } }]);
+    expect(direct.deadLetters).toEqual([
+      {
+        source: "events",
+        offset: 2,
+        stage: "events",
+        reason: expect.any(String),
+        raw: poison.slice(0, DEAD_LETTER_PAYLOAD_BYTES),
+        truncated: { bytes: poison.length, sha256: sha(poison) },
+      },
+    ]);
     expect(arquero.deadLetters).toEqual(direct.deadLetters);
     expect(arquero.outputs).toEqual(direct.outputs);
   });

@@ -16,7 +16,12 @@ const Ev = t.intersection([t.type({ k: t.string, ts: t.number, v: t.number }), t
 describe("dedupe", () => {
   it("passes the first element per id in arrival order and counts the rest as duplicates", async () => {
     const p = L.pipeline("dedupe", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")), L.dedupe("id"), sink("out")),
+      L.pipe(
+        source("ev", Ev, { key: "k" }),
+        L.withTimestamps((e) => e.field("ts")),
+        L.dedupe("id"),
+        sink("out"),
+      ),
     );
     const r = await run(p, {
       ev: [
@@ -56,7 +61,12 @@ describe("dedupe", () => {
 
   it("with a ttl, forgets an id once the arriving element's source clock reaches its event time plus ttl", async () => {
     const p = L.pipeline("dedupe-ttl", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")), L.dedupe("id", { ttl: 10 }), sink("out")),
+      L.pipe(
+        source("ev", Ev, { key: "k" }),
+        L.withTimestamps((e) => e.field("ts")),
+        L.dedupe("id", { ttl: 10 }),
+        sink("out"),
+      ),
     );
     const r = await run(p, {
       ev: [
@@ -74,7 +84,12 @@ describe("dedupe", () => {
 
   it("judges the ttl on the arriving element's own source-key clock", async () => {
     const p = L.pipeline("dedupe-ttl-keys", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")), L.dedupe("id", { ttl: 10 }), sink("out")),
+      L.pipe(
+        source("ev", Ev, { key: "k" }),
+        L.withTimestamps((e) => e.field("ts")),
+        L.dedupe("id", { ttl: 10 }),
+        sink("out"),
+      ),
     );
     const r = await run(p, {
       ev: [

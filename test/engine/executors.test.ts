@@ -202,7 +202,10 @@ describe("apply: an executor that throws", () => {
   });
 
   it("sends the element to the dead letters with onExecutorError: deadLetter", async () => {
-    for (const [ex, ref] of [[boom, "boom@1"], [boomAsync, "boomAsync@1"]] as const) {
+    for (const [ex, ref] of [
+      [boom, "boom@1"],
+      [boomAsync, "boomAsync@1"],
+    ] as const) {
       const r = await run(def(ex), { ev: input }, { onExecutorError: "deadLetter" });
       expect(r.outputs.out).toEqual([{ id: 1 }, { id: 3 }]);
       expect(r.deadLetters).toEqual([{ source: "ev", offset: 2, stage: "ev.apply", reason: `executor ${ref} failed: kaboom`, value: { id: 2 } }]);

@@ -78,7 +78,13 @@ describe("final view", () => {
   });
 
   it("rows that passed no keyed aggregate are all kept, duplicates included, sorted by canonical JSON", async () => {
-    const p = L.pipeline("bag", { version: 1 }, ({ source, sink }) => L.pipe(source("ev", Ev), L.filter((e) => e.field("ts").gt(0)), sink("out")));
+    const p = L.pipeline("bag", { version: 1 }, ({ source, sink }) =>
+      L.pipe(
+        source("ev", Ev),
+        L.filter((e) => e.field("ts").gt(0)),
+        sink("out"),
+      ),
+    );
     const ev = [
       { k: "b", ts: 1 },
       { k: "a", ts: 2 },

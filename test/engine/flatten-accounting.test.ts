@@ -14,9 +14,23 @@ const Ev = t.type({ k: t.string, v: t.number });
 describe("flatten", () => {
   it("is the union of two unkeyed sources", async () => {
     const p = L.pipeline("union", { version: 1 }, ({ source, sink }) =>
-      L.pipe(L.flatten([source("left", Ev), source("right", Ev)]), L.filter((e) => e.field("v").gt(0)), sink("out")),
+      L.pipe(
+        L.flatten([source("left", Ev), source("right", Ev)]),
+        L.filter((e) => e.field("v").gt(0)),
+        sink("out"),
+      ),
     );
-    const r = await run(p, { left: [{ k: "a", v: 1 }, { k: "b", v: 0 }], right: [{ k: "a", v: 2 }, { k: "c", v: 3 }, { k: "a", v: 1 }] });
+    const r = await run(p, {
+      left: [
+        { k: "a", v: 1 },
+        { k: "b", v: 0 },
+      ],
+      right: [
+        { k: "a", v: 2 },
+        { k: "c", v: 3 },
+        { k: "a", v: 1 },
+      ],
+    });
     // A bag: both { k: "a", v: 1 } stay.
     expect(r.outputs.out).toEqual([
       { k: "a", v: 1 },
@@ -35,7 +49,16 @@ describe("flatten", () => {
         sink("out"),
       ),
     );
-    const r = await run(p, { left: [{ k: "a", v: 1 }, { k: "b", v: 10 }], right: [{ k: "a", v: 2 }, { k: "a", v: 4 }] });
+    const r = await run(p, {
+      left: [
+        { k: "a", v: 1 },
+        { k: "b", v: 10 },
+      ],
+      right: [
+        { k: "a", v: 2 },
+        { k: "a", v: 4 },
+      ],
+    });
     expect(r.outputs.out).toEqual([
       { k: "a", n: 3, s: 7 },
       { k: "b", n: 1, s: 10 },
@@ -47,7 +70,11 @@ describe("dead-letter accounting", () => {
   it("per source: records read = accepted + dead letters; later stages' dead letters name their stage", async () => {
     const Timed = t.type({ k: t.string, v: t.number, ts: t.union([t.number, t.null]) });
     const p = L.pipeline("accounting", { version: 1 }, ({ source, sink }) =>
-      L.pipe(L.flatten([source("left", Timed), source("right", Timed)]), L.withTimestamps((e) => e.field("ts")), sink("out")),
+      L.pipe(
+        L.flatten([source("left", Timed), source("right", Timed)]),
+        L.withTimestamps((e) => e.field("ts")),
+        sink("out"),
+      ),
     );
     // Records as a reader gives them: a line that is not JSON carries an error and its raw text.
     const right: RawRecord[] = [
@@ -57,7 +84,11 @@ describe("dead-letter accounting", () => {
       { offset: 4, value: { k: "d", v: 4, ts: null } }, // accepted by the source, dead-lettered by withTimestamps
     ];
     const r = await run(p, {
-      left: [{ k: "a", v: 1, ts: 1 }, { k: "b", v: "two", ts: 2 }, { k: "e", v: 5, ts: 5 }],
+      left: [
+        { k: "a", v: 1, ts: 1 },
+        { k: "b", v: "two", ts: 2 },
+        { k: "e", v: 5, ts: 5 },
+      ],
       right: right.values(),
     });
     expect(r.outputs.out).toEqual([

@@ -11,7 +11,12 @@ import { drive, Ev, lateFacts } from "./keyed-harness.ts";
 const joined = (kind: "inner" | "left", lateness: [Duration, Duration] = [100, 100]) =>
   L.pipeline("j", { version: 1 }, ({ source, sink }) => {
     const side = (name: string, allowedLateness: Duration) =>
-      L.pipe(source(name, Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("k"), L.window(L.fixed(10), { allowedLateness }));
+      L.pipe(
+        source(name, Ev, { key: "k" }),
+        L.withTimestamps((e) => e.field("ts")),
+        L.keyBy("k"),
+        L.window(L.fixed(10), { allowedLateness }),
+      );
     return L.pipe(side("l", lateness[0]), L.join(side("r", lateness[1]), { kind }), sink("out"));
   });
 
@@ -92,9 +97,7 @@ describe("join", () => {
       { k: "a", windowStart: 0, windowEnd: 10, left: l[0], right: r[1] },
       { k: "a", windowStart: 10, windowEnd: 20, left: l[1], right: r[0] },
     ]);
-    expect(lateFacts(res.late)).toEqual([
-      { stage: "l-r.join", source: "l", offset: 3, value: l[2], eventTime: 6, clock: 15, windowStart: 0, windowEnd: 10 },
-    ]);
+    expect(lateFacts(res.late)).toEqual([{ stage: "l-r.join", source: "l", offset: 3, value: l[2], eventTime: 6, clock: 15, windowStart: 0, windowEnd: 10 }]);
   });
 
   it("a window with only right elements gives no rows, inner or left", async () => {

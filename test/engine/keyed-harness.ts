@@ -33,7 +33,10 @@ export type Keying = "aligned" | "device-to-k" | "device-to-k-and-d" | "device-a
 export const countPipeline = (fn: WindowFn, opts: WindowOptions = {}, keying: Keying = "aligned"): Pipeline<never> =>
   L.pipeline("count", { version: 1 }, ({ source, sink }) => {
     const src = source("ev", Ev, { key: keying === "aligned" ? "k" : "d" });
-    const timed = L.pipe(src, L.withTimestamps((e) => e.field("ts")));
+    const timed = L.pipe(
+      src,
+      L.withTimestamps((e) => e.field("ts")),
+    );
     // One stream type for the three keyings (they differ only in key fields).
     const keyed: Stream<Ev, object> =
       keying === "aligned" || keying === "device-to-k"

@@ -74,7 +74,14 @@ describe("lateness is judged on the element's own source-key clock", () => {
       ),
     );
     // Key b's first element (ts 3) arrives after key a pushed the source clock to 20: late.
-    const r = await runDirect(p, { inputs: { ev: [{ k: "a", ts: 20 }, { k: "b", ts: 3 }] } });
+    const r = await runDirect(p, {
+      inputs: {
+        ev: [
+          { k: "a", ts: 20 },
+          { k: "b", ts: 3 },
+        ],
+      },
+    });
     expect(r.outputs.out).toEqual([{ k: "a", windowStart: 20, windowEnd: 30, n: 1 }]);
     expect(lateFacts(r.late)).toEqual([
       { stage: "ev.combine", source: "ev", offset: 2, value: { k: "b", ts: 3 }, eventTime: 3, clock: 20, windowStart: 0, windowEnd: 10 },
@@ -83,7 +90,13 @@ describe("lateness is judged on the element's own source-key clock", () => {
 
   it("the implicit global window never drops anything", async () => {
     const p = L.pipeline("g", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("k"), L.combine({ n: L.count() }), sink("out")),
+      L.pipe(
+        source("ev", Ev, { key: "k" }),
+        L.withTimestamps((e) => e.field("ts")),
+        L.keyBy("k"),
+        L.combine({ n: L.count() }),
+        sink("out"),
+      ),
     );
     const r = await runDirect(p, { inputs: { ev: evs("a", [1e9, -1e9, 0]) } });
     expect(r.outputs.out).toEqual([{ k: "a", n: 3 }]);

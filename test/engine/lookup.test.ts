@@ -72,7 +72,13 @@ describe("lookup", () => {
   });
 
   it("a table row that does not decode (validFrom not a number) is a dead letter of the table", async () => {
-    const r = await run(p, { ev: [{ id: 1, itemId: "i1", ts: 10 }], items: [{ itemId: "i1", category: "A", updatedAt: "soon" }, { itemId: "i1", category: "B", updatedAt: 0 }] });
+    const r = await run(p, {
+      ev: [{ id: 1, itemId: "i1", ts: 10 }],
+      items: [
+        { itemId: "i1", category: "A", updatedAt: "soon" },
+        { itemId: "i1", category: "B", updatedAt: 0 },
+      ],
+    });
     expect(r.outputs.out).toEqual([{ id: 1, itemId: "i1", ts: 10, cat: "B", extra: null }]);
     expect(deadAt(r)).toEqual([["items", 1, "items"]]);
     expect(r.metrics.items).toMatchObject({ in: 2, out: 1, deadLetters: 1 });
@@ -88,7 +94,13 @@ describe("lookup", () => {
         sink("out"),
       ),
     );
-    const r = await run(q, { ev: [{ id: 1, itemId: "i1", ts: 10 }], items: [{ itemId: "i1", category: "A", updatedAt: null }, { itemId: "i1", category: "B", updatedAt: 0 }] });
+    const r = await run(q, {
+      ev: [{ id: 1, itemId: "i1", ts: 10 }],
+      items: [
+        { itemId: "i1", category: "A", updatedAt: null },
+        { itemId: "i1", category: "B", updatedAt: 0 },
+      ],
+    });
     expect(r.outputs.out).toEqual([{ id: 1, itemId: "i1", ts: 10, cat: "B" }]);
     expect(deadAt(r)).toEqual([["items", 1, "items"]]);
     expect(r.deadLetters[0]!.reason).toMatch(/updatedAt is null, not a finite number/);

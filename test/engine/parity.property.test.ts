@@ -54,9 +54,11 @@ const interleave = (ev: readonly Ev[], picks: readonly number[]): Ev[] => {
 
 describe("parity properties", () => {
   it("(1) with ample lateness the final view is independent of the input order", async () => {
-    const arb = fc.tuple(setupArb, fc.constantFrom<Keying>("aligned", "device-to-k"), eventsArb).chain(([setup, keying, ev]) =>
-      fc.tuple(fc.constant(setup), fc.constant(keying), fc.constant(ev), fc.shuffledSubarray(ev, { minLength: ev.length, maxLength: ev.length })),
-    );
+    const arb = fc
+      .tuple(setupArb, fc.constantFrom<Keying>("aligned", "device-to-k"), eventsArb)
+      .chain(([setup, keying, ev]) =>
+        fc.tuple(fc.constant(setup), fc.constant(keying), fc.constant(ev), fc.shuffledSubarray(ev, { minLength: ev.length, maxLength: ev.length })),
+      );
     await fc.assert(
       fc.asyncProperty(arb, async ([{ fn, trigger }, keying, ev, shuffled]) => {
         const opts: WindowOptions = { allowedLateness: 1_000_000, ...(trigger ? { trigger } : {}) };
@@ -74,7 +76,13 @@ describe("parity properties", () => {
     const arb = fc
       .tuple(setupArb, fc.constantFrom(0, 7), fc.constantFrom<Keying>("device-to-k", "device-to-k-and-d", "device-aligned"), eventsArb)
       .chain(([setup, lateness, keying, ev]) =>
-        fc.tuple(fc.constant(setup), fc.constant(lateness), fc.constant(keying), fc.constant(ev), fc.array(fc.nat(), { minLength: ev.length, maxLength: ev.length })),
+        fc.tuple(
+          fc.constant(setup),
+          fc.constant(lateness),
+          fc.constant(keying),
+          fc.constant(ev),
+          fc.array(fc.nat(), { minLength: ev.length, maxLength: ev.length }),
+        ),
       );
     await fc.assert(
       fc.asyncProperty(arb, async ([{ fn, trigger }, lateness, keying, ev, picks]) => {

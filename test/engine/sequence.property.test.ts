@@ -87,7 +87,13 @@ describe("sequence (property)", () => {
       { u: "b", id: 0, ts: 0, p: 0 },
     ];
     expect(bruteForce(input, 2, undefined)).toEqual([
-      { u: "a", events: [{ id: 3, ts: 2, p: 2 }, { id: "x", ts: 2, p: 0 }] },
+      {
+        u: "a",
+        events: [
+          { id: 3, ts: 2, p: 2 },
+          { id: "x", ts: 2, p: 0 },
+        ],
+      },
       { u: "b", events: [{ id: 0, ts: 0, p: 0 }] },
     ]);
   });

@@ -40,8 +40,21 @@ describe("sequence", () => {
     const r = await run(def(3), { ev: input });
     // At ts 7: numbers before strings, strings by code unit ("10" < "9" < "y"); "y" and "x" fall off.
     expect(r.outputs.out).toEqual([
-      { u: "a", events: [{ id: 2, ts: 7, p: 0 }, { id: "10", ts: 7, p: 0 }, { id: "9", ts: 7, p: 0 }] },
-      { u: "b", events: [{ id: 1, ts: 3, p: 0 }, { id: 2, ts: 1, p: 0 }] },
+      {
+        u: "a",
+        events: [
+          { id: 2, ts: 7, p: 0 },
+          { id: "10", ts: 7, p: 0 },
+          { id: "9", ts: 7, p: 0 },
+        ],
+      },
+      {
+        u: "b",
+        events: [
+          { id: 1, ts: 3, p: 0 },
+          { id: 2, ts: 1, p: 0 },
+        ],
+      },
     ]);
     // Updates are coalesced per key until a flush; a bounded run flushes once, at its end: one pane per key.
     expect(r.metrics["ev.sequence"]).toMatchObject({ in: 8, panes: 2, late: 0 });
@@ -58,7 +71,15 @@ describe("sequence", () => {
       ev("a", 1, 5, 3), // an exact duplicate
     ];
     // id 1: all at ts 5, {"id":1,"p":3,…} is the greatest canonical JSON; id 2: ts 8 wins.
-    const expected = [{ u: "a", events: [{ id: 2, ts: 8, p: 0 }, { id: 1, ts: 5, p: 3 }] }];
+    const expected = [
+      {
+        u: "a",
+        events: [
+          { id: 2, ts: 8, p: 0 },
+          { id: 1, ts: 5, p: 3 },
+        ],
+      },
+    ];
     const r = await run(def(3), { ev: input });
     expect(r.outputs.out).toEqual(expected);
     // Losers in this order: (1,5,p2), (2,6), the exact duplicate.
@@ -82,7 +103,16 @@ describe("sequence", () => {
       ev("a", "f", 93), // 93 < 94: expired
     ];
     const r = await run(def(5, 10), { ev: input });
-    expect(r.outputs.out).toEqual([{ u: "a", events: [{ id: "e", ts: 104, p: 0 }, { id: "a", ts: 100, p: 0 }, { id: "b", ts: 95, p: 0 }] }]);
+    expect(r.outputs.out).toEqual([
+      {
+        u: "a",
+        events: [
+          { id: "e", ts: 104, p: 0 },
+          { id: "a", ts: 100, p: 0 },
+          { id: "b", ts: 95, p: 0 },
+        ],
+      },
+    ]);
     // Counted as expired, not reported as late: arriving before or after newer elements is not the same on every runner.
     expect(r.late).toEqual([]);
     expect(r.metrics["ev.sequence"]).toMatchObject({ in: 6, late: 0, expired: 2 });

@@ -102,10 +102,25 @@ describe("services", () => {
       if (ip === "bad") throw new Error("down");
       return `city-${ip}`;
     };
-    const r = await run(def({ retries: 1, backoffMs: 1 }), { ev: [{ id: 1, ip: "ok" }, { id: 2, ip: "bad" }] }, { registry: registry(down) });
+    const r = await run(
+      def({ retries: 1, backoffMs: 1 }),
+      {
+        ev: [
+          { id: 1, ip: "ok" },
+          { id: 2, ip: "bad" },
+        ],
+      },
+      { registry: registry(down) },
+    );
     expect(r.outputs.out).toEqual([{ id: 1, ip: "ok", city: "city-ok" }]);
     expect(r.deadLetters).toEqual([
-      { source: "ev", offset: 2, stage: "ev.apply", reason: 'executor geoEnrich@1 failed: service "geo" failed after 2 attempt(s): down', value: { id: 2, ip: "bad" } },
+      {
+        source: "ev",
+        offset: 2,
+        stage: "ev.apply",
+        reason: 'executor geoEnrich@1 failed: service "geo" failed after 2 attempt(s): down',
+        value: { id: 2, ip: "bad" },
+      },
     ]);
     expect(calls.filter((c) => c === "bad")).toHaveLength(2);
   });
@@ -118,7 +133,16 @@ describe("services", () => {
       await sleep(ip === "slow" ? 300 : 1);
       return `city-${ip}`;
     };
-    const r = await run(def({ timeoutMs: 20, retries: 1, backoffMs: 1, cacheSize: 0 }), { ev: [{ id: 1, ip: "slow" }, { id: 2, ip: "fast" }] }, { registry: registry(slow) });
+    const r = await run(
+      def({ timeoutMs: 20, retries: 1, backoffMs: 1, cacheSize: 0 }),
+      {
+        ev: [
+          { id: 1, ip: "slow" },
+          { id: 2, ip: "fast" },
+        ],
+      },
+      { registry: registry(slow) },
+    );
     expect(r.outputs.out).toEqual([{ id: 2, ip: "fast", city: "city-fast" }]);
     expect(deadAt(r)).toEqual([["ev", 1, "ev.apply"]]);
     expect(r.deadLetters[0]!.reason).toBe('executor geoEnrich@1 failed: service "geo" failed after 2 attempt(s): timed out after 20 ms');
@@ -151,7 +175,9 @@ describe("services", () => {
 
   it("an executor using a service the pipeline does not declare is a definition error", async () => {
     const p = L.pipeline("undeclared", { version: 1 }, ({ source, sink }) => L.pipe(source("ev", Ev), L.apply(geoEnrich), sink("out")));
-    await expect(run(p, { ev: [{ id: 1, ip: "a" }] }, { registry: registry(recording().client) })).rejects.toThrow(/calls the service "geo", which the pipeline does not declare/);
+    await expect(run(p, { ev: [{ id: 1, ip: "a" }] }, { registry: registry(recording().client) })).rejects.toThrow(
+      /calls the service "geo", which the pipeline does not declare/,
+    );
   });
 
   it("a declared service with no client bound fails the run on first use (not a dead letter per element)", async () => {

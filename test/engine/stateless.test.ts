@@ -19,7 +19,12 @@ describe("map", () => {
   );
 
   it("replaces each element with the struct; a missing field and a division by zero read as null", async () => {
-    const r = await run(p, { ev: [{ id: 1, name: "ab", ms: 1500, d: 1000 }, { id: 2, name: "Cd", ms: 7, d: 0, x: 3 }] });
+    const r = await run(p, {
+      ev: [
+        { id: 1, name: "ab", ms: 1500, d: 1000 },
+        { id: 2, name: "Cd", ms: 7, d: 0, x: 3 },
+      ],
+    });
     expect(r.outputs.out).toEqual([
       { id: 1, upper: "AB", per: 1.5, x: null },
       { id: 2, upper: "CD", per: null, x: 3 },
@@ -31,13 +36,20 @@ describe("map", () => {
 describe("filter", () => {
   const Row = t.intersection([t.type({ id: t.number }), t.partial({ x: t.union([t.number, t.string]) })]);
   const p = L.pipeline("filter", { version: 1 }, ({ source, sink }) =>
-    L.pipe(source("ev", Row), L.filter((e) => e.field("x").gt(2)), sink("out")),
+    L.pipe(
+      source("ev", Row),
+      L.filter((e) => e.field("x").gt(2)),
+      sink("out"),
+    ),
   );
 
   it("keeps only elements whose condition is exactly true (false and null drop)", async () => {
     // x=5 → true; x=1 → false; x missing → null; x="9" → comparison of different types → null; x=3 → true.
     const r = await run(p, { ev: [{ id: 1, x: 5 }, { id: 2, x: 1 }, { id: 3 }, { id: 4, x: "9" }, { id: 5, x: 3 }] });
-    expect(r.outputs.out).toEqual([{ id: 1, x: 5 }, { id: 5, x: 3 }]);
+    expect(r.outputs.out).toEqual([
+      { id: 1, x: 5 },
+      { id: 5, x: 3 },
+    ]);
     expect(r.metrics["ev.filter"]).toMatchObject({ in: 5, out: 2 });
     expect(r.deadLetters).toEqual([]);
   });
@@ -149,9 +161,7 @@ describe("keyBy", () => {
 
   it("compares key values as canonical JSON (object field order does not matter)", async () => {
     const Obj = t.type({ o: t.unknown });
-    const p = L.pipeline("key-obj", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Obj), L.keyBy("o"), L.combine({ n: L.count() }), sink("out")),
-    );
+    const p = L.pipeline("key-obj", { version: 1 }, ({ source, sink }) => L.pipe(source("ev", Obj), L.keyBy("o"), L.combine({ n: L.count() }), sink("out")));
     const r = await run(p, { ev: [{ o: { a: 1, b: 2 } }, { o: [1, 2] }, { o: { b: 2, a: 1 } }] });
     // Arrays sort before objects.
     expect(r.outputs.out).toEqual([

@@ -53,9 +53,21 @@ describe("withTimestamps", () => {
   it("a source without key has one clock", async () => {
     const Ev = t.type({ k: t.string, ts: t.number });
     const p = L.pipeline("one-clock", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Ev), L.withTimestamps((e) => e.field("ts")), L.keyBy("k"), L.window(L.fixed(10)), L.combine({ n: L.count() }), sink("out")),
+      L.pipe(
+        source("ev", Ev),
+        L.withTimestamps((e) => e.field("ts")),
+        L.keyBy("k"),
+        L.window(L.fixed(10)),
+        L.combine({ n: L.count() }),
+        sink("out"),
+      ),
     );
-    const r = await run(p, { ev: [{ k: "a", ts: 25 }, { k: "b", ts: 5 }] });
+    const r = await run(p, {
+      ev: [
+        { k: "a", ts: 25 },
+        { k: "b", ts: 5 },
+      ],
+    });
     expect(r.outputs.out).toEqual([{ k: "a", windowStart: 20, windowEnd: 30, n: 1 }]);
     expect(lateAt(r)).toEqual([["ev", 2, 5, 25]]);
   });

@@ -30,7 +30,12 @@ const clicks = [
 ];
 
 type Session = Record<string, unknown>;
-const session = (userId: string, from: number, to: number, s: { clicks: number; pages: number; dwellMs: number; mean: number; max: number; first: string; last: string }): Session => ({
+const session = (
+  userId: string,
+  from: number,
+  to: number,
+  s: { clicks: number; pages: number; dwellMs: number; mean: number; max: number; first: string; last: string },
+): Session => ({
   userId,
   windowStart: from * M,
   windowEnd: to * M,

@@ -87,7 +87,12 @@ describe("user-sequences on a small hand-worked input", () => {
     const mirrored = many.map((x) => ({ ...x, eventId: `n${x.eventId}`, userId: "u4" })).reverse();
     const r = await runOn(userSequences, { events: [...many, ...mirrored], items: [{ itemId: "i2", category: "travel", updatedAt: 0 }] });
     const expected = Array.from({ length: 50 }, (_, k) => ({ itemId: "i2", type: "save", ts: 1054 - k, category: "travel" }));
-    expect(canonicalJson(r.outputs.sequences)).toBe(canonicalJson([{ userId: "u3", events: expected }, { userId: "u4", events: expected }]));
+    expect(canonicalJson(r.outputs.sequences)).toBe(
+      canonicalJson([
+        { userId: "u3", events: expected },
+        { userId: "u4", events: expected },
+      ]),
+    );
   });
 });
 

@@ -130,7 +130,10 @@ describe("window-count on a small hand-worked input, in each window kind", () =>
     for (const window of ["global", "fixed:10s", "sliding:20s/10s", "session:10s"]) {
       const r = await runOn(windowCount, { events }, { window });
       expect(accounting(r, "events"), window).toEqual({ read: 12, accepted: 11, dead: 1 });
-      expect(r.deadLetters.map((d) => [d.offset, d.reason]), window).toEqual([[11, 'missing field "ts"']]);
+      expect(
+        r.deadLetters.map((d) => [d.offset, d.reason]),
+        window,
+      ).toEqual([[11, 'missing field "ts"']]);
     }
   });
 });

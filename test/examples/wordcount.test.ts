@@ -55,11 +55,14 @@ describe("wordcount on a small hand-worked input", () => {
   it("does not depend on the order of lines", async () => {
     const words = fc.array(fc.constantFrom("a", "B", "c'd", "", "e-f", "A b"), { maxLength: 4 }).map((ws) => ({ line: ws.join(" ") }));
     await fc.assert(
-      fc.asyncProperty(fc.array(words, { maxLength: 12 }).chain((ls) => fc.tuple(fc.constant(ls), fc.shuffledSubarray(ls, { minLength: ls.length }))), async ([ls, shuffled]) => {
-        const a = await runDirect(wordcount, { inputs: { lines: ls } });
-        const b = await runDirect(wordcount, { inputs: { lines: shuffled } });
-        expect(canonicalJson(b.outputs.counts)).toBe(canonicalJson(a.outputs.counts));
-      }),
+      fc.asyncProperty(
+        fc.array(words, { maxLength: 12 }).chain((ls) => fc.tuple(fc.constant(ls), fc.shuffledSubarray(ls, { minLength: ls.length }))),
+        async ([ls, shuffled]) => {
+          const a = await runDirect(wordcount, { inputs: { lines: ls } });
+          const b = await runDirect(wordcount, { inputs: { lines: shuffled } });
+          expect(canonicalJson(b.outputs.counts)).toBe(canonicalJson(a.outputs.counts));
+        },
+      ),
       { numRuns: 50 },
     );
   });

@@ -59,8 +59,18 @@ describe("reading CSV", () => {
     writeFileSync(p, Buffer.concat([Buffer.from("a,b\n1,"), Buffer.from([0xe9]), Buffer.from('\r\n2,"x\ny'), Buffer.from([0xff]), Buffer.from('"\n3,4\n')]));
     const records = await collect(readRecords(p));
     expect(records).toEqual([
-      { offset: 2, error: "invalid UTF-8 (byte 0xE9 at byte 3): the record's bytes are kept in rawBase64", raw: "1,\uFFFD", rawBase64: Buffer.from([0x31, 0x2c, 0xe9]).toString("base64") },
-      { offset: 3, error: "invalid UTF-8 (byte 0xFF at byte 7): the record's bytes are kept in rawBase64", raw: '2,"x\ny\uFFFD"', rawBase64: Buffer.concat([Buffer.from('2,"x\ny'), Buffer.from([0xff]), Buffer.from('"')]).toString("base64") },
+      {
+        offset: 2,
+        error: "invalid UTF-8 (byte 0xE9 at byte 3): the record's bytes are kept in rawBase64",
+        raw: "1,\uFFFD",
+        rawBase64: Buffer.from([0x31, 0x2c, 0xe9]).toString("base64"),
+      },
+      {
+        offset: 3,
+        error: "invalid UTF-8 (byte 0xFF at byte 7): the record's bytes are kept in rawBase64",
+        raw: '2,"x\ny\uFFFD"',
+        rawBase64: Buffer.concat([Buffer.from('2,"x\ny'), Buffer.from([0xff]), Buffer.from('"')]).toString("base64"),
+      },
       { offset: 5, value: { a: "3", b: "4" } },
     ]);
   });
@@ -77,7 +87,7 @@ describe("reading CSV", () => {
   });
 
   it("reads an empty line as null in a one-column file", async () => {
-    expect(await collect(readRecords(file("v\nx\n\n\"\"\n")))).toEqual([
+    expect(await collect(readRecords(file('v\nx\n\n""\n')))).toEqual([
       { offset: 2, value: { v: "x" } },
       { offset: 3, value: { v: null } },
       { offset: 4, value: { v: "" } },
@@ -94,7 +104,7 @@ describe("reading CSV", () => {
 });
 
 describe("writing CSV", () => {
-  it("writes a sorted header, RFC 4180 quoting, empty for null and \"\" for the empty string", async () => {
+  it('writes a sorted header, RFC 4180 quoting, empty for null and "" for the empty string', async () => {
     const p = join(dir, "out.csv");
     await writeRecords(p, [
       { b: 'say "hi"', a: 1, c: { y: 1, x: [true] } },
@@ -110,16 +120,21 @@ describe("writing CSV", () => {
   });
 
   it("refuses rows that are not objects, saying what to do", async () => {
-    await expect(writeRecords(join(dir, "bad.csv"), [{ a: 1 }, [1, 2]])).rejects.toThrow(/row 2 is an array, not an object.*Fix: write objects, or write JSONL/);
+    await expect(writeRecords(join(dir, "bad.csv"), [{ a: 1 }, [1, 2]])).rejects.toThrow(
+      /row 2 is an array, not an object.*Fix: write objects, or write JSONL/,
+    );
   });
 
   it("round-trips any strings and nulls exactly", async () => {
     const text = fc.string({ unit: fc.constantFrom("a", "é", ",", '"', "\n", "\r", " ", "\uFEFF"), maxLength: 6 });
     const rows = fc.uniqueArray(text, { minLength: 1, maxLength: 4 }).chain((keys) =>
-      fc.array(fc.tuple(...keys.map((k) => fc.option(text).map((v): [string, string | null] => [k, v]))).map((e) => Object.fromEntries(e)), {
-        minLength: 1,
-        maxLength: 5,
-      }),
+      fc.array(
+        fc.tuple(...keys.map((k) => fc.option(text).map((v): [string, string | null] => [k, v]))).map((e) => Object.fromEntries(e)),
+        {
+          minLength: 1,
+          maxLength: 5,
+        },
+      ),
     );
     let i = 0;
     await fc.assert(
@@ -158,7 +173,19 @@ describe("coerceCsvRow", () => {
   it("converts what the schema asks for and leaves the rest as strings", () => {
     expect(
       coerceCsvRow(
-        { id: "42", score: "-1.5e3", ok: "false", name: "007", zip: "02134", tags: '["a","b"]', meta: '{"k":1}', gone: null, note: null, level: "1", extra: "9" },
+        {
+          id: "42",
+          score: "-1.5e3",
+          ok: "false",
+          name: "007",
+          zip: "02134",
+          tags: '["a","b"]',
+          meta: '{"k":1}',
+          gone: null,
+          note: null,
+          level: "1",
+          extra: "9",
+        },
         schema,
       ),
     ).toEqual({ id: 42, score: -1500, ok: false, name: "007", zip: "02134", tags: ["a", "b"], meta: { k: 1 }, gone: null, level: 1, extra: "9" });

@@ -13,7 +13,10 @@ const dir = tempDir();
 describe("JSONL", () => {
   it("writes canonical JSON, one row a line, \\n after the last", async () => {
     const p = join(dir, "nested/deeper/out.jsonl");
-    await writeRecords(p, [{ b: 1, a: { z: -0, y: [1, "x"] } }, { c: null, u: undefined }]);
+    await writeRecords(p, [
+      { b: 1, a: { z: -0, y: [1, "x"] } },
+      { c: null, u: undefined },
+    ]);
     expect(readFileSync(p, "utf8")).toBe('{"a":{"y":[1,"x"],"z":0},"b":1}\n{"c":null}\n');
   });
 
@@ -73,8 +76,16 @@ describe("JSONL", () => {
     writeFileSync(p, Buffer.concat([Buffer.from('{"k":"é✓"}\n'), bad1, Buffer.from("\r\n"), bad2, Buffer.from('\n{"k":"\u{1F600}"}\n')]));
     const records = await collect(readRecords(p));
     expect(records[0]).toEqual({ offset: 1, value: { k: "é✓" } });
-    expect(records[1]).toMatchObject({ offset: 2, error: "invalid UTF-8 (byte 0xFF at byte 7): the record's bytes are kept in rawBase64", rawBase64: bad1.toString("base64") });
-    expect(records[2]).toMatchObject({ offset: 3, error: "invalid UTF-8 (byte 0xC3 at byte 7): the record's bytes are kept in rawBase64", rawBase64: bad2.toString("base64") });
+    expect(records[1]).toMatchObject({
+      offset: 2,
+      error: "invalid UTF-8 (byte 0xFF at byte 7): the record's bytes are kept in rawBase64",
+      rawBase64: bad1.toString("base64"),
+    });
+    expect(records[2]).toMatchObject({
+      offset: 3,
+      error: "invalid UTF-8 (byte 0xC3 at byte 7): the record's bytes are kept in rawBase64",
+      rawBase64: bad2.toString("base64"),
+    });
     expect(records[3]).toEqual({ offset: 4, value: { k: "\u{1F600}" } });
   });
 
@@ -96,11 +107,18 @@ describe("JSONL", () => {
     const within = "[".repeat(MAX_DEPTH - 1) + "]".repeat(MAX_DEPTH - 1);
     writeFileSync(p, `{"key":"inf","ts":1e400}\n{"a":[1,{"b":-1e999}]}\n{"key":"deep","x":${deep}}\n{"x":${within}}\n{"ts":1e-400}\n`);
     const records = await collect(readRecords(p));
-    expect(records[0]).toEqual({ offset: 1, error: 'invalid JSON: field "ts" is not a finite number (JSON numbers must lie within ±1.8e308)', raw: '{"key":"inf","ts":1e400}' });
+    expect(records[0]).toEqual({
+      offset: 1,
+      error: 'invalid JSON: field "ts" is not a finite number (JSON numbers must lie within ±1.8e308)',
+      raw: '{"key":"inf","ts":1e400}',
+    });
     expect(records[1]).toMatchObject({ offset: 2, error: 'invalid JSON: field "a[1].b" is not a finite number (JSON numbers must lie within ±1.8e308)' });
-    expect(records[2]).toEqual({ offset: 3, error: `invalid JSON: nested deeper than ${MAX_DEPTH} levels of arrays and objects (the limit, docs/semantics.md §1)`, raw: `{"key":"deep","x":${deep}}` });
+    expect(records[2]).toEqual({
+      offset: 3,
+      error: `invalid JSON: nested deeper than ${MAX_DEPTH} levels of arrays and objects (the limit, docs/semantics.md §1)`,
+      raw: `{"key":"deep","x":${deep}}`,
+    });
     expect(records[3]!.error).toBeUndefined();
     expect(records[4]).toEqual({ offset: 5, value: { ts: 0 } }); // underflow rounds to 0 as IEEE-754 says: not refused
   });
 });
-

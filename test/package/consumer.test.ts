@@ -18,7 +18,11 @@ const pkg = JSON.parse(readFileSync(repo("package.json"), "utf8")) as { version:
 const work = mkdtempSync(join(tmpdir(), "lockstep-consumer-"));
 const app = join(work, "app");
 
-interface Ran { code: number | null; out: string; err: string }
+interface Ran {
+  code: number | null;
+  out: string;
+  err: string;
+}
 
 /** Runs a command to its end (bounded), as a user's shell would. */
 const sh = (cmd: string, args: readonly string[], cwd: string, timeout = 180_000): Ran => {
@@ -58,7 +62,10 @@ describe("npm install lockstep (the packed tarball) into a fresh app", () => {
   });
 
   it("ships compiled code, declarations, the license and the changelog, and no tests or examples", () => {
-    const files = sh("tar", ["tzf", tarball], work).out.split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
+    const files = sh("tar", ["tzf", tarball], work)
+      .out.split("\n")
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ""));
     expect(files).toEqual(expect.arrayContaining(["LICENSE", "CHANGELOG.md", "README.md", "dist/dsl/index.js", "dist/dsl/index.d.ts", "dist/src/cli/bin.js"]));
     expect(files.filter((f) => /^(test|examples|bench)\//.test(f) || /\.test\.ts$/.test(f))).toEqual([]);
   });
@@ -95,12 +102,17 @@ describe("npm install lockstep (the packed tarball) into a fresh app", () => {
   });
 
   it("npx lockstep parity compares the runners on generated histories", () => {
-    expect(ok(lockstep("parity", "pipeline.ts", "--runners", "direct,arquero", "--runs", "5", "--seed", "3", "-q")).out).toMatch(/^parity: direct = arquero on 5 histories/);
+    expect(ok(lockstep("parity", "pipeline.ts", "--runners", "direct,arquero", "--runs", "5", "--seed", "3", "-q")).out).toMatch(
+      /^parity: direct = arquero on 5 histories/,
+    );
   });
 
   it("plain Node imports lockstep, lockstep/direct, lockstep/arquero, lockstep/parity and lockstep/plan", () => {
     const r = ok(sh(process.execPath, ["app.mjs"], app));
-    const totals = [{ k: "a", n: 3, total: 4.5 }, { k: "b", n: 1, total: 2 }];
+    const totals = [
+      { k: "a", n: 3, total: 4.5 },
+      { k: "b", n: 1, total: 2 },
+    ];
     expect(JSON.parse(r.out)).toEqual({ direct: totals, arquero: totals, parity: true, stages: expect.any(Number) });
   });
 

@@ -24,12 +24,25 @@ describe("lockstep parity", () => {
   it("exit 0 on parity, with the seed and what the histories exercised", async () => {
     const r = await cli("parity", wordcount, "--runners", "direct,arquero,direct-reordered", "--runs", "25", "--seed", "9", "-q");
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/^parity: direct = arquero = direct-reordered on 25 histories \(seed 9, [\d.]+ s\); \d+ records, \d+ output rows, 0 late, \d+ dead letters\n$/);
+    expect(r.out).toMatch(
+      /^parity: direct = arquero = direct-reordered on 25 histories \(seed 9, [\d.]+ s\); \d+ records, \d+ output rows, 0 late, \d+ dead letters\n$/,
+    );
     expect(r.err).toBe("");
   });
 
   it("takes --param and prints progress on stderr unless -q", async () => {
-    const r = await cli("parity", repo("examples/window-count.ts"), "--param", "window=sliding:10s/5s", "--runners", "direct,arquero", "--runs", "60", "--seed", "1");
+    const r = await cli(
+      "parity",
+      repo("examples/window-count.ts"),
+      "--param",
+      "window=sliding:10s/5s",
+      "--runners",
+      "direct,arquero",
+      "--runs",
+      "60",
+      "--seed",
+      "1",
+    );
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain("lockstep: parity: 50 runs");
   });

@@ -80,16 +80,27 @@ describe("the harness's per-output-key diff", () => {
   });
 
   it("groups rows by output key: missing, extra, different", () => {
-    const d = sinkDiff("out", ["k", "windowStart", "windowEnd"], [
-      { k: "a", windowStart: 0, windowEnd: 10, n: 1 },
-      { k: "b", windowStart: 0, windowEnd: 10, n: 1 },
-    ], [
-      { k: "b", windowStart: 0, windowEnd: 10, n: 2 },
-      { k: "c", windowStart: 0, windowEnd: 10, n: 1 },
-    ]);
+    const d = sinkDiff(
+      "out",
+      ["k", "windowStart", "windowEnd"],
+      [
+        { k: "a", windowStart: 0, windowEnd: 10, n: 1 },
+        { k: "b", windowStart: 0, windowEnd: 10, n: 1 },
+      ],
+      [
+        { k: "b", windowStart: 0, windowEnd: 10, n: 2 },
+        { k: "c", windowStart: 0, windowEnd: 10, n: 1 },
+      ],
+    );
     expect(d.missing.map((m) => m.key)).toEqual([{ k: "a", windowStart: 0, windowEnd: 10 }]);
     expect(d.extra.map((m) => m.key)).toEqual([{ k: "c", windowStart: 0, windowEnd: 10 }]);
-    expect(d.different).toEqual([{ key: { k: "b", windowStart: 0, windowEnd: 10 }, expected: [{ k: "b", windowStart: 0, windowEnd: 10, n: 1 }], actual: [{ k: "b", windowStart: 0, windowEnd: 10, n: 2 }] }]);
+    expect(d.different).toEqual([
+      {
+        key: { k: "b", windowStart: 0, windowEnd: 10 },
+        expected: [{ k: "b", windowStart: 0, windowEnd: 10, n: 1 }],
+        actual: [{ k: "b", windowStart: 0, windowEnd: 10, n: 2 }],
+      },
+    ]);
   });
 });
 
@@ -101,9 +112,15 @@ describe("changesOf", () => {
       { path: "o.p.q", a: 1, b: 2 },
     ]);
     expect(changesOf({ s: [1, 2, 3, 4] }, { s: [1, 9, 3, 8] })).toEqual([{ path: "s[1]", a: 2, b: 9 }]);
-    expect(changesOf({ s: [1, 2] }, { s: [1] })).toEqual([{ path: "s", lengths: [2, 1] }, { path: "s[1]", a: 2 }]);
+    expect(changesOf({ s: [1, 2] }, { s: [1] })).toEqual([
+      { path: "s", lengths: [2, 1] },
+      { path: "s[1]", a: 2 },
+    ]);
     expect(changesOf({ s: [{ t: 1, u: 1 }] }, { s: [{ t: 2, u: 1 }] })).toEqual([{ path: "s[0].t", a: 1, b: 2 }]);
-    expect(changesOf({ x: 1 }, { y: 1 })).toEqual([{ path: "x", a: 1 }, { path: "y", b: 1 }]);
+    expect(changesOf({ x: 1 }, { y: 1 })).toEqual([
+      { path: "x", a: 1 },
+      { path: "y", b: 1 },
+    ]);
     expect(changesOf({ x: [1] }, { x: "1" })).toEqual([{ path: "x", a: [1], b: "1" }]);
     expect(changesOf({ x: null }, {})).toEqual([{ path: "x", a: null }]); // null and absent differ in a row
     expect(changesOf(1, 2)).toEqual([{ path: "", a: 1, b: 2 }]);

@@ -26,18 +26,22 @@ const cases: Case[] = [
   { name: "user-sequences", pipeline: userSequences, exercises: ["deadLetters"] },
   { name: "wordcount", pipeline: wordcount, exercises: ["deadLetters"] },
   { name: "sessions", pipeline: sessions, exercises: ["late", "deadLetters"] },
-  ...([
-    { window: "global" },
-    { window: "fixed:10s" },
-    { window: "fixed:10s", lateness: "5s" },
-    { window: "sliding:30s/5s", lateness: "2s" },
-    { window: "session:10s", lateness: "3s" },
-  ] as Record<string, string>[]).map((params): Case => ({
-    name: `window-count ${Object.values(params).join(" ")}`,
-    pipeline: windowCount,
-    params,
-    exercises: params.window === "global" ? ["deadLetters"] : ["late", "deadLetters"],
-  })),
+  ...(
+    [
+      { window: "global" },
+      { window: "fixed:10s" },
+      { window: "fixed:10s", lateness: "5s" },
+      { window: "sliding:30s/5s", lateness: "2s" },
+      { window: "session:10s", lateness: "3s" },
+    ] as Record<string, string>[]
+  ).map(
+    (params): Case => ({
+      name: `window-count ${Object.values(params).join(" ")}`,
+      pipeline: windowCount,
+      params,
+      exercises: params.window === "global" ? ["deadLetters"] : ["late", "deadLetters"],
+    }),
+  ),
 ];
 
 describe("every example has parity on generated histories", () => {
@@ -48,7 +52,13 @@ describe("every example has parity on generated histories", () => {
 
   for (const c of cases) {
     it(`${c.name}: ${RUNNERS.join(" = ")}`, async () => {
-      const report = await checkParity(c.pipeline, { runners: RUNNERS, runs: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}), ...(c.params ? { params: c.params } : {}), name: `examples/${c.name.split(" ")[0]}.ts` });
+      const report = await checkParity(c.pipeline, {
+        runners: RUNNERS,
+        runs: RUNS,
+        ...(SEED !== undefined ? { seed: SEED } : {}),
+        ...(c.params ? { params: c.params } : {}),
+        name: `examples/${c.name.split(" ")[0]}.ts`,
+      });
       expect(report.ok, report.text).toBe(true);
       // The histories exercise what they are for.
       expect(report.stats.rows, report.text).toBeGreaterThan(0);

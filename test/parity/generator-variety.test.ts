@@ -147,7 +147,9 @@ const perPartitionDedupe: ParityRunner = {
     runDirect(ctx.plan, {
       registry: ctx.registry,
       inputs: {
-        ev: h.inputs.ev!.map((r) => (decode(r).ok ? { ...(r as Rec), eid: `${(r as Rec).eid}#${partitionFor(sourceKeyText(source, r as Rec)!, h.partitions)}` } : r)),
+        ev: h.inputs.ev!.map((r) =>
+          decode(r).ok ? { ...(r as Rec), eid: `${(r as Rec).eid}#${partitionFor(sourceKeyText(source, r as Rec)!, h.partitions)}` } : r,
+        ),
       },
     }),
 };
@@ -176,14 +178,18 @@ describe("clocks that close windows on one source key while others still fill th
     for (const h of fc.sample(historyArb(historyModelOf(wc)), { numRuns: 300, seed: 11 })) {
       if (h.partitions < 2) continue;
       const clock = new Map<string, number>();
-      const recs = h.inputs.events!.filter((r): r is { key: string; ts: number } => typeof r === "object" && r !== null && typeof (r as any).ts === "number" && typeof (r as any).key === "string");
+      const recs = h.inputs.events!.filter(
+        (r): r is { key: string; ts: number } => typeof r === "object" && r !== null && typeof (r as any).ts === "number" && typeof (r as any).key === "string",
+      );
       for (const r of recs) {
         const mine = clock.get(r.key) ?? -Infinity;
         const end = Math.floor(r.ts / size) * size + size;
         // On time on its own clock, while some other key on another partition is past the window's close.
         const onTime = mine < end + lateness;
         const partition = partitionFor(sourceKeyText(wcSource, r)!, h.partitions);
-        const closedElsewhere = [...clock].some(([k, c]) => k !== r.key && c >= end + lateness + 2 * size && partitionFor(sourceKeyText(wcSource, { key: k })!, h.partitions) !== partition);
+        const closedElsewhere = [...clock].some(
+          ([k, c]) => k !== r.key && c >= end + lateness + 2 * size && partitionFor(sourceKeyText(wcSource, { key: k })!, h.partitions) !== partition,
+        );
         if (onTime && closedElsewhere) found++;
         clock.set(r.key, Math.max(mine, r.ts));
       }

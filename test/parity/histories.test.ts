@@ -69,7 +69,11 @@ describe("the history model read off a plan", () => {
 
   it("takes the event time only from a field read", () => {
     const p = L.pipeline("computed-time", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("s", t.type({ at: t.number }), {}), L.withTimestamps((e) => e.field("at").mul(1000)), sink("out")),
+      L.pipe(
+        source("s", t.type({ at: t.number }), {}),
+        L.withTimestamps((e) => e.field("at").mul(1000)),
+        sink("out"),
+      ),
     );
     expect(historyModelOf(compile(p)).inputs[0]!.time).toBeNull();
     expect(historyModelOf(compile(userSequences)).inputs.map((i) => [i.id, i.time])).toEqual([
@@ -121,7 +125,19 @@ describe("generated histories", () => {
   });
 
   it("cover skewed keys, disorder, duplicates, bursts, empty inputs, table versions, unicode and extreme numbers", () => {
-    const seen = { manyKeys: 0, skewed: 0, outOfOrder: 0, exactDuplicate: 0, burst: 0, emptySource: 0, tableVersions: 0, sharedValidFrom: 0, unicode: 0, extreme: 0, deadLetter: 0 };
+    const seen = {
+      manyKeys: 0,
+      skewed: 0,
+      outOfOrder: 0,
+      exactDuplicate: 0,
+      burst: 0,
+      emptySource: 0,
+      tableVersions: 0,
+      sharedValidFrom: 0,
+      unicode: 0,
+      extreme: 0,
+      deadLetter: 0,
+    };
     for (const h of hs) {
       const os = h.inputs.orders!;
       if (os.length === 0) seen.emptySource++;
@@ -139,7 +155,8 @@ describe("generated histories", () => {
       }
       const texts = os.map((o) => canonicalJson(o));
       if (new Set(texts).size < texts.length) seen.exactDuplicate++;
-      if (valid.some((o, i) => i > 0 && valid[i - 1]!.customer === o.customer && valid[i - 1]!.placedAt === o.placedAt && valid[i - 1]!.orderId !== o.orderId)) seen.burst++;
+      if (valid.some((o, i) => i > 0 && valid[i - 1]!.customer === o.customer && valid[i - 1]!.placedAt === o.placedAt && valid[i - 1]!.orderId !== o.orderId))
+        seen.burst++;
       const versions = new Map<unknown, unknown[]>();
       for (const r of objects(h.inputs.tiers!)) versions.set(r.customer, [...(versions.get(r.customer) ?? []), r.since]);
       if ([...versions.values()].some((v) => v.length > 1)) seen.tableVersions++;

@@ -25,7 +25,10 @@ const spend = L.pipeline("spend", { version: 1 }, ({ source, sink }) =>
 );
 
 /** A runner that loses the last row of every sink: a planted bug. */
-const losesARow = mapResult("direct", "loses-a-row", (r) => ({ ...r, outputs: Object.fromEntries(Object.entries(r.outputs).map(([k, rows]) => [k, rows.slice(0, -1)])) }));
+const losesARow = mapResult("direct", "loses-a-row", (r) => ({
+  ...r,
+  outputs: Object.fromEntries(Object.entries(r.outputs).map(([k, rows]) => [k, rows.slice(0, -1)])),
+}));
 
 describe("expect(pipeline).toHaveParity()", () => {
   it("passes for a user's pipeline across direct, arquero and another interleaving", async () => {

@@ -9,8 +9,16 @@ const Ev = t.type({ k: t.string, ts: t.number, x: t.number });
 
 const chain = (extraFilter: boolean) =>
   L.pipeline("names", { version: 3 }, ({ source, sink }) => {
-    const base = L.pipe(source("ev", Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")));
-    const filtered = extraFilter ? L.pipe(base, L.filter((e) => e.field("x").gt(0))) : base;
+    const base = L.pipe(
+      source("ev", Ev, { key: "k" }),
+      L.withTimestamps((e) => e.field("ts")),
+    );
+    const filtered = extraFilter
+      ? L.pipe(
+          base,
+          L.filter((e) => e.field("x").gt(0)),
+        )
+      : base;
     return L.pipe(filtered, L.keyBy("k"), L.window(L.fixed("10s")), L.combine({ n: L.count() }), sink("out"));
   });
 
@@ -39,22 +47,39 @@ describe("compile", () => {
     const ids = compile(userSequences).nodes.map((n) => n.id);
     expect(ids).toContain("events-items.lookup");
     const p = L.pipeline("twice", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Ev), L.filter((e) => e.field("x").gt(0)), L.filter((e) => e.field("x").lt(9)), sink("out")),
+      L.pipe(
+        source("ev", Ev),
+        L.filter((e) => e.field("x").gt(0)),
+        L.filter((e) => e.field("x").lt(9)),
+        sink("out"),
+      ),
     );
     expect(compile(p).nodes.map((n) => n.id)).toEqual(["ev", "ev.filter", "ev.filter.2", "out"]);
   });
 
   it("uses a given stage name and rejects a duplicate or illegal one", () => {
     const named = L.pipeline("named", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Ev), L.filter((e) => e.field("x").gt(0), { name: "positive" }), sink("out")),
+      L.pipe(
+        source("ev", Ev),
+        L.filter((e) => e.field("x").gt(0), { name: "positive" }),
+        sink("out"),
+      ),
     );
     expect(compile(named).nodes[1]!.id).toBe("positive");
     const dup = L.pipeline("dup", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Ev), L.filter((e) => e.field("x").gt(0), { name: "ev" }), sink("out")),
+      L.pipe(
+        source("ev", Ev),
+        L.filter((e) => e.field("x").gt(0), { name: "ev" }),
+        sink("out"),
+      ),
     );
     expect(() => compile(dup)).toThrow(/two different stages \(source and filter\) are named "ev"/);
     const bad = L.pipeline("bad", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Ev), L.filter((e) => e.field("x").gt(0), { name: "my stage!" }), sink("out")),
+      L.pipe(
+        source("ev", Ev),
+        L.filter((e) => e.field("x").gt(0), { name: "my stage!" }),
+        sink("out"),
+      ),
     );
     expect(() => compile(bad)).toThrow(/may hold only letters.*Fix: rename it, e.g. "my-stage-"/);
   });
@@ -82,7 +107,14 @@ describe("compile", () => {
 
   it("records parameter values, defaults filled in", () => {
     const p = L.pipeline("params", { version: 1, params: { size: "10s", unused: "x" } }, ({ source, sink, param }) =>
-      L.pipe(source("ev", Ev), L.withTimestamps((e) => e.field("ts")), L.keyBy("k"), L.window(L.fixed(param("size"))), L.combine({ n: L.count() }), sink("out")),
+      L.pipe(
+        source("ev", Ev),
+        L.withTimestamps((e) => e.field("ts")),
+        L.keyBy("k"),
+        L.window(L.fixed(param("size"))),
+        L.combine({ n: L.count() }),
+        sink("out"),
+      ),
     );
     const plan = compile(p, { size: "1m" });
     expect(plan.params).toEqual({ size: "1m", unused: "x" });

@@ -83,7 +83,9 @@ const valueArb: fc.Arbitrary<Json> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 200, max: 3000 }).map((n) => nested(n, 1, (x) => [x])) },
   {
     weight: 1,
-    arbitrary: fc.integer({ min: 100, max: 2000 }).map((n) => nested(n, { op: "field", path: ["ts"] }, (x) => ({ op: "call", fn: "add", args: [x, { op: "lit", value: 1 }] }))),
+    arbitrary: fc
+      .integer({ min: 100, max: 2000 })
+      .map((n) => nested(n, { op: "field", path: ["ts"] }, (x) => ({ op: "call", fn: "add", args: [x, { op: "lit", value: 1 }] }))),
   },
 );
 
@@ -129,7 +131,8 @@ const clone = (root: Json): Json => {
 };
 
 /** Sets a key as an own data property ("__proto__" included, which `o[k] = v` would not). */
-const define = (o: Record<string, Json>, k: string, v: Json): void => void Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+const define = (o: Record<string, Json>, k: string, v: Json): void =>
+  void Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
 
 const get = (p: Pos): Json => (p.parent as Record<string | number, Json>)[p.key];
 const set = (p: Pos, v: Json): void => (Array.isArray(p.parent) ? void (p.parent[p.key as number] = v) : define(p.parent, p.key as string, v));
@@ -153,10 +156,19 @@ type Mutation =
   | { kind: "deepen"; at: number; levels: number }
   | { kind: "retext"; at: number; text: string; num: number };
 
-const nameArb = fc.oneof(fc.constantFrom(...PROTO_NAMES), fc.constantFrom("id", "op", "input", "expr", "kind", "fn", "args", "path", "hash"), fc.string({ maxLength: 6 }));
+const nameArb = fc.oneof(
+  fc.constantFrom(...PROTO_NAMES),
+  fc.constantFrom("id", "op", "input", "expr", "kind", "fn", "args", "path", "hash"),
+  fc.string({ maxLength: 6 }),
+);
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   // Same type, other content (a field name, a literal, a stage name, a number): often still valid, so it runs.
-  fc.record({ kind: fc.constant("retext" as const), at: fc.nat(), text: fc.oneof(nameArb, fc.constantFrom(...INJECTIONS)), num: fc.oneof(fc.integer({ min: -3, max: 1e6 }), fc.double({ noNaN: true, noDefaultInfinity: true })) }),
+  fc.record({
+    kind: fc.constant("retext" as const),
+    at: fc.nat(),
+    text: fc.oneof(nameArb, fc.constantFrom(...INJECTIONS)),
+    num: fc.oneof(fc.integer({ min: -3, max: 1e6 }), fc.double({ noNaN: true, noDefaultInfinity: true })),
+  }),
   fc.record({ kind: fc.constant("retext" as const), at: fc.nat(), text: fc.constantFrom(...PROTO_NAMES, ...INJECTIONS), num: fc.constantFrom(0, 1, 2, 1e308) }),
   fc.record({ kind: fc.constant("delete" as const), at: fc.nat() }),
   fc.record({ kind: fc.constant("replace" as const), at: fc.nat(), value: valueArb }),
@@ -187,7 +199,8 @@ const apply = (root: Json, m: Mutation): boolean => {
     case "duplicate": {
       const q = ps[m.to % ps.length]!;
       const copy = clone(get(q));
-      if (Array.isArray(p.parent)) p.parent.splice(p.key as number, 0, copy); // e.g. a second node with the same id
+      if (Array.isArray(p.parent))
+        p.parent.splice(p.key as number, 0, copy); // e.g. a second node with the same id
       else set(p, copy);
       break;
     }
@@ -216,7 +229,10 @@ const apply = (root: Json, m: Mutation): boolean => {
       break;
     }
     case "deepen":
-      set(p, nested(m.levels, get(p), (x) => [x]));
+      set(
+        p,
+        nested(m.levels, get(p), (x) => [x]),
+      );
       break;
   }
   return touchesHash;
@@ -229,10 +245,28 @@ const rehash = (plan: Json, hashTouched: boolean): void => {
   define(plan as Record<string, Json>, "hash", hashPlan(rest as never));
 };
 
-const EVENT = { id: "e1", eventId: "e1", k: "a", key: "a", userId: "u", itemId: "i", type: "view", durationMs: 2000, ts: 1000, x: 2, s: "ab", tag: "a", line: "a b a" };
+const EVENT = {
+  id: "e1",
+  eventId: "e1",
+  k: "a",
+  key: "a",
+  userId: "u",
+  itemId: "i",
+  type: "view",
+  durationMs: 2000,
+  ts: 1000,
+  x: 2,
+  s: "ab",
+  tag: "a",
+  line: "a b a",
+};
 const ROW = { s: "ab", label: "L", from: 0, itemId: "i", category: "c", updatedAt: 0 };
 const inputsOf = (plan: Plan): Record<string, unknown[]> =>
-  Object.fromEntries(plan.nodes.filter((n) => n.op === "source" || n.op === "table").map((n) => [n.id, n.op === "table" ? [ROW] : [EVENT, { ...EVENT, id: "e2", eventId: "e2", ts: 5000, x: -1 }, { ...EVENT, ts: 20_000 }]]));
+  Object.fromEntries(
+    plan.nodes
+      .filter((n) => n.op === "source" || n.op === "table")
+      .map((n) => [n.id, n.op === "table" ? [ROW] : [EVENT, { ...EVENT, id: "e2", eventId: "e2", ts: 5000, x: -1 }, { ...EVENT, ts: 20_000 }]]),
+  );
 
 type Outcome = "accepted" | "rejected" | "runError" | "crashed";
 const isDefinitionError = (e: unknown): boolean => e instanceof DefinitionErrors || e instanceof DefinitionError;
@@ -250,40 +284,48 @@ describe(`definition fuzz (${RUNS} cases, seed ${SEED})`, () => {
       const crashes: string[] = [];
       let slowest = 0;
       await fc.assert(
-        fc.asyncProperty(fc.nat({ max: SEEDS.length - 1 }), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), fc.boolean(), async (s, mutations, asText) => {
-          const seed = SEEDS[s]!;
-          const plan = clone(seed.plan);
-          let hashTouched = false;
-          for (const m of mutations) hashTouched = apply(plan, m) || hashTouched;
-          rehash(plan, hashTouched);
-          const started = performance.now();
-          let outcome: Outcome;
-          let loaded: Plan | undefined;
-          try {
-            loaded = parsePlan(asText ? canonicalJson(plan) : plan, seed.registry);
-          } catch (e) {
-            if (!isDefinitionError(e) || !clear(e)) crashes.push(`${seed.name} ${JSON.stringify(mutations).slice(0, 300)}: ${(e as Error)?.stack?.slice(0, 400)}`);
-            outcome = isDefinitionError(e) && clear(e) ? "rejected" : "crashed";
-          }
-          if (loaded !== undefined) {
+        fc.asyncProperty(
+          fc.nat({ max: SEEDS.length - 1 }),
+          fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
+          fc.boolean(),
+          async (s, mutations, asText) => {
+            const seed = SEEDS[s]!;
+            const plan = clone(seed.plan);
+            let hashTouched = false;
+            for (const m of mutations) hashTouched = apply(plan, m) || hashTouched;
+            rehash(plan, hashTouched);
+            const started = performance.now();
+            let outcome: Outcome;
+            let loaded: Plan | undefined;
             try {
-              const inputs = inputsOf(loaded);
-              await runDirect(loaded, { inputs, registry: seed.registry, onExecutorError: "deadLetter" });
-              await runArquero(loaded, { inputs, registry: seed.registry, onExecutorError: "deadLetter", log: () => {}, progress: false });
-              outcome = "accepted";
+              loaded = parsePlan(asText ? canonicalJson(plan) : plan, seed.registry);
             } catch (e) {
-              const ok = isDefinitionError(e) || e instanceof RunError;
-              if (!ok) crashes.push(`${seed.name} ${JSON.stringify(mutations).slice(0, 300)} (at run): ${(e as Error)?.stack?.slice(0, 400)}`);
-              outcome = ok ? (isDefinitionError(e) ? "rejected" : "runError") : "crashed";
+              if (!isDefinitionError(e) || !clear(e))
+                crashes.push(`${seed.name} ${JSON.stringify(mutations).slice(0, 300)}: ${(e as Error)?.stack?.slice(0, 400)}`);
+              outcome = isDefinitionError(e) && clear(e) ? "rejected" : "crashed";
             }
-          }
-          slowest = Math.max(slowest, performance.now() - started);
-          counts[outcome!]++;
-          expect((globalThis as Record<string, unknown>)[PWNED], "injected text ran as code").toBeUndefined();
-        }),
+            if (loaded !== undefined) {
+              try {
+                const inputs = inputsOf(loaded);
+                await runDirect(loaded, { inputs, registry: seed.registry, onExecutorError: "deadLetter" });
+                await runArquero(loaded, { inputs, registry: seed.registry, onExecutorError: "deadLetter", log: () => {}, progress: false });
+                outcome = "accepted";
+              } catch (e) {
+                const ok = isDefinitionError(e) || e instanceof RunError;
+                if (!ok) crashes.push(`${seed.name} ${JSON.stringify(mutations).slice(0, 300)} (at run): ${(e as Error)?.stack?.slice(0, 400)}`);
+                outcome = ok ? (isDefinitionError(e) ? "rejected" : "runError") : "crashed";
+              }
+            }
+            slowest = Math.max(slowest, performance.now() - started);
+            counts[outcome!]++;
+            expect((globalThis as Record<string, unknown>)[PWNED], "injected text ran as code").toBeUndefined();
+          },
+        ),
         { numRuns: RUNS, seed: SEED },
       );
-      console.log(`definition fuzz: ${RUNS} cases (seed ${SEED}): ${counts.accepted} accepted and ran, ${counts.rejected} refused with a DefinitionError, ${counts.runError} failed at run with a RunError, ${counts.crashed} crashed; slowest case ${Math.round(slowest)} ms`);
+      console.log(
+        `definition fuzz: ${RUNS} cases (seed ${SEED}): ${counts.accepted} accepted and ran, ${counts.rejected} refused with a DefinitionError, ${counts.runError} failed at run with a RunError, ${counts.crashed} crashed; slowest case ${Math.round(slowest)} ms`,
+      );
       expect(crashes.slice(0, 5)).toEqual([]);
       expect(counts.crashed).toBe(0);
     },

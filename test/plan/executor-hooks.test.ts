@@ -8,7 +8,9 @@ import { parsePlan } from "../../src/plan/load.ts";
 // code, and a registry whose executor has other hooks than the plan was compiled with is refused.
 const Row = t.type({ id: t.string, n: t.number });
 const small = L.executor("small", 1, { filter: (r: t.TypeOf<typeof Row>) => r.n < 10 });
-const pipeline = L.pipeline("hooks", { version: 1 }, ({ source, sink }) => L.pipe(source("rows", Row), L.apply(small), L.keyBy("id"), L.combine({ n: L.count() }), sink("out")));
+const pipeline = L.pipeline("hooks", { version: 1 }, ({ source, sink }) =>
+  L.pipe(source("rows", Row), L.apply(small), L.keyBy("id"), L.combine({ n: L.count() }), sink("out")),
+);
 
 describe("executorHooks in a plan", () => {
   it("are recorded at compile time, sorted in the order hooks run", () => {

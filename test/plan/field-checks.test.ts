@@ -34,16 +34,31 @@ const errorsOf = (f: () => unknown): string[] => {
 
 /** A pipeline reading `events` (keyed by userId, timed by ts) through `steps` into sink "out". */
 const pipeOf = (...steps: unknown[]) =>
-  L.pipeline("checks", { version: 1 }, ({ source, sink }: any) => L.pipe(source("events", Event, { key: "userId" }), L.withTimestamps((e: any) => e.field("ts")), ...steps, sink("out")));
+  L.pipeline("checks", { version: 1 }, ({ source, sink }: any) =>
+    L.pipe(
+      source("events", Event, { key: "userId" }),
+      L.withTimestamps((e: any) => e.field("ts")),
+      ...steps,
+      sink("out"),
+    ),
+  );
 describe("field references at compile time", () => {
   it("keyBy of a missing field: the stage, the field, the fields that exist and the closest one", () => {
     const [msg, ...rest] = errorsOf(() => compile(pipeOf(L.keyBy("userI"), L.combine({ n: L.count() }))));
     expect(rest).toEqual([]);
-    expect(msg).toBe(`nodes[2], stage "events.keyBy" (keyBy): the keyBy field "userI" is not a field of its input (its fields: ${EVENT_FIELDS}). Fix: did you mean "userId"?`);
+    expect(msg).toBe(
+      `nodes[2], stage "events.keyBy" (keyBy): the keyBy field "userI" is not a field of its input (its fields: ${EVENT_FIELDS}). Fix: did you mean "userId"?`,
+    );
   });
 
   it("an expression reading a missing field (the run would send every record to the dead letters)", () => {
-    const p = L.pipeline("checks", { version: 1 }, ({ source, sink }: any) => L.pipe(source("events", Event), L.withTimestamps((e: any) => e.field("tss")), sink("out")));
+    const p = L.pipeline("checks", { version: 1 }, ({ source, sink }: any) =>
+      L.pipe(
+        source("events", Event),
+        L.withTimestamps((e: any) => e.field("tss")),
+        sink("out"),
+      ),
+    );
     expect(errorsOf(() => compile(p))).toEqual([
       `nodes[1], stage "events.withTimestamps" (withTimestamps): the timestamp expression reads the field "tss", which is not a field of its input (its fields: ${EVENT_FIELDS}). Fix: did you mean "ts"?`,
     ]);
@@ -51,14 +66,18 @@ describe("field references at compile time", () => {
 
   it("without a close name, says to use an existing field or add it upstream", () => {
     const [msg] = errorsOf(() => compile(pipeOf(L.filter((e: any) => e.field("country").eq("nz")))));
-    expect(msg).toContain(`nodes[2], stage "events.filter" (filter): the filter condition reads the field "country", which is not a field of its input (its fields: ${EVENT_FIELDS})`);
+    expect(msg).toContain(
+      `nodes[2], stage "events.filter" (filter): the filter condition reads the field "country", which is not a field of its input (its fields: ${EVENT_FIELDS})`,
+    );
     expect(msg).toContain(`Fix: use one of the fields listed, or add "country" upstream (e.g. with L.map)`);
   });
 
   it("optional (t.partial) fields exist; nested paths are checked below known objects", () => {
     expect(() => compile(pipeOf(L.filter((e: any) => e.field("durationMs").gt(1000).and(e.field("geo").field("lat").gt(0)))))).not.toThrow();
     const [nested] = errorsOf(() => compile(pipeOf(L.filter((e: any) => e.field("geo").field("lt").gt(0)))));
-    expect(nested).toBe(`nodes[2], stage "events.filter" (filter): the filter condition reads the field "geo.lt", which does not exist in its input: "geo" has no field "lt" (its fields: lat, lon). Fix: did you mean "lat"?`);
+    expect(nested).toBe(
+      `nodes[2], stage "events.filter" (filter): the filter condition reads the field "geo.lt", which does not exist in its input: "geo" has no field "lt" (its fields: lat, lon). Fix: did you mean "lat"?`,
+    );
     const [intoString] = errorsOf(() => compile(pipeOf(L.filter((e: any) => e.field("userId").field("x").isNull()))));
     expect(intoString).toContain(`reads the field "userId.x", which does not exist in its input: "userId" is a string, which has no fields`);
   });
@@ -68,24 +87,45 @@ describe("field references at compile time", () => {
     const union = (step: unknown) => L.pipeline("u", { version: 1 }, ({ source, sink }: any) => L.pipe(source("events", Tagged), step, sink("out")));
     expect(() => compile(union(L.filter((e: any) => e.field("a").gt(1).or(e.field("b").eq("x")))))).not.toThrow();
     expect(errorsOf(() => compile(union(L.keyBy("c"))))[0]).toContain(`the keyBy field "c" is not a field of its input (its fields: kind, a, b)`);
-    const open = (codec: t.Mixed) => L.pipeline("o", { version: 1 }, ({ source, sink }: any) => L.pipe(source("events", codec), L.keyBy("anything"), sink("out")));
+    const open = (codec: t.Mixed) =>
+      L.pipeline("o", { version: 1 }, ({ source, sink }: any) => L.pipe(source("events", codec), L.keyBy("anything"), sink("out")));
     expect(() => compile(open(t.record(t.string, t.number)))).not.toThrow();
     expect(() => compile(open(t.intersection([t.type({ id: t.string }), t.UnknownRecord])))).not.toThrow();
   });
 
   it("a map's output is its struct: the old fields are gone, the new ones are typed", () => {
-    const [msg] = errorsOf(() => compile(pipeOf(L.map((e: any) => ({ user: e.field("userId"), where: e.field("geo") })), L.keyBy("eventId"))));
-    expect(msg).toBe(`nodes[3], stage "events.keyBy" (keyBy): the keyBy field "eventId" is not a field of its input (its fields: user, where). Fix: use one of the fields listed, or add "eventId" upstream (e.g. with L.map)`);
-    expect(() => compile(pipeOf(L.map((e: any) => ({ user: e.field("userId"), where: e.field("geo") })), L.filter((e: any) => e.field("where").field("lon").gt(0))))).not.toThrow();
+    const [msg] = errorsOf(() =>
+      compile(
+        pipeOf(
+          L.map((e: any) => ({ user: e.field("userId"), where: e.field("geo") })),
+          L.keyBy("eventId"),
+        ),
+      ),
+    );
+    expect(msg).toBe(
+      `nodes[3], stage "events.keyBy" (keyBy): the keyBy field "eventId" is not a field of its input (its fields: user, where). Fix: use one of the fields listed, or add "eventId" upstream (e.g. with L.map)`,
+    );
+    expect(() =>
+      compile(
+        pipeOf(
+          L.map((e: any) => ({ user: e.field("userId"), where: e.field("geo") })),
+          L.filter((e: any) => e.field("where").field("lon").gt(0)),
+        ),
+      ),
+    ).not.toThrow();
   });
 
   it("a combine's rows: the key, the window bounds when windowed, and the aggregates", () => {
     const agg = (...after: unknown[]) => pipeOf(L.keyBy("userId"), L.window(L.fixed("1m")), L.combine({ n: L.count(), total: L.sum("durationMs") }), ...after);
     expect(() => compile(agg(L.filter((r: any) => r.field("n").gt(1).and(r.field("windowStart").gte(0)).and(r.field("userId").neq("x")))))).not.toThrow();
     const [msg] = errorsOf(() => compile(agg(L.filter((r: any) => r.field("count").gt(1)))));
-    expect(msg).toContain(`stage "events.filter" (filter): the filter condition reads the field "count", which is not a field of its input (its fields: userId, windowStart, windowEnd, n, total)`);
+    expect(msg).toContain(
+      `stage "events.filter" (filter): the filter condition reads the field "count", which is not a field of its input (its fields: userId, windowStart, windowEnd, n, total)`,
+    );
     const [input] = errorsOf(() => compile(pipeOf(L.keyBy("userId"), L.combine({ total: L.sum("durationMS") }))));
-    expect(input).toBe(`nodes[3], stage "events.combine" (combine): the aggregate "total" reads the field "durationMS", which is not a field of its input (its fields: ${EVENT_FIELDS}). Fix: did you mean "durationMs"?`);
+    expect(input).toBe(
+      `nodes[3], stage "events.combine" (combine): the aggregate "total" reads the field "durationMS", which is not a field of its input (its fields: ${EVENT_FIELDS}). Fix: did you mean "durationMs"?`,
+    );
   });
 
   it("lookup (on, take), sequence (id, fields), dedupe, dispatch and the source and table keys", () => {
@@ -127,8 +167,19 @@ describe("field references at compile time", () => {
 
   it("join rows hold the key, the window bounds and both sides", () => {
     const p = L.pipeline("j", { version: 1 }, ({ source, sink }: any) => {
-      const side = (name: string) => L.pipe(source(name, Event, { key: "userId" }), L.withTimestamps((e: any) => e.field("ts")), L.keyBy("userId"), L.window(L.fixed("1m")));
-      return L.pipe(side("a"), L.join(side("b"), { as: ["l", "r"] }), L.filter((r: any) => r.field("l").field("ts").lt(r.field("r").field("tss"))), sink("out"));
+      const side = (name: string) =>
+        L.pipe(
+          source(name, Event, { key: "userId" }),
+          L.withTimestamps((e: any) => e.field("ts")),
+          L.keyBy("userId"),
+          L.window(L.fixed("1m")),
+        );
+      return L.pipe(
+        side("a"),
+        L.join(side("b"), { as: ["l", "r"] }),
+        L.filter((r: any) => r.field("l").field("ts").lt(r.field("r").field("tss"))),
+        sink("out"),
+      );
     });
     expect(errorsOf(() => compile(p))).toEqual([
       `nodes[9], stage "a-b.filter" (filter): the filter condition reads the field "r.tss", which does not exist in its input: "r" has no field "tss" (its fields: ${EVENT_FIELDS}). Fix: did you mean "ts"?`,

@@ -159,7 +159,10 @@ describe("the command line refuses them with exit 2, naming the path", () => {
     const p = planOf(windowCount);
     p.nodes[2]!.op = "constructor";
     const file = planFile("ctor.json", JSON.stringify(p));
-    for (const args of [["validate", file], ["run", file, "--in", "events=-", "--out", "counts=-"]]) {
+    for (const args of [
+      ["validate", file],
+      ["run", file, "--in", "events=-", "--out", "counts=-"],
+    ]) {
       const r = await cli(...args);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/nodes\[2\]\.op: unknown op "constructor"/);

@@ -64,7 +64,10 @@ describe("load", () => {
     p.hash = hashPlan(rest);
     const loaded = load(p, registry);
     const { runDirect } = await import("../../runners/direct/index.ts");
-    const r = await runDirect(loaded, { inputs: { events: [{ eventId: "e", userId: "u", itemId: "i", type: "save", ts: 1, [evil]: 5 }], items: [] }, registry });
+    const r = await runDirect(loaded, {
+      inputs: { events: [{ eventId: "e", userId: "u", itemId: "i", type: "save", ts: 1, [evil]: 5 }], items: [] },
+      registry,
+    });
     expect((globalThis as { __pwned?: number }).__pwned).toBeUndefined();
     expect(r.outputs.sequences).toEqual([{ userId: "u", events: [{ itemId: "i", type: "save", ts: 1, category: null }] }]);
   });

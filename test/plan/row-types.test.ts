@@ -12,11 +12,16 @@ import wordcount from "../../examples/wordcount.ts";
 
 /** Each stage's field names, or "open". */
 const fieldsByStage = (plan: Plan, executors = createRegistry().executors): Record<string, string[] | "open"> => {
-  const { rows } = inferRowTypes(plan, validatePlan(plan, undefined, executors), (ref) => { const ex = executors.get(ref); return ex ? hooksOf(ex) : undefined; });
-  return Object.fromEntries([...rows].map(([id, r]) => {
-    const f = fieldsOf(r.row);
-    return [id, f.open ? "open" : [...f.fields.keys()]];
-  }));
+  const { rows } = inferRowTypes(plan, validatePlan(plan, undefined, executors), (ref) => {
+    const ex = executors.get(ref);
+    return ex ? hooksOf(ex) : undefined;
+  });
+  return Object.fromEntries(
+    [...rows].map(([id, r]) => {
+      const f = fieldsOf(r.row);
+      return [id, f.open ? "open" : [...f.fields.keys()]];
+    }),
+  );
 };
 
 describe("row types", () => {
@@ -40,7 +45,13 @@ describe("row types", () => {
     const E = t.type({ k: t.string, ts: t.number, x: t.number });
     const reshape = L.executor("reshape", 1, { featurize: (e: t.TypeOf<typeof E>) => ({ y: e.x }) });
     const p = L.pipeline("shapes", { version: 1 }, ({ source, sink }) => {
-      const side = (name: string) => L.pipe(source(name, E, { key: "k" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("k"), L.window(L.fixed("1m")));
+      const side = (name: string) =>
+        L.pipe(
+          source(name, E, { key: "k" }),
+          L.withTimestamps((e) => e.field("ts")),
+          L.keyBy("k"),
+          L.window(L.fixed("1m")),
+        );
       return [
         L.pipe(side("a"), L.combine({ n: L.count(), xs: L.collect("x") }, { name: "agg" }), sink("o1")),
         L.pipe(side("b"), L.groupByKey({ name: "groups" }), sink("o2")),

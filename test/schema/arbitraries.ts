@@ -21,14 +21,7 @@ const uniqueKeys = fc.uniqueArray(keyArb, { maxLength: 4 });
 export const schemaArb: fc.Arbitrary<SchemaJson> = fc.letrec<{ schema: SchemaJson; composite: SchemaJson }>((tie) => ({
   schema: fc.oneof(
     { maxDepth: 3, depthIdentifier: "schema" },
-    fc.constantFrom<SchemaJson>(
-      { type: "string" },
-      { type: "number" },
-      { type: "integer" },
-      { type: "boolean" },
-      { type: "null" },
-      { type: "unknown" },
-    ),
+    fc.constantFrom<SchemaJson>({ type: "string" }, { type: "number" }, { type: "integer" }, { type: "boolean" }, { type: "null" }, { type: "unknown" }),
     constArb.map((c): SchemaJson => ({ const: c })),
     fc.uniqueArray(fc.string({ maxLength: 4 }), { maxLength: 4 }).map((v): SchemaJson => ({ enum: v.sort(compareStrings) })),
     tie("composite"),
@@ -39,7 +32,11 @@ export const schemaArb: fc.Arbitrary<SchemaJson> = fc.letrec<{ schema: SchemaJso
     tie("schema").map((items): SchemaJson => ({ type: "array", items })),
     tie("schema").map((values): SchemaJson => ({ type: "record", values })),
     fc
-      .tuple(uniqueKeys.chain((keys) => fc.tuple(...keys.map((k) => tie("schema").map((s): [string, SchemaJson] => [k, s])))), fc.boolean(), fc.boolean())
+      .tuple(
+        uniqueKeys.chain((keys) => fc.tuple(...keys.map((k) => tie("schema").map((s): [string, SchemaJson] => [k, s])))),
+        fc.boolean(),
+        fc.boolean(),
+      )
       .map(([entries, required, exact]): SchemaJson => {
         const properties = objectFrom(entries);
         const base = { type: "object" as const, properties, required: required ? Object.keys(properties) : [] };
@@ -93,17 +90,18 @@ export const codecArb: fc.Arbitrary<t.Mixed> = fc.letrec<{ codec: t.Mixed; compo
 const anyJson = fc.jsonValue({ maxDepth: 2 });
 
 /** Values that mostly fit `schema`, with random near misses at every level. */
-export const valueArb = (schema: SchemaJson): fc.Arbitrary<unknown> =>
-  fc.oneof({ weight: 5, arbitrary: fitting(schema) }, { weight: 1, arbitrary: anyJson });
+export const valueArb = (schema: SchemaJson): fc.Arbitrary<unknown> => fc.oneof({ weight: 5, arbitrary: fitting(schema) }, { weight: 1, arbitrary: anyJson });
 
 const fitting = (s: SchemaJson): fc.Arbitrary<unknown> => {
   if ("const" in s) return fc.constant(s.const);
   if ("enum" in s) return s.enum.length > 0 ? fc.constantFrom(...s.enum) : fc.string();
   if ("anyOf" in s) return fc.oneof(...s.anyOf.map(valueArb));
   if ("allOf" in s) {
-    return fc.tuple(...s.allOf.map(valueArb)).map((vs) =>
-      vs.every((v) => typeof v === "object" && v !== null && !Array.isArray(v)) ? objectFrom(vs.flatMap((v) => Object.entries(v as object))) : vs[0],
-    );
+    return fc
+      .tuple(...s.allOf.map(valueArb))
+      .map((vs) =>
+        vs.every((v) => typeof v === "object" && v !== null && !Array.isArray(v)) ? objectFrom(vs.flatMap((v) => Object.entries(v as object))) : vs[0],
+      );
   }
   switch (s.type) {
     case "string":

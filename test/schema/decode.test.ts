@@ -40,9 +40,7 @@ describe("makeDecoder", () => {
 
   it("lists at most 3 problems", () => {
     expect(reason({ user: 1 })).toBe('missing field "userId"; missing field "ts"; field "user": expected object, got 1');
-    expect(reason({ ts: "x", user: { tags: 1 } })).toBe(
-      'missing field "userId"; field "ts": expected number, got "x"; missing field "user.id" (and 1 more)',
-    );
+    expect(reason({ ts: "x", user: { tags: 1 } })).toBe('missing field "userId"; field "ts": expected number, got "x"; missing field "user.id" (and 1 more)');
   });
 
   it("describes unions as a whole and the root value", () => {
@@ -61,10 +59,7 @@ describe("makeDecoder", () => {
 });
 
 describe("makeDecoder on tagged unions", () => {
-  const Shape = t.union([
-    t.type({ kind: t.literal("circle"), r: t.number }),
-    t.type({ kind: t.literal("square"), side: t.number }),
-  ]);
+  const Shape = t.union([t.type({ kind: t.literal("circle"), r: t.number }), t.type({ kind: t.literal("square"), side: t.number })]);
   const d = makeDecoder(t.type({ shape: Shape }));
 
   it("follows the member the tag picks", () => {

@@ -36,7 +36,9 @@ describe("decoding", () => {
   });
 
   it("the same for a schema loaded from a definition (exact object)", () => {
-    const schema = JSON.parse('{"type":"object","properties":{"toString":{"type":"string"},"valueOf":{"type":"number"}},"required":[],"exact":true}') as SchemaJson;
+    const schema = JSON.parse(
+      '{"type":"object","properties":{"toString":{"type":"string"},"valueOf":{"type":"number"}},"required":[],"exact":true}',
+    ) as SchemaJson;
     const decode = makeDecoder(fromSchema(schema));
     expect(decode({})).toEqual({ ok: true, value: {} });
     const r = decode({ toString: "x", extra: 1 });
@@ -63,7 +65,10 @@ describe("running", () => {
     { key: "c", ts: 4, toString: 5, valueOf: "v2" },
   ];
 
-  it.each([["direct", runDirect], ["arquero", runArquero]] as const)("%s: no dead letters, missing fields read as null", async (_name, run) => {
+  it.each([
+    ["direct", runDirect],
+    ["arquero", runArquero],
+  ] as const)("%s: no dead letters, missing fields read as null", async (_name, run) => {
     const r = await run(p, { inputs: { events } });
     expect(r.deadLetters).toEqual([]);
     // Records 1 and 4 lack "constructor" (key null); record 1 also lacks "valueOf" (dedupe id null, first of its id).

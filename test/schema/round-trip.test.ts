@@ -66,7 +66,15 @@ describe("schema round trips", () => {
 });
 
 const ownFieldsOnly = (u: unknown): unknown =>
-  Array.isArray(u) ? u.map(ownFieldsOnly) : u !== null && typeof u === "object" ? Object.assign(Object.create(null), Object.fromEntries(Object.entries(u).map(([k, x]) => [k, ownFieldsOnly(x)]))) : u;
+  Array.isArray(u)
+    ? u.map(ownFieldsOnly)
+    : u !== null && typeof u === "object"
+      ? Object.assign(Object.create(null), Object.fromEntries(Object.entries(u).map(([k, x]) => [k, ownFieldsOnly(x)])))
+      : u;
 
 const withPrototypes = (u: unknown): unknown =>
-  Array.isArray(u) ? u.map(withPrototypes) : u !== null && typeof u === "object" ? Object.fromEntries(Object.entries(u).map(([k, x]) => [k, withPrototypes(x)])) : u;
+  Array.isArray(u)
+    ? u.map(withPrototypes)
+    : u !== null && typeof u === "object"
+      ? Object.fromEntries(Object.entries(u).map(([k, x]) => [k, withPrototypes(x)]))
+      : u;

@@ -108,7 +108,11 @@ describe("toSchema", () => {
     const Tree: t.Type<Tree> = t.recursion("Tree", () => t.type({ children: t.array(Tree) }));
     rejects(Tree, '"Tree"', "recursive", "t.unknown");
     rejects(t.union([t.string, t.undefined]), '.anyOf[1]: codec "undefined"', "t.partial");
-    rejects(t.brand(t.number, (n): n is t.Branded<number, { readonly Pos: unique symbol }> => n > 0, "Pos"), '"Pos"', "refinement");
+    rejects(
+      t.brand(t.number, (n): n is t.Branded<number, { readonly Pos: unique symbol }> => n > 0, "Pos"),
+      '"Pos"',
+      "refinement",
+    );
     rejects(t.record(t.keyof({ a: null }), t.string), "keys other than t.string");
   });
 });

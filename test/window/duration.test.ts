@@ -30,12 +30,9 @@ describe("parseDuration", () => {
     expect(() => parseDuration(n)).toThrow(DefinitionError);
   });
 
-  it.each(["", "10", "1.5s", "-1s", "10x", "s", "1m1h", "1s1s", "1h 30m", "10S", "ms", "99999999999999999d"])(
-    "rejects %j",
-    (text) => {
-      expect(() => parseDuration(text)).toThrow(DefinitionError);
-    },
-  );
+  it.each(["", "10", "1.5s", "-1s", "10x", "s", "1m1h", "1s1s", "1h 30m", "10S", "ms", "99999999999999999d"])("rejects %j", (text) => {
+    expect(() => parseDuration(text)).toThrow(DefinitionError);
+  });
 
   it("names the path and says the fix", () => {
     let err: unknown;

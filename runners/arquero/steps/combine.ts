@@ -35,7 +35,9 @@ export const windowVerbs = (window: WindowNode | null): string[] =>
         `window ${formatWindowSpec(window.window)}: ${assignVerbs(window.window).join(" → ")}`,
         `filter(d => d.${COL.c} >= d._we + ${window.allowedLateness}) → late side output; keep the rest`,
         ...(window.window.kind === "session"
-          ? ['groupby("_ki").orderby("_ws").derive({ _sn: new session when _ws ≥ op.lag(_we), _sid: rolling(op.sum(_sn)) }).groupby("_ki", "_sid").derive({ _ws: op.min, _we: op.max })']
+          ? [
+              'groupby("_ki").orderby("_ws").derive({ _sn: new session when _ws ≥ op.lag(_we), _sid: rolling(op.sum(_sn)) }).groupby("_ki", "_sid").derive({ _ws: op.min, _we: op.max })',
+            ]
           : []),
       ];
 
@@ -47,7 +49,8 @@ export const combineStep = (n: CombineNode, window: WindowNode | null, position:
   verbs: [
     `groupby("${COL.k}"): key index _ki = the group index; key facts rollup({ names: op.any(d.${COL.kn}), clock: op.max(d.${COL.c}) })`,
     ...windowVerbs(window),
-    "aggregate inputs: derive({ _a0…: <input expressions> })" + (window === null || window.window.kind === "global" ? "" : "; narrow to _e, _k, _ki, _t, _c, _a…"),
+    "aggregate inputs: derive({ _a0…: <input expressions> })" +
+      (window === null || window.window.kind === "global" ? "" : "; narrow to _e, _k, _ki, _t, _c, _a…"),
     `${window === null || window.window.kind === "global" ? 'the groupby("_k") above' : 'groupby("_ki", "_ws")'}: ${n.aggs.map(([name, a]) => aggVerb(name, a)).join("; ")}`,
     "final pane rows: { ...kv, windowStart, windowEnd, ...aggregates } with output key _pk",
   ],
@@ -68,7 +71,12 @@ export const combineStep = (n: CombineNode, window: WindowNode | null, position:
     const out = paneTable(n.id, position, {
       k: ks,
       kv: ks.map((k) => facts.kv.get(k)!),
-      window: window === null ? null : whole ? { ws: bounds(-Infinity), we: bounds(Infinity) } : { ws: valuesOf(first, "_ws") as number[], we: valuesOf(first, "_we") as number[] },
+      window:
+        window === null
+          ? null
+          : whole
+            ? { ws: bounds(-Infinity), we: bounds(Infinity) }
+            : { ws: valuesOf(first, "_ws") as number[], we: valuesOf(first, "_we") as number[] },
       values: n.aggs.map(([name], i) => [name, values[i]!] as const),
       c: ks.map((k) => facts.clock.get(k)!),
     });

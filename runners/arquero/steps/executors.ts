@@ -143,9 +143,14 @@ const execute = async (
   deadLetterRows(missed, id, rt, (r) => describeMiss(dead[r]!));
   if (jobs.length > 0) {
     const refs = [...new Set(jobs.map((r) => (routeOf(r) as Executor).ref))];
-    rt.log(`stage "${id}": executor${refs.length > 1 ? "s" : ""} ${refs.join(", ")} run${refs.length > 1 ? "" : "s"} row at a time (user JavaScript) on ${jobs.length} of ${table.numRows()} elements`);
+    rt.log(
+      `stage "${id}": executor${refs.length > 1 ? "s" : ""} ${refs.join(", ")} run${refs.length > 1 ? "" : "s"} row at a time (user JavaScript) on ${jobs.length} of ${table.numRows()} elements`,
+    );
     const values = elementsOf(table, jobs);
-    const outcomes = await runAll(jobs.map((r, i) => ({ value: values[i], ex: routeOf(r) as Executor })), rt);
+    const outcomes = await runAll(
+      jobs.map((r, i) => ({ value: values[i], ex: routeOf(r) as Executor })),
+      rt,
+    );
     const origin = originOf(table);
     const fields = fieldsOf(table);
     const cols = fields.map((f) => valuesOf(table, fieldColumn(f)));
@@ -215,7 +220,17 @@ export const dispatchStep = (n: DispatchNode): Step => {
     mode: executors.length > 0 ? "row-at-a-time" : "columnar",
     verbs: [
       `derive({ _r: ${routeExpr(n, true)} })`,
-      `keep: ${Object.entries(n.branches).filter(([, b]) => b === "keep").map(([v]) => v).join(", ") || "-"}; drop: ${Object.entries(n.branches).filter(([, b]) => b === "drop").map(([v]) => v).join(", ") || "-"}; no branch: ${n.otherwise}`,
+      `keep: ${
+        Object.entries(n.branches)
+          .filter(([, b]) => b === "keep")
+          .map(([v]) => v)
+          .join(", ") || "-"
+      }; drop: ${
+        Object.entries(n.branches)
+          .filter(([, b]) => b === "drop")
+          .map(([v]) => v)
+          .join(", ") || "-"
+      }; no branch: ${n.otherwise}`,
       ...executors.map((ex) => `executor ${ex} on its branch, row at a time, in arrival order (user JavaScript)`),
     ],
     fallbacks: executors.map((ex) => `executor ${ex} is user JavaScript`),

@@ -33,7 +33,10 @@ const unwrapped = (rows: ColumnTable, n: FlatMapNode, rt: Runtime): ColumnTable 
   const badItems = badRows.map((r) => items[r]);
   deadLetterRows(rejected, n.id, rt, (r) => `flatMap item ${canonicalJson(badItems[r]).slice(0, 40)} is not an object; set "as" to wrap items`);
   const kept = rows.reify(good);
-  return kept.select(internalColumns(kept)).assign(columnsOfValues(good.map((r) => items[r]))).reify();
+  return kept
+    .select(internalColumns(kept))
+    .assign(columnsOfValues(good.map((r) => items[r])))
+    .reify();
 };
 
 /** The step of a flatMap. */
@@ -47,7 +50,9 @@ export const flatMapStep = (n: FlatMapNode): Step => {
       `derive({ _fm: ${exprSource(n.expr)} })`,
       "filter(non-null, non-array _fm) → dead letters",
       `filter(d => op.ls_isarr(d._fm)).unroll("_fm")`,
-      n.as === undefined ? "explode object items into field columns (row at a time)" : `select(internal columns, _fm).rename({ _fm: ${JSON.stringify(fieldColumn(n.as))} })`,
+      n.as === undefined
+        ? "explode object items into field columns (row at a time)"
+        : `select(internal columns, _fm).rename({ _fm: ${JSON.stringify(fieldColumn(n.as))} })`,
       `groupby("${COL.i}").derive({ ${COL.j}: () => op.row_number() - 1 })`,
     ],
     fallbacks: fbs,
@@ -60,8 +65,15 @@ export const flatMapStep = (n: FlatMapNode): Step => {
       const out =
         n.as === undefined
           ? unwrapped(rows, n, rt)
-          : rows.select([...internalColumns(input!), "_fm"]).rename({ _fm: fieldColumn(n.as) }).reify();
-      const numbered = out.groupby(COL.i).derive({ [COL.j]: "() => op.row_number() - 1" }).ungroup().reify();
+          : rows
+              .select([...internalColumns(input!), "_fm"])
+              .rename({ _fm: fieldColumn(n.as) })
+              .reify();
+      const numbered = out
+        .groupby(COL.i)
+        .derive({ [COL.j]: "() => op.row_number() - 1" })
+        .ungroup()
+        .reify();
       const m = rt.metrics(n.id);
       m.in += input!.numRows();
       m.out += numbered.numRows();

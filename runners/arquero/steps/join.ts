@@ -33,7 +33,9 @@ export const joinStep = (n: JoinNode, left: WindowNode, right: WindowNode, posit
   verbs: [
     `key facts over both sides: groupby("${COL.k}").rollup({ names: op.any(d.${COL.kn}), clock: op.max(d.${COL.c}) })`,
     ...windowVerbs(left).map((v) => `left: ${v}`),
-    ...windowVerbs(right).map((v) => `right: ${v}`).filter((v) => !v.includes("_sid")),
+    ...windowVerbs(right)
+      .map((v) => `right: ${v}`)
+      .filter((v) => !v.includes("_sid")),
     `join(left, right, ["_ki", "_ws"])${n.kind === "left" ? ` + antijoin(left, right, ["_ki", "_ws"]) with ${n.as[1]}: null` : ""}`,
     `final pane rows: { ...kv, windowStart, windowEnd, ${n.as[0]}, ${n.as[1]} } with output key _pk`,
   ],
@@ -51,7 +53,10 @@ export const joinStep = (n: JoinNode, left: WindowNode, right: WindowNode, posit
     const ls = both.filter("d => d._side === 0").select("_ki", COL.k, "_ws", "_we", "_v").reify();
     const rs = both.filter("d => d._side === 1").select("_ki", "_ws", "_v").rename({ _v: "_rv" }).reify();
     // [left keys, right keys]: a flat list of two names would mean left._ki = right._ws.
-    const on: [string[], string[]] = [["_ki", "_ws"], ["_ki", "_ws"]];
+    const on: [string[], string[]] = [
+      ["_ki", "_ws"],
+      ["_ki", "_ws"],
+    ];
     let pairs = ls.join(rs, on, [["_ki", COL.k, "_ws", "_we", "_v"], ["_rv"]]);
     if (n.kind === "left") pairs = pairs.concat(ls.antijoin(rs, on).derive({ _rv: "() => null" }));
     pairs = pairs.reify();

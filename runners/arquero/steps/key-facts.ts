@@ -61,7 +61,14 @@ export const keyFactsOf = (table: ColumnTable): { facts: KeyFacts; table: Column
     c0: `d => op.any(d.${COL.c})`,
   });
   const ks = valuesOf(r, COL.k) as string[];
-  const [kns, cs, src, off, sk, c0] = ["kn", "c", "src", "off", "sk", "c0"].map((name) => valuesOf(r, name)) as [string[][], number[], string[], number[], string[], number[]];
+  const [kns, cs, src, off, sk, c0] = ["kn", "c", "src", "off", "sk", "c0"].map((name) => valuesOf(r, name)) as [
+    string[][],
+    number[],
+    string[],
+    number[],
+    string[],
+    number[],
+  ];
   const ki = Array.from(grouped.groups()!.keys);
   return {
     facts: {

@@ -28,7 +28,13 @@ const versionsOf = (rows: ColumnTable, n: LookupNode, table: TableNode): { index
   const rowJson = `(d, $) => op.ls_objjson(${["$.names", ...names.map((c) => `d[${JSON.stringify(c)}]`)].join(", ")})`;
   const all = rows
     .params({ names: names.map(fieldOf) })
-    .derive({ _lv: "() => op.row_number() - 1", _lk: `d => op.ls_json(${read(rows, table.key)})`, _lt: `d => ${read(rows, table.validFrom)}`, _lo: "() => 0", _lj: rowJson });
+    .derive({
+      _lv: "() => op.row_number() - 1",
+      _lk: `d => op.ls_json(${read(rows, table.key)})`,
+      _lt: `d => ${read(rows, table.validFrom)}`,
+      _lo: "() => 0",
+      _lj: rowJson,
+    });
   const take = Object.fromEntries(n.take.map(([, f], i) => [`_tk${i}`, `d => ${read(rows, f)}`]));
   return { index: all.select("_lk", "_lt", "_lo", "_lj", "_lv"), values: all.derive(take).select(["_lv", ...Object.keys(take)]) };
 };
@@ -48,7 +54,9 @@ export const lookupStep = (n: LookupNode, table: TableNode): Step => ({
   run: ([input], rt) => {
     const elements = input!.derive({ _le: "() => op.row_number() - 1" });
     const { index, values } = versionsOf(rt.inputs.get(table.id)!, n, table);
-    const probes = elements.derive({ _lk: `d => op.ls_json(${read(input!, n.on)})`, _lt: `d => d.${COL.t}`, _lo: "() => 1", _lj: '() => ""' }).select("_lk", "_lt", "_lo", "_lj", "_le");
+    const probes = elements
+      .derive({ _lk: `d => op.ls_json(${read(input!, n.on)})`, _lt: `d => d.${COL.t}`, _lo: "() => 1", _lj: '() => ""' })
+      .select("_lk", "_lt", "_lo", "_lj", "_le");
     const [a, b] = alignColumns([index, probes]);
     const chosen = a!
       .concat(b!)

@@ -19,7 +19,12 @@ const NON_STRUCT = "a map to an expression that is not a struct: the fields of i
 
 const mapStruct = (input: ColumnTable, fields: [string, Expr][], id: string, rt: Runtime): ColumnTable => {
   const temp = fields.map((_, i) => `_m${i}`);
-  const t = deriveExprs(input, fields.map(([, e], i) => [temp[i]!, e] as const), id, rt);
+  const t = deriveExprs(
+    input,
+    fields.map(([, e], i) => [temp[i]!, e] as const),
+    id,
+    rt,
+  );
   return t
     .select([...internalColumns(input), ...temp])
     .rename(Object.fromEntries(fields.map(([name], i) => [temp[i]!, fieldColumn(name)])))

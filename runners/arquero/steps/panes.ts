@@ -73,5 +73,7 @@ export const paneTable = (stage: string, position: number, p: PaneRows): ColumnT
     [COL.kn]: p.kv.map((kv) => Object.keys(kv)),
     [COL.pk]: pk,
     [COL.pkv]: pkv,
-  }).orderby(COL.i).reify();
+  })
+    .orderby(COL.i)
+    .reify();
 };

@@ -35,7 +35,10 @@ const dropExpired = (t: ColumnTable, n: SequenceNode, ttl: number, rt: Runtime):
     .derive({ _sp: "d => op.lag(d._sm)" })
     .ungroup()
     .derive({ _old: `d => d._sp !== undefined && d.${COL.t} < d._sp - ${ttl}` });
-  const kept = marked.filter("d => !d._old").select(aq.not("_sm", "_sp", "_old")).reify();
+  const kept = marked
+    .filter("d => !d._old")
+    .select(aq.not("_sm", "_sp", "_old"))
+    .reify();
   rt.metrics(n.id).expired += t.numRows() - kept.numRows();
   return kept;
 };
@@ -44,12 +47,7 @@ const dropExpired = (t: ColumnTable, n: SequenceNode, ttl: number, rt: Runtime):
 const bestVersions = (t: ColumnTable): ColumnTable => {
   // Usually every id is unique: then there is nothing to choose (one distinct count instead of a groupby).
   if (t.numRows() === 0 || (t.rollup({ n: "d => op.distinct(d._ik)" }).array("n") as number[])[0] === t.numRows()) return t;
-  const newest = t
-    .groupby(COL.k, "_ik")
-    .filter(`d => d.${COL.t} === op.max(d.${COL.t})`)
-    .derive({ _n: "() => op.count()" })
-    .ungroup()
-    .reify();
+  const newest = t.groupby(COL.k, "_ik").filter(`d => d.${COL.t} === op.max(d.${COL.t})`).derive({ _n: "() => op.count()" }).ungroup().reify();
   const single = newest.filter("d => d._n === 1").reify();
   const tied = newest.filter("d => d._n > 1").reify();
   if (tied.numRows() === 0) return single;
@@ -107,11 +105,7 @@ export const sequenceStep = (n: SequenceNode, position: number): Step => ({
     if (n.ttl !== undefined) t = t.groupby(COL.k).filter(`d => d.${COL.t} >= op.max(d.${COL.t}) - ${n.ttl}`).ungroup().reify();
     const entry = `d => ({ ${n.fields.map((f) => `[${JSON.stringify(f)}]: ${read(f)}`).join(", ")} })`;
     // Entries are built for the kept rows only, after the ranking filter.
-    const ranked = t
-      .groupby(COL.k)
-      .orderby(aq.desc(COL.t), "_io")
-      .filter(`() => op.row_number() <= ${n.latest}`)
-      .derive({ _e: entry });
+    const ranked = t.groupby(COL.k).orderby(aq.desc(COL.t), "_io").filter(`() => op.row_number() <= ${n.latest}`).derive({ _e: entry });
     const seqs = rollupBy(ranked, [COL.k], { v: "d => op.array_agg(d._e)", m: `d => op.max(d.${COL.t})` });
     const ks = valuesOf(seqs, COL.k) as string[];
     const out = paneTable(n.id, position, {

@@ -97,7 +97,10 @@ export const dropLate = (table: ColumnTable, window: WindowNode, source: ColumnT
  * carries nothing else.
  */
 export const narrow = (input: ColumnTable, extra: readonly string[]): ColumnTable =>
-  input.ungroup().derive({ _e: "() => op.row_number() - 1" }).select(["_e", COL.k, "_ki", COL.t, COL.c, ...extra]);
+  input
+    .ungroup()
+    .derive({ _e: "() => op.row_number() - 1" })
+    .select(["_e", COL.k, "_ki", COL.t, COL.c, ...extra]);
 
 /** `table` with `_ki`: its key as a dense number (arquero's group index), cheaper to group by than the key's JSON. */
 export const withKeyIndex = (table: ColumnTable): ColumnTable => {

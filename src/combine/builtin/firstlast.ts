@@ -10,8 +10,7 @@ export type TimedValue = { ts: number; value: Json } | null;
 
 // `sign` 1 keeps the smallest (ts, value) in value order, -1 the largest.
 const byTime = (name: string, sign: 1 | -1): Combiner<TimedValue, unknown, Json> => {
-  const better = (a: { ts: number; value: Json }, b: { ts: number; value: Json }): boolean =>
-    sign * compareTimed(a.ts, a.value, b.ts, b.value) < 0;
+  const better = (a: { ts: number; value: Json }, b: { ts: number; value: Json }): boolean => sign * compareTimed(a.ts, a.value, b.ts, b.value) < 0;
   return {
     create: () => null,
     add: (acc, input, ts) => {

@@ -10,8 +10,7 @@
 import { compareValues } from "../../core/order.ts";
 
 /** Compares `(ta, va)` with `(tb, vb)`: by time, then (only on a tie) by value order. */
-export const compareTimed = (ta: number, va: unknown, tb: number, vb: unknown): number =>
-  ta < tb ? -1 : ta > tb ? 1 : compareValues(va, vb);
+export const compareTimed = (ta: number, va: unknown, tb: number, vb: unknown): number => (ta < tb ? -1 : ta > tb ? 1 : compareValues(va, vb));
 
 /**
  * `ts`, checked: accumulators hold it, so it must be finite to stay plain JSON.

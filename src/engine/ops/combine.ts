@@ -18,7 +18,9 @@ import type { WindowAggregation } from "../windowed.ts";
 /** The operator. */
 export const combineOp = (n: CombineNode, window: WindowNode | null, exactCleanup: boolean, ctx: EngineContext, emit: Emit): Operator => {
   const names = n.aggs.map(([name]) => name);
-  const combiners: Combiner[] = n.aggs.map(([, a]) => (a.fn === "custom" ? (ctx.registry.combiners.get(a.combiner)! as unknown as Combiner) : builtinCombiner(a)));
+  const combiners: Combiner[] = n.aggs.map(([, a]) =>
+    a.fn === "custom" ? (ctx.registry.combiners.get(a.combiner)! as unknown as Combiner) : builtinCombiner(a),
+  );
   const inputs = n.aggs.map(([, a]) => (a.fn === "count" ? () => null : compileExpr(a.input)));
   const count = combiners.length;
   const evalInputs = (v: unknown): unknown[] => inputs.map((f) => f(v));

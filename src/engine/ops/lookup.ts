@@ -34,7 +34,12 @@ export const lookupOp = (n: LookupNode, table: TableNode, ctx: EngineContext, em
         const from = ownField(row, table.validFrom);
         if (typeof from !== "number" || !Number.isFinite(from)) {
           m.deadLetters++;
-          ctx.deadLetter({ ...originFields(e.origin), stage: n.id, reason: `table row's ${table.validFrom} is ${canonicalJson(from)}, not a finite number of ms`, value: row });
+          ctx.deadLetter({
+            ...originFields(e.origin),
+            stage: n.id,
+            reason: `table row's ${table.validFrom} is ${canonicalJson(from)}, not a finite number of ms`,
+            value: row,
+          });
           return;
         }
         const key = keyOf(ownField(row, table.key));

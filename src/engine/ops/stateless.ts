@@ -98,7 +98,12 @@ export const keyByOp = (n: KeyByNode, ctx: EngineContext, emit: Emit): Operator 
   const one = fields.length === 1 ? fields[0]! : undefined;
   // An object literal with a constant key is much cheaper per element than a computed key;
   // the field name reaches the generated code only through JSON.stringify.
-  const keyObject = one === undefined ? undefined : (new Function("v", one === "__proto__" ? `return { [${JSON.stringify(one)}]: v };` : `return { ${JSON.stringify(one)}: v };`) as (v: unknown) => Record<string, unknown>);
+  const keyObject =
+    one === undefined
+      ? undefined
+      : (new Function("v", one === "__proto__" ? `return { [${JSON.stringify(one)}]: v };` : `return { ${JSON.stringify(one)}: v };`) as (
+          v: unknown,
+        ) => Record<string, unknown>);
   return perElement(n.id, ctx, emit, (e, m) => {
     m.out++;
     let kv: Record<string, unknown>;

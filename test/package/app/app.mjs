@@ -10,7 +10,12 @@ const Row = t.type({ k: t.string, v: t.number });
 const pipeline = L.pipeline("sums", { version: 1 }, ({ source, sink }) =>
   L.pipe(source("rows", Row), L.keyBy("k"), L.combine({ total: L.sum("v"), n: L.count() }), sink("totals")),
 );
-const rows = [{ k: "a", v: 1 }, { k: "b", v: 2 }, { k: "a", v: 3 }, { k: "a", v: 0.5 }];
+const rows = [
+  { k: "a", v: 1 },
+  { k: "b", v: 2 },
+  { k: "a", v: 3 },
+  { k: "a", v: 0.5 },
+];
 const direct = await runDirect(pipeline, { inputs: { rows } });
 const arquero = await runArquero(pipeline, { inputs: { rows } });
 const parity = await checkParity(pipeline, { runners: ["direct", "arquero"], runs: 10, seed: 7 });

@@ -86,7 +86,16 @@ describe("lockstep run --runner arquero", () => {
   });
 
   it("logs its fallbacks on stderr unless quiet", async () => {
-    const args = ["run", repo("examples/user-sequences.ts"), "--runner", "arquero", "--in", `events=${repo("examples/data/events.jsonl")}`, "--in", `items=${repo("examples/data/items.jsonl")}`];
+    const args = [
+      "run",
+      repo("examples/user-sequences.ts"),
+      "--runner",
+      "arquero",
+      "--in",
+      `events=${repo("examples/data/events.jsonl")}`,
+      "--in",
+      `items=${repo("examples/data/items.jsonl")}`,
+    ];
     const loud = await cli(...args);
     expect(loud.code).toBe(0);
     expect(loud.err).toMatch(/lockstep\[arquero\]: stage "events.dispatch": executor longView@1 runs row at a time/);

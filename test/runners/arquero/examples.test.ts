@@ -67,6 +67,9 @@ describe.each(EXAMPLES)("%s", (_name, def, files, params) => {
 });
 
 it("the perturbations produce late elements somewhere (so lateness is exercised)", async () => {
-  const { direct } = await checkParity(windowCount, { inputs: { events: PERTURBED[2]![1](values("window-events.jsonl")) }, params: { window: "fixed:10s", lateness: "0s" } });
+  const { direct } = await checkParity(windowCount, {
+    inputs: { events: PERTURBED[2]![1](values("window-events.jsonl")) },
+    params: { window: "fixed:10s", lateness: "0s" },
+  });
   expect(direct.late.length).toBeGreaterThan(10);
 });

@@ -24,7 +24,10 @@ const documented = (): Map<string, string[]> => {
   const rows = section.split("\n").filter((l) => /^\| [a-z-]+ \|/.test(l) && !l.startsWith("| example"));
   return new Map(
     rows.map((l) => {
-      const [name, stages] = l.split("|").slice(1, 3).map((c) => c.trim()) as [string, string];
+      const [name, stages] = l
+        .split("|")
+        .slice(1, 3)
+        .map((c) => c.trim()) as [string, string];
       return [name, stages === "—" ? [] : stages.split(",").map((s) => s.trim())];
     }),
   );
@@ -57,7 +60,7 @@ describe("explain", () => {
 
   it("shows the generated arquero expressions and the lateness rule", () => {
     const text = formatExplanation(explain(windowCount, { params: { window: "sliding:30s/5s", lateness: "5s" } }));
-    expect(text).toContain('rolling(d => op.max(d._t), [-Infinity, 0])');
+    expect(text).toContain("rolling(d => op.max(d._t), [-Infinity, 0])");
     expect(text).toContain("filter(d => d._c >= d._we + 5000)");
     expect(text).toContain('unroll("_wn")');
     expect(formatExplanation(explain(wordcount))).toContain("op.ls_split(t1, $.p0)");
@@ -84,7 +87,15 @@ describe("explain", () => {
     expect(modes["ev.filter"]).toEqual(["row-at-a-time", expect.stringContaining("computed at run time")]);
     expect(modes["ev.dedupe"]).toEqual(["row-at-a-time", expect.stringContaining("sequential scan")]);
     const logs: string[] = [];
-    const r = await runArquero(p, { inputs: { ev: [{ id: "a", s: "abc", p: "b+", ts: 1 }, { id: "b", s: "abc", p: "x", ts: 2 }] }, log: (l) => logs.push(l) });
+    const r = await runArquero(p, {
+      inputs: {
+        ev: [
+          { id: "a", s: "abc", p: "b+", ts: 1 },
+          { id: "b", s: "abc", p: "x", ts: 2 },
+        ],
+      },
+      log: (l) => logs.push(l),
+    });
     expect(r.outputs.out).toEqual([{ id: "a", p: "b+", s: "abc", ts: 1 }]);
     expect(logs).toEqual([
       expect.stringMatching(/^stage "ev.filter": an expression uses "matches" with a pattern computed at run time.*aq.escape$/),

@@ -39,12 +39,24 @@ const stepArb = fc.oneof(
       frac: fc.boolean(),
     }),
   },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("repeat" as const), back: fc.nat(), change: fc.boolean(), dt: fc.integer({ min: -3000, max: 3000 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant("repeat" as const), back: fc.nat(), change: fc.boolean(), dt: fc.integer({ min: -3000, max: 3000 }) }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
       kind: fc.constant("bad" as const),
-      value: fc.constantFrom<RawInput>(null, "text", 42, [1, 2], { id: "e9" }, { id: 1, k: "u1", ts: 0, x: 1, s: "a", tag: "a" }, { id: "e9", k: "u1", ts: "soon", x: 1, s: "a", tag: "a" }, { id: "e9", k: "u2", ts: 5, x: 1, s: "a", tag: "z" }),
+      value: fc.constantFrom<RawInput>(
+        null,
+        "text",
+        42,
+        [1, 2],
+        { id: "e9" },
+        { id: 1, k: "u1", ts: 0, x: 1, s: "a", tag: "a" },
+        { id: "e9", k: "u1", ts: "soon", x: 1, s: "a", tag: "a" },
+        { id: "e9", k: "u2", ts: 5, x: 1, s: "a", tag: "z" },
+      ),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("nan" as const), ev: eventArb }) },
@@ -92,7 +104,10 @@ export const historyArb = (start = 1_000_000): fc.Arbitrary<RawInput[]> =>
 /** Versions of the labels table: several per `s`, some sharing a validFrom, one with a non-finite validFrom. */
 export const labelsArb: fc.Arbitrary<RawInput[]> = fc.array(
   fc.oneof(
-    { weight: 8, arbitrary: fc.record({ s: fc.constantFrom(...STRINGS), label: fc.constantFrom("L1", "L2", "L3"), from: fc.integer({ min: 990_000, max: 1_060_000 }) }) },
+    {
+      weight: 8,
+      arbitrary: fc.record({ s: fc.constantFrom(...STRINGS), label: fc.constantFrom("L1", "L2", "L3"), from: fc.integer({ min: 990_000, max: 1_060_000 }) }),
+    },
     { weight: 1, arbitrary: fc.record({ s: fc.constantFrom(...STRINGS), label: fc.constant("bad"), from: fc.constant(Number.POSITIVE_INFINITY) }) },
     { weight: 1, arbitrary: fc.constant<RawInput>({ s: "x", label: 7, from: 0 }) },
   ),

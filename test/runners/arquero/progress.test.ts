@@ -23,7 +23,11 @@ describe("arquero progress bar", () => {
   });
 
   it("is silent when the stream is not a TTY, or when not asked for", () => {
-    for (const [tty, enabled] of [[false, true], [true, false], [true, undefined]] as const) {
+    for (const [tty, enabled] of [
+      [false, true],
+      [true, false],
+      [true, undefined],
+    ] as const) {
       const { stream, written } = fakeStream(tty);
       const p = progressBar(3, { lines: [] }, enabled, stream);
       expect(p.input("lines")).toBeUndefined();

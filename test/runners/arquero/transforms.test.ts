@@ -78,7 +78,15 @@ describe("stateless transforms", () => {
         sink("out"),
       ),
     );
-    const { direct } = await run(p, { ev: [{ k: "a", ts: 1, x: [3, 1, 2] }, { k: "a", ts: 2, x: null }, { k: "a", ts: 3, x: 5 }, { k: "a", ts: 4, x: [] }, { k: "a", ts: 5, x: [{ z: 1 }, null] }] });
+    const { direct } = await run(p, {
+      ev: [
+        { k: "a", ts: 1, x: [3, 1, 2] },
+        { k: "a", ts: 2, x: null },
+        { k: "a", ts: 3, x: 5 },
+        { k: "a", ts: 4, x: [] },
+        { k: "a", ts: 5, x: [{ z: 1 }, null] },
+      ],
+    });
     expect(direct.outputs.out).toEqual([{ item: 1 }, { item: 2 }, { item: 3 }, { item: null }, { item: { z: 1 } }]);
     expect(direct.deadLetters.map((d) => d.offset)).toEqual([3]);
   });
@@ -95,7 +103,13 @@ describe("stateless transforms", () => {
   it("flatten of two sources, in arrival order", async () => {
     const p = L.pipeline("two", { version: 1 }, ({ source, sink }) =>
       L.pipe(
-        L.flatten([timed(source), L.pipe(source("more", Ev, { key: "d" }), L.withTimestamps((e) => e.field("ts")))]),
+        L.flatten([
+          timed(source),
+          L.pipe(
+            source("more", Ev, { key: "d" }),
+            L.withTimestamps((e) => e.field("ts")),
+          ),
+        ]),
         L.dedupe("id"),
         sink("out"),
       ),
@@ -116,12 +130,16 @@ describe("executors", () => {
       return e;
     },
   });
-  const boom = L.executor("boom", 1, { normalize: (e: Ev) => (e.id === 4 ? (null as unknown as Ev).k as unknown as Ev : e) });
+  const boom = L.executor("boom", 1, { normalize: (e: Ev) => (e.id === 4 ? ((null as unknown as Ev).k as unknown as Ev) : e) });
 
   it("dispatch: keep, drop, executors, and values with no branch", async () => {
     for (const otherwise of ["deadLetter", "keep", "drop"] as const) {
       const p = L.pipeline("dispatch", { version: 1 }, ({ source, sink }) =>
-        L.pipe(timed(source), (L.dispatch as any)("s", { p: double, q: L.drop, r: tagged, late: positive }, { otherwise }) as (s: unknown) => L.Stream<any>, sink("out")),
+        L.pipe(
+          timed(source),
+          (L.dispatch as any)("s", { p: double, q: L.drop, r: tagged, late: positive }, { otherwise }) as (s: unknown) => L.Stream<any>,
+          sink("out"),
+        ),
       );
       await run(p);
     }
@@ -155,13 +173,17 @@ describe("executors", () => {
 
 describe("dedupe", () => {
   it("the first element per id passes (duplicates from one source key)", async () => {
-    const p = L.pipeline("dd", { version: 1 }, ({ source, sink }) => L.pipe(timed(source), (L.dedupe as any)("id") as (s: unknown) => L.Stream<any>, sink("out")));
+    const p = L.pipeline("dd", { version: 1 }, ({ source, sink }) =>
+      L.pipe(timed(source), (L.dedupe as any)("id") as (s: unknown) => L.Stream<any>, sink("out")),
+    );
     const { direct } = await run(p);
     expect(direct.outputs.out!.filter((r: any) => r.id === 2)).toHaveLength(1);
   });
 
   it("with a ttl an id is forgotten once the source clock passes it", async () => {
-    const p = L.pipeline("ddttl", { version: 1 }, ({ source, sink }) => L.pipe(timed(source), (L.dedupe as any)(["k", "x"], { ttl: 3000 }) as (s: unknown) => L.Stream<any>, sink("out")));
+    const p = L.pipeline("ddttl", { version: 1 }, ({ source, sink }) =>
+      L.pipe(timed(source), (L.dedupe as any)(["k", "x"], { ttl: 3000 }) as (s: unknown) => L.Stream<any>, sink("out")),
+    );
     const { logs } = await run(p);
     expect(logs.some((l) => l.includes("row at a time"))).toBe(true);
   });
@@ -215,7 +237,13 @@ describe("combine: every window kind and every combiner", () => {
       it(`${name}, allowed lateness ${lateness}`, async () => {
         for (const key of ["d", "k"]) {
           const p = L.pipeline("agg", { version: 1 }, ({ source, sink }) =>
-            L.pipe(timed(source, key), L.keyBy("k"), L.window(fn, { allowedLateness: lateness, trigger: { early: { every: 2 } } }), L.combine(aggs()), sink("out")),
+            L.pipe(
+              timed(source, key),
+              L.keyBy("k"),
+              L.window(fn, { allowedLateness: lateness, trigger: { early: { every: 2 } } }),
+              L.combine(aggs()),
+              sink("out"),
+            ),
           );
           await run(p);
         }
@@ -234,7 +262,9 @@ describe("combine: every window kind and every combiner", () => {
 
   it("exact sums: bit-identical whatever the order", async () => {
     const values = [1e16, 1, -1e16, 0.1, 0.2, 0.3, -0.6, 3.14, 1e-300, -1e-300];
-    const p = L.pipeline("sum", { version: 1 }, ({ source, sink }) => L.pipe(timed(source), L.keyBy("k"), L.combine({ s: L.sum("x"), m: L.mean("x") }), sink("out")));
+    const p = L.pipeline("sum", { version: 1 }, ({ source, sink }) =>
+      L.pipe(timed(source), L.keyBy("k"), L.combine({ s: L.sum("x"), m: L.mean("x") }), sink("out")),
+    );
     const { arquero } = await run(p, { ev: values.map((x, i) => ({ k: "a", d: String(i % 3), ts: i, x })) });
     // Naive left-to-right addition loses the 1 and rounds the decimals; the exact sum does not.
     expect(values.reduce((a, b) => a + b, 0)).not.toBe(fsum(values));
@@ -243,7 +273,14 @@ describe("combine: every window kind and every combiner", () => {
 
   it("a filter after a combine removes the keys whose final row it rejects (§11)", async () => {
     const p = L.pipeline("post", { version: 1 }, ({ source, sink }) =>
-      L.pipe(timed(source), L.keyBy("k"), L.window(L.fixed(4000), { trigger: { early: { every: 1 } } }), L.combine({ n: L.count() }), L.filter((e) => e.field("n").lt(2)), sink("out")),
+      L.pipe(
+        timed(source),
+        L.keyBy("k"),
+        L.window(L.fixed(4000), { trigger: { early: { every: 1 } } }),
+        L.combine({ n: L.count() }),
+        L.filter((e) => e.field("n").lt(2)),
+        sink("out"),
+      ),
     );
     const { direct } = await run(p);
     expect(direct.outputs.out!.every((r: any) => r.n < 2)).toBe(true);
@@ -269,7 +306,9 @@ describe("combine: every window kind and every combiner", () => {
 
   it("groupByKey collects whole elements", async () => {
     for (const [, fn] of WINDOWS) {
-      const p = L.pipeline("gbk", { version: 1 }, ({ source, sink }) => L.pipe(timed(source), L.keyBy("k"), L.window(fn, { allowedLateness: 1000 }), L.groupByKey({ as: "all" }), sink("out")));
+      const p = L.pipeline("gbk", { version: 1 }, ({ source, sink }) =>
+        L.pipe(timed(source), L.keyBy("k"), L.window(fn, { allowedLateness: 1000 }), L.groupByKey({ as: "all" }), sink("out")),
+      );
       await run(p);
     }
   });
@@ -292,10 +331,7 @@ describe("combine: every window kind and every combiner", () => {
   it("two aggregates flattened into one sink keep their own output keys", async () => {
     const p = L.pipeline("both", { version: 1 }, ({ source, sink }) => {
       const keyed = L.pipe(timed(source), L.keyBy("k"));
-      return L.pipe(
-        L.flatten([L.pipe(keyed, L.combine({ n: L.count() })), L.pipe(keyed, L.combine({ n: L.countDistinct("s") }))] as any),
-        sink("out"),
-      );
+      return L.pipe(L.flatten([L.pipe(keyed, L.combine({ n: L.count() })), L.pipe(keyed, L.combine({ n: L.countDistinct("s") }))] as any), sink("out"));
     });
     const { direct } = await run(p);
     expect(direct.outputs.out).toHaveLength(4);
@@ -308,7 +344,12 @@ describe("join", () => {
       it(`${kind} join, ${name} windows`, async () => {
         const p = L.pipeline("join", { version: 1 }, ({ source, sink }) => {
           const left = L.pipe(timed(source), L.keyBy("k"), L.window(fn, { allowedLateness: 1000 }));
-          const right = L.pipe(source("other", Ev, { key: "d" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("k"), L.window(fn, { allowedLateness: 3000 }));
+          const right = L.pipe(
+            source("other", Ev, { key: "d" }),
+            L.withTimestamps((e) => e.field("ts")),
+            L.keyBy("k"),
+            L.window(fn, { allowedLateness: 3000 }),
+          );
           return L.pipe(left, (L.join as any)(right, { kind, as: ["l", "r"] }) as (s: unknown) => L.Stream<any>, sink("out"));
         });
         await run(p, { ev: EVENTS, other: EVENTS.filter((_, i) => i % 3 !== 0).reverse() });
@@ -341,7 +382,9 @@ describe("sequence", () => {
   }
 
   it("ids of every kind sort in value order", async () => {
-    const p = L.pipeline("seqids", { version: 1 }, ({ source, sink }) => L.pipe(timed(source), L.keyBy("k"), L.sequence({ latest: 10, id: "id", fields: ["id", "x"] }), sink("out")));
+    const p = L.pipeline("seqids", { version: 1 }, ({ source, sink }) =>
+      L.pipe(timed(source), L.keyBy("k"), L.sequence({ latest: 10, id: "id", fields: ["id", "x"] }), sink("out")),
+    );
     const { arquero } = await run(p, { ev: mixedIds });
     expect((arquero.outputs.out![0] as any).events.map((e: any) => e.id)).toEqual([null, true, 2, "a", "b", [1], [1, "x"], { z: 1 }]);
   });

@@ -16,13 +16,17 @@ import { checkParity } from "./parity.ts";
 
 const RUNS = Number(process.env.ARQUERO_PARITY_RUNS ?? 150);
 
-const windows: readonly WindowFn[] = [L.fixed(10), L.fixed(7, 3), L.sliding(10, 5), L.sliding(10, 4, 1), L.sliding(9, 9), L.session(5), L.session(1), L.global()];
-const options: readonly WindowOptions[] = [
-  {},
-  { allowedLateness: 5 },
-  { allowedLateness: 20, trigger: { early: { every: 2 } } },
-  { trigger: { late: false } },
+const windows: readonly WindowFn[] = [
+  L.fixed(10),
+  L.fixed(7, 3),
+  L.sliding(10, 5),
+  L.sliding(10, 4, 1),
+  L.sliding(9, 9),
+  L.session(5),
+  L.session(1),
+  L.global(),
 ];
+const options: readonly WindowOptions[] = [{}, { allowedLateness: 5 }, { allowedLateness: 20, trigger: { early: { every: 2 } } }, { trigger: { late: false } }];
 
 const eventsArb = fc
   .array(fc.record({ d: fc.constantFrom("A", "B", "C"), k: fc.constantFrom("u", "v"), ts: fc.integer({ min: -30, max: 60 }) }), { maxLength: 30 })

@@ -36,6 +36,8 @@ describe("runner logs (pino)", () => {
   });
 
   it("refuses an unknown level, naming the choices", () => {
-    expect(() => createLogger(() => {}, "loud")).toThrow("LOCKSTEP_LOG_LEVEL=loud is not a log level. Fix: use one of fatal, error, warn, info, debug, trace, silent");
+    expect(() => createLogger(() => {}, "loud")).toThrow(
+      "LOCKSTEP_LOG_LEVEL=loud is not a log level. Fix: use one of fatal, error, warn, info, debug, trace, silent",
+    );
   });
 });

@@ -67,7 +67,10 @@ describe("metrics endpoint (prom-client)", () => {
     expect(text).toContain('lockstep_commit_latency_ms{quantile="0.99"} 30');
     // prom-client's default process metrics
     for (const m of ["process_cpu_user_seconds_total", "process_resident_memory_bytes", "nodejs_eventloop_lag_seconds", "nodejs_heap_size_used_bytes"]) {
-      expect(text.some((l) => l.startsWith(`${m} `)), m).toBe(true);
+      expect(
+        text.some((l) => l.startsWith(`${m} `)),
+        m,
+      ).toBe(true);
     }
   });
 
