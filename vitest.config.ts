@@ -12,7 +12,7 @@ const alias = Object.entries(paths)
 
 // Two projects: the Kafka tests get a real broker (started once by the global
 // setup, or KAFKA_BROKERS), the rest start none.
-const KAFKA = ["test/kafka/**/*.test.ts", "test/runners/kafka/**/*.test.ts"];
+const KAFKA = ["test/kafka/**/*.test.ts", "test/runners/kafka/**/*.test.ts", "test/faults/**/*.test.ts"];
 
 export default defineConfig({
   resolve: { alias },

@@ -1,0 +1,28 @@
+/**
+ * A follow-mode KafkaStreamRunner in its own process, for the fault suite (SIGKILL, SIGTERM).
+ *
+ *   node --import tsx test/faults/runner-process.ts <brokers> <appId> <topicPrefix> <example> [paramsJson]
+ *
+ * `example` names a file of examples/ (e.g. window-count). Prints each log line as JSON on stdout,
+ * exits 1 on a fatal error, and stops gracefully (commit, leave the group) on SIGTERM, exiting 0.
+ */
+import { join } from "node:path";
+import { KafkaStreamRunner } from "../../runners/kafka/runner.ts";
+
+const [brokers, appId, topicPrefix, example, paramsJson] = process.argv.slice(2);
+if (!brokers || !appId || topicPrefix === undefined || !example) {
+  process.stderr.write("usage: runner-process.ts <brokers> <appId> <topicPrefix> <example> [paramsJson]\n");
+  process.exit(2);
+}
+const pipeline = ((await import(join(import.meta.dirname, "../../examples", `${example}.ts`))) as { default: never }).default;
+const params = paramsJson ? (JSON.parse(paramsJson) as Record<string, string>) : undefined;
+const runner = new KafkaStreamRunner({ brokers: brokers.split(","), appId, topicPrefix, ...(params ? { params } : {}), log: (e) => process.stdout.write(JSON.stringify(e) + "\n") });
+process.once("SIGTERM", () => void runner.stop().then(() => process.exit(0)));
+await runner.start(pipeline);
+setInterval(() => {
+  const e = runner.error();
+  if (e !== undefined) {
+    process.stderr.write(`fatal: ${String((e as Error)?.stack ?? e)}\n`);
+    process.exit(1);
+  }
+}, 200);
