@@ -13,7 +13,20 @@ import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDirect } from "../../runners/direct/index.ts";
 import windowCount from "../../examples/window-count.ts";
-import { appTopics, brokers, freshApp, jsonl, kafkaForTests, keyedEvents, produce, repo, rng, stageOf, waitForView, waitUntil } from "../runners/kafka/helpers.ts";
+import {
+  appTopics,
+  brokers,
+  freshApp,
+  jsonl,
+  kafkaForTests,
+  keyedEvents,
+  produce,
+  repo,
+  rng,
+  stageOf,
+  waitForView,
+  waitUntil,
+} from "../runners/kafka/helpers.ts";
 
 const KILLS = Number(process.env.FAULT_KILLS ?? 3);
 const EVENTS = Number(process.env.FAULT_EVENTS ?? 3000);
@@ -26,7 +39,11 @@ afterAll(() => {
 
 /** Starts the runner process and resolves once it has joined. */
 const startChild = async (app: { appId: string; topicPrefix: string }, example: string, params: Record<string, string>) => {
-  const child = spawn(process.execPath, ["--import", "tsx", repo("test/faults/runner-process.ts"), brokers().join(","), app.appId, app.topicPrefix, example, JSON.stringify(params)], { cwd: repo("."), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", repo("test/faults/runner-process.ts"), brokers().join(","), app.appId, app.topicPrefix, example, JSON.stringify(params)],
+    { cwd: repo("."), stdio: ["ignore", "pipe", "pipe"] },
+  );
   children.push(child);
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += String(d)));
@@ -70,10 +87,14 @@ describe(`SIGKILL ×${KILLS} over ${EVENTS} events, then SIGTERM`, () => {
       }
       // A seeded kill point: once a random share of this chunk is committed, after a random extra moment.
       const target = before + Math.floor(r.next() * Math.min(chunk, rows.length - before));
-      await waitUntil("the chunk is partly committed", async () => {
-        if (run.error()) throw run.error();
-        return (await client.committedOffsets(app.appId, source)).reduce((a, b) => a + Math.max(b, 0), 0) >= target;
-      }, 300_000);
+      await waitUntil(
+        "the chunk is partly committed",
+        async () => {
+          if (run.error()) throw run.error();
+          return (await client.committedOffsets(app.appId, source)).reduce((a, b) => a + Math.max(b, 0), 0) >= target;
+        },
+        300_000,
+      );
       await new Promise((res) => setTimeout(res, r.int(0, 300)));
       run.child.kill("SIGKILL");
       await run.exited;
@@ -84,6 +105,8 @@ describe(`SIGKILL ×${KILLS} over ${EVENTS} events, then SIGTERM`, () => {
     const committed = await client.readAll(sink);
     expect(committed.length, "one committed sink record per pane").toBe(panes);
     expect((await client.readAll(`${app.appId}.dead-letters`)).length).toBe(direct.deadLetters.length);
-    process.stdout.write(`faults: ${JSON.stringify({ kills: killed, events: rows.length, panes, committed: committed.length, uncommitted: (await client.readAll(sink, undefined, { readUncommitted: true })).length, deadLetters: direct.deadLetters.length })}\n`);
+    process.stdout.write(
+      `faults: ${JSON.stringify({ kills: killed, events: rows.length, panes, committed: committed.length, uncommitted: (await client.readAll(sink, undefined, { readUncommitted: true })).length, deadLetters: direct.deadLetters.length })}\n`,
+    );
   });
 });

@@ -16,7 +16,13 @@ if (!brokers || !appId || topicPrefix === undefined || !example) {
 }
 const pipeline = ((await import(join(import.meta.dirname, "../../examples", `${example}.ts`))) as { default: never }).default;
 const params = paramsJson ? (JSON.parse(paramsJson) as Record<string, string>) : undefined;
-const runner = new KafkaStreamRunner({ brokers: brokers.split(","), appId, topicPrefix, ...(params ? { params } : {}), log: (e) => process.stdout.write(JSON.stringify(e) + "\n") });
+const runner = new KafkaStreamRunner({
+  brokers: brokers.split(","),
+  appId,
+  topicPrefix,
+  ...(params ? { params } : {}),
+  log: (e) => process.stdout.write(JSON.stringify(e) + "\n"),
+});
 process.once("SIGTERM", () => void runner.stop().then(() => process.exit(0)));
 await runner.start(pipeline);
 setInterval(() => {
