@@ -78,6 +78,6 @@ export type AggOut<T, A> =
     : never;
 
 /** The element fields an aggregate needs. */
-// biome-ignore lint/suspicious/noExplicitAny: any in an infer pattern matches every Agg instantiation
 export type AggNeeds<A> =
+  // biome-ignore lint/suspicious/noExplicitAny: any in an infer pattern matches every Agg instantiation
   A extends Agg<infer F, any, any> ? (F extends string ? (F extends "*" ? unknown : { readonly [P in F]?: unknown }) : unknown) : unknown;

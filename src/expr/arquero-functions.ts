@@ -128,6 +128,7 @@ let registered = false;
 /** Registers {@link ARQUERO_FUNCTIONS} with arquero (once; later calls do nothing). */
 export const registerArqueroFunctions = (): void => {
   if (registered) return;
+  // biome-ignore lint/suspicious/noExplicitAny: arquero's addFunction takes functions of any signature
   for (const [name, fn] of Object.entries(ARQUERO_FUNCTIONS)) aq.addFunction(name, fn as (...args: any[]) => any, { override: true });
   registered = true;
 };

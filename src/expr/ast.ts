@@ -116,8 +116,7 @@ export const FUNCTIONS = {
 export type FunctionName = keyof typeof FUNCTIONS;
 
 /** True when `name` is a function in the catalogue. */
-export const isFunctionName = (name: string): name is FunctionName =>
-  Object.prototype.hasOwnProperty.call(FUNCTIONS, name);
+export const isFunctionName = (name: string): name is FunctionName => Object.hasOwn(FUNCTIONS, name);
 
 /** Constructors for AST nodes (used by the DSL builder and by tests). */
 export const ast = {

@@ -47,8 +47,7 @@ const failure = (u: unknown, c: t.Context, problem: string, fix: string): t.Vali
   return (v as { left: t.Errors }).left[0]!;
 };
 
-const at = (c: t.Context, key: string | number, actual: unknown): t.Context =>
-  t.appendContext(c, String(key), t.unknown, actual);
+const at = (c: t.Context, key: string | number, actual: unknown): t.Context => t.appendContext(c, String(key), t.unknown, actual);
 
 /** A short description of a found value for messages. */
 const describe = (u: unknown): string => {
@@ -110,17 +109,33 @@ const arityText = (fn: string, [min, max]: readonly [number, number]): string =>
 /** Validates one node's own shape; `child` validates sub-expressions. */
 const validateNode = (u: unknown, c: t.Context, child: (v: unknown, c: t.Context) => t.Errors): t.Errors => {
   if (!isPlainObject(u)) {
-    return [failure(u, c, `expected an expression object such as {"op":"field","path":["x"]}, got ${describe(u)}`, `write the expression as an object with an "op" key (one of: ${OPS.join(", ")})`)];
+    return [
+      failure(
+        u,
+        c,
+        `expected an expression object such as {"op":"field","path":["x"]}, got ${describe(u)}`,
+        `write the expression as an object with an "op" key (one of: ${OPS.join(", ")})`,
+      ),
+    ];
   }
   const op = u["op"];
-  if (typeof op !== "string" || !Object.prototype.hasOwnProperty.call(NODE_KEYS, op)) {
+  if (typeof op !== "string" || !Object.hasOwn(NODE_KEYS, op)) {
     const found = typeof op === "string" ? `unknown op ${JSON.stringify(op)}` : `"op" must be a string, got ${describe(op)}`;
-    return [failure(op, at(c, "op", op), `${found}; expected one of: ${OPS.join(", ")}`, `set "op" to one of the expected kinds${typeof op === "string" ? suggest(op, OPS) : ""}`)];
+    return [
+      failure(
+        op,
+        at(c, "op", op),
+        `${found}; expected one of: ${OPS.join(", ")}`,
+        `set "op" to one of the expected kinds${typeof op === "string" ? suggest(op, OPS) : ""}`,
+      ),
+    ];
   }
   const allowed: readonly string[] = NODE_KEYS[op as keyof typeof NODE_KEYS];
   const errors: t.Errors[] = Object.keys(u)
     .filter((k) => !allowed.includes(k))
-    .map((k) => [failure(u[k], at(c, k, u[k]), `unexpected key ${JSON.stringify(k)} in a "${op}" expression; expected only: ${allowed.join(", ")}`, "remove the key")]);
+    .map((k) => [
+      failure(u[k], at(c, k, u[k]), `unexpected key ${JSON.stringify(k)} in a "${op}" expression; expected only: ${allowed.join(", ")}`, "remove the key"),
+    ]);
 
   switch (op) {
     case "field": {
@@ -129,16 +144,20 @@ const validateNode = (u: unknown, c: t.Context, child: (v: unknown, c: t.Context
       if (!Array.isArray(path) || path.length === 0) {
         // Splitting on "." keeps FIX out of this user-derived suggestion.
         const dotted = typeof path === "string" && path !== "" ? ` such as ${JSON.stringify(path.split("."))}` : "";
-        errors.push([failure(path, pc, `"path" must be a non-empty array of strings, got ${describe(path)}`, `write the path as an array of field names${dotted}`)]);
+        errors.push([
+          failure(path, pc, `"path" must be a non-empty array of strings, got ${describe(path)}`, `write the path as an array of field names${dotted}`),
+        ]);
         break;
       }
       path.forEach((k, i) => {
-        if (typeof k !== "string") errors.push([failure(k, at(pc, i, k), `a path element must be a string, got ${describe(k)}`, "write each field name as a string")]);
+        if (typeof k !== "string")
+          errors.push([failure(k, at(pc, i, k), `a path element must be a string, got ${describe(k)}`, "write each field name as a string")]);
       });
       break;
     }
     case "lit":
-      if (!("value" in u)) errors.push([failure(undefined, at(c, "value", undefined), `a "lit" expression needs a "value"`, `add "value" (use null for a null literal)`)]);
+      if (!("value" in u))
+        errors.push([failure(undefined, at(c, "value", undefined), `a "lit" expression needs a "value"`, `add "value" (use null for a null literal)`)]);
       else errors.push(validateJson(u["value"], at(c, "value", u["value"]), []));
       break;
     case "row":
@@ -147,7 +166,9 @@ const validateNode = (u: unknown, c: t.Context, child: (v: unknown, c: t.Context
       const fields = u["fields"];
       const fc = at(c, "fields", fields);
       if (!Array.isArray(fields)) {
-        errors.push([failure(fields, fc, `"fields" must be an array of [name, expression] pairs, got ${describe(fields)}`, `write the fields as [["name", {"op":…}], …]`)]);
+        errors.push([
+          failure(fields, fc, `"fields" must be an array of [name, expression] pairs, got ${describe(fields)}`, `write the fields as [["name", {"op":…}], …]`),
+        ]);
         break;
       }
       const seen = new Map<string, number>();
@@ -162,7 +183,14 @@ const validateNode = (u: unknown, c: t.Context, child: (v: unknown, c: t.Context
         if (typeof name !== "string" || name === "") {
           errors.push([failure(name, nc, `a struct field name must be a non-empty string, got ${describe(name)}`, "give the field a non-empty name")]);
         } else if (seen.has(name)) {
-          errors.push([failure(name, nc, `duplicate struct field name ${JSON.stringify(name)} (first at fields[${seen.get(name)}])`, "give every field of a struct a different name")]);
+          errors.push([
+            failure(
+              name,
+              nc,
+              `duplicate struct field name ${JSON.stringify(name)} (first at fields[${seen.get(name)}])`,
+              "give every field of a struct a different name",
+            ),
+          ]);
         } else {
           seen.set(name, i);
         }
@@ -173,7 +201,8 @@ const validateNode = (u: unknown, c: t.Context, child: (v: unknown, c: t.Context
     case "array": {
       const items = u["items"];
       const ic = at(c, "items", items);
-      if (!Array.isArray(items)) errors.push([failure(items, ic, `"items" must be an array of expressions, got ${describe(items)}`, `write the items as [{"op":…}, …]`)]);
+      if (!Array.isArray(items))
+        errors.push([failure(items, ic, `"items" must be an array of expressions, got ${describe(items)}`, `write the items as [{"op":…}, …]`)]);
       else items.forEach((e, i) => errors.push(child(e, at(ic, i, e))));
       break;
     }
@@ -183,7 +212,14 @@ const validateNode = (u: unknown, c: t.Context, child: (v: unknown, c: t.Context
       const ac = at(c, "args", args);
       if (typeof fn !== "string" || !isFunctionName(fn)) {
         const found = typeof fn === "string" ? `unknown function ${JSON.stringify(fn)}` : `"fn" must be a string, got ${describe(fn)}`;
-        errors.push([failure(fn, at(c, "fn", fn), `${found}; expected one of: ${FUNCTION_NAMES.join(", ")}`, `use a function from the catalogue${typeof fn === "string" ? suggest(fn, FUNCTION_NAMES) : ""}`)]);
+        errors.push([
+          failure(
+            fn,
+            at(c, "fn", fn),
+            `${found}; expected one of: ${FUNCTION_NAMES.join(", ")}`,
+            `use a function from the catalogue${typeof fn === "string" ? suggest(fn, FUNCTION_NAMES) : ""}`,
+          ),
+        ]);
       }
       if (!Array.isArray(args)) {
         errors.push([failure(args, ac, `"args" must be an array of expressions, got ${describe(args)}`, `write the arguments as [{"op":…}, …]`)]);
@@ -193,12 +229,27 @@ const validateNode = (u: unknown, c: t.Context, child: (v: unknown, c: t.Context
         const arity = FUNCTIONS[fn];
         const [min, max] = arity;
         if (args.length < min || (max !== -1 && args.length > max)) {
-          errors.push([failure(args, ac, `${arityText(fn, arity)}, got ${args.length}`, `pass ${max === -1 ? `${min} or more arguments` : min === max ? `exactly ${min} argument${min === 1 ? "" : "s"}` : `${min} to ${max} arguments`}`)]);
+          errors.push([
+            failure(
+              args,
+              ac,
+              `${arityText(fn, arity)}, got ${args.length}`,
+              `pass ${max === -1 ? `${min} or more arguments` : min === max ? `exactly ${min} argument${min === 1 ? "" : "s"}` : `${min} to ${max} arguments`}`,
+            ),
+          ]);
         }
         const pattern = args[1];
         if (REGEX_FUNCTIONS.has(fn) && isPlainObject(pattern) && pattern["op"] === "lit" && typeof pattern["value"] === "string") {
           const problem = regexProblem(pattern["value"]);
-          if (problem) errors.push([failure(pattern["value"], at(at(ac, 1, pattern), "value", pattern["value"]), `invalid regular expression ${JSON.stringify(pattern["value"])} for "${fn}": ${problem}`, REGEX_FIX)]);
+          if (problem)
+            errors.push([
+              failure(
+                pattern["value"],
+                at(at(ac, 1, pattern), "value", pattern["value"]),
+                `invalid regular expression ${JSON.stringify(pattern["value"])} for "${fn}": ${problem}`,
+                REGEX_FIX,
+              ),
+            ]);
         }
       }
       args.forEach((e, i) => errors.push(child(e, at(ac, i, e))));
@@ -233,12 +284,7 @@ const RecursiveExpr = t.recursion<Expr>("Expr", (self) => {
  * commonly skip the key below a `RecursiveType` (io-ts adds no context entry
  * for it), which would drop the first key inside every expression.
  */
-export const ExprCodec: t.Type<Expr, Expr, unknown> = new t.Type<Expr, Expr, unknown>(
-  "Expr",
-  RecursiveExpr.is,
-  RecursiveExpr.validate,
-  t.identity,
-);
+export const ExprCodec: t.Type<Expr, Expr, unknown> = new t.Type<Expr, Expr, unknown>("Expr", RecursiveExpr.is, RecursiveExpr.validate, t.identity);
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -264,8 +310,15 @@ export const validateExpr = (json: unknown, path: string): DefinitionError[] => 
   // Before the recursive validation (and the compilers after it), which a deep enough value would overflow.
   const deep = deepPathOf(json, MAX_DEPTH);
   if (deep !== undefined) {
-    if (deep.cycle) return [new DefinitionError(path || "(expression)", `the expression contains itself (a cycle, at ${showDeepPath(path, deep.path)})`, JSON_FIX)];
-    return [new DefinitionError(path || "(expression)", `nested deeper than ${MAX_DEPTH} levels of arrays and objects (at ${showDeepPath(path, deep.path)}), the limit for a definition (docs/semantics.md §1)`, "split the expression across several map stages, or use n-ary calls (and, or, coalesce, concat) instead of chains of two-argument ones")];
+    if (deep.cycle)
+      return [new DefinitionError(path || "(expression)", `the expression contains itself (a cycle, at ${showDeepPath(path, deep.path)})`, JSON_FIX)];
+    return [
+      new DefinitionError(
+        path || "(expression)",
+        `nested deeper than ${MAX_DEPTH} levels of arrays and objects (at ${showDeepPath(path, deep.path)}), the limit for a definition (docs/semantics.md §1)`,
+        "split the expression across several map stages, or use n-ary calls (and, or, coalesce, concat) instead of chains of two-argument ones",
+      ),
+    ];
   }
   const result = ExprCodec.decode(json);
   if (isRight(result)) return [];

@@ -278,7 +278,12 @@ class Emitter {
       case "isNull":
         return this.bind(`${x.code} === null`);
       case "coalesce":
-        return this.bind(a.slice(0, -1).map((o) => `${o.code} !== null ? ${o.code} : `).join("") + a[a.length - 1]!.code);
+        return this.bind(
+          a
+            .slice(0, -1)
+            .map((o) => `${o.code} !== null ? ${o.code} : `)
+            .join("") + a[a.length - 1]!.code,
+        );
       case "if":
         return this.bind(`${x.code} === true ? ${y.code} : ${z.code}`);
       case "lower":

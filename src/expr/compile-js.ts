@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: compiled expressions read rows of any shape (the plan, not the type system, knows it)
 /**
  * Compiles an expression AST to a JavaScript function by code generation.
  *
@@ -332,13 +333,19 @@ class Emitter {
       case "trim":
         return this.guarded(strs, `${x.code}.${STRING_METHOD[e.fn]}()`);
       case "length":
-        return this.guarded(x.kind === "string" ? "true" : x.kind !== "unknown" ? "false" : `(typeof ${x.code} === "string" || isArray(${x.code}))`, `${x.code}.length`);
+        return this.guarded(
+          x.kind === "string" ? "true" : x.kind !== "unknown" ? "false" : `(typeof ${x.code} === "string" || isArray(${x.code}))`,
+          `${x.code}.length`,
+        );
       case "concat":
         return this.guarded(strs, a.map((o) => o.code).join(" + "));
       case "substring":
         return this.guarded(
           all([is(x, "string"), ...a.slice(1).map((o) => is(o, "number"))]),
-          `${x.code}.substring(${a.slice(1).map((o) => o.code).join(", ")})`,
+          `${x.code}.substring(${a
+            .slice(1)
+            .map((o) => o.code)
+            .join(", ")})`,
         );
       case "startsWith":
       case "endsWith":

@@ -35,7 +35,7 @@ const kindOf = (v: unknown): Kind => {
   return t === "object" ? "object" : "other";
 };
 
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const hasOwn = (o: object, k: string): boolean => Object.hasOwn(o, k);
 
 /** `undefined` never escapes an expression: it reads as `null`. */
 const orNull = (v: unknown): unknown => (v === undefined ? null : v);
@@ -82,64 +82,100 @@ const apply = (fn: FunctionName, a: unknown[]): unknown => {
   const [x, y, z] = a;
   const nums = a.every((v) => typeof v === "number");
   switch (fn) {
-    case "add": return nums ? finiteOrNull((x as number) + (y as number)) : null;
-    case "sub": return nums ? finiteOrNull((x as number) - (y as number)) : null;
-    case "mul": return nums ? finiteOrNull((x as number) * (y as number)) : null;
-    case "div": return nums && y !== 0 ? finiteOrNull((x as number) / (y as number)) : null;
-    case "mod": return nums && y !== 0 ? finiteOrNull((x as number) % (y as number)) : null;
-    case "neg": return nums ? finiteOrNull(-(x as number)) : null;
-    case "abs": return nums ? finiteOrNull(Math.abs(x as number)) : null;
-    case "floor": return nums ? finiteOrNull(Math.floor(x as number)) : null;
-    case "ceil": return nums ? finiteOrNull(Math.ceil(x as number)) : null;
-    case "round": return nums ? finiteOrNull(round(x as number)) : null;
-    case "eq": return equals(x, y);
+    case "add":
+      return nums ? finiteOrNull((x as number) + (y as number)) : null;
+    case "sub":
+      return nums ? finiteOrNull((x as number) - (y as number)) : null;
+    case "mul":
+      return nums ? finiteOrNull((x as number) * (y as number)) : null;
+    case "div":
+      return nums && y !== 0 ? finiteOrNull((x as number) / (y as number)) : null;
+    case "mod":
+      return nums && y !== 0 ? finiteOrNull((x as number) % (y as number)) : null;
+    case "neg":
+      return nums ? finiteOrNull(-(x as number)) : null;
+    case "abs":
+      return nums ? finiteOrNull(Math.abs(x as number)) : null;
+    case "floor":
+      return nums ? finiteOrNull(Math.floor(x as number)) : null;
+    case "ceil":
+      return nums ? finiteOrNull(Math.ceil(x as number)) : null;
+    case "round":
+      return nums ? finiteOrNull(round(x as number)) : null;
+    case "eq":
+      return equals(x, y);
     case "neq": {
       const e = equals(x, y);
       return e === null ? null : !e;
     }
     // Same primitive kind, so JS operators order numbers, strings by UTF-16 code unit, and false < true.
-    case "lt": return comparable(x, y) ? (x as number) < (y as number) : null;
-    case "lte": return comparable(x, y) ? (x as number) <= (y as number) : null;
-    case "gt": return comparable(x, y) ? (x as number) > (y as number) : null;
-    case "gte": return comparable(x, y) ? (x as number) >= (y as number) : null;
-    case "not": return x === true ? false : x === false ? true : null;
-    case "isNull": return kindOf(x) === "null";
-    case "lower": return typeof x === "string" ? x.toLowerCase() : null;
-    case "upper": return typeof x === "string" ? x.toUpperCase() : null;
-    case "trim": return typeof x === "string" ? x.trim() : null;
-    case "length": return typeof x === "string" || Array.isArray(x) ? x.length : null;
-    case "concat": return allStrings(a) ? a.join("") : null;
+    case "lt":
+      return comparable(x, y) ? (x as number) < (y as number) : null;
+    case "lte":
+      return comparable(x, y) ? (x as number) <= (y as number) : null;
+    case "gt":
+      return comparable(x, y) ? (x as number) > (y as number) : null;
+    case "gte":
+      return comparable(x, y) ? (x as number) >= (y as number) : null;
+    case "not":
+      return x === true ? false : x === false ? true : null;
+    case "isNull":
+      return kindOf(x) === "null";
+    case "lower":
+      return typeof x === "string" ? x.toLowerCase() : null;
+    case "upper":
+      return typeof x === "string" ? x.toUpperCase() : null;
+    case "trim":
+      return typeof x === "string" ? x.trim() : null;
+    case "length":
+      return typeof x === "string" || Array.isArray(x) ? x.length : null;
+    case "concat":
+      return allStrings(a) ? a.join("") : null;
     case "substring": {
       if (typeof x !== "string" || typeof y !== "number") return null;
       if (a.length === 2) return x.substring(y);
       return typeof z === "number" ? x.substring(y, z) : null;
     }
-    case "startsWith": return allStrings(a) ? a[0]!.startsWith(a[1]!) : null;
-    case "endsWith": return allStrings(a) ? a[0]!.endsWith(a[1]!) : null;
+    case "startsWith":
+      return allStrings(a) ? a[0]!.startsWith(a[1]!) : null;
+    case "endsWith":
+      return allStrings(a) ? a[0]!.endsWith(a[1]!) : null;
     case "contains": {
       if (typeof x === "string") return typeof y === "string" ? x.includes(y) : null;
       if (Array.isArray(x) && kindOf(y) !== "null") return x.some((e) => canonicalJson(e) === canonicalJson(y));
       return null;
     }
     // One RE2 engine for every runner (regex.ts); an invalid pattern throws ExpressionError.
-    case "replace": return allStrings(a) ? runtimeRegex(a[1]!).replaceAll(a[0]!, a[2]!) : null;
-    case "split": return allStrings(a) ? runtimeRegex(a[1]!).split(a[0]!) : null;
-    case "matches": return allStrings(a) ? runtimeRegex(a[1]!).test(a[0]!) : null;
+    case "replace":
+      return allStrings(a) ? runtimeRegex(a[1]!).replaceAll(a[0]!, a[2]!) : null;
+    case "split":
+      return allStrings(a) ? runtimeRegex(a[1]!).split(a[0]!) : null;
+    case "matches":
+      return allStrings(a) ? runtimeRegex(a[1]!).test(a[0]!) : null;
     case "toString":
       switch (kindOf(x)) {
-        case "number": return Number.isFinite(x) ? String(x) : null;
-        case "boolean": return x ? "true" : "false";
-        case "string": return x;
+        case "number":
+          return Number.isFinite(x) ? String(x) : null;
+        case "boolean":
+          return x ? "true" : "false";
+        case "string":
+          return x;
         case "array":
-        case "object": return canonicalJson(x);
-        default: return null;
+        case "object":
+          return canonicalJson(x);
+        default:
+          return null;
       }
     case "toNumber":
       switch (kindOf(x)) {
-        case "number": return finiteOrNull(x as number);
-        case "string": return finiteOrNull(Number(x));
-        case "boolean": return x ? 1 : 0;
-        default: return null;
+        case "number":
+          return finiteOrNull(x as number);
+        case "string":
+          return finiteOrNull(Number(x));
+        case "boolean":
+          return x ? 1 : 0;
+        default:
+          return null;
       }
     case "get":
       if (Array.isArray(x)) return Number.isInteger(y) && (y as number) >= 0 ? orNull(x[y as number]) : null;
@@ -201,6 +237,9 @@ export const evaluate = (expr: Expr, row: unknown): unknown => {
     case "if":
       return evaluate(evaluate(args[0]!, row) === true ? args[1]! : args[2]!, row);
     default:
-      return apply(expr.fn, args.map((e) => evaluate(e, row)));
+      return apply(
+        expr.fn,
+        args.map((e) => evaluate(e, row)),
+      );
   }
 };

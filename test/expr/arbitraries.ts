@@ -12,9 +12,36 @@ import { regexProblem } from "../../src/expr/codec.ts";
 /** Field names random rows and random expressions share ("__proto__" checks it stays data). */
 export const NAMES = ["a", "b", "c", "__proto__"] as const;
 
-const STRINGS = ["", "a", "A", "abc", "a,b,,c", " x ", "1.5", "10", "ß", "😀", "é", "[0-9]+", "(b)", "(,)", "x*", ".", "true", "a1b2", "toString", "constructor",
+const STRINGS = [
+  "",
+  "a",
+  "A",
+  "abc",
+  "a,b,,c",
+  " x ",
+  "1.5",
+  "10",
+  "ß",
+  "😀",
+  "é",
+  "[0-9]+",
+  "(b)",
+  "(,)",
+  "x*",
+  ".",
+  "true",
+  "a1b2",
+  "toString",
+  "constructor",
   // regexes: catastrophic for a backtracking engine, refused by RE2 (so runtime patterns fail), RE2-only syntax
-  "^(a+)+$", "(a|aa)*b", "(a)\\1", "a(?=b)", "\\pL+", "(?i)A", "\\x{e9}"];
+  "^(a+)+$",
+  "(a|aa)*b",
+  "(a)\\1",
+  "a(?=b)",
+  "\\pL+",
+  "(?i)A",
+  "\\x{e9}",
+];
 
 /** Strings, including random ones; `valid` keeps only patterns RE2 accepts (literal patterns are checked at compile time). */
 const stringArb = (valid: boolean): fc.Arbitrary<string> =>
@@ -28,8 +55,7 @@ const numberArb: fc.Arbitrary<number> = fc.oneof(
   { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
 );
 
-const scalarArb = (valid: boolean): fc.Arbitrary<Json> =>
-  fc.oneof(fc.constant(null), fc.boolean(), numberArb, stringArb(valid));
+const scalarArb = (valid: boolean): fc.Arbitrary<Json> => fc.oneof(fc.constant(null), fc.boolean(), numberArb, stringArb(valid));
 
 /** A JSON value; `valid` restricts strings to valid regex patterns (for literals, which are checked at compile time). */
 export const jsonArb = (valid: boolean): fc.Arbitrary<Json> =>
@@ -47,7 +73,10 @@ export const jsonArb = (valid: boolean): fc.Arbitrary<Json> =>
 
 /** A row: usually an object over {@link NAMES}, sometimes any JSON value (including null). */
 export const rowArb: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 4, arbitrary: fc.uniqueArray(fc.tuple(fc.constantFrom(...NAMES), jsonArb(false)), { selector: ([k]) => k, maxLength: 4 }).map((e) => Object.fromEntries(e)) },
+  {
+    weight: 4,
+    arbitrary: fc.uniqueArray(fc.tuple(fc.constantFrom(...NAMES), jsonArb(false)), { selector: ([k]) => k, maxLength: 4 }).map((e) => Object.fromEntries(e)),
+  },
   { weight: 1, arbitrary: jsonArb(false) },
 );
 
@@ -70,17 +99,13 @@ export const exprArb: fc.Arbitrary<Expr> = fc.letrec<{ expr: Expr; call: Expr; a
     { weight: 4, arbitrary: tie("call") },
     {
       weight: 1,
-      arbitrary: fc
-        .uniqueArray(fc.tuple(fc.constantFrom(...NAMES), tie("expr")), { selector: ([k]) => k, maxLength: 3 })
-        .map(ast.struct),
+      arbitrary: fc.uniqueArray(fc.tuple(fc.constantFrom(...NAMES), tie("expr")), { selector: ([k]) => k, maxLength: 3 }).map(ast.struct),
     },
     { weight: 1, arbitrary: fc.array(tie("expr"), { maxLength: 3 }).map(ast.array) },
   ),
   call: fc.constantFrom(...FUNCTION_NAMES).chain((fn) => {
     const [min, max] = FUNCTIONS[fn];
-    return fc
-      .array(tie("arg"), { minLength: min, maxLength: max === -1 ? min + 2 : max })
-      .map((args) => ast.call(fn, ...args));
+    return fc.array(tie("arg"), { minLength: min, maxLength: max === -1 ? min + 2 : max }).map((args) => ast.call(fn, ...args));
   }),
   // Arguments are mostly leaves, so functions often see values of the kinds they accept.
   arg: fc.oneof({ weight: 3, arbitrary: leafArb }, { weight: 2, arbitrary: tie("expr") }),

@@ -27,7 +27,13 @@ describe("accepts", () => {
     ["null literal", L(null)],
     ["structured literal", L({ a: [1, "x", null, { b: false }] })],
     ["row", ast.row()],
-    ["struct", ast.struct([["a", F("x")], ["b", L(1)]])],
+    [
+      "struct",
+      ast.struct([
+        ["a", F("x")],
+        ["b", L(1)],
+      ]),
+    ],
     ["empty struct", ast.struct([])],
     ["array", ast.array([F("x"), ast.row()])],
     ["call", C("add", F("x"), L(1))],
@@ -130,7 +136,13 @@ describe("rejects", () => {
   });
 
   it("duplicate struct names, pointing at the second", () => {
-    const e = onlyError(ast.struct([["a", L(1)], ["b", L(2)], ["a", L(3)]]));
+    const e = onlyError(
+      ast.struct([
+        ["a", L(1)],
+        ["b", L(2)],
+        ["a", L(3)],
+      ]),
+    );
     expect(e.path).toBe("nodes[2].expr.fields[2][0]");
     expect(e.problem).toBe('duplicate struct field name "a" (first at fields[0])');
     expect(e.fix).toBe("give every field of a struct a different name");

@@ -245,7 +245,7 @@ const CASES: Record<string, Case[]> = {
     ["toNumber int", C("toNumber", L("42")), 42],
     ["toNumber padded", C("toNumber", L(" 1.5 ")), 1.5],
     ["toNumber not a number", C("toNumber", L("abc")), null],
-    ["toNumber empty string is 0 (as Number(\"\"))", C("toNumber", F("e")), 0],
+    ['toNumber empty string is 0 (as Number(""))', C("toNumber", F("e")), 0],
     ["toNumber overflow", C("toNumber", L("1e999")), null],
     ["toNumber number", C("toNumber", F("n")), 7],
     ["toNumber true", C("toNumber", F("t")), 1],
@@ -288,7 +288,15 @@ const CASES: Record<string, Case[]> = {
     ["object value", F("o", "a"), { b: { c: 42 } }],
   ],
   construction: [
-    ["struct", ast.struct([["a", F("n")], ["b", F("nope")], ["c", ast.array([L(1), F("s")])]]), { a: 7, b: null, c: [1, "Hello World"] }],
+    [
+      "struct",
+      ast.struct([
+        ["a", F("n")],
+        ["b", F("nope")],
+        ["c", ast.array([L(1), F("s")])],
+      ]),
+      { a: 7, b: null, c: [1, "Hello World"] },
+    ],
     ["empty struct", ast.struct([]), {}],
     ["array", ast.array([F("nope"), F("n"), C("add", F("n"), L(1))]), [null, 7, 8]],
     ["empty array", ast.array([]), []],
@@ -321,7 +329,9 @@ describe("catalogue coverage", () => {
         e.args.forEach(visit);
       }
     };
-    Object.values(CASES).flat().forEach(([, e]) => visit(e));
+    Object.values(CASES)
+      .flat()
+      .forEach(([, e]) => visit(e));
     expect([...called].sort()).toEqual(Object.keys(FUNCTIONS).sort());
   });
 });
@@ -354,7 +364,10 @@ describe("rows", () => {
   });
 
   it("a struct field named __proto__ is an own property, not the prototype", () => {
-    const e = ast.struct([["__proto__", L(1)], ["a", L(2)]]);
+    const e = ast.struct([
+      ["__proto__", L(1)],
+      ["a", L(2)],
+    ]);
     for (const v of [compileExpr(e)(R), evaluate(e, R)] as Record<string, unknown>[]) {
       expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
       expect(Object.keys(v)).toEqual(["__proto__", "a"]);
@@ -363,7 +376,13 @@ describe("rows", () => {
   });
 
   it("keeps struct field order", () => {
-    const v = compileExpr(ast.struct([["z", L(1)], ["a", L(2)], ["m", L(3)]]))(R);
+    const v = compileExpr(
+      ast.struct([
+        ["z", L(1)],
+        ["a", L(2)],
+        ["m", L(3)],
+      ]),
+    )(R);
     expect(Object.keys(v)).toEqual(["z", "a", "m"]);
   });
 });

@@ -41,7 +41,12 @@ const run = (p: L.Pipeline<any>) => checkParity(p, { inputs: { ev: RECORDS } });
 describe("a pattern from a record field", () => {
   it("filter: evaluated per record; a refused one is a dead letter of the filter", async () => {
     const p = L.pipeline("re-filter", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Rec, { key: "k" }), L.withTimestamps((e) => e.field("ts")), L.filter(() => matchesOwnPattern), sink("out")),
+      L.pipe(
+        source("ev", Rec, { key: "k" }),
+        L.withTimestamps((e) => e.field("ts")),
+        L.filter(() => matchesOwnPattern),
+        sink("out"),
+      ),
     );
     const { direct } = await run(p);
     expect(direct.outputs.out!.map((r: any) => r.ts)).toEqual([1, 5]);
@@ -59,7 +64,11 @@ describe("a pattern from a record field", () => {
       ),
     );
     const { direct } = await run(p);
-    expect(direct.outputs.out!.map((r: any) => [r.ts, r.m, r.r]).sort((a, b) => a[0] - b[0])).toEqual([[1, true, "_bc"], [2, false, EVIL], [5, true, "_"]]);
+    expect(direct.outputs.out!.map((r: any) => [r.ts, r.m, r.r]).sort((a, b) => a[0] - b[0])).toEqual([
+      [1, true, "_bc"],
+      [2, false, EVIL],
+      [5, true, "_"],
+    ]);
     expect(direct.deadLetters.map((d) => [d.offset, d.stage])).toEqual(REFUSED.map((o) => [o, "ev.map"]));
   });
 
@@ -75,7 +84,10 @@ describe("a pattern from a record field", () => {
       ),
     );
     const { direct } = await run(p);
-    expect(direct.outputs.out!.map((r: any) => [r.k, r.n, r.hits])).toEqual([["x", 2, [true, false]], ["y", 1, [true]]]);
+    expect(direct.outputs.out!.map((r: any) => [r.k, r.n, r.hits])).toEqual([
+      ["x", 2, [true, false]],
+      ["y", 1, [true]],
+    ]);
     expect(direct.deadLetters.map((d) => [d.offset, d.stage])).toEqual(REFUSED.map((o) => [o, "ev.combine"]));
   });
 });
@@ -85,7 +97,11 @@ describe("a literal pattern RE2 refuses", () => {
 
   it("is an invalid definition at load: exit 2, the node path and the fix", async () => {
     const p = L.pipeline("re-literal", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Rec, { key: "k" }), L.filter((e) => e.field("s").matches("^x")), sink("out")),
+      L.pipe(
+        source("ev", Rec, { key: "k" }),
+        L.filter((e) => e.field("s").matches("^x")),
+        sink("out"),
+      ),
     );
     // A hand-edited definition (the DSL would refuse the backreference too, at compile).
     const { hash: _, ...plan } = compile(p) as any;
@@ -101,7 +117,11 @@ describe("a literal pattern RE2 refuses", () => {
 
   it("from the DSL, is refused by both runners before any record is read", async () => {
     const p = L.pipeline("re-dsl", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("ev", Rec, { key: "k" }), L.filter((e) => e.field("s").matches(/(?<=a)b/)), sink("out")),
+      L.pipe(
+        source("ev", Rec, { key: "k" }),
+        L.filter((e) => e.field("s").matches(/(?<=a)b/)),
+        sink("out"),
+      ),
     );
     const refused = /invalid regular expression "\(\?<=a\)b" for "matches".*Fix: write the pattern in RE2 syntax/;
     await expect(runDirect(p, { inputs: { ev: RECORDS } })).rejects.toThrow(refused);

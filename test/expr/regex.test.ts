@@ -182,6 +182,7 @@ describe("the V8 fast path is RE2", () => {
   });
 
   it("leaves shapes whose meaning differs to RE2", () => {
-    for (const p of ["\\-", "[-a]", "\\s", "\\d+", ".", "\\w*", "a|b", "(a)", "^a", "a$", "\\b", "(?i)a", "a{2}", "a+?", "[[:alpha:]]", "\\x{41}", "\\pL"]) expect(runsOnV8(p)).toBe(false);
+    for (const p of ["\\-", "[-a]", "\\s", "\\d+", ".", "\\w*", "a|b", "(a)", "^a", "a$", "\\b", "(?i)a", "a{2}", "a+?", "[[:alpha:]]", "\\x{41}", "\\pL"])
+      expect(runsOnV8(p)).toBe(false);
   });
 });

@@ -119,7 +119,10 @@ describe("test Kafka broker", () => {
     expect(seen.size).toBe(KEYS);
     const partitionsUsed = new Set<number>();
     for (const [key, msgs] of seen) {
-      expect(msgs.map((m) => m.seq), key).toEqual(Array.from({ length: N / KEYS }, (_, s) => s));
+      expect(
+        msgs.map((m) => m.seq),
+        key,
+      ).toEqual(Array.from({ length: N / KEYS }, (_, s) => s));
       const parts = new Set(msgs.map((m) => m.partition));
       expect(parts.size, `${key} stays on one partition`).toBe(1);
       partitionsUsed.add(msgs[0].partition);
@@ -169,10 +172,7 @@ describe("test Kafka broker", () => {
     };
 
     const committedView = await readAll(false);
-    expect(committedView).toEqual([
-      ...Array.from({ length: 5 }, (_, i) => `committed1-${i}`),
-      ...Array.from({ length: 5 }, (_, i) => `committed2-${i}`),
-    ]);
+    expect(committedView).toEqual([...Array.from({ length: 5 }, (_, i) => `committed1-${i}`), ...Array.from({ length: 5 }, (_, i) => `committed2-${i}`)]);
 
     // The aborted records are in the log: a read_uncommitted consumer does see them.
     const uncommittedView = await readAll(true);
@@ -185,7 +185,10 @@ describe("scripts/kafka/start.ts --data-dir (a real process)", () => {
   /** Starts start.ts on `dataDir`; resolves once it prints KAFKA_BROKERS, with a stop() that SIGTERMs it and waits. */
   const start = (dataDir: string) =>
     new Promise<{ brokers: string; stop: () => Promise<number | null> }>((resolvePromise, reject) => {
-      const p = spawn(process.execPath, ["--import", "tsx", join(REPO, "scripts/kafka/start.ts"), "--data-dir", dataDir], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+      const p = spawn(process.execPath, ["--import", "tsx", join(REPO, "scripts/kafka/start.ts"), "--data-dir", dataDir], {
+        cwd: REPO,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let out = "";
       let err = "";
       const exited = new Promise<number | null>((r) => p.once("exit", (code) => r(code)));
@@ -236,7 +239,13 @@ describe("scripts/kafka/start.ts --data-dir (a real process)", () => {
         expect(/^cluster\.id=(.+)$/m.exec(readFileSync(join(dataDir, "meta.properties"), "utf8"))?.[1]).toBe(clusterId);
         const k2 = new Kafka({ clientId: "restart-2", brokers: second.brokers.split(","), logLevel: logLevel.NOTHING });
         const values: string[] = [];
-        await consumeUntil(k2.consumer({ groupId: `g-${topic}`, maxWaitTimeInMs: 100 }), topic, ({ message }) => void values.push(message.value!.toString()), () => values.length > 0, 60_000);
+        await consumeUntil(
+          k2.consumer({ groupId: `g-${topic}`, maxWaitTimeInMs: 100 }),
+          topic,
+          ({ message }) => void values.push(message.value!.toString()),
+          () => values.length > 0,
+          60_000,
+        );
         expect(values).toEqual(["kept"]);
       } finally {
         expect(await second.stop()).toBe(0);

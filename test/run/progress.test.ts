@@ -81,7 +81,11 @@ describe("runProgress", () => {
   });
 
   it("is silent, and meters nothing, when the stream is not a TTY or progress was not asked for", () => {
-    for (const [tty, enabled] of [[false, true], [true, false], [true, undefined]] as const) {
+    for (const [tty, enabled] of [
+      [false, true],
+      [true, false],
+      [true, undefined],
+    ] as const) {
       const { stream, written } = capture(tty);
       expect(progressShown({ enabled, stream })).toBe(false);
       const p = runProgress("direct", { lines: "-" }, enabled === undefined ? { stream } : { enabled, stream });

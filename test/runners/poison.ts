@@ -24,8 +24,16 @@ export const POISON: readonly { bytes: Buffer; reason?: RegExp; raw?: string; ra
   { bytes: b(""), reason: /^empty record/, raw: "" },
   { bytes: b(" \t "), reason: /^empty record/, raw: " \t " },
   // Two keys a lossy decoder would make one ("b\uFFFD").
-  { bytes: Buffer.concat([b('{"key":"b'), Buffer.from([0xff]), b('","ts":2000}')]), reason: /^invalid UTF-8 \(byte 0xFF at byte 10\)/, rawBase64: Buffer.concat([b('{"key":"b'), Buffer.from([0xff]), b('","ts":2000}')]).toString("base64") },
-  { bytes: Buffer.concat([b('{"key":"b'), Buffer.from([0xfe]), b('","ts":2000}')]), reason: /^invalid UTF-8 \(byte 0xFE at byte 10\)/, rawBase64: Buffer.concat([b('{"key":"b'), Buffer.from([0xfe]), b('","ts":2000}')]).toString("base64") },
+  {
+    bytes: Buffer.concat([b('{"key":"b'), Buffer.from([0xff]), b('","ts":2000}')]),
+    reason: /^invalid UTF-8 \(byte 0xFF at byte 10\)/,
+    rawBase64: Buffer.concat([b('{"key":"b'), Buffer.from([0xff]), b('","ts":2000}')]).toString("base64"),
+  },
+  {
+    bytes: Buffer.concat([b('{"key":"b'), Buffer.from([0xfe]), b('","ts":2000}')]),
+    reason: /^invalid UTF-8 \(byte 0xFE at byte 10\)/,
+    rawBase64: Buffer.concat([b('{"key":"b'), Buffer.from([0xfe]), b('","ts":2000}')]).toString("base64"),
+  },
   { bytes: b('{"key":"a","ts":3000}\r') },
   { bytes: b('{"key":"b","ts":4000}') },
   { bytes: b('{"key":"c","ts":"x"}'), reason: /^field "ts": expected number, got "x"$/ },
@@ -56,7 +64,11 @@ export const deadLetterSet = (d: readonly DeadLetter[]): string[] => d.map((x) =
 /** Checks a run of window-count over POISON against the table above; throws a readable error on a difference. */
 export const checkPoisonRun = (r: RunResult, expect: (v: unknown) => { toEqual(x: unknown): void; toMatch(x: RegExp): void; toBe(x: unknown): void }): void => {
   const m = r.metrics["events"]!;
-  expect({ read: m.in, accepted: m.out, dead: m.deadLetters }).toEqual({ read: POISON.length, accepted: POISON.filter((l) => !l.reason).length, dead: POISON.filter((l) => l.reason).length });
+  expect({ read: m.in, accepted: m.out, dead: m.deadLetters }).toEqual({
+    read: POISON.length,
+    accepted: POISON.filter((l) => !l.reason).length,
+    dead: POISON.filter((l) => l.reason).length,
+  });
   expect(r.outputs["counts"]).toEqual(POISON_COUNTS);
   const byOffset = new Map(r.deadLetters.map((d) => [d.offset, d]));
   POISON.forEach((l, i) => {

@@ -26,15 +26,13 @@ const read = (table: ColumnTable, field: string): string =>
 const versionsOf = (rows: ColumnTable, n: LookupNode, table: TableNode): { index: ColumnTable; values: ColumnTable } => {
   const names = rows.columnNames().filter(isFieldColumn);
   const rowJson = `(d, $) => op.ls_objjson(${["$.names", ...names.map((c) => `d[${JSON.stringify(c)}]`)].join(", ")})`;
-  const all = rows
-    .params({ names: names.map(fieldOf) })
-    .derive({
-      _lv: "() => op.row_number() - 1",
-      _lk: `d => op.ls_json(${read(rows, table.key)})`,
-      _lt: `d => ${read(rows, table.validFrom)}`,
-      _lo: "() => 0",
-      _lj: rowJson,
-    });
+  const all = rows.params({ names: names.map(fieldOf) }).derive({
+    _lv: "() => op.row_number() - 1",
+    _lk: `d => op.ls_json(${read(rows, table.key)})`,
+    _lt: `d => ${read(rows, table.validFrom)}`,
+    _lo: "() => 0",
+    _lj: rowJson,
+  });
   const take = Object.fromEntries(n.take.map(([, f], i) => [`_tk${i}`, `d => ${read(rows, f)}`]));
   return { index: all.select("_lk", "_lt", "_lo", "_lj", "_lv"), values: all.derive(take).select(["_lv", ...Object.keys(take)]) };
 };

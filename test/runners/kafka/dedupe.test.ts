@@ -58,7 +58,12 @@ describe("dedupe across partitions", () => {
 
   it("a dedupe whose id the source key already partitions by stays in the source's sub-topology", () => {
     const local = L.pipeline("dedupe-local", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("readings", Reading, { key: "eid" }), L.withTimestamps((e) => e.field("ts")), L.dedupe("eid"), sink("out")),
+      L.pipe(
+        source("readings", Reading, { key: "eid" }),
+        L.withTimestamps((e) => e.field("ts")),
+        L.dedupe("eid"),
+        sink("out"),
+      ),
     );
     const plan = compile(local);
     const layout = layoutOf(plan, "app", 3, prefixedNames("", "app"));

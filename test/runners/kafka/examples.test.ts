@@ -31,7 +31,10 @@ const check = async (c: Case) => {
   const direct = await runDirect(c.pipeline, { inputs: c.inputs, params });
   const kafka = await runKafka(c.pipeline, { inputs: c.inputs, params, brokers: brokers(), partitions: 3 });
   expectParity(kafka, direct, c.name);
-  expect(Object.values(direct.outputs).every((rows) => rows.length > 0), `${c.name}: non-empty outputs`).toBe(true);
+  expect(
+    Object.values(direct.outputs).every((rows) => rows.length > 0),
+    `${c.name}: non-empty outputs`,
+  ).toBe(true);
   if (c.expects?.late) expect(direct.late.length, `${c.name}: has late elements`).toBeGreaterThan(0);
   if (c.expects?.deadLetters) expect(direct.deadLetters.length, `${c.name}: has dead letters`).toBeGreaterThan(0);
 };
@@ -42,7 +45,13 @@ describe("examples on the bundled data: Kafka (3 partitions) = DirectRunner", ()
     { name: "user-sequences", pipeline: userSequences, inputs: { events: data("events.jsonl"), items: data("items.jsonl") }, expects: { deadLetters: true } },
     { name: "wordcount", pipeline: wordcount, inputs: { lines: data("lines.jsonl") } },
     ...["global", "fixed:10s", "sliding:30s/5s", "session:10m"].map(
-      (window): Case => ({ name: `window-count ${window}`, pipeline: windowCount, inputs: { events: data("window-events.jsonl") }, params: { window }, expects: { deadLetters: true } }),
+      (window): Case => ({
+        name: `window-count ${window}`,
+        pipeline: windowCount,
+        inputs: { events: data("window-events.jsonl") },
+        params: { window },
+        expects: { deadLetters: true },
+      }),
     ),
     { name: "sessions", pipeline: sessions, inputs: { clicks: data("clicks.jsonl") } },
   ];
@@ -52,16 +61,21 @@ describe("examples on the bundled data: Kafka (3 partitions) = DirectRunner", ()
 describe("examples on generated out-of-order, late, duplicated and malformed input: Kafka (3 partitions) = DirectRunner", () => {
   const { events, items } = engagement(7, 400);
   const cases: Case[] = [
-    { name: "user-sequences", pipeline: userSequences, inputs: { events: jsonl("events", events), items: jsonl("items", items) }, expects: { deadLetters: true } },
+    {
+      name: "user-sequences",
+      pipeline: userSequences,
+      inputs: { events: jsonl("events", events), items: jsonl("items", items) },
+      expects: { deadLetters: true },
+    },
     // An unkeyed source: all lines in partition 0, so two of the three source tasks never get a record.
     { name: "wordcount", pipeline: wordcount, inputs: { lines: jsonl("lines", lines(11, 300)) }, expects: { deadLetters: true } },
     ...(
       [
-      { window: "global" },
-      { window: "fixed:10s" },
-      { window: "fixed:10s", lateness: "5s" },
-      { window: "sliding:30s/5s" },
-      { window: "session:10s", lateness: "3s" },
+        { window: "global" },
+        { window: "fixed:10s" },
+        { window: "fixed:10s", lateness: "5s" },
+        { window: "sliding:30s/5s" },
+        { window: "session:10s", lateness: "3s" },
       ] as Record<string, string>[]
     ).map(
       (params): Case => ({
@@ -85,6 +99,11 @@ describe("beyond the examples: a join whose two sides arrive partitioned differe
     const join = layout.subTopologies.find((s) => [...s.nodes].some((n) => n.endsWith(".join")))!;
     expect(join.inputs.map((i) => i.kind)).toEqual(["repartition", "repartition"]);
     const { impressions, clicks: adClicks } = adEvents(37, 300);
-    await check({ name: "click-join", pipeline: clickJoin, inputs: { impressions: jsonl("impressions", impressions), clicks: jsonl("clicks", adClicks) }, expects: { late: true } });
+    await check({
+      name: "click-join",
+      pipeline: clickJoin,
+      inputs: { impressions: jsonl("impressions", impressions), clicks: jsonl("clicks", adClicks) },
+      expects: { late: true },
+    });
   });
 });

@@ -36,8 +36,18 @@ export const AdEvent = t.type({ u: t.string, ad: t.string, ts: t.number });
  * partitioned differently, so both must be repartitioned to meet.
  */
 export const clickJoin = L.pipeline("click-join", { version: 1 }, ({ source, sink }) => {
-  const impressions = L.pipe(source("impressions", AdEvent, { key: "u" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("u"), L.window(L.fixed("10s"), { allowedLateness: "2s" }));
-  const clicks = L.pipe(source("clicks", AdEvent, { key: "ad" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("u"), L.window(L.fixed("10s"), { allowedLateness: "2s" }));
+  const impressions = L.pipe(
+    source("impressions", AdEvent, { key: "u" }),
+    L.withTimestamps((e) => e.field("ts")),
+    L.keyBy("u"),
+    L.window(L.fixed("10s"), { allowedLateness: "2s" }),
+  );
+  const clicks = L.pipe(
+    source("clicks", AdEvent, { key: "ad" }),
+    L.withTimestamps((e) => e.field("ts")),
+    L.keyBy("u"),
+    L.window(L.fixed("10s"), { allowedLateness: "2s" }),
+  );
   return L.pipe(impressions, L.join(clicks, { kind: "left", as: ["impression", "click"] }), sink("joined"));
 });
 
@@ -211,7 +221,8 @@ export const engagement = (seed: number, n: number): { events: (object | string)
   const base = 1_793_491_200_000;
   const items: (object | string)[] = [];
   for (let i = 1; i <= 10; i++) {
-    for (let v = 0; v < r.int(1, 3); v++) items.push({ itemId: `i${i}`, category: r.pick(["diy", "fashion", "food", "travel"]), updatedAt: base - 86_400_000 + r.int(0, 2 * 86_400_000) });
+    for (let v = 0; v < r.int(1, 3); v++)
+      items.push({ itemId: `i${i}`, category: r.pick(["diy", "fashion", "food", "travel"]), updatedAt: base - 86_400_000 + r.int(0, 2 * 86_400_000) });
   }
   items.push('{"itemId":"i3","category":"food"}', '{"itemId":"i4","category":"food","updatedAt":"yesterday"}');
   const users = ["u1", "u2", "u3", "u4", "u5", "u6", "u7"];

@@ -22,7 +22,26 @@ import sessions from "../../../examples/sessions.ts";
 import userSequences from "../../../examples/user-sequences.ts";
 import wordcount from "../../../examples/wordcount.ts";
 import { partitionFor } from "../../../runners/kafka/murmur2.ts";
-import { appTopics, brokers, clicks, engagement, expectParity, FlakyCommits, freshApp, jsonl, kafkaForTests, lines, pickyTotals, produce, readings, runningTotals, sourceKey, stageOf, waitForView, waitUntil } from "./helpers.ts";
+import {
+  appTopics,
+  brokers,
+  clicks,
+  engagement,
+  expectParity,
+  FlakyCommits,
+  freshApp,
+  jsonl,
+  kafkaForTests,
+  lines,
+  pickyTotals,
+  produce,
+  readings,
+  runningTotals,
+  sourceKey,
+  stageOf,
+  waitForView,
+  waitUntil,
+} from "./helpers.ts";
 
 const { client, topics } = kafkaForTests();
 
@@ -94,14 +113,23 @@ describe("exactly-once: aborted transactions stay invisible to read_committed re
     const uncommitted = await client.readAll(sink, undefined, { readUncommitted: true });
     expect(committed.length, "read_committed: one record per pane").toBe(directAll.metrics[combine]!.panes);
     expect(committed.some((m) => m.key === "zombie")).toBe(false);
-    expect(uncommitted.some((m) => m.key === "zombie"), "read_uncommitted sees the aborted record").toBe(true);
+    expect(
+      uncommitted.some((m) => m.key === "zombie"),
+      "read_uncommitted sees the aborted record",
+    ).toBe(true);
     expect(uncommitted.length).toBeGreaterThan(committed.length);
   });
 
   it("a bounded run leaves no aborted records in its sink (read_committed = read_uncommitted)", async () => {
     const direct = await runDirect(wordcount, { inputs: { lines: jsonl("lines", lines(79, 200)) } });
     const logs: Record<string, unknown>[] = [];
-    const kafka = await runKafka(wordcount, { inputs: { lines: jsonl("lines", lines(79, 200)) }, brokers: brokers(), partitions: 3, keepTopics: true, log: (e) => logs.push(e) });
+    const kafka = await runKafka(wordcount, {
+      inputs: { lines: jsonl("lines", lines(79, 200)) },
+      brokers: brokers(),
+      partitions: 3,
+      keepTopics: true,
+      log: (e) => logs.push(e),
+    });
     expectParity(kafka, direct, "wordcount");
     const appId = logs.find((e) => e.event === "run")!.app as string;
     topics.push(...appTopics(wordcount, { appId, topicPrefix: `${appId}.` }));
@@ -114,7 +142,13 @@ describe("exactly-once: aborted transactions stay invisible to read_committed re
 
 describe("large outputs are sent in chunks", () => {
   it("chunk(): no send over the byte or message limit, counting UTF-8 bytes, keys and headers", () => {
-    const msg = (value: string, headers?: Record<string, string>): OutMessage => ({ topic: "t", partition: 0, key: "k", value, ...(headers ? { headers } : {}) });
+    const msg = (value: string, headers?: Record<string, string>): OutMessage => ({
+      topic: "t",
+      partition: 0,
+      key: "k",
+      value,
+      ...(headers ? { headers } : {}),
+    });
     // 3-byte characters: by string length these would fit three times over.
     const wide = Array.from({ length: 600 }, () => msg("漢".repeat(1000)));
     const chunks = chunk(wide);
@@ -151,7 +185,14 @@ describe("reading a topic to its end (restores, sinks): readAll", () => {
     const p = await client.producer({ transactionalId: `${appId}-tx` });
     // Partition 0: two committed transactions (the tail is a commit marker).
     await p.sendInTransaction([{ topic, partition: 0, key: "a", value: "1" }], appId, []);
-    await p.sendInTransaction([{ topic, partition: 0, key: "b", value: "2" }, { topic, partition: 0, key: "a", value: null }], appId, []);
+    await p.sendInTransaction(
+      [
+        { topic, partition: 0, key: "b", value: "2" },
+        { topic, partition: 0, key: "a", value: null },
+      ],
+      appId,
+      [],
+    );
     // Partition 1: only an aborted transaction (records and an abort marker, nothing committed).
     const kafka = new Kafka({ clientId: "abort", brokers: brokers(), logLevel: logLevel.NOTHING });
     const aborting = kafka.producer({ transactionalId: `${appId}-abort`, idempotent: true, maxInFlightRequests: 1 });
@@ -248,7 +289,14 @@ describe("commits that fail are recovered from the committed state", () => {
       const flaky = new FlakyCommits(new KafkajsClient(brokers()), 3);
       const logs: Record<string, unknown>[] = [];
       try {
-        const kafka = await runKafka(c.pipeline, { inputs: c.inputs, brokers: brokers(), partitions: 3, client: flaky, log: (e) => logs.push(e), timeoutMs: 60_000 });
+        const kafka = await runKafka(c.pipeline, {
+          inputs: c.inputs,
+          brokers: brokers(),
+          partitions: 3,
+          client: flaky,
+          log: (e) => logs.push(e),
+          timeoutMs: 60_000,
+        });
         expectParity(kafka, direct, `${c.name} with failing commits`);
       } finally {
         await flaky.close();

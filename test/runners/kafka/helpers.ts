@@ -136,13 +136,19 @@ export const freshApp = (name: string): { appId: string; topicPrefix: string } =
 };
 
 /** Every topic an unbounded run of `pipeline` as `app` uses (to delete afterwards). */
-export const appTopics = (pipeline: Pipeline<any>, app: { appId: string; topicPrefix: string }, params: Record<string, string> = {}, partitions = 3): string[] => [
+export const appTopics = (
+  pipeline: Pipeline<any>,
+  app: { appId: string; topicPrefix: string },
+  params: Record<string, string> = {},
+  partitions = 3,
+): string[] => [
   ...layoutOf(compile(pipeline, params), app.appId, partitions, prefixedNames(app.topicPrefix, app.appId)).topics.map((t) => t.topic),
   metaTopic(app.appId),
 ];
 
 /** The stage of `pipeline` with op `op` (its stable name). */
-export const stageOf = (pipeline: Pipeline<any>, op: string, params: Record<string, string> = {}): string => compile(pipeline, params).nodes.find((n) => n.op === op)!.id;
+export const stageOf = (pipeline: Pipeline<any>, op: string, params: Record<string, string> = {}): string =>
+  compile(pipeline, params).nodes.find((n) => n.op === op)!.id;
 
 /**
  * A real client (kafkajs, real broker) whose transactional commits fail now

@@ -19,7 +19,16 @@ describe("idle timeout", () => {
     await runner.start(windowCount);
     try {
       // Key "a": two elements in [0, 1000); its clock stays at 900, so only time passing can close the window.
-      await produce(client, `${app.topicPrefix}events`, 3, [{ key: "a", ts: 100 }, { key: "a", ts: 900 }], ["key"]);
+      await produce(
+        client,
+        `${app.topicPrefix}events`,
+        3,
+        [
+          { key: "a", ts: 100 },
+          { key: "a", ts: 900 },
+        ],
+        ["key"],
+      );
       await waitUntil("the idle window fires", async () => (await sinkView(client, `${app.topicPrefix}counts`)).length === 1, 30_000);
       expect(await sinkView(client, `${app.topicPrefix}counts`)).toEqual([{ key: "a", windowStart: 0, windowEnd: 1000, count: 2 }]);
       // An element of the same window at ts 950 is not late (its source clock is 950 < 1000): it updates the window.

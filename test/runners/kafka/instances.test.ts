@@ -14,7 +14,24 @@ import { compile } from "../../../src/plan/compile.ts";
 import userSequences from "../../../examples/user-sequences.ts";
 import windowCount from "../../../examples/window-count.ts";
 import wordcount from "../../../examples/wordcount.ts";
-import { appTopics, brokers, engagement, expectParity, freshApp, jsonl, kafkaForTests, keyedEvents, lines, produce, readings, runningTotals, sinkView, stageOf, waitForView, waitUntil } from "./helpers.ts";
+import {
+  appTopics,
+  brokers,
+  engagement,
+  expectParity,
+  freshApp,
+  jsonl,
+  kafkaForTests,
+  keyedEvents,
+  lines,
+  produce,
+  readings,
+  runningTotals,
+  sinkView,
+  stageOf,
+  waitForView,
+  waitUntil,
+} from "./helpers.ts";
 
 const twoInstances = async (name: string, pipeline: Pipeline<any>, inputs: Record<string, string>, params: Record<string, string> = {}) => {
   const events: Record<string, unknown>[] = [];

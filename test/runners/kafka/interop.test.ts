@@ -21,7 +21,9 @@ const ensure = spawnSync("bash", [repo("scripts/kafka/ensure-kcat.sh")], { encod
 const haveKcat = ensure.status === 0;
 if (!haveKcat) {
   const why = `${ensure.stderr ?? ""}${ensure.error ? String(ensure.error) : ""}`.trim();
-  console.error(`\n!!!!!!!!\n!!! interop.test.ts SKIPPED: kcat is not available and scripts/kafka/ensure-kcat.sh could not install it:\n!!! ${why}\n!!!!!!!!\n`);
+  console.error(
+    `\n!!!!!!!!\n!!! interop.test.ts SKIPPED: kcat is not available and scripts/kafka/ensure-kcat.sh could not install it:\n!!! ${why}\n!!!!!!!!\n`,
+  );
 }
 
 /** Runs kcat with `input` on stdin; resolves to stdout, rejects on a non-zero exit or after 30 s. */
@@ -54,10 +56,12 @@ const kcatView = async (topic: string): Promise<unknown[]> => {
     const tab = line.indexOf("\t");
     last.set(line.slice(0, tab), line.slice(tab + 1));
   }
-  return [...last.values()].filter((v) => v !== "").flatMap((v) => {
-    const x = JSON.parse(v) as unknown;
-    return Array.isArray(x) ? x : [x];
-  });
+  return [...last.values()]
+    .filter((v) => v !== "")
+    .flatMap((v) => {
+      const x = JSON.parse(v) as unknown;
+      return Array.isArray(x) ? x : [x];
+    });
 };
 
 describe.skipIf(!haveKcat)("kcat produces into and consumes from a running KafkaStreamRunner", () => {
@@ -74,7 +78,8 @@ describe.skipIf(!haveKcat)("kcat produces into and consumes from a running Kafka
     // distinct keys (item@validFrom), or compaction would drop older versions.
     const itemsTopic = `${app.topicPrefix}items`;
     await client.createTopics([{ topic: itemsTopic, partitions: 1, compacted: true }]);
-    const itemKey = (r: object | string, i: number) => (typeof r === "string" ? `bad${i}` : `${(r as { itemId: string }).itemId}@${String((r as { updatedAt?: unknown }).updatedAt)}#${i}`);
+    const itemKey = (r: object | string, i: number) =>
+      typeof r === "string" ? `bad${i}` : `${(r as { itemId: string }).itemId}@${String((r as { updatedAt?: unknown }).updatedAt)}#${i}`;
     await kcat(["-P", "-t", itemsTopic, "-K:"], items.map((r, i) => `${itemKey(r, i)}:${line(r)}`).join("\n") + "\n");
 
     const runner = new KafkaStreamRunner({ brokers: brokers(), ...app });

@@ -11,7 +11,13 @@ import { appTopics, brokers, freshApp, kafkaForTests, produce, waitUntil } from 
 const { client, topics } = kafkaForTests();
 
 const scrape = async (port: number): Promise<string> => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-const value = (text: string, series: string): number => Number(text.split("\n").find((l) => l.startsWith(series + " "))?.split(" ")[1] ?? NaN);
+const value = (text: string, series: string): number =>
+  Number(
+    text
+      .split("\n")
+      .find((l) => l.startsWith(series + " "))
+      ?.split(" ")[1] ?? NaN,
+  );
 
 describe("metrics endpoint", () => {
   it("counts records per stage and per executor, dead letters, lag and commit latency", async () => {

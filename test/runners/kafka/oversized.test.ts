@@ -62,7 +62,11 @@ describe("a record whose dead letter would be too large for the broker", () => {
       expect(dead!.raw).toBe(poison.slice(0, DEAD_LETTER_PAYLOAD_BYTES));
       expect(await sinkView(client, `${app.topicPrefix}counts`)).toEqual([{ key: "a", windowStart: 0, windowEnd: 10_000, count: 1 }]);
       // Every record is committed: nothing left to read.
-      await waitUntil("the lag is 0", async () => (await client.committedOffsets(app.appId, `${app.topicPrefix}events`)).reduce((a, b) => a + Math.max(b, 0), 0) === 3, 30_000);
+      await waitUntil(
+        "the lag is 0",
+        async () => (await client.committedOffsets(app.appId, `${app.topicPrefix}events`)).reduce((a, b) => a + Math.max(b, 0), 0) === 3,
+        30_000,
+      );
     } finally {
       await runner.stop();
     }
@@ -108,13 +112,39 @@ describe("a bounded Kafka run (the CLI, a real process)", () => {
     const events = jsonl("huge-line", [{ key: "a", ts: 1000 }, big, { key: "a", ts: 20_000 }]);
     const dead = jsonl("huge-line-dead", []);
     const out = jsonl("huge-line-out", []);
-    const r = await cli(["run", repo("examples/window-count.ts"), "--runner", "kafka", "--brokers", brokers().join(","), "--in", `events=${events}`, "--out", `counts=${out}`, "--dead-letters", dead]);
+    const r = await cli([
+      "run",
+      repo("examples/window-count.ts"),
+      "--runner",
+      "kafka",
+      "--brokers",
+      brokers().join(","),
+      "--in",
+      `events=${events}`,
+      "--out",
+      `counts=${out}`,
+      "--dead-letters",
+      dead,
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const letters = readFileSync(dead, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const letters = readFileSync(dead, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ source: "events", offset: 2, stage: "events", truncated: { bytes: big.length, sha256: createHash("sha256").update(big).digest("hex") } });
+    expect(letters[0]).toMatchObject({
+      source: "events",
+      offset: 2,
+      stage: "events",
+      truncated: { bytes: big.length, sha256: createHash("sha256").update(big).digest("hex") },
+    });
     expect(String(letters[0]!.reason)).toMatch(/over the 1000000-byte limit of one Kafka record/);
-    expect(readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l))).toEqual([
+    expect(
+      readFileSync(out, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { key: "a", windowStart: 0, windowEnd: 10_000, count: 1 },
       { key: "a", windowStart: 20_000, windowEnd: 30_000, count: 1 },
     ]);
@@ -122,7 +152,18 @@ describe("a bounded Kafka run (the CLI, a real process)", () => {
 
   it("that fails (a record Kafka cannot store) exits 1 with the reason, closing everything it opened", async () => {
     const input = jsonl("big-pane-cli", rows);
-    const r = await cli(["run", repo("test/runners/kafka/pipelines/one-big-pane.ts"), "--runner", "kafka", "--brokers", brokers().join(","), "--in", `rows=${input}`, "--out", `out=${jsonl("big-pane-out", [])}`]);
+    const r = await cli([
+      "run",
+      repo("test/runners/kafka/pipelines/one-big-pane.ts"),
+      "--runner",
+      "kafka",
+      "--brokers",
+      brokers().join(","),
+      "--in",
+      `rows=${input}`,
+      "--out",
+      `out=${jsonl("big-pane-out", [])}`,
+    ]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/run failed: a record for topic \S+ \(partition \d\) is \d+ bytes, over the 1000000-byte limit/);
   });

@@ -30,12 +30,22 @@ describe("Kafka divergences found by the parity suite (fail until fixed)", () =>
   it("two-level aggregation: the second combine counts each group once", async () => {
     // The shrunk generated case was recipe {terminal: "chain"} on one record; this is the same shape by hand.
     const p = L.pipeline("two-level", { version: 1 }, ({ source, sink }) =>
-      L.pipe(source("events", t.type({ k: t.string })), L.keyBy("k"), L.combine({ n: L.count() }), L.keyBy("k"), L.combine({ groups: L.count(), n: L.sum("n") }), sink("out")),
+      L.pipe(
+        source("events", t.type({ k: t.string })),
+        L.keyBy("k"),
+        L.combine({ n: L.count() }),
+        L.keyBy("k"),
+        L.combine({ groups: L.count(), n: L.sum("n") }),
+        sink("out"),
+      ),
     );
     const inputs = { events: [{ k: "a" }, { k: "a" }, { k: "b" }] };
     const direct = await runDirect(p, { inputs });
     const kafka = await runKafka(p, { inputs, brokers: brokers(), partitions: 1 });
-    expect(direct.outputs.out).toEqual([{ k: "a", groups: 1, n: 2 }, { k: "b", groups: 1, n: 1 }]);
+    expect(direct.outputs.out).toEqual([
+      { k: "a", groups: 1, n: 2 },
+      { k: "b", groups: 1, n: 1 },
+    ]);
     // Pane markers once crossed the repartition topic as elements (counted by the second combine); they no longer do.
     expect(kafka.outputs).toEqual(direct.outputs);
   }, 60_000);
@@ -46,7 +56,13 @@ describe("Kafka divergences found by the parity suite (fail until fixed)", () =>
     const p = L.pipeline("join-lookups", { version: 1 }, ({ source, table, sink }) => {
       const labels = table("labels", t.type({ s: t.string, label: t.string, from: t.number }), { key: "s", validFrom: "from" });
       const side = (name: string) =>
-        L.pipe(source(name, E), L.withTimestamps((e) => e.field("ts")), L.lookup(labels, { on: "s", take: { label: "label" } }), L.keyBy("k"), L.window(L.fixed(1000)));
+        L.pipe(
+          source(name, E),
+          L.withTimestamps((e) => e.field("ts")),
+          L.lookup(labels, { on: "s", take: { label: "label" } }),
+          L.keyBy("k"),
+          L.window(L.fixed(1000)),
+        );
       return L.pipe(side("left"), L.join(side("right")), sink("out"));
     });
     const inputs = { left: [{ k: "a", s: "a", ts: 0 }], right: [{ k: "a", s: "a", ts: 1 }], labels: [{ s: "a", label: "A", from: 0 }] };
@@ -63,7 +79,9 @@ describe("Kafka divergences found by the parity suite (fail until fixed)", () =>
     const direct = await runDirect(p, { inputs });
     const kafka = await runKafka(p, { inputs, brokers: brokers(), partitions: 1 });
     // In-memory values are judged like JSONL lines (src/run/inputs.ts), so every runner reports the same dead letter.
-    expect(direct.deadLetters).toEqual([{ source: "events", offset: 2, stage: "events", reason: "invalid JSON: expected an object on each line, got a number", raw: "42" }]);
+    expect(direct.deadLetters).toEqual([
+      { source: "events", offset: 2, stage: "events", reason: "invalid JSON: expected an object on each line, got a number", raw: "42" },
+    ]);
     expect(bagDiff(direct.deadLetters, kafka.deadLetters)).toEqual({ missing: [], extra: [] });
   }, 60_000);
 });

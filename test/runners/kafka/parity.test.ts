@@ -62,7 +62,17 @@ describe("parity with Kafka", () => {
   ];
   for (const [name, pipeline, params] of examples) {
     it(`${name}: ${RUNNERS.join(" = ")} (3 histories)`, async () => {
-      const report = await checkParity(pipeline, { runners: RUNNERS, runs: 3, seed: SEED, params, brokers: brokers(), kafka, shrinkRuns: 20, shrinkTimeLimitMs: 60_000, histories: knownKafkaHistoryLimits });
+      const report = await checkParity(pipeline, {
+        runners: RUNNERS,
+        runs: 3,
+        seed: SEED,
+        params,
+        brokers: brokers(),
+        kafka,
+        shrinkRuns: 20,
+        shrinkTimeLimitMs: 60_000,
+        histories: knownKafkaHistoryLimits,
+      });
       expect(report.ok, report.text).toBe(true);
     }, 180_000);
   }

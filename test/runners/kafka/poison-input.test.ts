@@ -40,7 +40,10 @@ describe("poison messages straight into a running KafkaStreamRunner's source top
       const producer = await client.producer();
       const source = `${app.topicPrefix}events`;
       // One partition, in file order, each message exactly the line's bytes (an empty line is an empty message).
-      await producer.send([...POISON.map((l) => ({ topic: source, partition: 0, key: "k", value: l.bytes })), { topic: source, partition: 0, key: "k", value: null }]);
+      await producer.send([
+        ...POISON.map((l) => ({ topic: source, partition: 0, key: "k", value: l.bytes })),
+        { topic: source, partition: 0, key: "k", value: null },
+      ]);
       await producer.close();
       await waitUntil(`${expected} dead letters`, async () => {
         if (runner.error() !== undefined) throw runner.error();

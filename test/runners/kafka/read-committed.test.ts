@@ -96,9 +96,9 @@ describe("a bounded run checks what it reads back", () => {
       { key: "a", ts: 12_000 },
       { key: "b", ts: 25_000 },
     ]);
-    await expect(runKafka(windowCount, { inputs: { events }, brokers: brokers(), partitions: 3, client: new ShortSinkReads(client, "counts") })).rejects.toThrow(
-      /reading back topic .*counts returned fewer records than the run committed/,
-    );
+    await expect(
+      runKafka(windowCount, { inputs: { events }, brokers: brokers(), partitions: 3, client: new ShortSinkReads(client, "counts") }),
+    ).rejects.toThrow(/reading back topic .*counts returned fewer records than the run committed/);
     // The same run through the plain client is whole.
     const ok = await runKafka(windowCount, { inputs: { events }, brokers: brokers(), partitions: 3, client });
     expect(ok.outputs.counts).toHaveLength(4);

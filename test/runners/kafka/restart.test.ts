@@ -18,7 +18,24 @@ import { runDirect } from "../../../runners/direct/index.ts";
 import { KafkaStreamRunner } from "../../../runners/kafka/index.ts";
 import userSequences from "../../../examples/user-sequences.ts";
 import windowCount from "../../../examples/window-count.ts";
-import { appTopics, bag, brokers, engagement, freshApp, jsonl, kafkaForTests, keyedEvents, produce, readings, repo, runningTotals, sinkView, stageOf, waitForView, waitUntil } from "./helpers.ts";
+import {
+  appTopics,
+  bag,
+  brokers,
+  engagement,
+  freshApp,
+  jsonl,
+  kafkaForTests,
+  keyedEvents,
+  produce,
+  readings,
+  repo,
+  runningTotals,
+  sinkView,
+  stageOf,
+  waitForView,
+  waitUntil,
+} from "./helpers.ts";
 
 const { client, topics } = kafkaForTests();
 
@@ -32,7 +49,10 @@ describe("restart with the same application id", () => {
     topics.push(...appTopics(runningTotals, app));
     const rows = readings(41, 600);
     const half = rows.slice(0, 300);
-    const [directHalf, directAll] = await Promise.all([runDirect(runningTotals, { inputs: { readings: jsonl("half", half) } }), runDirect(runningTotals, { inputs: { readings: jsonl("all", rows) } })]);
+    const [directHalf, directAll] = await Promise.all([
+      runDirect(runningTotals, { inputs: { readings: jsonl("half", half) } }),
+      runDirect(runningTotals, { inputs: { readings: jsonl("all", rows) } }),
+    ]);
     const source = `${app.topicPrefix}readings`;
     const sink = `${app.topicPrefix}totals`;
 
@@ -90,7 +110,14 @@ describe("restart with the same application id", () => {
       await second.stop();
     }
     // The same elements were late (offsets differ: Kafka offsets vs lines), judged on restored clocks.
-    const facts = (l: LateElement) => ({ value: l.value, eventTime: l.eventTime, clock: l.clock, windowStart: l.windowStart, windowEnd: l.windowEnd, stage: l.stage });
+    const facts = (l: LateElement) => ({
+      value: l.value,
+      eventTime: l.eventTime,
+      clock: l.clock,
+      windowStart: l.windowStart,
+      windowEnd: l.windowEnd,
+      stage: l.stage,
+    });
     const late = (await client.readAll(`${app.appId}.late`)).map((m) => facts(JSON.parse(m.value!) as LateElement));
     expect(bag(late)).toEqual(bag(direct.late.map(facts)));
   });
@@ -136,10 +163,14 @@ describe("a crashed runner (SIGKILL) and a new one with the same application id"
     const source = `${app.topicPrefix}readings`;
     const sink = `${app.topicPrefix}totals`;
 
-    const child = spawn(process.execPath, ["--import", "tsx", repo("test/runners/kafka/stream-process.ts"), brokers().join(","), app.appId, app.topicPrefix, "running-totals"], {
-      cwd: repo("."),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", repo("test/runners/kafka/stream-process.ts"), brokers().join(","), app.appId, app.topicPrefix, "running-totals"],
+      {
+        cwd: repo("."),
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     children.push(child);
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr += String(d)));

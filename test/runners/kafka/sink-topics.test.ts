@@ -51,10 +51,25 @@ describe("sink topics", () => {
     const Ev = t.type({ k: t.string, ts: t.number });
     const p = L.pipeline("two-in-one-sink", { version: 1 }, ({ source, sink }) => {
       const counted = (name: string, agg: "clicks" | "views") =>
-        L.pipe(source(name, Ev, { key: "k" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("k"), L.window(L.fixed(10)), L.combine(agg === "clicks" ? { clicks: L.count() } : { views: L.count() }));
+        L.pipe(
+          source(name, Ev, { key: "k" }),
+          L.withTimestamps((e) => e.field("ts")),
+          L.keyBy("k"),
+          L.window(L.fixed(10)),
+          L.combine(agg === "clicks" ? { clicks: L.count() } : { views: L.count() }),
+        );
       return L.pipe(L.flatten([counted("p", "clicks"), counted("q", "views")]), sink("out"));
     });
-    const inputs = { p: jsonl("p", [{ k: "a", ts: 1 }, { k: "a", ts: 12 }]), q: jsonl("q", [{ k: "a", ts: 2 }, { k: "a", ts: 3 }]) };
+    const inputs = {
+      p: jsonl("p", [
+        { k: "a", ts: 1 },
+        { k: "a", ts: 12 },
+      ]),
+      q: jsonl("q", [
+        { k: "a", ts: 2 },
+        { k: "a", ts: 3 },
+      ]),
+    };
     const direct = await runDirect(p, { inputs });
     expect(direct.outputs.out).toHaveLength(3);
     expectParity(await runKafka(p, { inputs, brokers: brokers(), partitions: 3 }), direct, "two aggregates in one sink");
@@ -76,13 +91,28 @@ const topicsOf = async (app: string): Promise<string[]> => {
 describe("the run's counts", () => {
   it("count a table's rows once on 3 partitions (the DirectRunner's figures), also in the CLI's summary", async () => {
     const inputs = { events: repo("examples/data/events.jsonl"), items: repo("examples/data/items.jsonl") };
-    const rows = readFileSync(inputs.items, "utf8").split("\n").filter((l) => l.trim() !== "").length;
+    const rows = readFileSync(inputs.items, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "").length;
     const direct = await runDirect(userSequences, { inputs });
     const kafka = await runKafka(userSequences, { inputs, brokers: brokers(), partitions: 3 });
     expect(direct.metrics.items!.in).toBe(rows);
     expect(kafka.metrics.items).toEqual(direct.metrics.items);
     const stderr = await new Promise<string>((resolve, reject) => {
-      const args = ["run", repo("examples/user-sequences.ts"), "--runner", "kafka", "--brokers", brokers().join(","), "--in", `events=${inputs.events}`, "--in", `items=${inputs.items}`, "--out", `sequences=${jsonl("seq-out", [])}`];
+      const args = [
+        "run",
+        repo("examples/user-sequences.ts"),
+        "--runner",
+        "kafka",
+        "--brokers",
+        brokers().join(","),
+        "--in",
+        `events=${inputs.events}`,
+        "--in",
+        `items=${inputs.items}`,
+        "--out",
+        `sequences=${jsonl("seq-out", [])}`,
+      ];
       const child = spawn(process.execPath, [...SOURCE_BIN, ...args], { stdio: ["ignore", "ignore", "pipe"] });
       let err = "";
       child.stderr.on("data", (d) => (err += String(d)));

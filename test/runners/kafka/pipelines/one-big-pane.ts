@@ -9,5 +9,11 @@ import * as L from "../../../../dsl/index.ts";
 const Row = t.type({ key: t.string, ts: t.number, pad: t.string });
 
 export default L.pipeline("one-big-pane", { version: 1 }, ({ source, sink }) =>
-  L.pipe(source("rows", Row, { key: "key" }), L.withTimestamps((e) => e.field("ts")), L.keyBy("key"), L.combine({ pads: L.collect("pad") }), sink("out")),
+  L.pipe(
+    source("rows", Row, { key: "key" }),
+    L.withTimestamps((e) => e.field("ts")),
+    L.keyBy("key"),
+    L.combine({ pads: L.collect("pad") }),
+    sink("out"),
+  ),
 );
