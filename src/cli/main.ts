@@ -12,6 +12,7 @@ import { UsageError } from "./usage-error.ts";
 import { collectPairs, CommandExit, parseDeadLetterRate, type Io } from "./options.ts";
 import { addParityCommand } from "./parity.ts";
 import { addDiffCommand } from "./diff.ts";
+import { addNexmarkCommand } from "./nexmark.ts";
 
 export { UsageError, collectPairs };
 
@@ -186,6 +187,7 @@ export const program = (io: Io): Command => {
 
   addParityCommand(cmd, io);
   addDiffCommand(cmd, io);
+  addNexmarkCommand(cmd, io);
 
   return cmd;
 };

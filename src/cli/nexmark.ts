@@ -1,0 +1,46 @@
+/**
+ * `lockstep nexmark generate --events N [--generators G] [--first-event K] [-o FILE]`: Nexmark events,
+ * bit for bit those of Apache Beam's Java generator, as JSON lines (stdout by default).
+ *
+ * @module
+ */
+import type { Command } from "commander";
+import { type Io, wholeNumber } from "./options.ts";
+
+/** Adds `nexmark generate` to the command tree. */
+export const addNexmarkCommand = (program: Command, io: Io): void => {
+  const nexmark = program.command("nexmark").description("the Nexmark benchmark: generate Beam's event stream");
+  nexmark
+    .command("generate")
+    .description("write Nexmark events (person, auction, bid) as JSON lines, identical to Apache Beam's generator")
+    .requiredOption("--events <n>", "how many events", wholeNumber("--events", 0, 1000000))
+    .option(
+      "--generators <g>",
+      "Beam's numEventGenerators: event times are g periods apart (ids and payloads do not change)",
+      wholeNumber("--generators", 1, 1),
+      1,
+    )
+    .option("--first-event <k>", "start at event number k (to make one range of the stream)", wholeNumber("--first-event", 0, 0), 0)
+    .option("--rate <r>", "events per second of event time", wholeNumber("--rate", 1, 10000), 10000)
+    .option("-o, --output <path>", "write here instead of stdout (- is stdout)")
+    .action(async (o) => {
+      const { nexmarkConfig, writeNexmarkFile, writeNexmarkJsonl } = await import("../nexmark/index.ts");
+      const config = nexmarkConfig({ events: o.events, generators: o.generators, firstEvent: o.firstEvent, rate: o.rate });
+      if (o.output && o.output !== "-") {
+        const { mkdir } = await import("node:fs/promises");
+        const { dirname } = await import("node:path");
+        await mkdir(dirname(o.output), { recursive: true });
+        const started = performance.now();
+        await writeNexmarkFile(config, o.output);
+        const seconds = (performance.now() - started) / 1000;
+        io.err(`nexmark: ${config.events} events to ${o.output} in ${seconds.toFixed(2)} s\n`);
+      } else {
+        try {
+          await writeNexmarkJsonl(config, process.stdout);
+        } catch (e) {
+          // A reader that stops early (`| head`) is not a failure of the generator.
+          if ((e as NodeJS.ErrnoException).code !== "EPIPE") throw e;
+        }
+      }
+    });
+};
