@@ -17,6 +17,7 @@
 import * as aq from "arquero";
 import { canonicalJson } from "../core/canonical.ts";
 import { catalogueHelpers } from "./catalogue/index.ts";
+import type { Helper } from "./catalogue/index.ts";
 
 const isArray = Array.isArray;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !isArray(v);
@@ -68,11 +69,8 @@ const valueKey = (v: unknown): string => {
   }
 };
 
-/**
- * The registered helpers, by name. Names start with `ls_` so they never
- * shadow an arquero function.
- */
-export const ARQUERO_FUNCTIONS = {
+/** The compiler's and the runner's own helpers (field steps, whole rows, sort keys). */
+const OWN_FUNCTIONS = {
   /** True for an array (arquero has no array test). */
   ls_isarr: (v: unknown): boolean => isArray(v),
   /** One step of a field path: own properties of plain objects only. */
@@ -89,9 +87,15 @@ export const ARQUERO_FUNCTIONS = {
   ls_rowjson: (names: readonly string[], exotic: unknown, ...values: unknown[]): string => canonicalJson(row(names, exotic, ...values)),
   /** Canonical JSON of the element built from its field columns, when no element is a non-object. */
   ls_objjson: (names: readonly string[], ...values: unknown[]): string => canonicalJson(row(names, undefined, ...values)),
-  /** The helpers the catalogue's arquero emitters call (`ls_eq`, `ls_contains`, `ls_match`, …), declared with their functions. */
-  ...catalogueHelpers("arquero"),
 } as const;
+
+/**
+ * The registered helpers, by name: the compiler's and the runner's own, and
+ * those the catalogue's arquero emitters call (`ls_eq`, `ls_contains`,
+ * `ls_match`, …), declared with their functions. Names start with `ls_` so
+ * they never shadow an arquero function.
+ */
+export const ARQUERO_FUNCTIONS: Readonly<Record<string, Helper>> = { ...OWN_FUNCTIONS, ...catalogueHelpers("arquero", Object.keys(OWN_FUNCTIONS)) };
 
 let registered = false;
 

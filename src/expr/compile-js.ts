@@ -33,13 +33,13 @@ import { REGEX_FIX, compileRegex, regexProblem, runtimeRegex } from "./regex.ts"
  * (field reads, run-time patterns) and those the catalogue's emitters call.
  * The generated code uses exactly these names.
  */
-const HELPERS: Readonly<Record<string, unknown>> = {
+const OWN_HELPERS = {
   isArray: Array.isArray,
   hasOwn: Object.hasOwn,
   // Patterns computed at run time; an invalid one throws ExpressionError (the element becomes a dead letter).
   rx: runtimeRegex,
-  ...catalogueHelpers("js"),
 };
+const HELPERS: Readonly<Record<string, unknown>> = { ...OWN_HELPERS, ...catalogueHelpers("js", Object.keys(OWN_HELPERS)) };
 
 const HELPER_NAMES = Object.keys(HELPERS).join(", ");
 

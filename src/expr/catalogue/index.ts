@@ -49,12 +49,14 @@ export const catalogueEntries = (): readonly (readonly [CatalogueName, FunctionS
 /**
  * The run-time helpers of one target, merged over the catalogue. A name two
  * functions declare must be the same function (or the generated code of one
- * would call the other's).
+ * would call the other's), and none may be one of the `reserved` names the
+ * compiler defines itself.
  */
-export const catalogueHelpers = (target: "js" | "arquero"): Readonly<Record<string, Helper>> => {
+export const catalogueHelpers = (target: "js" | "arquero", reserved: readonly string[] = []): Readonly<Record<string, Helper>> => {
   const out: Record<string, Helper> = {};
   for (const [name, spec] of catalogueEntries()) {
     for (const [helper, fn] of Object.entries(spec.helpers?.[target] ?? {})) {
+      if (reserved.includes(helper)) throw new Error(`internal: ${target} helper "${helper}" of "${name}" is a name the compiler owns`);
       if (Object.hasOwn(out, helper) && out[helper] !== fn) throw new Error(`internal: ${target} helper "${helper}" of "${name}" is declared twice`);
       out[helper] = fn;
     }
