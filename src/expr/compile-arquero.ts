@@ -25,7 +25,11 @@
  * after `typeof` (`typeof t0` becomes `typeoft0`), so the operand is always
  * parenthesized as `typeof (t0 ?? null)`; and function calls must name a
  * registered function, so the rules arquero's library cannot state exactly
- * call the `ls_*` helpers of `arquero-functions.ts`.
+ * call `ls_*` helpers (declared by the catalogue entries that call them,
+ * registered by `arquero-functions.ts`).
+ *
+ * The functions themselves are the catalogue's (`catalogue/`); this module
+ * has the arquero syntax: bindings, kind tests, field reads, literals, patterns.
  *
  * @module
  */

@@ -7,7 +7,8 @@
  * strings passed through `JSON.stringify` (field names, literal strings).
  * Regex patterns and structured literals never enter the source at all; they
  * are built at compile time (RE2, `regex.ts`) and passed in as constants. Function names select
- * an emitter from a fixed switch and are never emitted. Runtime helpers are
+ * an entry of the fixed catalogue (`catalogue/`) and are never emitted; its emitters assemble
+ * only operand code this module produced and text of their own. Runtime helpers are
  * parameters of the generated factory, so the generated code reads no globals.
  *
  * Semantics are those of `interpret.ts` (the oracle the tests compare with);

@@ -28,7 +28,12 @@ export type NullRule = "strict" | "never" | "lazy";
 /** A JavaScript function handed to generated code (JS helpers) or registered with arquero. */
 export type Helper = (...args: never[]) => unknown;
 
-/** What an emitter gets in both targets. */
+/**
+ * What an emitter gets in both targets. Safety: an emitter assembles only the
+ * `code` of operands (which the compiler produced: temps, literals escaped by
+ * `JSON.stringify`, constants) and text of its own; a pattern reaches the
+ * source only as the constant or run-time lookup `pattern(i)` returns.
+ */
 export interface EmitContext {
   /** The operands, already emitted (empty for a lazy function in the JavaScript target: use `arg`). */
   readonly args: readonly Operand[];
