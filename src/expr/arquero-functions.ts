@@ -1,11 +1,12 @@
 /**
- * The few catalogue rules that arquero's own function library cannot state
- * exactly, registered as arquero functions (`aq.addFunction`, arquero's
+ * The functions generated arquero expressions call beyond arquero's own
+ * library, registered as arquero functions (`aq.addFunction`, arquero's
  * extension point for its expression language) so generated expressions stay
  * strings that arquero parses and compiles — no closures, no escape.
  *
- * Each helper is the one-line rule of `src/expr/ast.ts`, written as the
- * interpreter writes it. Why they exist: arquero's `op.equal` treats
+ * Here are the compiler's and the runner's own (field steps, whole rows,
+ * sort keys); the catalogue rules arquero cannot state exactly are declared
+ * by their catalogue entries (`catalogue/`, `helpers.arquero`). Why they exist: arquero's `op.equal` treats
  * `null !== null` inside arrays, its expression language has no array test
  * (`Array.isArray` is not a registered function), its regex functions take
  * backtracking RegExps (lockstep's regexes are RE2, `regex.ts`), and
@@ -15,22 +16,14 @@
  */
 import * as aq from "arquero";
 import { canonicalJson } from "../core/canonical.ts";
-import type { Regex } from "./regex.ts";
-import { getMember, toNumberValue, toStringValue } from "./runtime.ts";
+import { catalogueHelpers } from "./catalogue/index.ts";
+import type { Helper } from "./catalogue/index.ts";
 
 const isArray = Array.isArray;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !isArray(v);
 
 /** A value with `undefined` read as `null` (a missing field). */
 const orNull = (v: unknown): unknown => (v === undefined ? null : v);
-
-const comparableEq = (a: unknown, b: unknown): boolean | null => {
-  if (a === null || b === null) return null;
-  const t = typeof a;
-  if (t === "number" || t === "string" || t === "boolean") return typeof b === t ? a === b : null;
-  if (isArray(a) !== isArray(b) || typeof b !== "object") return null;
-  return canonicalJson(a) === canonicalJson(b);
-};
 
 /** The element as an object from its field columns; `exotic` is the value of a non-object element. */
 const row = (names: readonly string[], exotic: unknown, ...values: unknown[]): unknown => {
@@ -76,39 +69,12 @@ const valueKey = (v: unknown): string => {
   }
 };
 
-/**
- * The registered helpers, by name. Names start with `ls_` so they never
- * shadow an arquero function.
- */
-export const ARQUERO_FUNCTIONS = {
+/** The compiler's and the runner's own helpers (field steps, whole rows, sort keys). */
+const OWN_FUNCTIONS = {
   /** True for an array (arquero has no array test). */
   ls_isarr: (v: unknown): boolean => isArray(v),
   /** One step of a field path: own properties of plain objects only. */
   ls_step: (v: unknown, k: string): unknown => (isObject(v) && Object.hasOwn(v, k) ? orNull(v[k]) : null),
-  /** `eq`: same-kind equality, canonical JSON for arrays and objects, else null. */
-  ls_eq: comparableEq,
-  /** `contains`: substring test, or element test by canonical JSON. */
-  ls_contains: (a: unknown, b: unknown): boolean | null => {
-    if (typeof a === "string") return typeof b === "string" ? a.includes(b) : null;
-    if (!isArray(a) || b === null) return null;
-    const key = canonicalJson(b);
-    for (const e of a) if (canonicalJson(e) === key) return true;
-    return false;
-  },
-  /** `matches` with the shared RE2 regex (arquero's `op.match` would need a backtracking RegExp). */
-  ls_match: (s: string, re: Regex): boolean => re.test(s),
-  /** `replace`: every match, JavaScript `$` references in the replacement. */
-  ls_replace: (s: string, re: Regex, replacement: string): string => re.replaceAll(s, replacement),
-  /** `split`: the pieces between matches, never capture groups. */
-  ls_split: (s: string, re: Regex): string[] => re.split(s),
-  /** `toString`. */
-  ls_str: toStringValue,
-  /** `toNumber`. */
-  ls_num: toNumberValue,
-  /** `get`: member access with a computed key or index. */
-  ls_get: getMember,
-  /** `size`: elements of an array, keys of an object. */
-  ls_size: (v: unknown): number | null => (isArray(v) ? v.length : isObject(v) ? Object.keys(v).length : null),
   /** The whole element (`row()`) from its field columns, or the value of a non-object element. */
   ls_row: row,
   /** The whole element (`row()`) from its field columns, when no element is a non-object. */
@@ -122,6 +88,14 @@ export const ARQUERO_FUNCTIONS = {
   /** Canonical JSON of the element built from its field columns, when no element is a non-object. */
   ls_objjson: (names: readonly string[], ...values: unknown[]): string => canonicalJson(row(names, undefined, ...values)),
 } as const;
+
+/**
+ * The registered helpers, by name: the compiler's and the runner's own, and
+ * those the catalogue's arquero emitters call (`ls_eq`, `ls_contains`,
+ * `ls_match`, …), declared with their functions. Names start with `ls_` so
+ * they never shadow an arquero function.
+ */
+export const ARQUERO_FUNCTIONS: Readonly<Record<string, Helper>> = { ...OWN_FUNCTIONS, ...catalogueHelpers("arquero", Object.keys(OWN_FUNCTIONS)) };
 
 let registered = false;
 

@@ -16,6 +16,7 @@ import { DefinitionError } from "../core/errors.ts";
 import { didYouMean as suggest } from "../core/suggest.ts";
 import { FUNCTIONS, isFunctionName } from "./ast.ts";
 import type { Expr } from "./ast.ts";
+import { patternArguments, specOf } from "./catalogue/index.ts";
 import { REGEX_FIX, regexProblem } from "./regex.ts";
 
 export { REGEX_FIX, regexProblem } from "./regex.ts";
@@ -32,8 +33,6 @@ const NODE_KEYS = {
 
 const OPS = Object.keys(NODE_KEYS) as (keyof typeof NODE_KEYS)[];
 const FUNCTION_NAMES = Object.keys(FUNCTIONS);
-/** Functions whose second argument is a regex pattern (checked when it is a literal). */
-const REGEX_FUNCTIONS = new Set(["replace", "split", "matches"]);
 
 /**
  * The separator between problem and fix inside a failure message. Fix texts
@@ -238,14 +237,16 @@ const validateNode = (u: unknown, c: t.Context, child: (v: unknown, c: t.Context
             ),
           ]);
         }
-        const pattern = args[1];
-        if (REGEX_FUNCTIONS.has(fn) && isPlainObject(pattern) && pattern["op"] === "lit" && typeof pattern["value"] === "string") {
+        // Arguments of kind `pattern` (catalogue) that are literal strings are compiled here, so a bad one fails the definition.
+        for (const i of patternArguments(specOf(fn), args.length)) {
+          const pattern = args[i];
+          if (!isPlainObject(pattern) || pattern["op"] !== "lit" || typeof pattern["value"] !== "string") continue;
           const problem = regexProblem(pattern["value"]);
           if (problem)
             errors.push([
               failure(
                 pattern["value"],
-                at(at(ac, 1, pattern), "value", pattern["value"]),
+                at(at(ac, i, pattern), "value", pattern["value"]),
                 `invalid regular expression ${JSON.stringify(pattern["value"])} for "${fn}": ${problem}`,
                 REGEX_FIX,
               ),

@@ -25,7 +25,11 @@
  * after `typeof` (`typeof t0` becomes `typeoft0`), so the operand is always
  * parenthesized as `typeof (t0 ?? null)`; and function calls must name a
  * registered function, so the rules arquero's library cannot state exactly
- * call the `ls_*` helpers of `arquero-functions.ts`.
+ * call `ls_*` helpers (declared by the catalogue entries that call them,
+ * registered by `arquero-functions.ts`).
+ *
+ * The functions themselves are the catalogue's (`catalogue/`); this module
+ * has the arquero syntax: bindings, kind tests, field reads, literals, patterns.
  *
  * @module
  */
@@ -33,9 +37,13 @@ import { canonicalJson } from "../core/canonical.ts";
 import { DefinitionError, DefinitionErrors } from "../core/errors.ts";
 import type { CallExpr, Expr } from "./ast.ts";
 import { registerArqueroFunctions } from "./arquero-functions.ts";
+import { argKind, specOf } from "./catalogue/index.ts";
+import type { ArqueroContext } from "./catalogue/index.ts";
 import { validateExpr } from "./codec.ts";
-import { REGEX_FIX, compileRegex, regexProblem } from "./regex.ts";
 import { compileExpr } from "./compile-js.ts";
+import { EmitterCore, NULL, all, deepFreeze, foldKindTest } from "./emit-core.ts";
+import type { Operand, TestKind } from "./emit-core.ts";
+import { REGEX_FIX, compileRegex, regexProblem } from "./regex.ts";
 
 /** Where the fields of the current element live. */
 export interface ArqueroScope {
@@ -69,45 +77,11 @@ export type CompiledArquero =
   | { readonly source: string; readonly params: Readonly<Record<string, unknown>>; readonly fallback?: undefined }
   | { readonly source?: undefined; readonly params?: undefined; readonly fallback: ArqueroFallback };
 
-/** What is known statically about an operand (only literals are known). */
-type Kind = "number" | "string" | "boolean" | "null" | "unknown";
-
-/** Generated code for a value: a temp, a literal, or a parameter, and its static kind. */
-interface Operand {
-  readonly code: string;
-  readonly kind: Kind;
-}
-
-const NULL: Operand = { code: "null", kind: "null" };
-
 /** Raised while generating when the expression needs the JavaScript fallback. */
 class NeedsFallback extends Error {}
 
-/** A type test, folded to "true"/"false" when the kind is known. */
-const is = (o: Operand, type: "number" | "string" | "boolean"): string =>
-  o.kind === type ? "true" : o.kind !== "unknown" ? "false" : `typeof (${o.code} ?? null) === "${type}"`;
-
-/** Conjunction of folded tests. */
-const all = (tests: string[]): string => {
-  if (tests.includes("false")) return "false";
-  const real = tests.filter((x) => x !== "true");
-  return real.length === 0 ? "true" : real.join(" && ");
-};
-
-const deepFreeze = <T>(v: T): T => {
-  if (typeof v === "object" && v !== null) {
-    for (const x of Object.values(v)) deepFreeze(x);
-    Object.freeze(v);
-  }
-  return v;
-};
-
-const ARITHMETIC = { add: "+", sub: "-", mul: "*", div: "/", mod: "%" } as const;
-const COMPARISON = { lt: "<", lte: "<=", gt: ">", gte: ">=" } as const;
-const STRING_FN = { lower: "op.lower", upper: "op.upper", trim: "op.trim", startsWith: "op.startswith", endsWith: "op.endswith" } as const;
-
 /** Generates one expression's statements. */
-class Emitter {
+class Emitter extends EmitterCore {
   private readonly reads: string[] = [];
   private readonly body: string[] = [];
   private readonly fieldTemps = new Map<string, string>();
@@ -118,24 +92,24 @@ class Emitter {
   constructor(
     private readonly scope: ArqueroScope,
     private readonly prefix: string,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Binds `value` to a fresh temp; `into` picks the hoisted reads or the body. */
-  private bind(value: string, into: string[] = this.body): Operand {
+  bind(value: string, into: string[] = this.body): Operand {
     const t = `t${this.temps++}`;
     into.push(`const ${t} = ${value};`);
     return { code: t, kind: "unknown" };
   }
 
-  private guarded(test: string, value: string): Operand {
-    if (test === "false") return NULL;
-    return this.bind(test === "true" ? value : `${test} ? ${value} : null`);
+  /** arquero's code generator drops the space after `typeof`, hence the parentheses (module note). */
+  is(o: Operand, type: TestKind): string {
+    return foldKindTest(o, type, (code) => `typeof (${code} ?? null) === "${type}"`);
   }
 
-  /** A number result: non-finite becomes null. */
-  private numeric(test: string, value: string): Operand {
-    const o = this.guarded(test, value);
-    return o === NULL ? o : this.bind(`op.is_finite(${o.code}) ? ${o.code} : null`);
+  protected finite(o: Operand): Operand {
+    return this.bind(`op.is_finite(${o.code}) ? ${o.code} : null`);
   }
 
   /** A parameter holding `value`, read as `$.<name>`. */
@@ -206,119 +180,41 @@ class Emitter {
     }
   }
 
-  /** A compiled literal pattern (RE2, `regex.ts`) as a parameter; a computed pattern needs the fallback. */
-  private regex(e: CallExpr, path: string): string {
-    const node = e.args[1]!;
+  /** A compiled literal pattern (RE2, `regex.ts`) for argument `i`, as a parameter; a computed pattern needs the fallback. */
+  private regex(e: CallExpr, i: number, path: string): string {
+    const node = e.args[i]!;
     if (node.op !== "lit" || typeof node.value !== "string") {
       throw new NeedsFallback(`"${e.fn}" with a pattern computed at run time (its regular expression can only be built, and checked, row by row)`);
     }
     const problem = regexProblem(node.value);
     if (problem !== undefined) {
       throw new DefinitionErrors([
-        new DefinitionError(`${path}.args[1].value`, `invalid regular expression ${JSON.stringify(node.value)} for "${e.fn}": ${problem}`, REGEX_FIX),
+        new DefinitionError(`${path}.args[${i}].value`, `invalid regular expression ${JSON.stringify(node.value)} for "${e.fn}": ${problem}`, REGEX_FIX),
       ]);
     }
     return this.param(compileRegex(node.value));
   }
 
+  /** A call: operands first (evaluation is eager here), then its catalogue entry's emitter. */
   private call(e: CallExpr, path: string): Operand {
-    const a = e.args.map((x, i) => this.expr(x, `${path}.args[${i}]`));
-    const [x, y, z] = a as [Operand, Operand, Operand];
-    const nums = all(a.map((o) => is(o, "number")));
-    const strs = all(a.map((o) => is(o, "string")));
-    switch (e.fn) {
-      case "add":
-      case "sub":
-      case "mul":
-      case "div":
-      case "mod":
-        // Division or modulo by zero gives ±Infinity or NaN, which `numeric` turns into null.
-        return this.numeric(nums, `${x.code} ${ARITHMETIC[e.fn]} ${y.code}`);
-      case "neg":
-        return this.numeric(nums, `-${x.code}`);
-      case "abs":
-      case "floor":
-      case "ceil":
-        return this.numeric(nums, `op.${e.fn}(${x.code})`);
-      case "round":
-        // Half away from zero; Math.round alone rounds halves up (-2.5 → -2).
-        return this.numeric(nums, `${x.code} < 0 ? -op.round(-${x.code}) : op.round(${x.code})`);
-      case "eq":
-      case "neq": {
-        if (x.kind === "null" || y.kind === "null") return NULL;
-        const [known, other] = x.kind !== "unknown" ? [x, y] : [y, x];
-        if (known.kind === "unknown") {
-          const eq = this.bind(`op.ls_eq(${x.code}, ${y.code})`);
-          return e.fn === "eq" ? eq : this.bind(`${eq.code} === null ? null : !${eq.code}`);
-        }
-        return this.guarded(is(other, known.kind as "number"), `${x.code} ${e.fn === "eq" ? "===" : "!=="} ${y.code}`);
-      }
-      case "lt":
-      case "lte":
-      case "gt":
-      case "gte": {
-        if (x.kind === "null" || y.kind === "null") return NULL;
-        const [known, other] = x.kind !== "unknown" ? [x, y] : [y, x];
-        const cmp = `${x.code} ${COMPARISON[e.fn]} ${y.code}`;
-        if (known.kind !== "unknown") return this.guarded(is(other, known.kind as "number"), cmp);
-        // Ordering exists only between two numbers, two strings or two booleans.
-        const k = this.bind(`typeof (${x.code} ?? null)`);
-        return this.guarded(`(${k.code} === "number" || ${k.code} === "string" || ${k.code} === "boolean") && ${k.code} === typeof (${y.code} ?? null)`, cmp);
-      }
-      case "and":
-      case "or": {
-        // Three-valued logic, evaluated eagerly (see the module note): the deciding value wins, else unknown.
-        const [win, lose] = e.fn === "and" ? ["false", "true"] : ["true", "false"];
-        const wins = a.map((o) => `${o.code} === ${win}`).join(" || ");
-        const loses = a.map((o) => `${o.code} === ${lose}`).join(" && ");
-        return this.bind(`${wins} ? ${win} : ${loses} ? ${lose} : null`);
-      }
-      case "not":
-        return this.bind(`${x.code} === true ? false : ${x.code} === false ? true : null`);
-      case "isNull":
-        return this.bind(`${x.code} === null`);
-      case "coalesce":
-        return this.bind(
-          a
-            .slice(0, -1)
-            .map((o) => `${o.code} !== null ? ${o.code} : `)
-            .join("") + a[a.length - 1]!.code,
-        );
-      case "if":
-        return this.bind(`${x.code} === true ? ${y.code} : ${z.code}`);
-      case "lower":
-      case "upper":
-      case "trim":
-      case "startsWith":
-      case "endsWith":
-        return this.guarded(strs, `${STRING_FN[e.fn]}(${a.map((o) => o.code).join(", ")})`);
-      case "length": {
-        const test = x.kind === "string" ? "true" : x.kind !== "unknown" ? "false" : `(typeof (${x.code} ?? null) === "string" || op.ls_isarr(${x.code}))`;
-        return this.guarded(test, `op.length(${x.code})`);
-      }
-      case "concat":
-        return this.guarded(strs, a.map((o) => o.code).join(" + "));
-      case "substring":
-        return this.guarded(all([is(x, "string"), ...a.slice(1).map((o) => is(o, "number"))]), `op.substring(${a.map((o) => o.code).join(", ")})`);
-      case "contains":
-        if (x.kind === "string" && y.kind === "string") return this.bind(`op.includes(${x.code}, ${y.code})`);
-        return this.bind(`op.ls_contains(${x.code}, ${y.code})`);
-      // arquero's op.match/replace/split take a RegExp; these helpers take the RE2 regex every runner shares.
-      case "matches":
-        return this.guarded(strs, `op.ls_match(${x.code}, ${this.regex(e, path)})`);
-      case "replace":
-        return this.guarded(strs, `op.ls_replace(${x.code}, ${this.regex(e, path)}, ${z.code})`);
-      case "split":
-        return this.guarded(strs, `op.ls_split(${x.code}, ${this.regex(e, path)})`);
-      case "toString":
-        return this.bind(`op.ls_str(${x.code})`);
-      case "toNumber":
-        return this.bind(`op.ls_num(${x.code})`);
-      case "get":
-        return this.bind(`op.ls_get(${x.code}, ${y.code})`);
-      case "size":
-        return this.bind(`op.ls_size(${x.code})`);
-    }
+    const spec = specOf(e.fn);
+    const args = e.args.map((x, i) => this.expr(x, `${path}.args[${i}]`));
+    const test = all(
+      args.map((o, i) => {
+        const kind = argKind(spec, i);
+        return kind === "any" ? "true" : this.is(o, kind === "pattern" ? "string" : kind);
+      }),
+    );
+    const context: ArqueroContext = {
+      args,
+      test,
+      is: (o, type) => this.is(o, type),
+      bind: (value) => this.bind(value),
+      guarded: (t, value) => this.guarded(t, value),
+      numeric: (t, value) => this.numeric(t, value),
+      pattern: (i) => this.regex(e, i, path),
+    };
+    return spec.arquero(context);
   }
 
   /** The arrow function source. */

@@ -7,7 +7,8 @@
  * strings passed through `JSON.stringify` (field names, literal strings).
  * Regex patterns and structured literals never enter the source at all; they
  * are built at compile time (RE2, `regex.ts`) and passed in as constants. Function names select
- * an emitter from a fixed switch and are never emitted. Runtime helpers are
+ * an entry of the fixed catalogue (`catalogue/`) and are never emitted; its emitters assemble
+ * only operand code this module produced and text of their own. Runtime helpers are
  * parameters of the generated factory, so the generated code reads no globals.
  *
  * Semantics are those of `interpret.ts` (the oracle the tests compare with);
@@ -21,99 +22,30 @@
 import { canonicalJson } from "../core/canonical.ts";
 import { DefinitionError, DefinitionErrors } from "../core/errors.ts";
 import type { Expr, CallExpr } from "./ast.ts";
+import { argKind, catalogueHelpers, specOf } from "./catalogue/index.ts";
+import type { JsContext } from "./catalogue/index.ts";
 import { validateExpr } from "./codec.ts";
+import { EmitterCore, NULL, all, deepFreeze, foldKindTest } from "./emit-core.ts";
+import type { Operand, TestKind } from "./emit-core.ts";
 import { REGEX_FIX, compileRegex, regexProblem, runtimeRegex } from "./regex.ts";
-import { getMember, toNumberValue, toStringValue } from "./runtime.ts";
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-const comparable = (a: unknown, b: unknown): boolean => {
-  const t = typeof a;
-  return (t === "number" || t === "string" || t === "boolean") && typeof b === t;
-};
-
-const eq = (a: unknown, b: unknown): boolean | null => {
-  if (a === null || b === null) return null;
-  if (comparable(a, b)) return a === b;
-  const arr = Array.isArray(a);
-  if (arr !== Array.isArray(b) || typeof a !== "object" || typeof b !== "object") return null;
-  return canonicalJson(a) === canonicalJson(b);
-};
 
 /**
- * Runtime helpers handed to every generated function. The generated code uses
- * exactly these names, so renaming one means changing the emitter too.
+ * Runtime helpers handed to every generated function: the compiler's own
+ * (field reads, run-time patterns) and those the catalogue's emitters call.
+ * The generated code uses exactly these names.
  */
-const HELPERS = {
+const OWN_HELPERS = {
   isArray: Array.isArray,
   hasOwn: Object.hasOwn,
-  abs: Math.abs,
-  floor: Math.floor,
-  ceil: Math.ceil,
-  mround: Math.round,
-  eq,
-  neq: (a: unknown, b: unknown): boolean | null => {
-    const e = eq(a, b);
-    return e === null ? null : !e;
-  },
-  // `as number` only to let TS apply `<`: comparable() guarantees one primitive kind.
-  lt: (a: unknown, b: unknown) => (comparable(a, b) ? (a as number) < (b as number) : null),
-  lte: (a: unknown, b: unknown) => (comparable(a, b) ? (a as number) <= (b as number) : null),
-  gt: (a: unknown, b: unknown) => (comparable(a, b) ? (a as number) > (b as number) : null),
-  gte: (a: unknown, b: unknown) => (comparable(a, b) ? (a as number) >= (b as number) : null),
-  contains: (a: unknown, b: unknown): boolean | null => {
-    if (typeof a === "string") return typeof b === "string" ? a.includes(b) : null;
-    if (!Array.isArray(a) || b === null) return null;
-    const key = canonicalJson(b);
-    for (const e of a) if (canonicalJson(e) === key) return true;
-    return false;
-  },
   // Patterns computed at run time; an invalid one throws ExpressionError (the element becomes a dead letter).
   rx: runtimeRegex,
-  str: toStringValue,
-  num: toNumberValue,
-  get: getMember,
-  size: (v: unknown): number | null => (Array.isArray(v) ? v.length : isObject(v) ? Object.keys(v).length : null),
 };
+const HELPERS: Readonly<Record<string, unknown>> = { ...OWN_HELPERS, ...catalogueHelpers("js", Object.keys(OWN_HELPERS)) };
 
 const HELPER_NAMES = Object.keys(HELPERS).join(", ");
 
-/** What the compiler knows statically about an operand (only literals are known). */
-type Kind = "number" | "string" | "boolean" | "null" | "unknown";
-
-/** A compiled sub-expression: JS source for its value (a temp, `r`, or a literal) and its static kind. */
-interface Operand {
-  readonly code: string;
-  readonly kind: Kind;
-}
-
-const NULL: Operand = { code: "null", kind: "null" };
-
-/** A type test that is folded to "true"/"false" when the operand's kind is known. */
-const is = (o: Operand, type: "number" | "string" | "boolean"): string =>
-  o.kind === type ? "true" : o.kind !== "unknown" ? "false" : `typeof ${o.code} === "${type}"`;
-
-/** Conjunction of folded tests: "true", "false", or a JS condition. */
-const all = (tests: string[]): string => {
-  if (tests.includes("false")) return "false";
-  const real = tests.filter((x) => x !== "true");
-  return real.length === 0 ? "true" : real.join(" && ");
-};
-
-const deepFreeze = <T>(v: T): T => {
-  if (typeof v === "object" && v !== null) {
-    for (const x of Object.values(v)) deepFreeze(x);
-    Object.freeze(v);
-  }
-  return v;
-};
-
-const BINARY_ARITHMETIC = { add: "+", sub: "-", mul: "*", div: "/", mod: "%" } as const;
-const COMPARISON = { lt: "<", lte: "<=", gt: ">", gte: ">=" } as const;
-const STRING_METHOD = { lower: "toLowerCase", upper: "toUpperCase", trim: "trim" } as const;
-
 /** Generates the body of one function; one instance per compilation. */
-class Emitter {
+class Emitter extends EmitterCore {
   private readonly reads: string[] = [];
   private readonly body: string[] = [];
   private readonly fieldTemps = new Map<string, string>();
@@ -143,18 +75,19 @@ class Emitter {
     return `K[${this.consts.length - 1}]`;
   }
 
-  /** Assigns `value` (a JS expression) to a fresh temp when `test` holds, else null. */
-  private guarded(test: string, value: string): Operand {
-    if (test === "false") return NULL;
+  bind(value: string): Operand {
     const t = this.temp();
-    this.line(`${t} = ${test === "true" ? value : `${test} ? ${value} : null`};`);
+    this.line(`${t} = ${value};`);
     return { code: t, kind: "unknown" };
   }
 
-  /** Like {@link guarded} for a number result: non-finite becomes null (`x - x` is 0 only for finite x, and for null). */
-  private numeric(test: string, value: string): Operand {
-    const o = this.guarded(test, value);
-    if (o !== NULL) this.line(`if (${o.code} - ${o.code} !== 0) ${o.code} = null;`);
+  is(o: Operand, type: TestKind): string {
+    return foldKindTest(o, type, (code) => `typeof ${code} === "${type}"`);
+  }
+
+  /** `x - x` is 0 only for a finite x (and for null, which is already null). */
+  protected finite(o: Operand): Operand {
+    this.line(`if (${o.code} - ${o.code} !== 0) ${o.code} = null;`);
     return o;
   }
 
@@ -219,155 +152,46 @@ class Emitter {
     }
   }
 
-  private lazy(e: CallExpr, path: string): Operand {
-    const t = this.temp();
-    const arg = (i: number) => this.expr(e.args[i]!, `${path}.args[${i}]`);
-    switch (e.fn) {
-      case "and":
-      case "or": {
-        // Three-valued: the deciding value stops evaluation; anything but true/false makes the result unknown.
-        const [win, lose] = e.fn === "and" ? ["false", "true"] : ["true", "false"];
-        this.line(`${t} = ${lose};`);
-        const step = (i: number): void => {
-          const a = arg(i);
-          if (i === e.args.length - 1) {
-            this.line(`if (${a.code} === ${win}) ${t} = ${win}; else if (${a.code} !== ${lose}) ${t} = null;`);
-            return;
-          }
-          this.line(`if (${a.code} === ${win}) ${t} = ${win};`);
-          this.block("else", () => {
-            this.line(`if (${a.code} !== ${lose}) ${t} = null;`);
-            step(i + 1);
-          });
-        };
-        step(0);
-        break;
-      }
-      case "coalesce": {
-        const step = (i: number): void => {
-          const a = arg(i);
-          if (i === e.args.length - 1) return this.line(`${t} = ${a.code};`);
-          this.line(`if (${a.code} !== null) ${t} = ${a.code};`);
-          this.block("else", () => step(i + 1));
-        };
-        step(0);
-        break;
-      }
-      case "if": {
-        const c = arg(0);
-        this.block(`if (${c.code} === true)`, () => this.line(`${t} = ${arg(1).code};`));
-        this.block("else", () => this.line(`${t} = ${arg(2).code};`));
-        break;
-      }
-      default:
-        throw new Error(`internal: "${e.fn}" is not lazy`);
-    }
-    return { code: t, kind: "unknown" };
-  }
-
-  /** The regex for a pattern operand: a compile-time constant for a literal string, else a runtime lookup. */
-  private regex(e: CallExpr, p: Operand, path: string): string {
-    const node = e.args[1]!;
+  /** The regex for pattern argument `i`: a compile-time constant for a literal string, else a runtime lookup. */
+  private regex(e: CallExpr, i: number, p: Operand, path: string): string {
+    const node = e.args[i]!;
     if (node.op !== "lit" || typeof node.value !== "string") return `rx(${p.code})`;
     const problem = regexProblem(node.value);
     if (problem !== undefined) {
       // Normally caught by validation already; kept so the compiler never depends on it.
       throw new DefinitionErrors([
-        new DefinitionError(`${path}.args[1].value`, `invalid regular expression ${JSON.stringify(node.value)} for "${e.fn}": ${problem}`, REGEX_FIX),
+        new DefinitionError(`${path}.args[${i}].value`, `invalid regular expression ${JSON.stringify(node.value)} for "${e.fn}": ${problem}`, REGEX_FIX),
       ]);
     }
     return this.konst(compileRegex(node.value));
   }
 
+  /** A call: its catalogue entry's emitter, given the operands (emitted first unless the function is lazy). */
   private call(e: CallExpr, path: string): Operand {
-    switch (e.fn) {
-      case "and":
-      case "or":
-      case "coalesce":
-      case "if":
-        return this.lazy(e, path);
-    }
-    const a = e.args.map((x, i) => this.expr(x, `${path}.args[${i}]`));
-    const [x, y, z] = a as [Operand, Operand, Operand];
-    const nums = all(a.map((o) => is(o, "number")));
-    const strs = all(a.map((o) => is(o, "string")));
-    switch (e.fn) {
-      case "add":
-      case "sub":
-      case "mul":
-      case "div":
-      case "mod":
-        // Division or modulo by zero gives ±Infinity or NaN, which `numeric` turns into null.
-        return this.numeric(nums, `${x.code} ${BINARY_ARITHMETIC[e.fn]} ${y.code}`);
-      case "neg":
-        return this.numeric(nums, `-${x.code}`);
-      case "abs":
-      case "floor":
-      case "ceil":
-        return this.numeric(nums, `${e.fn}(${x.code})`);
-      case "round":
-        // Half away from zero; Math.round alone rounds halves up (-2.5 → -2).
-        return this.numeric(nums, `${x.code} < 0 ? -mround(-${x.code}) : mround(${x.code})`);
-      case "eq":
-      case "neq": {
-        if (x.kind === "null" || y.kind === "null") return NULL;
-        const [known, other] = x.kind !== "unknown" ? [x, y] : [y, x];
-        if (known.kind === "unknown") return this.guarded("true", `${e.fn}(${x.code}, ${y.code})`);
-        return this.guarded(is(other, known.kind as "number"), `${x.code} ${e.fn === "eq" ? "===" : "!=="} ${y.code}`);
-      }
-      case "lt":
-      case "lte":
-      case "gt":
-      case "gte": {
-        if (x.kind === "null" || y.kind === "null") return NULL;
-        const [known, other] = x.kind !== "unknown" ? [x, y] : [y, x];
-        if (known.kind === "unknown") return this.guarded("true", `${e.fn}(${x.code}, ${y.code})`);
-        return this.guarded(is(other, known.kind as "number"), `${x.code} ${COMPARISON[e.fn]} ${y.code}`);
-      }
-      case "not":
-        return this.guarded("true", `${x.code} === true ? false : ${x.code} === false ? true : null`);
-      case "isNull":
-        return this.guarded("true", `${x.code} === null`);
-      case "lower":
-      case "upper":
-      case "trim":
-        return this.guarded(strs, `${x.code}.${STRING_METHOD[e.fn]}()`);
-      case "length":
-        return this.guarded(
-          x.kind === "string" ? "true" : x.kind !== "unknown" ? "false" : `(typeof ${x.code} === "string" || isArray(${x.code}))`,
-          `${x.code}.length`,
-        );
-      case "concat":
-        return this.guarded(strs, a.map((o) => o.code).join(" + "));
-      case "substring":
-        return this.guarded(
-          all([is(x, "string"), ...a.slice(1).map((o) => is(o, "number"))]),
-          `${x.code}.substring(${a
-            .slice(1)
-            .map((o) => o.code)
-            .join(", ")})`,
-        );
-      case "startsWith":
-      case "endsWith":
-        return this.guarded(strs, `${x.code}.${e.fn}(${y.code})`);
-      case "contains":
-        return this.guarded("true", `contains(${x.code}, ${y.code})`);
-      case "matches":
-        // The string tests come first so a bad runtime pattern only throws when it would be used.
-        return strs === "false" ? NULL : this.guarded(strs, `${this.regex(e, y, path)}.test(${x.code})`);
-      case "replace":
-        return strs === "false" ? NULL : this.guarded(strs, `${this.regex(e, y, path)}.replaceAll(${x.code}, ${z.code})`);
-      case "split":
-        return strs === "false" ? NULL : this.guarded(strs, `${this.regex(e, y, path)}.split(${x.code})`);
-      case "toString":
-        return this.guarded("true", `str(${x.code})`);
-      case "toNumber":
-        return this.guarded("true", `num(${x.code})`);
-      case "get":
-        return this.guarded("true", `get(${x.code}, ${y.code})`);
-      case "size":
-        return this.guarded("true", `size(${x.code})`);
-    }
+    const spec = specOf(e.fn);
+    const arg = (i: number): Operand => this.expr(e.args[i]!, `${path}.args[${i}]`);
+    const args = spec.nulls === "lazy" ? [] : e.args.map((_, i) => arg(i));
+    const test = all(
+      args.map((o, i) => {
+        const kind = argKind(spec, i);
+        return kind === "any" ? "true" : this.is(o, kind === "pattern" ? "string" : kind);
+      }),
+    );
+    const context: JsContext = {
+      args,
+      test,
+      count: e.args.length,
+      arg,
+      is: (o, type) => this.is(o, type),
+      bind: (value) => this.bind(value),
+      guarded: (t, value) => this.guarded(t, value),
+      numeric: (t, value) => this.numeric(t, value),
+      pattern: (i) => this.regex(e, i, args[i]!, path),
+      temp: () => this.temp(),
+      line: (code) => this.line(code),
+      block: (open, emit) => this.block(open, emit),
+    };
+    return spec.js(context);
   }
 
   /** The factory source: takes helpers `H` and constants `K`, returns the row function. */

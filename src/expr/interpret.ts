@@ -2,7 +2,10 @@
  * A tree-walking interpreter for the expression AST: slow, short and meant to
  * be obviously correct. It is the oracle the code-generating compiler
  * (`compile-js.ts`) is tested against, and the executable statement of the
- * semantics the one-line rules in {@link FUNCTIONS} describe.
+ * semantics the one-line rules of the catalogue (`catalogue/`) describe. It
+ * does not read the catalogue on purpose: an oracle written apart from the
+ * emitters is what makes comparing them with it worth something
+ * (`test/expr/catalogue.test.ts` checks both name the same functions).
  *
  * Rules beyond the catalogue's one-liners, fixed here so every runner agrees:
  * - Values are classified as null (null or undefined), number, string,

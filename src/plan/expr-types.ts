@@ -7,7 +7,8 @@
  *
  * @module
  */
-import type { Expr, FunctionName, Json } from "../expr/ast.ts";
+import type { Expr, Json } from "../expr/ast.ts";
+import { specOf } from "../expr/catalogue/index.ts";
 import type { SchemaJson } from "../schema/json-schema.ts";
 import { anyOf, fieldsOf, objectOf, readPath, UNKNOWN } from "./schema-fields.ts";
 import type { PathResult } from "./schema-fields.ts";
@@ -15,16 +16,6 @@ import type { PathResult } from "./schema-fields.ts";
 const NUMBER: SchemaJson = { type: "number" };
 const STRING: SchemaJson = { type: "string" };
 const BOOLEAN: SchemaJson = { type: "boolean" };
-
-/** What each catalogue function yields when its operands do not decide it. */
-const RESULT: ReadonlyMap<FunctionName, SchemaJson> = new Map<FunctionName, SchemaJson>([
-  ...(["add", "sub", "mul", "div", "mod", "neg", "abs", "floor", "ceil", "round", "length", "toNumber", "size"] as const).map((f) => [f, NUMBER] as const),
-  ...(["eq", "neq", "lt", "lte", "gt", "gte", "and", "or", "not", "isNull", "startsWith", "endsWith", "contains", "matches"] as const).map(
-    (f) => [f, BOOLEAN] as const,
-  ),
-  ...(["lower", "upper", "trim", "concat", "substring", "replace", "toString"] as const).map((f) => [f, STRING] as const),
-  ["split", { type: "array", items: STRING }],
-]);
 
 const typeOfJson = (v: Json): SchemaJson => {
   if (v === null) return { type: "null" };
@@ -48,10 +39,17 @@ export const typeOfExpr = (e: Expr, row: SchemaJson): SchemaJson => {
       return objectOf(e.fields.map(([k, x]) => [k, typeOfExpr(x, row)] as const));
     case "array":
       return { type: "array", items: e.items.length === 0 ? UNKNOWN : anyOf(e.items.map((x) => typeOfExpr(x, row))) };
-    case "call":
-      if (e.fn === "coalesce") return anyOf(e.args.map((x) => typeOfExpr(x, row)).filter((s) => !("type" in s && s.type === "null")));
-      if (e.fn === "if") return anyOf(e.args.slice(1).map((x) => typeOfExpr(x, row)));
-      return RESULT.get(e.fn) ?? UNKNOWN;
+    case "call": {
+      // The catalogue says what each function yields: a fixed schema, or one computed from its operands'.
+      const result = specOf(e.fn).result;
+      if (result === undefined) return UNKNOWN;
+      return typeof result === "function"
+        ? result(
+            e.args.map((x) => typeOfExpr(x, row)),
+            anyOf,
+          )
+        : result;
+    }
   }
 };
 
