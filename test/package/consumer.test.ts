@@ -53,7 +53,9 @@ beforeAll(() => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe("npm install lockstep (the packed tarball) into a fresh app", () => {
+// Each test spawns npm/npx processes that take 10–40 s on a loaded 2-core machine: bound them generously
+// (a hang still fails) instead of the suite's 30 s default, which load alone exceeded once.
+describe("npm install lockstep (the packed tarball) into a fresh app", { timeout: 180_000 }, () => {
   it("installs with no overrides in the app and no engine warnings on this Node", () => {
     ok(install);
     expect(install.out + install.err).not.toMatch(/EBADENGINE|ERESOLVE|404/);
