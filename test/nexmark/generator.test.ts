@@ -90,3 +90,34 @@ describe("the Nexmark stream", () => {
     expect(() => nexmarkConfig({ events: 1.5 })).toThrow(/events/);
   });
 });
+
+describe("writeNexmarkJsonl", () => {
+  it("waits for a slow reader without piling up listeners, and writes every event once", async () => {
+    const { Writable } = await import("node:stream");
+    const { writeNexmarkJsonl } = await import("../../src/nexmark/index.ts");
+    let bytes = 0;
+    let lines = 0;
+    let drains = 0;
+    const slow = new Writable({
+      highWaterMark: 1,
+      write(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        for (const b of chunk) if (b === 10) lines++;
+        setImmediate(done);
+      },
+    });
+    slow.on("drain", () => drains++);
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    const n = await writeNexmarkJsonl(nexmarkConfig({ events: 60_000 }), slow);
+    process.off("warning", onWarning);
+    expect(n).toBe(60_000);
+    expect(lines).toBe(60_000);
+    expect(bytes).toBeGreaterThan(11 * 2 ** 20); // more than ten 1 MiB chunks, so more than ten waits
+    expect(drains).toBeGreaterThan(10);
+    expect(slow.listenerCount("drain")).toBe(1); // only the test's own
+    expect(slow.listenerCount("close") + slow.listenerCount("error")).toBeLessThanOrEqual(2);
+    expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+  });
+});
