@@ -49,6 +49,6 @@ export const inputPusher = (plan: Plan, ctx: EngineContext, entries: ReadonlyMap
     const key = node.op === "source" ? sourceKeyText(node, v) : null;
     const sk = key === null ? input : input + "\u0000" + key;
     m.out++;
-    return entry.emit(elem(v, 0, -Infinity, sk, undefined, undefined, undefined, undefined, false, origin));
+    return entry.emit(elem({ v, sk, origin }));
   };
 };

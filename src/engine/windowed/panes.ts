@@ -36,12 +36,12 @@ export const paneWriter = <A>(stage: string, agg: WindowAggregation<A>, windowed
     const values = Object.values(kv);
     const pkv = windowed ? [...values, Number.isFinite(w.start) ? w.start : null, Number.isFinite(w.end) ? w.end : null] : values;
     const t = Number.isFinite(w.end) ? w.end - 1 : Number.isFinite(c) ? c : 0;
-    out.push(elem(undefined, t, c, "", k, kv, pk, pkv, true, origin));
+    out.push(elem({ t, c, k, kv, pk, pkv, marker: true, origin }));
     if (acc === undefined) return;
     m.panes++;
     for (const row of agg.rows(kv, w, acc, windowed)) {
       m.out++;
-      out.push(elem(row, t, c, "", k, kv, pk, pkv, false, origin));
+      out.push(elem({ v: row, t, c, k, kv, pk, pkv, origin }));
     }
   };
 
