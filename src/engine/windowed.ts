@@ -24,7 +24,9 @@ import type { FiringRules } from "./windowed/firing.ts";
 import { isLate, lateElementOf } from "./windowed/lateness.ts";
 import { paneWriter } from "./windowed/panes.ts";
 import { addToSession } from "./windowed/sessions.ts";
-import type { KeyState, WindowedSpec } from "./windowed/types.ts";
+import { windowStore } from "./windowed/state-codec.ts";
+import type { StoredKeyWindows } from "./windowed/state-codec.ts";
+import type { KeyWindows, WindowedSpec } from "./windowed/types.ts";
 
 export type { WindowAggregation, WindowedSpec } from "./windowed/types.ts";
 
@@ -34,7 +36,8 @@ const GLOBAL_ONLY: readonly Window[] = [{ start: -Infinity, end: Infinity }];
 
 /** Builds the operator. */
 export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: Emit): Operator => {
-  const store = ctx.state.store<KeyState<A>>(spec.id, "windows");
+  // The store holds the persisted form (see state-codec.ts); the operator sees the named one.
+  const store = windowStore(ctx.state.store<StoredKeyWindows<A>>(spec.id, "windows"));
   const m = ctx.metrics(spec.id);
   const agg = spec.agg;
   const first = spec.windows[0] ?? null;
@@ -50,7 +53,7 @@ export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: E
   const panes = paneWriter(spec.id, agg, first !== null, m);
 
   /** Puts `e` into every window assigned to it that it is not late for; late ones go to the late output. */
-  const assign = (k: string, st: KeyState<A>, e: Elem, port: number, out: Elem[]): void => {
+  const assign = (k: string, st: KeyWindows<A>, e: Elem, port: number, out: Elem[]): void => {
     const allowed = lateness[port] ?? 0;
     const windows = fn.kind === "global" ? GLOBAL_ONLY : assignWindows(fn, e.t);
     for (let wi = 0; wi < windows.length; wi++) {
@@ -60,7 +63,7 @@ export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: E
         ctx.late(lateElementOf(spec.id, e, w, allowed, session));
         continue;
       }
-      if (session) addToSession(agg, st, e, port, w, (old) => panes.pane(k, st.kv, old, undefined, st.c, out));
+      if (session) addToSession(agg, st, e, port, w, (old) => panes.pane(k, st.keyFields, old, undefined, st.clock, out));
       else addToWindow(agg, st, e, port, w);
     }
   };
@@ -71,18 +74,18 @@ export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: E
       if (e.marker) return;
       m.in++;
       const k = e.k!;
-      const st = store.get(k) ?? { c: -Infinity, w: [], kv: e.kv ?? {} };
+      const st = store.get(k) ?? { clock: -Infinity, windows: [], keyFields: e.kv ?? {} };
       const out: Elem[] = [];
       assign(k, st, e, port, out);
-      if (e.c > st.c) st.c = e.c;
+      if (e.c > st.clock) st.clock = e.c;
       fireOnElement(k, st, rules, panes, out);
-      if (st.w.length === 0 && spec.exactCleanup) store.delete(k);
+      if (st.windows.length === 0 && spec.exactCleanup) store.delete(k);
       else store.set(k, st);
       return out.length > 0 ? emitAll(emit, out) : undefined;
     },
     clock: () => {
       let c = -Infinity;
-      for (const k of store.keys()) c = Math.max(c, store.get(k)!.c);
+      for (const k of store.keys()) c = Math.max(c, store.clockOf(k));
       return c;
     },
     advance: (time: number) => {

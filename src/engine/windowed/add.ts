@@ -7,22 +7,22 @@
  */
 import type { Window } from "../../window/types.ts";
 import type { Elem } from "../elem.ts";
-import type { KeyState, WinEntry, WindowAggregation } from "./types.ts";
+import type { KeyWindows, OpenWindow, WindowAggregation } from "./types.ts";
 
 /** Adds `e` (arrived on `port`) to the key's window `w`, opening it if needed. */
-export const addToWindow = <A>(agg: WindowAggregation<A>, st: KeyState<A>, e: Elem, port: number, w: Window): void => {
-  let entry: WinEntry<A> | undefined;
-  for (let i = 0; i < st.w.length; i++) {
-    if (st.w[i]!.s === w.start) {
-      entry = st.w[i];
+export const addToWindow = <A>(agg: WindowAggregation<A>, st: KeyWindows<A>, e: Elem, port: number, w: Window): void => {
+  let open: OpenWindow<A> | undefined;
+  for (let i = 0; i < st.windows.length; i++) {
+    if (st.windows[i]!.start === w.start) {
+      open = st.windows[i];
       break;
     }
   }
-  if (!entry) {
-    entry = { s: w.start, e: w.end, a: agg.create(), n: 0, f: false, d: false, p: false };
-    st.w.push(entry);
+  if (!open) {
+    open = { start: w.start, end: w.end, acc: agg.create(), addedSincePane: 0, onTimeFired: false, changedSincePane: false, paneEmitted: false };
+    st.windows.push(open);
   }
-  entry.a = agg.add(entry.a, e, port);
-  entry.n++;
-  entry.d = true;
+  open.acc = agg.add(open.acc, e, port);
+  open.addedSincePane++;
+  open.changedSincePane = true;
 };

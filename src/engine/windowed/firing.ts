@@ -8,7 +8,7 @@
 import type { Trigger } from "../../plan/ir.ts";
 import type { Elem } from "../elem.ts";
 import type { PaneWriter } from "./panes.ts";
-import type { KeyState, WinEntry } from "./types.ts";
+import type { KeyWindows, OpenWindow } from "./types.ts";
 
 /** What decides firing and dropping after an element. */
 export interface FiringRules {
@@ -32,29 +32,29 @@ export interface FiringRules {
  * elements, and with exact cleanup drops windows no element can reach any more
  * (emitting a last pane first if one is owed).
  */
-export const fireOnElement = <A>(k: string, st: KeyState<A>, rules: FiringRules, panes: PaneWriter<A>, out: Elem[]): void => {
-  const C = st.c;
+export const fireOnElement = <A>(k: string, st: KeyWindows<A>, rules: FiringRules, panes: PaneWriter<A>, out: Elem[]): void => {
+  const clock = st.clock;
   const early = rules.trigger.early?.every;
   // Rebuilt only when a window is dropped (the common case drops none).
-  let survivors: WinEntry<A>[] | undefined;
-  for (let i = 0; i < st.w.length; i++) {
-    const w = st.w[i]!;
-    if (!w.f && C >= w.e) {
+  let survivors: OpenWindow<A>[] | undefined;
+  for (let i = 0; i < st.windows.length; i++) {
+    const w = st.windows[i]!;
+    if (!w.onTimeFired && clock >= w.end) {
       panes.emitPane(k, st, w, out);
-      w.f = true;
-    } else if (w.f && w.d && rules.trigger.late) {
+      w.onTimeFired = true;
+    } else if (w.onTimeFired && w.changedSincePane && rules.trigger.late) {
       panes.emitPane(k, st, w, out);
-    } else if (!w.f && early !== undefined && w.n >= early) {
+    } else if (!w.onTimeFired && early !== undefined && w.addedSincePane >= early) {
       panes.emitPane(k, st, w, out);
     }
-    if (rules.exactCleanup && C >= w.e + rules.maxLateness + rules.gap) {
-      if (w.d) panes.emitPane(k, st, w, out);
-      survivors ??= st.w.slice(0, i);
+    if (rules.exactCleanup && clock >= w.end + rules.maxLateness + rules.gap) {
+      if (w.changedSincePane) panes.emitPane(k, st, w, out);
+      survivors ??= st.windows.slice(0, i);
       continue;
     }
     survivors?.push(w);
   }
-  if (survivors) st.w = survivors;
+  if (survivors) st.windows = survivors;
 };
 
 /**
@@ -63,12 +63,12 @@ export const fireOnElement = <A>(k: string, st: KeyState<A>, rules: FiringRules,
  * which elements are late, and when state is dropped, stay decided by
  * elements alone (docs/semantics.md §9). True when some window fired.
  */
-export const fireEnded = <A>(k: string, st: KeyState<A>, time: number, panes: PaneWriter<A>, out: Elem[]): boolean => {
+export const fireEnded = <A>(k: string, st: KeyWindows<A>, time: number, panes: PaneWriter<A>, out: Elem[]): boolean => {
   let fired = false;
-  for (const w of st.w) {
-    if (!w.f && w.e <= time) {
+  for (const w of st.windows) {
+    if (!w.onTimeFired && w.end <= time) {
       panes.emitPane(k, st, w, out);
-      w.f = true;
+      w.onTimeFired = true;
       fired = true;
     }
   }
@@ -79,6 +79,6 @@ export const fireEnded = <A>(k: string, st: KeyState<A>, time: number, panes: Pa
  * End of input: every window is complete; emits each window's pane unless it
  * was already emitted in its final form.
  */
-export const fireRemaining = <A>(k: string, st: KeyState<A>, panes: PaneWriter<A>, out: Elem[]): void => {
-  for (const w of st.w) if (w.d || !w.p) panes.emitPane(k, st, w, out);
+export const fireRemaining = <A>(k: string, st: KeyWindows<A>, panes: PaneWriter<A>, out: Elem[]): void => {
+  for (const w of st.windows) if (w.changedSincePane || !w.paneEmitted) panes.emitPane(k, st, w, out);
 };

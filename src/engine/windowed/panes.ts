@@ -10,14 +10,14 @@ import type { Window } from "../../window/types.ts";
 import { elem } from "../elem.ts";
 import type { Elem } from "../elem.ts";
 import type { StageMetrics } from "../operator.ts";
-import type { KeyState, WinEntry, WindowAggregation } from "./types.ts";
+import type { KeyWindows, OpenWindow, WindowAggregation } from "./types.ts";
 
 /** Writes panes of one stage into an output list. */
 export interface PaneWriter<A> {
   /** Appends a pane for key `k` and window `w` to `out`; `acc` undefined appends a retraction. */
   pane(k: string, kv: Readonly<Record<string, unknown>>, w: Window, acc: A | undefined, clock: number, out: Elem[]): void;
   /** Appends the current pane of an open window and records that it was emitted. */
-  emitPane(k: string, st: KeyState<A>, w: WinEntry<A>, out: Elem[]): void;
+  emitPane(k: string, st: KeyWindows<A>, w: OpenWindow<A>, out: Elem[]): void;
 }
 
 /**
@@ -46,10 +46,10 @@ export const paneWriter = <A>(stage: string, agg: WindowAggregation<A>, windowed
   };
 
   const emitPane: PaneWriter<A>["emitPane"] = (k, st, w, out) => {
-    pane(k, st.kv, { start: w.s, end: w.e }, w.a, st.c, out);
-    w.n = 0;
-    w.d = false;
-    w.p = true;
+    pane(k, st.keyFields, { start: w.start, end: w.end }, w.acc, st.clock, out);
+    w.addedSincePane = 0;
+    w.changedSincePane = false;
+    w.paneEmitted = true;
   };
 
   return { pane, emitPane };

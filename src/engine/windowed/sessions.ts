@@ -8,7 +8,7 @@
  */
 import type { Window } from "../../window/types.ts";
 import type { Elem } from "../elem.ts";
-import type { KeyState, WinEntry, WindowAggregation } from "./types.ts";
+import type { KeyWindows, OpenWindow, WindowAggregation } from "./types.ts";
 
 /** Called for an emitted session that a merge replaced: its pane must be retracted. */
 export type Retract = (old: Window) => void;
@@ -19,26 +19,35 @@ export type Retract = (old: Window) => void;
  * sorted by start. A merged session inherits "fired" and "emitted" only when
  * its bounds did not change.
  */
-export const addToSession = <A>(agg: WindowAggregation<A>, st: KeyState<A>, e: Elem, port: number, w: Window, retract: Retract): void => {
-  let s = w.start;
+export const addToSession = <A>(agg: WindowAggregation<A>, st: KeyWindows<A>, e: Elem, port: number, w: Window, retract: Retract): void => {
+  let start = w.start;
   let end = w.end;
-  let a = agg.add(agg.create(), e, port);
-  let n = 1;
-  const keep: WinEntry<A>[] = [];
-  const merged: WinEntry<A>[] = [];
-  for (const x of st.w) {
-    if (x.s < w.end && w.start < x.e) merged.push(x);
+  let acc = agg.add(agg.create(), e, port);
+  let added = 1;
+  const keep: OpenWindow<A>[] = [];
+  const merged: OpenWindow<A>[] = [];
+  for (const x of st.windows) {
+    if (x.start < w.end && w.start < x.end) merged.push(x);
     else keep.push(x);
   }
   for (const x of merged) {
-    s = Math.min(s, x.s);
-    end = Math.max(end, x.e);
-    a = agg.merge(x.a, a);
-    n += x.n;
+    start = Math.min(start, x.start);
+    end = Math.max(end, x.end);
+    acc = agg.merge(x.acc, acc);
+    added += x.addedSincePane;
   }
-  const same = merged.length === 1 && merged[0]!.s === s && merged[0]!.e === end ? merged[0]! : undefined;
-  for (const x of merged) if (x !== same && x.p) retract({ start: x.s, end: x.e });
-  keep.push({ s, e: end, a, n, f: same?.f ?? false, d: true, p: same?.p ?? false });
-  keep.sort((x, y) => x.s - y.s);
-  st.w = keep;
+  // The one merged session whose bounds did not change, if any: it is still the same output key.
+  const same = merged.length === 1 && merged[0]!.start === start && merged[0]!.end === end ? merged[0]! : undefined;
+  for (const x of merged) if (x !== same && x.paneEmitted) retract({ start: x.start, end: x.end });
+  keep.push({
+    start,
+    end,
+    acc,
+    addedSincePane: added,
+    onTimeFired: same?.onTimeFired ?? false,
+    changedSincePane: true,
+    paneEmitted: same?.paneEmitted ?? false,
+  });
+  keep.sort((x, y) => x.start - y.start);
+  st.windows = keep;
 };

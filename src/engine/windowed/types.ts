@@ -33,26 +33,30 @@ export interface WindowedSpec<A> {
   readonly exactCleanup: boolean;
 }
 
-/** One open window of a key. */
-export interface WinEntry<A> {
-  s: number;
-  e: number;
-  a: A;
-  /** Elements added since the last pane. */
-  n: number;
+/**
+ * One open window of a key. In memory only: the store holds it in its
+ * persisted form (`state-codec.ts`).
+ */
+export interface OpenWindow<A> {
+  start: number;
+  end: number;
+  acc: A;
+  /** Elements added since the last pane (an early trigger counts them). */
+  addedSincePane: number;
   /** The on-time pane has been emitted. */
-  f: boolean;
+  onTimeFired: boolean;
   /** Changed since the last pane. */
-  d: boolean;
+  changedSincePane: boolean;
   /** Some pane was emitted for exactly these bounds (so a merge must retract it). */
-  p: boolean;
+  paneEmitted: boolean;
 }
 
 /** The state of one key: its clock and its open windows. */
-export interface KeyState<A> {
-  /** The key's clock at this stage. */
-  c: number;
-  w: WinEntry<A>[];
+export interface KeyWindows<A> {
+  /** The key's clock at this stage: the largest source clock among its elements. */
+  clock: number;
+  /** Sorted by start for sessions; in order of opening otherwise. */
+  windows: OpenWindow<A>[];
   /** The key's fields, for rows emitted at end of input. */
-  kv: Readonly<Record<string, unknown>>;
+  keyFields: Readonly<Record<string, unknown>>;
 }
