@@ -48,5 +48,5 @@ export const decodeWire = (text: string): { elem: Elem } | { eoi: string } => {
   const w = JSON.parse(text) as Wire | EoiWire;
   if ("eoi" in w) return { eoi: w.eoi };
   const origin = w.o[2] === null ? { source: w.o[0], offset: w.o[1] } : { source: w.o[0], offset: w.o[1], partition: w.o[2] };
-  return { elem: elem(w.v, w.t, w.c === null ? -Infinity : w.c, w.sk, w.k ?? undefined, w.kv ?? undefined, undefined, undefined, false, origin) };
+  return { elem: elem({ v: w.v, t: w.t, c: w.c === null ? -Infinity : w.c, sk: w.sk, k: w.k ?? undefined, kv: w.kv ?? undefined, origin }) };
 };

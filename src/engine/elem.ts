@@ -41,21 +41,53 @@ export interface Elem {
   readonly origin: Origin;
 }
 
-/** Makes an envelope (one shape for every element keeps property access monomorphic). */
-export const elem = (
+/**
+ * The fields of a new envelope, by name. Only `origin` is required; an omitted
+ * field is "not set yet": no value, event time 0, clock -Infinity, no clock id
+ * (""), not keyed, no pane key, not a marker.
+ */
+export interface ElemFields {
   // biome-ignore lint/suspicious/noExplicitAny: as Elem.v
-  v: any,
-  t: number,
-  c: number,
-  sk: string,
-  k: string | undefined,
-  kv: Readonly<Record<string, unknown>> | undefined,
-  pk: string | undefined,
-  pkv: readonly unknown[] | undefined,
-  marker: boolean,
-  origin: Origin,
-): Elem => ({ v, t, c, sk, k, kv, pk, pkv, marker, origin });
+  readonly v?: any;
+  readonly t?: number;
+  readonly c?: number;
+  readonly sk?: string;
+  readonly k?: string | undefined;
+  readonly kv?: Readonly<Record<string, unknown>> | undefined;
+  readonly pk?: string | undefined;
+  readonly pkv?: readonly unknown[] | undefined;
+  readonly marker?: boolean;
+  readonly origin: Origin;
+}
+
+/**
+ * Makes an envelope. Every field is written, in one order, so every element
+ * has one shape (property access stays monomorphic on the hot path).
+ */
+export const elem = (f: ElemFields): Elem => ({
+  v: f.v,
+  t: f.t ?? 0,
+  c: f.c ?? -Infinity,
+  sk: f.sk ?? "",
+  k: f.k,
+  kv: f.kv,
+  pk: f.pk,
+  pkv: f.pkv,
+  marker: f.marker ?? false,
+  origin: f.origin,
+});
 
 /** The same envelope with a new value. */
 // biome-ignore lint/suspicious/noExplicitAny: as Elem.v
-export const withValue = (e: Elem, v: any): Elem => elem(v, e.t, e.c, e.sk, e.k, e.kv, e.pk, e.pkv, e.marker, e.origin);
+export const withValue = (e: Elem, v: any): Elem => ({
+  v,
+  t: e.t,
+  c: e.c,
+  sk: e.sk,
+  k: e.k,
+  kv: e.kv,
+  pk: e.pk,
+  pkv: e.pkv,
+  marker: e.marker,
+  origin: e.origin,
+});

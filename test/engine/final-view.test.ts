@@ -97,8 +97,8 @@ describe("final view", () => {
 
 describe("FinalView", () => {
   const origin = { source: "s", offset: 0 };
-  const marker = (pk: string, pkv: unknown[]) => elem(undefined, 0, 0, "", pk, {}, pk, pkv, true, origin);
-  const row = (pk: string, pkv: unknown[], v: unknown) => elem(v, 0, 0, "", pk, {}, pk, pkv, false, origin);
+  const marker = (pk: string, pkv: unknown[]) => elem({ t: 0, c: 0, k: pk, kv: {}, pk, pkv, marker: true, origin });
+  const row = (pk: string, pkv: unknown[], v: unknown) => elem({ v, t: 0, c: 0, k: pk, kv: {}, pk, pkv, origin });
 
   it("keeps the last pane per key, drops a key whose last pane is empty, sorts keys in value order", () => {
     const v = new FinalView();

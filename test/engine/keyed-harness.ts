@@ -90,15 +90,15 @@ export interface Driven {
 /**
  * Runs a pipeline like the DirectRunner (round robin over sources, each in its
  * own order) but records each sink's panes and lets `probe` look at the state
- * after every record.
+ * after every record. `state` may hold state already (a restart).
  */
 export const drive = async (
   p: Pipeline<never>,
   inputs: Readonly<Record<string, readonly unknown[]>>,
   probe?: (state: MemoryStateBackend) => unknown,
+  state: MemoryStateBackend = new MemoryStateBackend(),
 ): Promise<Driven> => {
   const plan = compile(p);
-  const state = new MemoryStateBackend();
   const panes: Record<string, SeenPane[]> = {};
   const views = new Map<string, FinalView>();
   const late: LateElement[] = [];

@@ -28,7 +28,7 @@ export const finalViewOf = (table: ColumnTable): unknown[] => {
   // Each output key's rows are its final pane already (this runner computes only final panes): no markers needed.
   for (let r = 0; r < values.length; r++) {
     const k = pk[r];
-    view.add(elem(values[r], 0, 0, "", undefined, undefined, k, k === undefined ? undefined : pkv[r], false, ORIGIN));
+    view.add(elem({ v: values[r], t: 0, c: 0, pk: k, pkv: k === undefined ? undefined : pkv[r], origin: ORIGIN }));
   }
   return view.rows();
 };

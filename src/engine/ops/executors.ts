@@ -4,63 +4,29 @@
  * run with bounded concurrency while results are emitted in input order, so
  * downstream stages see the same order as without concurrency.
  *
+ * The parts are in `executors/`: `hooks.ts` (the hook order), `in-order.ts`
+ * (bounded concurrency, results in order), `enrich-context.ts` (which
+ * services a hook may call), `failures.ts` (dead letter or stop).
+ *
  * @module
  */
 import { canonicalJson } from "../../core/canonical.ts";
-import { RunError } from "../../core/errors.ts";
+import { ownField } from "../../core/fields.ts";
 import type { ApplyNode, DispatchNode } from "../../plan/ir.ts";
-import type { EnrichContext, Executor } from "../../registry/executor.ts";
+import type { Executor } from "../../registry/executor.ts";
 import { withValue } from "../elem.ts";
 import type { Elem } from "../elem.ts";
 import type { Emit, EngineContext, Operator, StageMetrics } from "../operator.ts";
 import { originFields } from "../operator.ts";
 import type { ServiceCaller } from "../services.ts";
-import { ownField } from "../../core/fields.ts";
+import { enrichContexts } from "./executors/enrich-context.ts";
+import { failureHandler } from "./executors/failures.ts";
+import { DROP, isPromise, runHooks } from "./executors/hooks.ts";
+import type { Outcome } from "./executors/hooks.ts";
+import { inOrderQueue } from "./executors/in-order.ts";
+import type { Pending } from "./executors/in-order.ts";
 
-const DROP = Symbol("drop");
-type Outcome = unknown; // the output value, or DROP
-
-const isPromise = (x: unknown): x is Promise<unknown> => typeof (x as { then?: unknown })?.then === "function";
-
-/** Runs an executor's hooks, synchronously when every hook is synchronous. */
-export const runHooks = (ex: Executor, value: unknown, ectx: EnrichContext): Outcome | Promise<Outcome> => {
-  let step = 0;
-  const next = (v: unknown): Outcome | Promise<Outcome> => {
-    while (step < 4) {
-      const s = step++;
-      let r: unknown;
-      if (s === 0) {
-        if (!ex.normalize) continue;
-        r = ex.normalize(v);
-      } else if (s === 1) {
-        if (!ex.filter) continue;
-        const keep = ex.filter(v);
-        if (isPromise(keep)) return keep.then((k) => (k === true ? next(v) : DROP));
-        if (keep !== true) return DROP;
-        continue;
-      } else if (s === 2) {
-        if (!ex.enrich) continue;
-        r = ex.enrich(v, ectx);
-      } else {
-        if (!ex.featurize) continue;
-        r = ex.featurize(v);
-      }
-      if (isPromise(r)) return r.then(next);
-      v = r;
-    }
-    return v;
-  };
-  return next(value);
-};
-
-interface Pending {
-  readonly e: Elem;
-  readonly ex: Executor | undefined;
-  done: boolean;
-  out: Outcome;
-  error: unknown;
-  readonly wait: Promise<void> | undefined;
-}
+export { runHooks } from "./executors/hooks.ts";
 
 /** Options shared by the executor operators. */
 interface ExecOpSpec {
@@ -69,47 +35,29 @@ interface ExecOpSpec {
   readonly route: (v: unknown) => Executor | "keep" | "drop" | { readonly deadLetter: string };
 }
 
+/** How an element's executor call started: finished already, or running. */
+type Started = { sync: true; out: Outcome; ex?: Executor } | { sync: false; p: Promise<Outcome>; ex: Executor };
+
 /** Elements an executor stage holds at once (running or waiting for an earlier one to finish). */
 export const MAX_IN_FLIGHT = 64;
 
-const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: Map<string, ServiceCaller>): Operator => {
-  const m: StageMetrics = ctx.metrics(spec.id);
-  const queue: Pending[] = [];
-  const ectxFor = (ex: Executor): EnrichContext => ({
-    call: (service, request) => {
-      if (!ex.uses.includes(service)) {
-        return Promise.reject(new Error(`executor ${ex.ref} called service "${service}" without declaring it. Fix: add uses: ["${service}"] to the executor`));
-      }
-      const caller = services.get(service);
-      if (!caller) return Promise.reject(new Error(`service "${service}" is not declared by the pipeline`));
-      return caller.call(request);
-    },
-  });
-  const ectxs = new Map<Executor, EnrichContext>();
-  // Per-executor counters, next to the stage's: `<stage>/<name@version>`.
-  const exMetrics = new Map<Executor, StageMetrics>();
-  const metricsOf = (ex: Executor): StageMetrics => {
-    let em = exMetrics.get(ex);
-    if (!em) exMetrics.set(ex, (em = ctx.metrics(`${spec.id}/${ex.ref}`)));
+/** Per-executor counters, next to the stage's: `<stage>/<name@version>`. */
+const executorMetrics = (ctx: EngineContext, stage: string): ((ex: Executor) => StageMetrics) => {
+  const made = new Map<Executor, StageMetrics>();
+  return (ex) => {
+    let em = made.get(ex);
+    if (!em) made.set(ex, (em = ctx.metrics(`${stage}/${ex.ref}`)));
     return em;
   };
+};
 
-  const fail = (e: Elem, ex: Executor, err: unknown): void => {
-    const msg = err instanceof Error ? err.message : String(err);
-    if (ctx.onExecutorError === "deadLetter" || (err instanceof Error && err.name === "ServiceError")) {
-      m.deadLetters++;
-      metricsOf(ex).deadLetters++;
-      ctx.deadLetter({ ...originFields(e.origin), stage: spec.id, reason: `executor ${ex.ref} failed: ${msg}`, value: e.v });
-      return;
-    }
-    throw new RunError(
-      `executor ${ex.ref} in stage "${spec.id}" threw on the element at ${e.origin.source}:${e.origin.offset} ${canonicalJson(e.v).slice(0, 200)}: ${msg}`,
-      spec.id,
-      { executor: ex.ref, source: e.origin.source, offset: e.origin.offset, element: e.v },
-      { cause: err },
-    );
-  };
+const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: Map<string, ServiceCaller>): Operator => {
+  const m: StageMetrics = ctx.metrics(spec.id);
+  const metricsOf = executorMetrics(ctx, spec.id);
+  const contextOf = enrichContexts(services);
+  const fail = failureHandler(spec.id, ctx, m, metricsOf);
 
+  /** Emits an element's outcome downstream (nothing for a dropped one). */
   const deliver = (e: Elem, out: Outcome, ex?: Executor): void | Promise<void> => {
     if (out === DROP) return;
     m.out++;
@@ -117,7 +65,8 @@ const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: 
     return emit(out === e.v ? e : withValue(e, out));
   };
 
-  const start = (e: Elem): { sync: true; out: Outcome; ex?: Executor } | { sync: false; p: Promise<Outcome>; ex: Executor } | null => {
+  /** Routes `e` and starts its executor; null when it became a dead letter at once. */
+  const start = (e: Elem): Started | null => {
     const r = spec.route(e.v);
     if (r === "keep") return { sync: true, out: e.v };
     if (r === "drop") return { sync: true, out: DROP };
@@ -126,11 +75,9 @@ const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: 
       ctx.deadLetter({ ...originFields(e.origin), stage: spec.id, reason: r.deadLetter, value: e.v });
       return null;
     }
-    let ectx = ectxs.get(r);
-    if (!ectx) ectxs.set(r, (ectx = ectxFor(r)));
     metricsOf(r).in++;
     try {
-      const out = runHooks(r, e.v, ectx);
+      const out = runHooks(r, e.v, contextOf(r));
       return isPromise(out) ? { sync: false, p: out, ex: r } : { sync: true, out, ex: r };
     } catch (err) {
       fail(e, r, err);
@@ -138,68 +85,31 @@ const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: 
     }
   };
 
-  /**
-   * Emits finished results at the head of the queue, in order. Waits for an
-   * unfinished head only while the queue holds more than `room` entries, so a
-   * full stage frees one slot and keeps the rest running (0 drains it all).
-   */
-  const pump = async (room: number): Promise<void> => {
-    while (queue.length > 0) {
-      const head = queue[0]!;
-      if (!head.done) {
-        if (queue.length <= room) return;
-        await head.wait;
-      }
-      queue.shift();
-      if (head.error !== undefined) {
-        fail(head.e, head.ex!, head.error);
-        continue;
-      }
-      const r = head.e.marker ? emit(head.e) : deliver(head.e, head.out, head.ex);
-      if (r) await r;
-    }
-  };
+  const queue = inOrderQueue((p: Pending) => {
+    if (p.error !== undefined) return fail(p.e, p.ex!, p.error);
+    return p.e.marker ? emit(p.e) : deliver(p.e, p.out, p.ex);
+  });
 
   return {
     id: spec.id,
     process: (e) => {
       if (e.marker) {
-        if (queue.length === 0) return emit(e);
-        queue.push({ e, ex: undefined, done: true, out: undefined, error: undefined, wait: undefined });
+        // A pane marker keeps its place among the elements before it.
+        if (queue.empty) return emit(e);
+        queue.pushDone(e, undefined, undefined);
         return;
       }
       m.in++;
       const s = start(e);
       if (s === null) return;
-      if (s.sync && queue.length === 0) return deliver(e, s.out, s.ex);
-      if (s.sync) {
-        queue.push({ e, ex: s.ex, done: true, out: s.out, error: undefined, wait: undefined });
-      } else {
-        const entry: Pending = {
-          e,
-          ex: s.ex,
-          done: false,
-          out: undefined,
-          error: undefined,
-          wait: s.p.then(
-            (out) => {
-              entry.out = out;
-              entry.done = true;
-            },
-            (err) => {
-              // Reported in order by pump, so a failure never overtakes earlier results.
-              entry.error = err ?? new Error("rejected");
-              entry.done = true;
-            },
-          ),
-        };
-        queue.push(entry);
-      }
+      if (s.sync && queue.empty) return deliver(e, s.out, s.ex);
+      if (s.sync) queue.pushDone(e, s.ex, s.out);
+      else queue.pushRunning(e, s.ex, s.p);
       // Bounded concurrency: when full, wait for the oldest before taking more.
-      return pump(MAX_IN_FLIGHT - 1);
+      return queue.pump(MAX_IN_FLIGHT - 1);
     },
-    finish: () => pump(0),
-    flush: () => pump(0),
+    finish: () => queue.pump(0),
+    flush: () => queue.pump(0),
   };
 };
 

@@ -75,9 +75,9 @@ export const sequenceOp = (n: SequenceNode, ctx: EngineContext, emit: Emit): Ope
       const row = { ...e.kv, [as]: s.entries.map((x) => x[4]) };
       const pkv = Object.values(e.kv ?? {});
       const pk = `${n.id}|${key}`;
-      const r1 = emit(elem(undefined, s.max, e.c, e.sk, key, e.kv, pk, pkv, true, e.origin));
+      const r1 = emit(elem({ t: s.max, c: e.c, sk: e.sk, k: key, kv: e.kv, pk, pkv, marker: true, origin: e.origin }));
       if (r1) await r1;
-      const r2 = emit(elem(row, s.max, e.c, e.sk, key, e.kv, pk, pkv, false, e.origin));
+      const r2 = emit(elem({ v: row, t: s.max, c: e.c, sk: e.sk, k: key, kv: e.kv, pk, pkv, origin: e.origin }));
       if (r2) await r2;
     }
   };

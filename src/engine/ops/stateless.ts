@@ -122,7 +122,7 @@ export const keyByOp = (n: KeyByNode, ctx: EngineContext, emit: Emit): Operator 
       }
       k = canonicalJson(vals);
     }
-    return emit(elem(e.v, e.t, e.c, e.sk, k, kv, e.pk, e.pkv, false, e.origin));
+    return emit(elem({ ...e, k, kv, marker: false }));
   });
 };
 

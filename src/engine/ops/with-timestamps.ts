@@ -28,7 +28,7 @@ export const withTimestampsOp = (n: WithTimestampsNode, ctx: EngineContext, emit
     const c = prev === undefined || t > prev ? t : prev;
     if (c !== prev) clocks.set(e.sk, c);
     m.out++;
-    return emit(elem(e.v, t, c, e.sk, e.k, e.kv, e.pk, e.pkv, false, e.origin));
+    return emit(elem({ ...e, t, c, marker: false }));
   });
   return {
     ...op,
