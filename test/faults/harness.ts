@@ -49,13 +49,15 @@ afterAll(() => {
 
 /**
  * Starts test/faults/runner-process.ts for `example` (a file of examples/, or a path under the
- * repository) as `app` and resolves once it has joined its group. `env` is added to its environment.
+ * repository) as `app` and resolves once it has joined its group. `env` is added to its environment;
+ * `idleMs` sets the runner's idle firing (0: off, so a stalled input — a restart, a stopped broker —
+ * fires no extra panes and the pane count stays the DirectRunner's).
  */
 export const startRunner = async (
   app: App,
   example: string,
   params: Readonly<Record<string, string>> = {},
-  opts: { brokers?: readonly string[]; env?: Readonly<Record<string, string>>; startTimeoutMs?: number } = {},
+  opts: { brokers?: readonly string[]; env?: Readonly<Record<string, string>>; startTimeoutMs?: number; idleMs?: number } = {},
 ): Promise<RunnerProcess> => {
   const child = spawn(
     process.execPath,
@@ -69,7 +71,11 @@ export const startRunner = async (
       example,
       JSON.stringify(params),
     ],
-    { cwd: repo("."), stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...opts.env } },
+    {
+      cwd: repo("."),
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...opts.env, ...(opts.idleMs !== undefined ? { FAULT_IDLE_MS: String(opts.idleMs) } : {}) },
+    },
   );
   children.push(child);
   let stderr = "";
@@ -235,7 +241,13 @@ export const committedDeadLetters = async (client: KafkaClient, app: App): Promi
  */
 export const expectExactlyOnce = async (client: KafkaClient, s: Scenario, app: App): Promise<Outcome> => {
   const committed = await client.readAll(`${app.topicPrefix}${s.sink}`);
-  if (s.panes !== undefined) expect(committed.length, `${s.name}: one committed sink record per pane`).toBe(s.panes);
+  if (s.panes !== undefined) {
+    // Records committed more than once (same key and value), named in the failure message.
+    const seen = new Map<string, number>();
+    for (const m of committed) seen.set(`${m.key} ${m.value}`, (seen.get(`${m.key} ${m.value}`) ?? 0) + 1);
+    const twice = [...seen].filter(([, n]) => n > 1).map(([r, n]) => `${n}× ${r} (partition ${committed.find((m) => `${m.key} ${m.value}` === r)?.partition})`);
+    expect(committed.length, `${s.name}: one committed sink record per pane; committed more than once: ${twice.slice(0, 20).join("; ")}`).toBe(s.panes);
+  }
   const dead = await committedDeadLetters(client, app);
   expect(bag(dead.map(deadLetterFacts)), `${s.name}: the DirectRunner's dead letters, each once`).toEqual(
     bag(s.direct.deadLetters.map((d) => deadLetterFacts(d as unknown as Record<string, unknown>))),
