@@ -95,6 +95,8 @@ const executorOp = (spec: ExecOpSpec, ctx: EngineContext, emit: Emit, services: 
   };
 
   const fail = (e: Elem, ex: Executor, err: unknown): void => {
+    // The service, not the element, failed: no dead letter; the batch stops (a streaming runner retries it later).
+    if (err instanceof Error && err.name === "ServiceUnavailableError") throw err;
     const msg = err instanceof Error ? err.message : String(err);
     if (ctx.onExecutorError === "deadLetter" || (err instanceof Error && err.name === "ServiceError")) {
       m.deadLetters++;
