@@ -40,7 +40,7 @@ export { flatten } from "./transforms/flatten.ts";
 export { compile, load, registryOf, planToJson } from "../src/plan/index.ts";
 export type { Plan } from "../src/plan/index.ts";
 export { createRegistry } from "../src/registry/registry.ts";
-export type { Registry, ServiceClient } from "../src/registry/registry.ts";
+export type { Registry, ServiceCall, ServiceClient } from "../src/registry/registry.ts";
 export { parseWindowSpec } from "../src/window/assign.ts";
 export { parseDuration } from "../src/window/duration.ts";
 export { LockstepError, DefinitionError, DefinitionErrors, RunError } from "../src/core/errors.ts";

@@ -13,4 +13,4 @@ export type { DeadLetter, EngineContext, LateElement, OnExecutorError, Operator,
 export { newMetrics } from "./operator.ts";
 export { boundDeadLetter, DEAD_LETTER_PAYLOAD_BYTES, DEAD_LETTER_REASON_CHARS } from "./dead-letter.ts";
 export type { Elem, Origin } from "./elem.ts";
-export { ServiceCaller, ServiceError } from "./services.ts";
+export { ServiceCaller, ServiceError, ServiceUnavailableError } from "./services.ts";

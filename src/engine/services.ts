@@ -4,7 +4,13 @@
  * timeout, retries with exponential backoff, a bound on calls in flight, and
  * an LRU cache of responses keyed by the canonical request (a request already
  * in flight is shared, not sent twice). A call that still fails is an error
- * for the element (a dead letter), never a silent `null`.
+ * for the element (a dead letter), never a silent `null` — unless the client
+ * said the service itself is unavailable (an error with `unavailable: true`,
+ * e.g. a 503 or a refused connection): then no element is to blame, and
+ * {@link ServiceUnavailableError} stops the batch instead (streaming runners
+ * pause and retry it, consumption waits; bounded runs fail with the reason).
+ * A timed-out attempt is aborted through the signal the client is given, so
+ * calls open at the service stay within the policy's concurrency.
  *
  * @module
  */
@@ -19,6 +25,18 @@ export class ServiceError extends LockstepError {
   override readonly name = "ServiceError";
   readonly code = "LOCKSTEP_SERVICE";
 }
+
+/**
+ * The service is unavailable (the client's last attempt failed with `unavailable: true`):
+ * never a dead letter — the work is retried later (streaming) or the run fails (bounded).
+ */
+export class ServiceUnavailableError extends LockstepError {
+  override readonly name = "ServiceUnavailableError";
+  readonly code = "LOCKSTEP_SERVICE";
+}
+
+/** True for an error the client marked as the service's, not the request's (`unavailable: true`). */
+const isUnavailable = (e: unknown): boolean => typeof e === "object" && e !== null && (e as { unavailable?: unknown }).unavailable === true;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -101,14 +119,23 @@ export class ServiceCaller {
       }
     }
     const why = lastError instanceof Error ? lastError.message : String(lastError);
+    if (isUnavailable(lastError)) {
+      throw new ServiceUnavailableError(`service "${this.name}" is unavailable after ${this.policy.retries + 1} attempt(s): ${why}`, { cause: lastError });
+    }
     throw new ServiceError(`service "${this.name}" failed after ${this.policy.retries + 1} attempt(s): ${why}`);
   }
 
   private withTimeout(request: Json): Promise<Json> {
     return new Promise<Json>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out after ${this.policy.timeoutMs} ms`)), this.policy.timeoutMs);
+      // Aborted on timeout: a client that honours the signal closes the call, so the service holds no more than `concurrency`.
+      const abort = new AbortController();
+      const timer = setTimeout(() => {
+        const e = new Error(`timed out after ${this.policy.timeoutMs} ms`);
+        abort.abort(e);
+        reject(e);
+      }, this.policy.timeoutMs);
       // A client that throws synchronously or returns a plain value is still one attempt.
-      new Promise<Json>((r) => r(this.client!(request))).then(
+      new Promise<Json>((r) => r(this.client!(request, { signal: abort.signal }))).then(
         (v) => {
           clearTimeout(timer);
           resolve(v);

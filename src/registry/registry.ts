@@ -8,8 +8,20 @@ import type { Json } from "../expr/ast.ts";
 import type { CustomCombiner, Executor } from "./executor.ts";
 import { parseRef } from "./executor.ts";
 
-/** A client for an outside service, bound at launch (the definition only names it). */
-export type ServiceClient = (request: Json) => Promise<Json>;
+/**
+ * A client for an outside service, bound at launch (the definition only names it). `call.signal`
+ * aborts when the engine gives the attempt up (its timeout): honour it (e.g. pass it to fetch) so
+ * calls open at the service stay within the policy's concurrency. Throw an error with
+ * `unavailable: true` when the service rather than the request failed (a 503, a refused
+ * connection): the element is then never dead-lettered; the work waits for the service.
+ */
+export type ServiceClient = (request: Json, call: ServiceCall) => Promise<Json>;
+
+/** What the engine passes a {@link ServiceClient} with each attempt. */
+export interface ServiceCall {
+  /** Aborted when the engine gives the attempt up (timed out). */
+  readonly signal: AbortSignal;
+}
 
 /** Executors, combiners and service clients available to a run. */
 export interface Registry {

@@ -167,6 +167,8 @@ const execute = async (
       }
       const ex = routeOf(r) as Executor;
       const err = o.error;
+      // The service, not the element, failed: no dead letter; the run fails with the reason.
+      if (err instanceof Error && err.name === "ServiceUnavailableError") throw err;
       const msg = err instanceof Error ? err.message : String(err);
       if (rt.onExecutorError === "deadLetter" || (err instanceof Error && err.name === "ServiceError")) {
         rt.metrics(id).deadLetters++;

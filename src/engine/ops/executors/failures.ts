@@ -2,7 +2,8 @@
  * What a failed executor call becomes: a dead letter with the reason when the
  * run says so (`onExecutorError: "deadLetter"`) or when a service gave up
  * (`ServiceError`, after its retries); otherwise the run stops with a
- * `RunError` naming the executor, stage and element.
+ * `RunError` naming the executor, stage and element. A service that is unavailable
+ * (`ServiceUnavailableError`) is never a dead letter: the error stops the batch.
  *
  * @module
  */
@@ -19,6 +20,8 @@ export type OnFailure = (e: Elem, ex: Executor, err: unknown) => void;
 /** The failure handler of stage `stage`; `metricsOf` gives an executor's own counters. */
 export const failureHandler = (stage: string, ctx: EngineContext, m: StageMetrics, metricsOf: (ex: Executor) => StageMetrics): OnFailure => {
   return (e, ex, err) => {
+    // The service, not the element, failed: no dead letter; the batch stops (a streaming runner retries it later).
+    if (err instanceof Error && err.name === "ServiceUnavailableError") throw err;
     const msg = err instanceof Error ? err.message : String(err);
     if (ctx.onExecutorError === "deadLetter" || (err instanceof Error && err.name === "ServiceError")) {
       m.deadLetters++;
