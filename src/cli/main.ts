@@ -63,6 +63,7 @@ export const program = (io: Io): Command => {
       parseDeadLetterRate,
     )
     .option("-q, --quiet", "no summary on stderr")
+    .option("--store <dir>", "also write each keyed sink's final view to this view store (for lockstep serve), as a new snapshot")
     .option("--brokers <list>", "kafka: bootstrap servers (default: KAFKA_BROKERS, else an embedded broker)")
     .option("--partitions <n>", "kafka: partitions of the topics a run creates", positiveInt, 3)
     .option("--instances <n>", "kafka: runner instances in the consumer group (bounded runs)", positiveInt, 1)
@@ -81,6 +82,7 @@ export const program = (io: Io): Command => {
       const def = await loadDefinition(pipeline);
       const { plan, registry } = await planOf(def, o.param ?? {}, o.executors);
       if (o.follow) {
+        if (o.store) throw new UsageError("--store writes the final view of a bounded run. Fix: drop --store with --follow");
         const { followCommand } = await import("./follow.ts");
         if (Object.keys(o.in ?? {}).length || Object.keys(o.out ?? {}).length)
           throw new UsageError("--follow reads and writes topics, not files. Fix: drop --in/--out (produce to the source topics instead)");
@@ -99,6 +101,7 @@ export const program = (io: Io): Command => {
         maxDeadLetterRate: o.maxDeadLetterRate,
         quiet: Boolean(o.quiet),
         err: io.err,
+        store: o.store,
       });
     });
 
