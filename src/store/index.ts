@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { openViewStore, STORE_FORMAT } from "./view-store.ts";
+export { openViewStore, STORE_FORMAT, storeExists } from "./view-store.ts";
 export type {
   OpenViewStoreOptions,
   OutputKey,

@@ -143,6 +143,9 @@ const sinkEnd = (sink: string) => [`${sink}\u0000`];
 const sameIdentity = (a: StoreIdentity, b: StoreIdentity) => a.name === b.name && a.version === b.version && a.hash === b.hash;
 const showIdentity = (d: StoreIdentity) => `"${d.name}" v${d.version} (${d.hash})`;
 
+/** True when `dir` holds a view store (it may still be empty). */
+export const storeExists = (dir: string): boolean => existsSync(join(dir, FILE));
+
 /** Opens (or, unless read-only, creates) the view store in `dir`. Throws {@link StoreError}. */
 export const openViewStore = (dir: string, opts: OpenViewStoreOptions = {}): ViewStore => {
   const readOnly = opts.readOnly ?? false;
