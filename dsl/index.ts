@@ -13,7 +13,9 @@
  */
 export { pipe } from "fp-ts/lib/function.js";
 export { pipeline, DEFAULT_SERVICE_POLICY } from "./pipeline.ts";
-export type { Pipeline, PipelineContext, ServiceOptions } from "./pipeline.ts";
+export type { Pipeline, PipelineContext, ServiceOptions, SinkOptions } from "./pipeline.ts";
+export { serve, serving } from "./serve.ts";
+export type { RequestScope, Serving, ServingStage, StoredRow } from "./serve.ts";
 export type { Sink, Stream, Table, StageOptions, Windowing } from "./stream.ts";
 export { Expr, lit, when, coalesce, and, or, concat } from "./expr.ts";
 export type { Operand } from "./expr.ts";

@@ -12,6 +12,7 @@ import type { ServicePolicy } from "../src/plan/ir.ts";
 import { toSchema } from "../src/schema/to-schema.ts";
 import { node, streamOf } from "./stream.ts";
 import type { DslNode, Sink, Stream, Table } from "./stream.ts";
+import type { Serving } from "./serve.ts";
 
 /** Builders handed to a pipeline's body. */
 export interface PipelineContext<P extends string> {
@@ -27,11 +28,17 @@ export interface PipelineContext<P extends string> {
     codec: C,
     opts: { readonly key: keyof t.TypeOf<C> & string; readonly validFrom: keyof t.TypeOf<C> & string },
   ): Table<t.TypeOf<C>>;
-  /** A named output. */
+  /** A named output; `serve` declares how its view is served (`L.serve`, docs/serving.md). */
   // biome-ignore lint/suspicious/noExplicitAny: a sink takes a stream of any key and windowing
-  sink(name: string): <T>(s: Stream<T, any, any>) => Sink;
+  sink(name: string, opts?: SinkOptions): <T>(s: Stream<T, any, any>) => Sink;
   /** The value of a launch parameter (its default when not given). */
   param(name: P): string;
+}
+
+/** Options of a sink. */
+export interface SinkOptions {
+  /** How the sink's stored view is served at request time. */
+  readonly serve?: Serving;
 }
 
 /** Declarative service policies (durations in ms). */
@@ -81,7 +88,10 @@ export const pipeline = <P extends string = never>(
         kind: "table",
         node: node("table", [], { schema: toSchema(codec), key: o.key, validFrom: o.validFrom }, { name: tableName }, { codec }),
       }),
-      sink: (sinkName) => (s) => ({ kind: "sink", node: node("sink", [s.node], {}, { name: sinkName }) }),
+      sink: (sinkName, o) => (s) => ({
+        kind: "sink",
+        node: node("sink", [s.node], o?.serve ? { serve: o.serve.spec } : {}, { name: sinkName }, o?.serve?.uses.length ? { uses: o.serve.uses } : {}),
+      }),
       param: (p) => values[p]!,
     };
     const out = body(ctx);

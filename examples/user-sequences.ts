@@ -30,6 +30,14 @@ export type Event = t.TypeOf<typeof Event>;
 /** One version of an item's metadata, valid from `updatedAt`. */
 export const Item = t.type({ itemId: t.string, category: t.string, updatedAt: t.number });
 
+/**
+ * What a request for a user's sequence may ask (`lockstep serve`): at most
+ * `limit` engagements, without the event types in `hide`.
+ *
+ *   curl 'http://127.0.0.1:8080/v1/sequences/u1?limit=10&hide=["view"]'
+ */
+export const SequenceRequest = t.partial({ limit: t.number, hide: t.array(t.string) });
+
 /** Views count only when the user looked for at least a second. */
 export const longView = L.executor("longView", 1, {
   filter: (e: Event) => (e.durationMs ?? 0) >= 1000,
@@ -44,6 +52,11 @@ export default L.pipeline("user-sequences", { version: 1 }, ({ source, table, si
     L.lookup(table("items", Item, { key: "itemId", validFrom: "updatedAt" }), { on: "itemId", take: { category: "category" } }),
     L.keyBy("userId"),
     L.sequence({ latest: 50, id: "eventId", fields: ["itemId", "type", "ts", "category"], as: "events" }),
-    sink("sequences"),
+    sink("sequences", {
+      serve: L.serve(SequenceRequest, (q) => [
+        L.serving.filterItems("events", (item) => q.params.field("hide").orElse([]).contains(item.field("type")).not()),
+        L.serving.limit("events", q.params.field("limit")),
+      ]),
+    }),
   ),
 );

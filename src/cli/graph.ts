@@ -6,6 +6,15 @@
 import { formatWindowSpec } from "../window/assign.ts";
 import { inputsOf } from "../plan/ir.ts";
 import type { Plan, PlanNode } from "../plan/ir.ts";
+import { paramNames } from "../plan/serve.ts";
+import type { ServeSpec } from "../plan/serve.ts";
+
+/** A serving declaration in one line: its parameters, then its request stages. */
+const serveLabel = (s: ServeSpec): string => {
+  const params = paramNames(s.params) ?? [];
+  const stages = s.stages.map((x) => (x.op === "filterItems" || x.op === "limit" ? `${x.op} ${x.field}` : x.op === "apply" ? `apply ${x.executor}` : x.op));
+  return `params ${params.length ? params.join(", ") : "(none)"}${stages.length ? ` → ${stages.join(" → ")}` : ""}`;
+};
 
 const labelOf = (n: PlanNode): string => {
   switch (n.op) {
@@ -32,7 +41,7 @@ const labelOf = (n: PlanNode): string => {
     case "lookup":
       return `lookup ${n.table} on ${n.on}`;
     case "sink":
-      return `sink ${n.id}`;
+      return n.serve ? `sink ${n.id}, served: ${serveLabel(n.serve)}` : `sink ${n.id}`;
     default:
       return n.op;
   }

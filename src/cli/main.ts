@@ -13,6 +13,7 @@ import { collectPairs, CommandExit, parseDeadLetterRate, type Io } from "./optio
 import { addParityCommand } from "./parity.ts";
 import { addDiffCommand } from "./diff.ts";
 import { addNexmarkCommand } from "./nexmark.ts";
+import { addServeCommand } from "./serve.ts";
 
 export { UsageError, collectPairs };
 
@@ -64,6 +65,7 @@ export const program = (io: Io): Command => {
       parseDeadLetterRate,
     )
     .option("-q, --quiet", "no summary on stderr")
+    .option("--store <dir>", "also write each keyed sink's final view to this view store (for lockstep serve), as a new snapshot")
     .option("--brokers <list>", "kafka: bootstrap servers (default: KAFKA_BROKERS, else an embedded broker)")
     .option("--partitions <n>", "kafka: partitions of the topics a run creates", positiveInt, 3)
     .option("--instances <n>", "kafka: runner instances in the consumer group (bounded runs)", positiveInt, 1)
@@ -82,6 +84,7 @@ export const program = (io: Io): Command => {
       const def = await loadDefinition(pipeline);
       const { plan, registry } = await planOf(def, o.param ?? {}, o.executors);
       if (o.follow) {
+        if (o.store) throw new UsageError("--store writes the final view of a bounded run. Fix: drop --store with --follow");
         const { followCommand } = await import("./follow.ts");
         if (Object.keys(o.in ?? {}).length || Object.keys(o.out ?? {}).length)
           throw new UsageError("--follow reads and writes topics, not files. Fix: drop --in/--out (produce to the source topics instead)");
@@ -100,6 +103,7 @@ export const program = (io: Io): Command => {
         maxDeadLetterRate: o.maxDeadLetterRate,
         quiet: Boolean(o.quiet),
         err: io.err,
+        store: o.store,
       });
     });
 
@@ -188,6 +192,7 @@ export const program = (io: Io): Command => {
   addParityCommand(cmd, io);
   addDiffCommand(cmd, io);
   addNexmarkCommand(cmd, io);
+  addServeCommand(cmd, io);
 
   return cmd;
 };

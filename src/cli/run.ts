@@ -42,6 +42,8 @@ export interface RunCommandOptions {
   readonly maxDeadLetterRate?: number;
   readonly quiet: boolean;
   readonly err: (s: string) => void;
+  /** Also write each keyed sink's final view to this view store directory (src/cli/store-output.ts). */
+  readonly store?: string;
 }
 
 /** Refuses a path whose extension names no record format, as a usage error. */
@@ -142,16 +144,22 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
 /** Runs a plan on a runner with file inputs and outputs, and reports what it read, accepted and wrote. */
 export const runCommand = async (plan: Plan, registry: Registry, o: RunCommandOptions): Promise<void> => {
   await checkRunOptions(plan, o);
+  const store = o.store === undefined ? undefined : await (await import("./store-output.ts")).openRunStore(plan, o.store);
   const started = performance.now();
   const runner = o.runner ?? "direct";
-  const result = await runOn(runner, plan, registry, o);
+  const result = await runOn(runner, plan, registry, o).catch(async (e: unknown) => {
+    await store?.store.close();
+    throw e;
+  });
   const bySource = deadLettersBySource(plan, result);
   const over = o.maxDeadLetterRate === undefined ? [] : overRate(bySource, o.maxDeadLetterRate);
   // Past the rate the outputs are not trusted: nothing is written but what explains the failure.
   if (over.length === 0) for (const [sink, path] of Object.entries(o.outputs)) await writeRecords(path, result.outputs[sink]!);
   if (o.deadLetters) await writeRecords(o.deadLetters, sideOutputOrder(result.deadLetters));
   if (o.late) await writeRecords(o.late, sideOutputOrder(result.late));
-  if (!o.quiet) o.err(summaryOf(plan, runner, performance.now() - started, result, o, over.length > 0));
+  const stored = store && over.length === 0 ? await (await import("./store-output.ts")).writeRunStore(store, result) : [];
+  if (store && over.length > 0) await store.store.close();
+  if (!o.quiet) o.err(summaryOf(plan, runner, performance.now() - started, result, o, over.length > 0) + stored.map((l) => l + "\n").join(""));
   // Loud even with --quiet: a source whose every record was rejected is almost always a mistake.
   for (const w of allRejectedWarnings(bySource)) o.err(w + "\n");
   if (over.length > 0) throw new RunError(overRateMessage(over, o.maxDeadLetterRate!), over[0]!.source, { deadLetterRate: over[0]!.rate });

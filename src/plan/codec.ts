@@ -16,6 +16,7 @@ import { SchemaJsonCodec } from "../schema/json-schema.ts";
 import { PLAN_FORMAT } from "./ir.ts";
 import { EXECUTOR_HOOKS, type ExecutorHook } from "../registry/executor.ts";
 import type { Op, Plan, PlanNode } from "./ir.ts";
+import { ServeSpecCodec } from "./serve.ts";
 
 const Name = t.string;
 const Ms = t.refinement(t.number, (n) => Number.isFinite(n) && n >= 0, "a duration in ms (a number ≥ 0)");
@@ -72,7 +73,7 @@ export const NODE_CODECS: Record<Op, t.Mixed> = {
   sequence: withOpt({ ...base, op: t.literal("sequence"), input: Name, latest: Count, idField: t.string, fields: Names, as: t.string }, { ttl: Ms }),
   dedupe: withOpt({ ...base, op: t.literal("dedupe"), input: Name, by: Names }, { ttl: Ms }),
   flatten: t.strict({ ...base, op: t.literal("flatten"), inputs: Names }),
-  sink: t.strict({ ...base, op: t.literal("sink"), input: Name }),
+  sink: withOpt({ ...base, op: t.literal("sink"), input: Name }, { serve: ServeSpecCodec }),
 };
 
 const ServicePolicyCodec = t.strict({ timeoutMs: Ms, retries: t.number, backoffMs: Ms, concurrency: Count, cacheSize: t.number });

@@ -14,6 +14,7 @@ import type { Expr, Json } from "../expr/ast.ts";
 import type { SchemaJson } from "../schema/json-schema.ts";
 import type { WindowFn } from "../window/types.ts";
 import type { ExecutorHook } from "../registry/executor.ts";
+import type { ServeSpec } from "./serve.ts";
 
 /** The format tag of plans this code writes and reads. */
 export const PLAN_FORMAT = "lockstep.plan/1";
@@ -208,6 +209,8 @@ export interface SinkNode {
   readonly id: string;
   readonly op: "sink";
   readonly input: string;
+  /** How the sink's view is served: request parameters and request-time stages (`src/plan/serve.ts`). */
+  readonly serve?: ServeSpec;
 }
 
 /** Every node kind. */

@@ -17,6 +17,7 @@ import type { GraphNode, Pipeline } from "./graph.ts";
 import { inputsOf } from "./ir.ts";
 import type { Plan, PlanNode } from "./ir.ts";
 import { validatePlan } from "./validate.ts";
+import { serveExecutors } from "./serve.ts";
 
 /** Parses (when text), decodes and fully validates a plan. Throws `DefinitionErrors`. */
 export const parsePlan = (json: unknown, registry?: Registry): Plan => {
@@ -61,6 +62,8 @@ const usesOf = (n: PlanNode, registry: Registry): Registrable[] => {
       return Object.values(n.branches).flatMap((b) => (b === "keep" || b === "drop" ? [] : [registry.executors.get(b)!]));
     case "combine":
       return n.aggs.flatMap(([, a]) => (a.fn === "custom" ? [registry.combiners.get(a.combiner)!] : []));
+    case "sink":
+      return serveExecutors(n.serve).map((ref) => registry.executors.get(ref)!);
     default:
       return [];
   }

@@ -16,6 +16,7 @@ import type { WindowFn } from "../window/types.ts";
 import { inputsOf } from "./ir.ts";
 import type { PlanNode, UnhashedPlan, WindowNode } from "./ir.ts";
 import { inferRowTypes } from "./row-types.ts";
+import { checkServe } from "./validate-serve.ts";
 
 /** What is known about the stream a node outputs. */
 export interface StreamFacts {
@@ -224,7 +225,9 @@ export const validatePlan = (
     const ex = executors?.get(ref);
     return ex ? hooksOf(ex) : plan.executorHooks && Object.hasOwn(plan.executorHooks, ref) ? plan.executorHooks[ref] : undefined;
   };
-  for (const p of inferRowTypes(plan, facts, hooks).problems) err(p.node, p.problem, p.fix);
+  const inferred = inferRowTypes(plan, facts, hooks);
+  for (const p of inferred.problems) err(p.node, p.problem, p.fix);
+  for (const n of plan.nodes) if (n.op === "sink" && n.serve) checkServe(n, inferred.rows.get(n.id)?.row, plan, registry, hooks, err);
 
   if (registry) {
     for (const ref of plan.executors) {

@@ -173,7 +173,8 @@ describe("lockstep graph", () => {
     expect(r.out).toContain('  n4[("items<br/>table items (key itemId, validFrom updatedAt)")]');
     expect(r.out).toContain('  n2["events.dispatch<br/>dispatch type"]');
     expect(r.out).toContain('  n7["events-items.sequence<br/>sequence latest 50 by eventId"]');
-    expect(r.out).toContain('  n8[/"sequences<br/>sink sequences"/]');
+    // The sink shows how it is served: its request parameters and stages.
+    expect(r.out).toContain('  n8[/"sequences<br/>sink sequences, served: params limit, hide → filterItems events → limit events"/]');
     // 9 stages, 8 edges: the lookup reads both the dedupe and the table.
     expect(lines.filter((l) => l.includes("-->"))).toEqual([
       "  n0 --> n1",

@@ -49,7 +49,7 @@ describe("lockstep graph --format svg|png", () => {
     expect(texts).toContain("events\nsource events (key userId)");
     expect(texts).toContain("items\ntable items (key itemId, validFrom updatedAt)");
     expect(texts).toContain("events-items.keyBy\nkeyBy userId");
-    expect(texts).toContain("sequences\nsink sequences");
+    expect(texts).toContain("sequences\nsink sequences, served: params limit, hide → filterItems events → limit events");
     expect(Array.from(svg.getElementsByTagName("g")).filter((g) => g.getAttribute("class") === "edge")).toHaveLength(8);
   });
 

@@ -1,0 +1,65 @@
+/**
+ * The server's Prometheus metrics (prom-client, one registry per server):
+ * requests by route and status, latency by route and status, and per sink the
+ * store's generation and age (seconds since its last committed write).
+ *
+ * @module
+ */
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { SinkRecord } from "../store/index.ts";
+
+/** The metrics one server records. */
+export interface ServeMetrics {
+  readonly registry: Registry;
+  /** Records one finished request. */
+  observe(route: string, status: number, seconds: number): void;
+}
+
+/** Latency buckets (seconds): sub-millisecond lookups up to slow executor calls. */
+const BUCKETS = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
+
+/** Creates the metrics; `sinks` reads the store's records when /metrics is scraped. */
+export const createServeMetrics = (sinks: () => Readonly<Record<string, SinkRecord>>): ServeMetrics => {
+  const registry = new Registry();
+  const requests = new Counter({
+    name: "lockstep_serve_requests_total",
+    help: "Requests answered, by route and HTTP status",
+    labelNames: ["route", "status"],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: "lockstep_serve_request_duration_seconds",
+    help: "Time from a request's arrival to its response, by route and HTTP status",
+    labelNames: ["route", "status"],
+    buckets: BUCKETS,
+    registers: [registry],
+  });
+  new Gauge({
+    name: "lockstep_serve_store_generation",
+    help: "The store generation each sink's answers come from",
+    labelNames: ["sink"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [sink, r] of Object.entries(sinks())) this.set({ sink }, r.generation);
+    },
+  });
+  new Gauge({
+    name: "lockstep_serve_store_age_seconds",
+    help: "Seconds since the store's last committed write to each sink",
+    labelNames: ["sink"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [sink, r] of Object.entries(sinks())) this.set({ sink }, (Date.now() - r.writtenAt) / 1000);
+    },
+  });
+  return {
+    registry,
+    observe: (route, status, seconds) => {
+      const labels = { route, status: String(status) };
+      requests.inc(labels);
+      latency.observe(labels, seconds);
+    },
+  };
+};

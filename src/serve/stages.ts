@@ -1,0 +1,139 @@
+/**
+ * Request-time stages (`src/plan/serve.ts`) made runnable: a function from
+ * the stored rows of one key and the decoded request parameters to the rows
+ * of the response. Expressions are compiled once (the same JS compiler the
+ * engine uses); executors run through the engine's own hook runner, and an
+ * executor's service calls go through the engine's `ServiceCaller` with the
+ * plan's timeout / retry / concurrency / cache policy.
+ *
+ * @module
+ */
+import { compileExpr, compilePredicate } from "../expr/compile-js.ts";
+import { ServiceCaller } from "../engine/index.ts";
+import { runHooks } from "../engine/ops/executors.ts";
+import type { Plan } from "../plan/ir.ts";
+import type { ServeSpec } from "../plan/serve.ts";
+import type { EnrichContext, Executor } from "../registry/executor.ts";
+import type { Registry } from "../registry/registry.ts";
+
+/** A stage that threw at request time: the server answers 500 naming it. */
+export class StageFailure extends Error {
+  override readonly name = "StageFailure";
+  constructor(
+    /** `stages[i] (op)` */
+    readonly stage: string,
+    readonly reason: string,
+  ) {
+    super(`serve.${stage} failed: ${reason}`);
+  }
+}
+
+/** The compiled stages of one sink: rows and params in, response rows out (async only when an executor is). */
+export type RequestStages = (rows: readonly unknown[], params: Readonly<Record<string, unknown>>) => unknown[] | Promise<unknown[]>;
+
+type Step = (rows: unknown[], params: Readonly<Record<string, unknown>>) => unknown[] | Promise<unknown[]>;
+
+const isPromise = (x: unknown): x is Promise<unknown> => typeof (x as { then?: unknown })?.then === "function";
+
+/** Whole items to keep from a `limit` count: null keeps all; a negative or fractional count is refused. */
+const countOf = (v: unknown, stage: string): number => {
+  if (v === null || v === undefined) return Number.POSITIVE_INFINITY;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new StageFailure(stage, `the count is ${JSON.stringify(v)}, not a whole number ≥ 0`);
+  return v;
+};
+
+/** Compiles a sink's serving stages; an empty list answers the stored rows as they are. */
+export const compileStages = (spec: ServeSpec, plan: Plan, registry: Registry): RequestStages => {
+  const services = new Map<string, ServiceCaller>();
+  const callerOf = (name: string): ServiceCaller | undefined => {
+    const policy = Object.hasOwn(plan.services, name) ? plan.services[name] : undefined;
+    if (!policy) return undefined;
+    let c = services.get(name);
+    if (!c) services.set(name, (c = new ServiceCaller(name, policy, registry.services.get(name))));
+    return c;
+  };
+  const steps: Step[] = spec.stages.map((s, i): Step => {
+    const at = `stages[${i}] (${s.op})`;
+    // An expression that throws (a runtime regex refused, say) is this stage's failure, named as such.
+    const guard = <A>(f: () => A): A => {
+      try {
+        return f();
+      } catch (e) {
+        if (e instanceof StageFailure) throw e;
+        throw new StageFailure(at, e instanceof Error ? e.message : String(e));
+      }
+    };
+    switch (s.op) {
+      case "filter": {
+        const keep = compilePredicate(s.expr, `serve.${at}.expr`);
+        return (rows, params) => guard(() => rows.filter((row) => keep({ row, params })));
+      }
+      case "map": {
+        const build = compileExpr(s.expr, `serve.${at}.expr`);
+        return (rows, params) => guard(() => rows.map((row) => build({ row, params })));
+      }
+      case "filterItems": {
+        const keep = compilePredicate(s.expr, `serve.${at}.expr`);
+        return (rows, params) => guard(() => rows.map((row) => withItems(row, s.field, at, (items) => items.filter((item) => keep({ row, params, item })))));
+      }
+      case "limit": {
+        const count = compileExpr(s.count, `serve.${at}.count`);
+        return (rows, params) =>
+          guard(() =>
+            rows.map((row) => {
+              const n = countOf(count({ row, params }), at);
+              return withItems(row, s.field, at, (items) => (items.length > n ? items.slice(0, n) : items));
+            }),
+          );
+      }
+      case "apply": {
+        const ex = registry.executors.get(s.executor);
+        if (!ex) throw new StageFailure(at, `executor "${s.executor}" is not registered`);
+        const ectx = enrichContext(ex, callerOf);
+        return (rows) => {
+          const outs = guard(() => rows.map((row) => runHooks(ex, row, ectx)));
+          // runHooks answers a symbol for an element its filter dropped.
+          const done = (vs: unknown[]) => vs.filter((v) => typeof v !== "symbol");
+          if (!outs.some(isPromise)) return done(outs);
+          return Promise.all(outs).then(done, (e: unknown) => {
+            throw new StageFailure(at, e instanceof Error ? e.message : String(e));
+          });
+        };
+      }
+    }
+  });
+  return (rows, params) => {
+    let cur: unknown[] = [...rows];
+    for (let i = 0; i < steps.length; i++) {
+      const r = steps[i]!(cur, params);
+      if (isPromise(r)) return r.then(async (next) => runFrom(steps, i + 1, next, params));
+      cur = r;
+    }
+    return cur;
+  };
+};
+
+const runFrom = async (steps: readonly Step[], from: number, rows: unknown[], params: Readonly<Record<string, unknown>>): Promise<unknown[]> => {
+  let cur = rows;
+  for (let i = from; i < steps.length; i++) cur = await steps[i]!(cur, params);
+  return cur;
+};
+
+/** The row with its array field `field` replaced by `f(items)`; a row without that array is a stage failure. */
+const withItems = (row: unknown, field: string, at: string, f: (items: unknown[]) => unknown[]): unknown => {
+  const items = typeof row === "object" && row !== null && Object.hasOwn(row, field) ? (row as Record<string, unknown>)[field] : undefined;
+  if (items === null || items === undefined) return row; // nothing to filter: missing reads as null
+  if (!Array.isArray(items)) throw new StageFailure(at, `the row's field "${field}" is not an array`);
+  return { ...(row as Record<string, unknown>), [field]: f(items) };
+};
+
+/** What an executor's `enrich` may call: only the services it declares, with the plan's policies. */
+const enrichContext = (ex: Executor, callerOf: (name: string) => ServiceCaller | undefined): EnrichContext => ({
+  call: (service, request) => {
+    if (!ex.uses.includes(service))
+      return Promise.reject(new Error(`executor ${ex.ref} called service "${service}" without declaring it. Fix: add uses: ["${service}"] to the executor`));
+    const caller = callerOf(service);
+    if (!caller) return Promise.reject(new Error(`service "${service}" is not declared by the pipeline`));
+    return caller.call(request);
+  },
+});
