@@ -12,6 +12,7 @@ import { UsageError } from "./usage-error.ts";
 import { collectPairs, CommandExit, parseDeadLetterRate, type Io } from "./options.ts";
 import { addParityCommand } from "./parity.ts";
 import { addDiffCommand } from "./diff.ts";
+import { addMaterializeCommand } from "./materialize.ts";
 
 export { UsageError, collectPairs };
 
@@ -189,6 +190,7 @@ export const program = (io: Io): Command => {
 
   addParityCommand(cmd, io);
   addDiffCommand(cmd, io);
+  addMaterializeCommand(cmd, io);
 
   return cmd;
 };
