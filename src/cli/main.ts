@@ -14,6 +14,7 @@ import { addParityCommand } from "./parity.ts";
 import { addDiffCommand } from "./diff.ts";
 import { addNexmarkCommand } from "./nexmark.ts";
 import { addServeCommand } from "./serve.ts";
+import { addMaterializeCommand } from "./materialize.ts";
 
 export { UsageError, collectPairs };
 
@@ -193,6 +194,7 @@ export const program = (io: Io): Command => {
   addDiffCommand(cmd, io);
   addNexmarkCommand(cmd, io);
   addServeCommand(cmd, io);
+  addMaterializeCommand(cmd, io);
 
   return cmd;
 };
