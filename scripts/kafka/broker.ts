@@ -343,14 +343,19 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker
 
 class PortTakenError extends Error {}
 
-async function startOnce(opts: StartBrokerOptions): Promise<Broker> {
-  const lib = await ensureKafkaJars();
-  const classpath = `${lib}/*`;
+/** Where one broker's files go, and the temp dirs `stop()` removes. */
+interface BrokerDirs {
+  /** Holds server.properties, log4j.properties and broker.log. */
+  readonly workDir: string;
+  /** The broker's `log.dirs`. */
+  readonly dataDir: string;
+  /** The folders made for this broker only (removed on stop or a failed start). */
+  readonly tempDirs: string[];
+}
 
+/** Makes the work and data folders: the caller's when given, else fresh temp dirs. */
+async function prepareDirs(opts: StartBrokerOptions): Promise<BrokerDirs> {
   const tempDirs: string[] = [];
-  const cleanupTemp = () => {
-    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  };
   let workDir: string;
   if (opts.logDir) {
     workDir = resolve(opts.logDir);
@@ -363,121 +368,200 @@ async function startOnce(opts: StartBrokerOptions): Promise<Broker> {
   if (opts.dataDir) {
     dataDir = resolve(opts.dataDir);
   } else if (opts.logDir) {
+    // The caller keeps the logs; the data is still throwaway.
     dataDir = await mkdtemp(join(tmpdir(), "lockstep-kafka-data-"));
     tempDirs.push(dataDir);
   } else {
     dataDir = join(workDir, "data");
   }
   await mkdir(dataDir, { recursive: true });
+  return { workDir, dataDir, tempDirs };
+}
 
+function removeDirsSync(dirs: readonly string[]): void {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+}
+
+/** The ports and config files of one start. */
+interface BrokerConfig {
+  /** The client (PLAINTEXT) port. */
+  readonly port: number;
+  readonly propsFile: string;
+  readonly logFile: string;
+  /** The JVM option pointing log4j at its file. */
+  readonly log4jOpt: string;
+}
+
+/** Picks the ports (the caller's client port if given) and writes server.properties and log4j.properties. */
+async function writeConfig(dirs: BrokerDirs, opts: StartBrokerOptions): Promise<BrokerConfig> {
+  const [p1, p2] = await freePorts(2);
+  const port = opts.port ?? p1;
+  const controllerPort = opts.port === undefined ? p2 : opts.port === p1 ? p2 : p1;
+  const propsFile = join(dirs.workDir, "server.properties");
+  const log4jFile = join(dirs.workDir, "log4j.properties");
+  await writeFile(propsFile, serverProperties(port!, controllerPort!, dirs.dataDir));
+  await writeFile(log4jFile, LOG4J_PROPERTIES);
+  return { port: port!, propsFile, logFile: join(dirs.workDir, "broker.log"), log4jOpt: `-Dlog4j.configuration=file:${log4jFile}` };
+}
+
+/** Whether this start maps an existing class-data archive, or dumps one for later starts. */
+interface CdsPlan {
+  /** JVM options mapping the archive (empty when there is none yet). */
+  readonly use: string[];
+  /** JVM options dumping a new archive at exit (broker only). */
+  readonly dump: string[];
+  /** Where the dump goes before it is published as `archive`. */
+  readonly dumpTo: string | undefined;
+  readonly archive: string | undefined;
+}
+
+function planCds(): CdsPlan {
+  const archive = cdsArchive();
+  const useArchive = archive !== undefined && existsSync(archive);
+  // A per-process temp name: concurrent brokers must not write one file.
+  const dumpTo = archive && !useArchive ? `${archive}.tmp-${process.pid}-${randomBytes(4).toString("hex")}` : undefined;
+  return { use: useArchive ? [`-XX:SharedArchiveFile=${archive}`] : [], dump: dumpTo ? [`-XX:ArchiveClassesAtExit=${dumpTo}`] : [], dumpTo, archive };
+}
+
+/** Formats the KRaft storage in `dataDir` (keeping its cluster id when already formatted). */
+async function formatStorage(classpath: string, config: BrokerConfig, dataDir: string, cds: CdsPlan): Promise<void> {
+  // Static quorum (controller.quorum.voters), so no --standalone (that is for dynamic quorums
+  // configured with controller.quorum.bootstrap.servers); --ignore-formatted lets a
+  // caller-provided dataDir be reused.
+  const fmt = await run("java", [
+    ...TOOL_JVM_OPTS,
+    ...cds.use,
+    config.log4jOpt,
+    "-cp",
+    classpath,
+    "kafka.tools.StorageTool",
+    "format",
+    "-t",
+    clusterIdFor(dataDir),
+    "-c",
+    config.propsFile,
+    "--ignore-formatted",
+  ]);
+  if (fmt.code !== 0) throw new Error(`Formatting Kafka storage in ${dataDir} failed:\n${tail(fmt.output, 30)}`);
+}
+
+type ExitInfo = { code: number | null; signal: NodeJS.Signals | null };
+
+/** A running broker process and what is known of its end. */
+interface BrokerProcess {
+  readonly child: ChildProcess;
+  /** The entry in `live` (killed if this Node process ends first). */
+  readonly entry: { child: ChildProcess; tempDirs: string[] };
+  /** Settles when the process exits or could not be spawned. */
+  readonly ended: Promise<void>;
+  /** How it exited, once it has. */
+  exitInfo(): ExitInfo | undefined;
+  /** Why it could not be spawned, if so. */
+  spawnError(): Error | undefined;
+}
+
+/** Spawns the broker JVM with its output in broker.log and registers it to be killed with this process. */
+function spawnBroker(classpath: string, config: BrokerConfig, cds: CdsPlan, tempDirs: string[]): BrokerProcess {
+  const logFd = openSync(config.logFile, "a");
+  let child: ChildProcess;
   try {
-    const [p1, p2] = await freePorts(2);
-    const port = opts.port ?? p1;
-    const controllerPort = opts.port === undefined ? p2 : opts.port === p1 ? p2 : p1;
-
-    const propsFile = join(workDir, "server.properties");
-    const log4jFile = join(workDir, "log4j.properties");
-    const logFile = join(workDir, "broker.log");
-    await writeFile(propsFile, serverProperties(port, controllerPort, dataDir));
-    await writeFile(log4jFile, LOG4J_PROPERTIES);
-    const log4jOpt = `-Dlog4j.configuration=file:${log4jFile}`;
-
-    const archive = cdsArchive();
-    const useArchive = archive !== undefined && existsSync(archive);
-    const cdsUse = useArchive ? [`-XX:SharedArchiveFile=${archive}`] : [];
-    const dumpTo = archive && !useArchive ? `${archive}.tmp-${process.pid}-${randomBytes(4).toString("hex")}` : undefined;
-    const cdsDump = dumpTo ? [`-XX:ArchiveClassesAtExit=${dumpTo}`] : [];
-
-    // Static quorum (controller.quorum.voters), so no --standalone (that is for dynamic quorums
-    // configured with controller.quorum.bootstrap.servers); --ignore-formatted lets a
-    // caller-provided dataDir be reused.
-    const fmt = await run("java", [
-      ...TOOL_JVM_OPTS,
-      ...cdsUse,
-      log4jOpt,
-      "-cp",
-      classpath,
-      "kafka.tools.StorageTool",
-      "format",
-      "-t",
-      clusterIdFor(dataDir),
-      "-c",
-      propsFile,
-      "--ignore-formatted",
-    ]);
-    if (fmt.code !== 0) throw new Error(`Formatting Kafka storage in ${dataDir} failed:\n${tail(fmt.output, 30)}`);
-
-    const logFd = openSync(logFile, "a");
-    let child: ChildProcess;
-    try {
-      child = spawn("java", [...JVM_OPTS, ...cdsUse, ...cdsDump, log4jOpt, "-cp", classpath, "kafka.Kafka", propsFile], {
-        stdio: ["ignore", logFd, logFd],
-      });
-    } finally {
-      closeSync(logFd);
-    }
-    const entry = { child, tempDirs };
-    installHooks();
-    live.add(entry);
-
-    let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-    let spawnError: Error | undefined;
-    const exitPromise = new Promise<void>((res) => {
-      child.once("exit", (code, signal) => {
-        exited = { code, signal };
-        res();
-      });
-      child.once("error", (err) => {
-        spawnError = err;
-        exited ??= { code: null, signal: null };
-        res();
-      });
+    child = spawn("java", [...JVM_OPTS, ...cds.use, ...cds.dump, config.log4jOpt, "-cp", classpath, "kafka.Kafka", config.propsFile], {
+      stdio: ["ignore", logFd, logFd],
     });
+  } finally {
+    closeSync(logFd);
+  }
+  const entry = { child, tempDirs };
+  installHooks();
+  live.add(entry);
+  let exited: ExitInfo | undefined;
+  let spawnError: Error | undefined;
+  const ended = new Promise<void>((res) => {
+    child.once("exit", (code, signal) => {
+      exited = { code, signal };
+      res();
+    });
+    child.once("error", (err) => {
+      spawnError = err;
+      exited ??= { code: null, signal: null };
+      res();
+    });
+  });
+  return { child, entry, ended, exitInfo: () => exited, spawnError: () => spawnError };
+}
 
+/**
+ * The broker's idempotent stop: SIGTERM (SIGKILL after a timeout), then the
+ * class-data archive is published if the broker had been ready, and the temp
+ * dirs are removed.
+ */
+function stopper(proc: BrokerProcess, cds: CdsPlan, tempDirs: readonly string[], wasReady: () => boolean): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return () =>
+    (stopping ??= (async () => {
+      if (!proc.exitInfo()) {
+        proc.child.kill("SIGTERM");
+        const timer = setTimeout(() => proc.child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+        await proc.ended;
+        clearTimeout(timer);
+      }
+      live.delete(proc.entry);
+      if (cds.dumpTo && cds.archive) publishArchive(cds.dumpTo, cds.archive, wasReady());
+      await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
+    })());
+}
+
+/**
+ * The error of a start that did not come up, with the root cause from the
+ * broker log; a port taken in between is a `PortTakenError` (retried).
+ */
+function startFailure(err: unknown, proc: BrokerProcess, config: BrokerConfig, brokers: string, logDir: string | undefined): Error {
+  const spawnError = proc.spawnError();
+  const why = spawnError ? `could not run java: ${spawnError.message}` : (err as Error).message;
+  const log = readLog(config.logFile);
+  const where = logDir ? config.logFile : "broker.log";
+  const message =
+    `Kafka broker on ${brokers} did not come up: ${why}\n` +
+    (log.causes ? `--- errors in ${where} ---\n${log.causes}\n` : "") +
+    `--- last lines of ${where} ---\n${log.tail}`;
+  return /Address already in use/.test(log.causes) ? new PortTakenError(message) : new Error(message);
+}
+
+/** One attempt: folders, config, storage, the process, then waiting until it serves metadata. */
+async function startOnce(opts: StartBrokerOptions): Promise<Broker> {
+  const lib = await ensureKafkaJars();
+  const classpath = `${lib}/*`;
+  const dirs = await prepareDirs(opts);
+  try {
+    const config = await writeConfig(dirs, opts);
+    const cds = planCds();
+    await formatStorage(classpath, config, dirs.dataDir, cds);
+    const proc = spawnBroker(classpath, config, cds, dirs.tempDirs);
     let ready = false;
-    let stopping: Promise<void> | undefined;
-    const stop = (): Promise<void> =>
-      (stopping ??= (async () => {
-        if (!exited) {
-          child.kill("SIGTERM");
-          const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-          await exitPromise;
-          clearTimeout(timer);
-        }
-        live.delete(entry);
-        if (dumpTo && archive) publishArchive(dumpTo, archive, ready);
-        await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
-      })());
-
-    const brokers = `127.0.0.1:${port}`;
+    const stop = stopper(proc, cds, dirs.tempDirs, () => ready);
+    const brokers = `127.0.0.1:${config.port}`;
     try {
-      await waitReady(brokers, port, () => exited, READY_TIMEOUT_MS);
+      await waitReady(brokers, config.port, proc.exitInfo, READY_TIMEOUT_MS);
       ready = true;
     } catch (err) {
-      const why = spawnError ? `could not run java: ${spawnError.message}` : (err as Error).message;
-      const log = readLog(logFile);
+      // Read the log before stop() removes a temp work dir.
+      const failure = startFailure(err, proc, config, brokers, opts.logDir);
       await stop();
-      const where = opts.logDir ? logFile : "broker.log";
-      const message =
-        `Kafka broker on ${brokers} did not come up: ${why}\n` +
-        (log.causes ? `--- errors in ${where} ---\n${log.causes}\n` : "") +
-        `--- last lines of ${where} ---\n${log.tail}`;
-      throw /Address already in use/.test(log.causes) ? new PortTakenError(message) : new Error(message);
+      throw failure;
     }
-    const exitedInfo = exitPromise.then(() => (spawnError ? `failed: ${spawnError.message}` : `exited with code ${exited?.code}, signal ${exited?.signal}`));
+    const exitedInfo = proc.ended.then(() => {
+      const spawnError = proc.spawnError();
+      const e = proc.exitInfo();
+      return spawnError ? `failed: ${spawnError.message}` : `exited with code ${e?.code}, signal ${e?.signal}`;
+    });
     return { brokers, stop, exited: exitedInfo };
   } catch (err) {
-    cleanupTemp();
+    removeDirsSync(dirs.tempDirs);
     throw err;
   }
 }
 
-async function waitReady(
-  brokers: string,
-  port: number,
-  exited: () => { code: number | null; signal: NodeJS.Signals | null } | undefined,
-  timeoutMs: number,
-): Promise<void> {
+async function waitReady(brokers: string, port: number, exited: () => ExitInfo | undefined, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const check = () => {
     const e = exited();
