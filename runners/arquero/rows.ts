@@ -7,8 +7,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { COL, fieldColumn, fieldsOf, hasExotic, valuesOf } from "./columns.ts";
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+import { isObject, setOwnField } from "../../src/core/fields.ts";
 
 /**
  * The element values of rows `rows` of `table` (all rows when omitted), as
@@ -31,9 +30,7 @@ export const elementsOf = (table: ColumnTable, rows?: readonly number[]): unknow
     for (let f = 0; f < fields.length; f++) {
       const v = cols[f]![r];
       if (v === undefined) continue;
-      // Assigning "__proto__" would set the prototype; define it as data instead.
-      if (fields[f] === "__proto__") Object.defineProperty(o, "__proto__", { value: v, enumerable: true, writable: true, configurable: true });
-      else o[fields[f]!] = v;
+      setOwnField(o, fields[f]!, v);
     }
     out[i] = o;
   }

@@ -14,7 +14,7 @@ import { DefinitionError } from "../../src/core/errors.ts";
 import { compareValues } from "../../src/core/order.ts";
 import { sortCanonical } from "../../src/engine/final-view.ts";
 import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
-import { sourceKeyText } from "../../src/engine/edge.ts";
+import { recordSourceKey } from "../../src/engine/edge.ts";
 import type { DeadLetter, LateElement, StageMetrics } from "../../src/engine/operator.ts";
 import { newMetrics } from "../../src/engine/operator.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
@@ -69,8 +69,7 @@ export interface KafkaRunOptions {
  */
 const recordKeyOf = (node: SourceNode | TableNode, value: unknown, offset: number): string | null => {
   if (node.op === "table") return value === undefined ? `lockstep-line:${offset}` : canonicalJson(value);
-  if (typeof value !== "object" || value === null) return null;
-  return sourceKeyText(node, value as Record<string, unknown>);
+  return recordSourceKey(node, value);
 };
 
 /**

@@ -66,3 +66,12 @@ export const sourceKeyText = (node: SourceNode, v: Readonly<Record<string, unkno
   if (node.key.length === 0) return null;
   return node.key.length === 1 ? canonicalJson(ownField(v, node.key[0]!)) : canonicalJson(node.key.map((f) => ownField(v, f)));
 };
+
+/**
+ * The source key of a record as read, before decoding: {@link sourceKeyText} of an object, null for
+ * anything else (null, a scalar, a line that was not JSON — it goes to the unkeyed substream and will
+ * be a dead letter). Kafka produces a source record with this key; the parity harness spreads
+ * records over partitions by it.
+ */
+export const recordSourceKey = (node: SourceNode, value: unknown): string | null =>
+  typeof value === "object" && value !== null ? sourceKeyText(node, value as Record<string, unknown>) : null;

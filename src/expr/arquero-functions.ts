@@ -18,9 +18,9 @@ import * as aq from "arquero";
 import { canonicalJson } from "../core/canonical.ts";
 import { catalogueHelpers } from "./catalogue/index.ts";
 import type { Helper } from "./catalogue/index.ts";
+import { isObject } from "../core/fields.ts";
 
 const isArray = Array.isArray;
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !isArray(v);
 
 /** A value with `undefined` read as `null` (a missing field). */
 const orNull = (v: unknown): unknown => (v === undefined ? null : v);

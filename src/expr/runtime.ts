@@ -8,7 +8,9 @@
 import { canonicalJson } from "../core/canonical.ts";
 
 /** A plain object (not an array, not null). */
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+import { isObject } from "../core/fields.ts";
+
+export { isObject };
 
 /** `toString`: numbers as JavaScript prints them, booleans `"true"`/`"false"`, others canonical JSON. */
 export const toStringValue = (v: unknown): string | null => {

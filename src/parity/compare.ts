@@ -10,6 +10,7 @@
 import { canonicalJson, compareStrings } from "../core/canonical.ts";
 import { compareValues } from "../core/order.ts";
 import type { RunResult } from "../run/result.ts";
+import { isObject } from "../core/fields.ts";
 
 /** What one runner did with one history: a result, or the error the run failed with. */
 export type Outcome =
@@ -88,8 +89,6 @@ export const bagDiff = (expected: readonly unknown[], actual: readonly unknown[]
       .map(([, x]) => x);
   return { missing: sort(missing), extra: sort(extra) };
 };
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * Groups rows by output key. Rows lacking one of the key fields (a later

@@ -14,6 +14,7 @@
 import { canonicalJson, compareStrings } from "../core/canonical.ts";
 import { compareValues } from "../core/order.ts";
 import { bagDiff } from "./compare.ts";
+import { isObject } from "../core/fields.ts";
 
 /** Options of {@link diffViews}. */
 export interface DiffOptions {
@@ -117,8 +118,6 @@ export interface ConsistencyReport {
   /** True when both views hold exactly the same rows. */
   readonly identical: boolean;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Levenshtein distance between two arrays, elements compared by canonical JSON. */
 export const editDistance = (a: readonly unknown[], b: readonly unknown[]): number => {

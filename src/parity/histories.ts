@@ -48,6 +48,7 @@ import type { Plan } from "../plan/ir.ts";
 import type { SchemaJson } from "../schema/json-schema.ts";
 import type { HistoryModel, InputModel } from "./model.ts";
 import { historyModelOf } from "./model.ts";
+import { isObject } from "../core/fields.ts";
 
 /** The inputs of one run, in arrival order, plus the knobs streaming runners take. */
 export interface History {
@@ -293,8 +294,6 @@ const keyPoolArb = (extremes: boolean): fc.Arbitrary<string[]> =>
 
 // ---------------------------------------------------------------------------------------------
 // Materializing a history from its specs.
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** A mistyped stand-in for a value: another JSON type. */
 const mistype = (v: unknown): unknown =>

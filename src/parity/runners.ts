@@ -20,8 +20,8 @@
  */
 import type { OnExecutorError } from "../engine/operator.ts";
 import type { RawRecord } from "../engine/topology.ts";
-import { canonicalJson } from "../core/canonical.ts";
-import type { Plan, SourceNode, TableNode } from "../plan/ir.ts";
+import { recordSourceKey } from "../engine/edge.ts";
+import type { Plan } from "../plan/ir.ts";
 import type { Registry } from "../registry/registry.ts";
 import type { InputSource } from "../run/inputs.ts";
 import type { RunResult } from "../run/result.ts";
@@ -78,15 +78,6 @@ const prng = (seed: number) => {
   };
 };
 
-/** The source key text a record is produced with on Kafka (null: no key, partition 0). */
-export const sourceKeyText = (node: SourceNode | TableNode, value: unknown): string | null => {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
-  const v = value as Record<string, unknown>;
-  if (node.op === "table") return canonicalJson(v[node.key] ?? null);
-  if (node.key.length === 0) return null;
-  return node.key.length === 1 ? canonicalJson(v[node.key[0]!] ?? null) : canonicalJson(node.key.map((f) => v[f] ?? null));
-};
-
 /**
  * Another arrival order with the same per-source-key order: records are
  * spread over `partitions` queues by source key (as Kafka would), and the
@@ -112,7 +103,7 @@ export const reorder = (plan: Plan, h: History, seed = h.interleave): Record<str
       const queues: RawRecord[][] = Array.from({ length: parts }, () => []);
       // Unkeyed records (no source key, or not objects) share one queue; keyed ones follow their key.
       for (const r of records) {
-        const k = sourceKeyText(n, r.value);
+        const k = recordSourceKey(n, r.value); // the key Kafka produces the record with
         queues[k === null ? 0 : partitionFor(k, parts)]!.push(r);
       }
       order = [];

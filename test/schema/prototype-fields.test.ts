@@ -78,3 +78,34 @@ describe("running", () => {
     ]);
   });
 });
+
+describe("fields written under a prototype name", () => {
+  // A lookup whose take writes a field named "__proto__": `out["__proto__"] = v` would set the
+  // output row's prototype and the field would vanish from the final view.
+  const Item = t.type({ itemId: t.string, category: t.string, at: t.number });
+  const Ev2 = t.type({ id: t.number, itemId: t.string, ts: t.number });
+  const take = Object.fromEntries([
+    ["__proto__", "category"],
+    ["constructor", "itemId"],
+  ]) as Record<string, "category" | "itemId">;
+  const p = L.pipeline("proto-take", { version: 1 }, ({ source, table, sink }) =>
+    L.pipe(
+      source("ev", Ev2),
+      L.withTimestamps((e) => e.field("ts")),
+      L.lookup(table("items", Item, { key: "itemId", validFrom: "at" }), { on: "itemId", take }),
+      sink("out"),
+    ),
+  );
+  const inputs = { ev: [{ id: 1, itemId: "i1", ts: 5 }], items: [{ itemId: "i1", category: "books", at: 0 }] };
+
+  it.each([
+    ["direct", runDirect],
+    ["arquero", runArquero],
+  ] as const)("stay own fields of the row on %s", async (_name, runner) => {
+    const r = await runner(p, { inputs });
+    const [row] = r.outputs.out as Record<string, unknown>[];
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(Object.hasOwn(row!, "__proto__")).toBe(true);
+    expect(JSON.parse(JSON.stringify(row))).toEqual(JSON.parse('{"id":1,"itemId":"i1","ts":5,"__proto__":"books","constructor":"i1"}'));
+  });
+});

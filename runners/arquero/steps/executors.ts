@@ -19,6 +19,7 @@ import { COL, fieldColumn, fieldsOf, hasExotic, internalColumns, valuesOf } from
 import { elementsOf, sameElement } from "../rows.ts";
 import { deadLetterRows, originOf } from "../side-outputs.ts";
 import type { Runtime, Step } from "../step.ts";
+import { isObject } from "../../../src/core/fields.ts";
 
 /** What a route index means: a branch, or -1 for values with no branch. */
 type Route = "keep" | "drop" | Executor | { readonly deadLetter: true };
@@ -26,7 +27,6 @@ type Route = "keep" | "drop" | Executor | { readonly deadLetter: true };
 type Outcome = { readonly drop: true } | { readonly value: unknown } | { readonly error: unknown };
 
 const isPromise = (x: unknown): x is Promise<unknown> => typeof (x as { then?: unknown })?.then === "function";
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The engine's runHooks signals a filtered element with a private symbol; no hook output is a symbol. */
 const outcomeOf = (v: unknown): Outcome => (typeof v === "symbol" ? { drop: true } : { value: v });

@@ -17,10 +17,9 @@ import { deriveExprs, exprSource, fallbackOf } from "../expressions.ts";
 import { columnsOfValues } from "../rows.ts";
 import { deadLetterRows } from "../side-outputs.ts";
 import type { Runtime, Step } from "../step.ts";
+import { isObject } from "../../../src/core/fields.ts";
 
 const UNWRAPPED = "flatMap without `as`: the fields of its object items are only known row by row";
-
-const isObject = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Items without `as`: non-objects are dead letters, objects become the element. */
 const unwrapped = (rows: ColumnTable, n: FlatMapNode, rt: Runtime): ColumnTable => {

@@ -13,6 +13,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { COL, valuesOf } from "../columns.ts";
+import { setOwnField } from "../../../src/core/fields.ts";
 
 /** The first element of a key: where it came from and its clocks. */
 export interface FirstElement {
@@ -34,9 +35,7 @@ const keyObject = (names: readonly string[], k: string): Record<string, unknown>
   const values = JSON.parse(k) as unknown[];
   const o: Record<string, unknown> = {};
   names.forEach((name, i) => {
-    // Assigning "__proto__" would set the prototype; define it as data instead.
-    if (name === "__proto__") Object.defineProperty(o, name, { value: values[i], enumerable: true, writable: true, configurable: true });
-    else o[name] = values[i];
+    setOwnField(o, name, values[i]);
   });
   return o;
 };

@@ -12,7 +12,7 @@ import type { LookupNode, TableNode } from "../../plan/ir.ts";
 import { withValue } from "../elem.ts";
 import type { Emit, EngineContext, Operator } from "../operator.ts";
 import { originFields } from "../operator.ts";
-import { ownField } from "../../core/fields.ts";
+import { ownField, setOwnField } from "../../core/fields.ts";
 
 /** One stored version: [validFrom, canonical JSON, row]. */
 type Version = [number, string, Record<string, unknown>];
@@ -68,7 +68,7 @@ export const lookupOp = (n: LookupNode, table: TableNode, ctx: EngineContext, em
         row = lo > 0 ? list[lo - 1]![2] : undefined;
       }
       const out: Record<string, unknown> = { ...e.v };
-      for (const [to, from] of take) out[to] = row === undefined ? null : ownField(row, from);
+      for (const [to, from] of take) setOwnField(out, to, row === undefined ? null : ownField(row, from)); // a target "__proto__" stays a field
       m.out++;
       return emit(withValue(e, out));
     },

@@ -13,7 +13,7 @@ import type { Elem } from "../elem.ts";
 import { emitAll } from "../emit-all.ts";
 import type { Emit, EngineContext, Operator, StageMetrics } from "../operator.ts";
 import { originFields } from "../operator.ts";
-import { ownField } from "../../core/fields.ts";
+import { ownField, setOwnField } from "../../core/fields.ts";
 
 /**
  * Sends `e` to the dead letters of stage `id` when `err` is an expression's
@@ -117,7 +117,7 @@ export const keyByOp = (n: KeyByNode, ctx: EngineContext, emit: Emit): Operator 
       const vals: unknown[] = [];
       for (const f of fields) {
         const v = ownField(e.v, f);
-        Object.defineProperty(kv, f, { value: v, enumerable: true, writable: true, configurable: true }); // "__proto__" stays a field
+        setOwnField(kv, f, v); // "__proto__" stays a field
         vals.push(v);
       }
       k = canonicalJson(vals);
