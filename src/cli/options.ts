@@ -1,5 +1,6 @@
 /**
- * Option parsers shared by the CLI's commands. This module and main.ts load
+ * Option parsers shared by the CLI's commands. This module, main.ts and the
+ * command modules (commands/) load
  * nothing heavy: a command's own modules are imported when it runs.
  *
  * @module
@@ -21,6 +22,20 @@ export const collectPairs =
     if (Object.hasOwn(prev, name)) throw new UsageError(`${flag} ${name}=… is given twice. Fix: give each name once`);
     return { ...prev, [name]: value.slice(i + 1) };
   };
+
+/**
+ * `--param key=value`, repeatable. Repeatable, not variadic (`<x...>`): a
+ * variadic option would swallow the pipeline argument when it comes after the
+ * option (`run --param a=x p.ts`); so are `--in` and `--out`.
+ */
+export const paramOption = (): ReturnType<typeof collectPairs> => collectPairs("--param", "window=fixed:10s");
+
+/** Parses a whole number ≥ 1 option. */
+export const positiveInt = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`"${v}" is not a whole number ≥ 1. Fix: e.g. --partitions 3`);
+  return n;
+};
 
 /** Parses a whole number option of at least `min`; the fix shows `flag` with an example. */
 export const wholeNumber =

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import type { Command } from "commander";
-import { type Io, wholeNumber } from "./options.ts";
+import type { RegisterCommand } from "./command.ts";
+import { type Io, wholeNumber } from "../options.ts";
 
 /** Adds `nexmark generate` to the command tree. */
-export const addNexmarkCommand = (program: Command, io: Io): void => {
+export const registerNexmark: RegisterCommand = (program, io) => {
   const nexmark = program.command("nexmark").description("the Nexmark benchmark: generate Beam's event stream");
   nexmark
     .command("generate")
@@ -24,7 +24,7 @@ export const addNexmarkCommand = (program: Command, io: Io): void => {
     .option("--rate <r>", "events per second of event time", wholeNumber("--rate", 1, 10000), 10000)
     .option("-o, --output <path>", "write here instead of stdout (- is stdout)")
     .action(async (o) => {
-      const { nexmarkConfig, writeNexmarkFile, writeNexmarkJsonl } = await import("../nexmark/index.ts");
+      const { nexmarkConfig, writeNexmarkFile, writeNexmarkJsonl } = await import("../../nexmark/index.ts");
       const config = nexmarkConfig({ events: o.events, generators: o.generators, firstEvent: o.firstEvent, rate: o.rate });
       if (o.output && o.output !== "-") {
         const { mkdir } = await import("node:fs/promises");

@@ -6,15 +6,15 @@
  *
  * @module
  */
-import type { Command } from "commander";
-import { DefinitionError } from "../core/errors.ts";
-import { CommandExit, type Io } from "./options.ts";
-import { UsageError } from "./usage-error.ts";
+import { DefinitionError } from "../../core/errors.ts";
+import { CommandExit } from "../options.ts";
+import type { RegisterCommand } from "./command.ts";
+import { UsageError } from "../usage-error.ts";
 
 /** Every row of a record file; a malformed record is a usage error naming its line. */
 const readView = async (path: string): Promise<unknown[]> => {
-  const { formatOf } = await import("../io/format.ts");
-  const { readRecords } = await import("../io/read.ts");
+  const { formatOf } = await import("../../io/format.ts");
+  const { readRecords } = await import("../../io/read.ts");
   const { access, constants } = await import("node:fs/promises");
   try {
     formatOf(path);
@@ -39,7 +39,7 @@ const readView = async (path: string): Promise<unknown[]> => {
 };
 
 /** Adds `diff` to the command tree. */
-export const addDiffCommand = (cmd: Command, io: Io): void => {
+export const registerDiff: RegisterCommand = (cmd, io) => {
   cmd
     .command("diff")
     .description("consistency report between two final views: matching, missing, extra and mismatched keys, per-field mismatch rates, sequence edit distances")
@@ -67,7 +67,7 @@ export const addDiffCommand = (cmd: Command, io: Io): void => {
               .map((k) => k.trim())
               .filter(Boolean);
       if (key !== undefined && key.length === 0) throw new UsageError("--key names no field. Fix: e.g. --key userId or --key userId,windowStart");
-      const { diffViews, formatConsistency } = await import("../parity/diff.ts");
+      const { diffViews, formatConsistency } = await import("../../parity/diff.ts");
       const [va, vb] = [await readView(a), await readView(b)];
       const report = diffViews(va, vb, { ...(key ? { key } : {}), examples: o.examples });
       io.out(o.json ? JSON.stringify(report, null, 2) + "\n" : formatConsistency(report, { a, b }));

@@ -8,10 +8,10 @@
  *
  * @module
  */
-import type { Command } from "commander";
-import type { ParityReport } from "../parity/harness.ts";
-import { collectPairs, CommandExit, wholeNumber, type Io } from "./options.ts";
-import { UsageError } from "./usage-error.ts";
+import type { ParityReport } from "../../parity/harness.ts";
+import { collectPairs, CommandExit, wholeNumber } from "../options.ts";
+import type { RegisterCommand } from "./command.ts";
+import { UsageError } from "../usage-error.ts";
 
 /** The runners a fresh process knows (the harness's registry; more can be registered from code). */
 const BUILT_IN_RUNNERS = "direct, direct-reordered, arquero, kafka";
@@ -38,7 +38,7 @@ const writeCounterexample = async (dir: string, report: ParityReport): Promise<s
 };
 
 /** Adds `parity` to the command tree. */
-export const addParityCommand = (cmd: Command, io: Io): void => {
+export const registerParity: RegisterCommand = (cmd, io) => {
   cmd
     .command("parity")
     .description("compare a pipeline's results on several runners over generated histories, and shrink any difference")
@@ -59,11 +59,11 @@ export const addParityCommand = (cmd: Command, io: Io): void => {
     .option("--partitions <n>", "kafka: partitions of the run's topics (default: each history's, 1–4)", wholeNumber("--partitions", 1))
     .option("--instances <n>", "kafka: runner instances", wholeNumber("--instances", 1), 1)
     .action(async (pipeline: string, o) => {
-      const { checkParity, ParityUsageError } = await import("../parity/harness.ts");
-      const { runnerNames } = await import("../parity/runners.ts");
-      const { loadDefinition } = await import("./load-definition.ts");
-      const { planOf } = await import("./definition.ts");
-      const { withBrokers } = await import("../../runners/kafka/brokers.ts");
+      const { checkParity, ParityUsageError } = await import("../../parity/harness.ts");
+      const { runnerNames } = await import("../../parity/runners.ts");
+      const { loadDefinition } = await import("../load-definition.ts");
+      const { planOf } = await import("../definition.ts");
+      const { withBrokers } = await import("../../../runners/kafka/brokers.ts");
       const runners = String(o.runners)
         .split(",")
         .map((r) => r.trim())

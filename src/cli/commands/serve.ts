@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { Command } from "commander";
-import { collectPairs, type Io } from "./options.ts";
-import { UsageError } from "./usage-error.ts";
+import type { RegisterCommand } from "./command.ts";
+import { collectPairs, type Io } from "../options.ts";
+import { UsageError } from "../usage-error.ts";
 
 /** Parses a TCP port (0: any free port). */
 const portOf = (v: string): number => {
@@ -18,7 +18,7 @@ const portOf = (v: string): number => {
 };
 
 /** Adds `serve` to the command tree. */
-export const addServeCommand = (cmd: Command, io: Io): void => {
+export const registerServe: RegisterCommand = (cmd, io) => {
   cmd
     .command("serve")
     .description("answer HTTP requests (GET /v1/<sink>/<key>, POST /v1/<sink>:batchGet) from a view store written by `lockstep run --store`")
@@ -39,11 +39,11 @@ export const addServeCommand = (cmd: Command, io: Io): void => {
       if (path === undefined) throw new UsageError("serve needs the pipeline the store was written for. Fix: lockstep serve <pipeline> --store DIR");
       if (pipeline !== undefined && o.definition !== undefined)
         throw new UsageError("the pipeline is given twice. Fix: pass it as the argument or with --definition, not both");
-      const { loadDefinition } = await import("./load-definition.ts");
-      const { planOf } = await import("./definition.ts");
-      const { startServer } = await import("../serve/server.ts");
-      const { StoreError } = await import("../store/index.ts");
-      const { untilStopRequested } = await import("./stop-signal.ts");
+      const { loadDefinition } = await import("../load-definition.ts");
+      const { planOf } = await import("../definition.ts");
+      const { startServer } = await import("../../serve/server.ts");
+      const { StoreError } = await import("../../store/index.ts");
+      const { untilStopRequested } = await import("../stop-signal.ts");
       const { plan, registry } = await planOf(await loadDefinition(path), o.param ?? {}, o.executors);
       let server: Awaited<ReturnType<typeof startServer>>;
       try {

@@ -5,11 +5,11 @@
  *
  * @module
  */
-import type { Command } from "commander";
-import { collectPairs, type Io } from "./options.ts";
+import type { RegisterCommand } from "./command.ts";
+import { collectPairs, type Io } from "../options.ts";
 
 /** Adds `materialize` to the command tree. */
-export const addMaterializeCommand = (program: Command, io: Io): void => {
+export const registerMaterialize: RegisterCommand = (program, io) => {
   program
     .command("materialize")
     .description("keep a view store equal to the final view of a Kafka job's sink topics (for lockstep serve), until SIGINT/SIGTERM")
@@ -22,17 +22,17 @@ export const addMaterializeCommand = (program: Command, io: Io): void => {
     .option("--executors <module>", "a module exporting the executors a compiled .json needs")
     .option("-q, --quiet", "no log lines on stderr")
     .action(async (pipeline: string, o) => {
-      const { loadDefinition } = await import("./load-definition.ts");
-      const { planOf } = await import("./definition.ts");
+      const { loadDefinition } = await import("../load-definition.ts");
+      const { planOf } = await import("../definition.ts");
       const { plan } = await planOf(await loadDefinition(pipeline), o.param ?? {}, o.executors);
-      const { materializableSinks } = await import("../../runners/kafka/materializer.ts");
+      const { materializableSinks } = await import("../../../runners/kafka/materializer.ts");
       materializableSinks(plan, o.sink); // a definition error before any broker or store is touched
-      const { openViewStore } = await import("../store/index.ts");
+      const { openViewStore } = await import("../../store/index.ts");
       const store = openViewStore(o.store, { definition: { name: plan.name, version: plan.version, hash: plan.hash } });
-      const { withBrokers } = await import("../../runners/kafka/brokers.ts");
-      const { KafkajsClient } = await import("../../runners/kafka/kafkajs-client.ts");
-      const { startMaterializer } = await import("../../runners/kafka/materializer.ts");
-      const { untilStopRequested } = await import("./stop-signal.ts");
+      const { withBrokers } = await import("../../../runners/kafka/brokers.ts");
+      const { KafkajsClient } = await import("../../../runners/kafka/kafkajs-client.ts");
+      const { startMaterializer } = await import("../../../runners/kafka/materializer.ts");
+      const { untilStopRequested } = await import("../stop-signal.ts");
       const log = (e: Record<string, unknown>) => {
         if (!o.quiet) io.err(`${JSON.stringify({ time: Date.now(), ...e })}\n`);
       };

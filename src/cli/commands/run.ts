@@ -1,0 +1,82 @@
+/**
+ * `lockstep run <pipeline>`: runs a pipeline over input files (or, with
+ * `--runner kafka --follow`, over topics until stopped) and writes the final
+ * view of each sink.
+ *
+ * @module
+ */
+import { Option } from "commander";
+import { collectPairs, paramOption, parseDeadLetterRate, positiveInt } from "../options.ts";
+import { UsageError } from "../usage-error.ts";
+import type { RegisterCommand } from "./command.ts";
+
+/** Adds `run` to the command tree. */
+export const registerRun: RegisterCommand = (cmd, io) => {
+  cmd
+    .command("run")
+    .description("run a pipeline over input files and write the final view of each sink")
+    .argument("<pipeline>", "a .ts/.js module whose default export is a pipeline, or a compiled .json")
+    .addOption(new Option("--runner <name>", "where to run it").choices(["direct", "kafka", "arquero"]).default("direct"))
+    .option(
+      "--in <name=path>",
+      "the input of a source or table, once per source and table (JSONL by default; .csv, .arrow, .parquet by extension; - for stdin)",
+      collectPairs("--in", "events=events.jsonl"),
+    )
+    .option(
+      "--out <sink=path>",
+      "where to write a sink's final view, once per sink wanted (format by extension; - for stdout)",
+      collectPairs("--out", "counts=out/counts.jsonl"),
+    )
+    .option("--param <key=value>", "a pipeline parameter (repeatable)", paramOption())
+    .option("--executors <module>", "a module exporting the executors a compiled .json needs")
+    .option("--dead-letters <path>", "write dead letters (JSONL) here")
+    .option("--late <path>", "write elements dropped as late (JSONL) here")
+    .addOption(new Option("--on-executor-error <mode>", "when an executor throws").choices(["fail", "dead-letter"]).default("fail"))
+    .option(
+      "--max-dead-letter-rate <r>",
+      "fail the run (exit 1, sinks not written) when a source sends more than this fraction (0-1) of its records to the dead letters",
+      parseDeadLetterRate,
+    )
+    .option("-q, --quiet", "no summary on stderr")
+    .option("--store <dir>", "also write each keyed sink's final view to this view store (for lockstep serve), as a new snapshot")
+    .option("--brokers <list>", "kafka: bootstrap servers (default: KAFKA_BROKERS, else an embedded broker)")
+    .option("--partitions <n>", "kafka: partitions of the topics a run creates", positiveInt, 3)
+    .option("--instances <n>", "kafka: runner instances in the consumer group (bounded runs)", positiveInt, 1)
+    .addOption(new Option("--guarantee <mode>", "kafka: delivery guarantee").choices(["exactly-once", "at-least-once"]).default("exactly-once"))
+    .option("--keep-topics", "kafka: keep a bounded run's topics afterwards")
+    .option("--follow", "kafka: run unbounded on existing topics (no --in/--out) until SIGINT/SIGTERM")
+    .option("--app-id <id>", "kafka --follow: application id (consumer group, internal topic prefix; default the pipeline name)")
+    .option("--topic-prefix <prefix>", "kafka --follow: prefix of source and sink topic names", "")
+    .option("--metrics-port <port>", "kafka --follow: serve Prometheus metrics on 127.0.0.1:<port>/metrics", positiveInt)
+    .action(async (pipeline: string, o) => {
+      if (o.runner !== "kafka" && (o.follow || o.brokers || o.appId || o.metricsPort)) {
+        throw new UsageError("--follow, --brokers, --app-id and --metrics-port are options of the Kafka runner. Fix: add --runner kafka");
+      }
+      const { loadDefinition } = await import("../load-definition.ts");
+      const { planOf } = await import("../definition.ts");
+      const def = await loadDefinition(pipeline);
+      const { plan, registry } = await planOf(def, o.param ?? {}, o.executors);
+      if (o.follow) {
+        if (o.store) throw new UsageError("--store writes the final view of a bounded run. Fix: drop --store with --follow");
+        const { followCommand } = await import("../follow.ts");
+        if (Object.keys(o.in ?? {}).length || Object.keys(o.out ?? {}).length)
+          throw new UsageError("--follow reads and writes topics, not files. Fix: drop --in/--out (produce to the source topics instead)");
+        await followCommand(plan, registry, o, io.err);
+        return;
+      }
+      const { runCommand } = await import("../run.ts");
+      await runCommand(plan, registry, {
+        runner: o.runner,
+        kafka: { brokers: o.brokers, partitions: o.partitions, instances: o.instances, guarantee: o.guarantee, keepTopics: Boolean(o.keepTopics) },
+        inputs: o.in ?? {},
+        outputs: o.out ?? {},
+        deadLetters: o.deadLetters,
+        late: o.late,
+        onExecutorError: o.onExecutorError === "dead-letter" ? "deadLetter" : "fail",
+        maxDeadLetterRate: o.maxDeadLetterRate,
+        quiet: Boolean(o.quiet),
+        err: io.err,
+        store: o.store,
+      });
+    });
+};
