@@ -7,6 +7,7 @@
 import type { Json } from "../expr/ast.ts";
 import type { CustomCombiner, Executor } from "./executor.ts";
 import { parseRef } from "./executor.ts";
+import { DefinitionError } from "../core/errors.ts";
 
 /**
  * A client for an outside service, bound at launch (the definition only names it). `call.signal`
@@ -41,7 +42,11 @@ export const createRegistry = (items: Iterable<Registrable> = [], services: Read
     const into: Map<string, Registrable> = item.kind === "executor" ? executors : combiners;
     const prior = into.get(item.ref);
     if (prior && prior !== item) {
-      throw new Error(`two different ${item.kind}s are registered as "${item.ref}". Fix: give the newer one a new version number`);
+      throw new DefinitionError(
+        `${item.kind} "${item.ref}"`,
+        `two different ${item.kind}s are registered as "${item.ref}"`,
+        "give the newer one a new version number",
+      );
     }
     into.set(item.ref, item);
   }
