@@ -26,7 +26,7 @@ describe("references", () => {
 
   it("an executor's hooks are listed in the order they run", () => {
     expect(EXECUTOR_HOOKS).toEqual(["normalize", "filter", "enrich", "featurize"]);
-    expect(hooksOf(upper2)).toEqual(["normalize", "featurize"]);
+    expect(hooksOf(upper2 as never)).toEqual(["normalize", "featurize"]);
     expect(upper2.ref).toBe("upper@2");
   });
 });
