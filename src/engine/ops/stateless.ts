@@ -122,7 +122,7 @@ export const keyByOp = (n: KeyByNode, ctx: EngineContext, emit: Emit): Operator 
       }
       k = canonicalJson(vals);
     }
-    return emit(elem({ ...e, k, kv, marker: false }));
+    return emit(elem({ v: e.v, t: e.t, c: e.c, sk: e.sk, k, kv, pk: e.pk, pkv: e.pkv, origin: e.origin }));
   });
 };
 

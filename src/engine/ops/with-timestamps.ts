@@ -28,7 +28,7 @@ export const withTimestampsOp = (n: WithTimestampsNode, ctx: EngineContext, emit
     const c = prev === undefined || t > prev ? t : prev;
     if (c !== prev) clocks.set(e.sk, c);
     m.out++;
-    return emit(elem({ ...e, t, c, marker: false }));
+    return emit(elem({ v: e.v, t, c, sk: e.sk, k: e.k, kv: e.kv, pk: e.pk, pkv: e.pkv, origin: e.origin }));
   });
   return {
     ...op,
