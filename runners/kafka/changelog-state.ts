@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { KeyedStore, StateBackend } from "../../src/engine/state.ts";
+import type { KeyedStore, StateBackend, StateCodec } from "../../src/engine/state.ts";
 import type { InMessage, OutMessage } from "./client.ts";
 
 /** JSON with ±Infinity (global window bounds, empty clocks), which plain JSON cannot hold. */
@@ -23,17 +23,25 @@ const decode = (s: string): unknown =>
 export class ChangelogState implements StateBackend {
   private readonly maps = new Map<string, Map<string, unknown>>();
   private readonly dirty = new Map<string, Set<string>>();
+  /** Each store's persisted form, once the store is opened with one. */
+  private readonly codecs = new Map<string, StateCodec<unknown>>();
+  /** Stores restored before they were opened: their values are still in the persisted form. */
+  private readonly undecoded = new Set<string>();
 
   constructor(
     private readonly partition: number,
     private readonly topicOf: (stage: string) => string | undefined,
   ) {}
 
-  store<V>(stage: string, name: string): KeyedStore<V> {
+  store<V>(stage: string, name: string, codec?: StateCodec<V>): KeyedStore<V> {
     const id = `${stage}\u0000${name}`;
     let m = this.maps.get(id);
     if (!m) this.maps.set(id, (m = new Map()));
     const map = m;
+    if (codec) {
+      this.codecs.set(id, codec as StateCodec<unknown>);
+      if (this.undecoded.delete(id)) for (const [k, v] of map) map.set(k, codec.decode(v));
+    }
     const logged = this.topicOf(stage) !== undefined;
     const mark = (key: string) => {
       if (!logged) return;
@@ -62,9 +70,11 @@ export class ChangelogState implements StateBackend {
       const [stage, name] = id.split("\u0000") as [string, string];
       const topic = this.topicOf(stage)!;
       const map = this.maps.get(id)!;
+      const codec = this.codecs.get(id);
       for (const k of keys) {
         const v = map.get(k);
-        out.push({ topic, partition: this.partition, key: `${name}\u0000${k}`, value: v === undefined ? null : encode(v) });
+        const value = v === undefined ? null : encode(codec ? codec.encode(v) : v);
+        out.push({ topic, partition: this.partition, key: `${name}\u0000${k}`, value });
       }
     }
     this.dirty.clear();
@@ -81,8 +91,10 @@ export class ChangelogState implements StateBackend {
       const id = `${stage}\u0000${name}`;
       let m = this.maps.get(id);
       if (!m) this.maps.set(id, (m = new Map()));
+      const codec = this.codecs.get(id);
+      if (!codec) this.undecoded.add(id);
       if (r.value === null) m.delete(key);
-      else m.set(key, decode(r.value));
+      else m.set(key, codec ? codec.decode(decode(r.value)) : decode(r.value));
     }
   }
 }

@@ -10,6 +10,16 @@
  * @module
  */
 
+/**
+ * How a store's values are persisted, when they are: a durable backend writes `encode(value)` and
+ * restores with `decode`; a memory backend holds the values as they are and never calls either, so
+ * the engine pays for a persisted form only where something is persisted.
+ */
+export interface StateCodec<V> {
+  encode(value: V): unknown;
+  decode(persisted: unknown): V;
+}
+
 /** A map from key to state value, owned by one stage. */
 export interface KeyedStore<V> {
   get(key: string): V | undefined;
@@ -22,8 +32,11 @@ export interface KeyedStore<V> {
 
 /** Where operators get their stores. */
 export interface StateBackend {
-  /** The store `name` of stage `stage` (the same pair always gives the same store). */
-  store<V>(stage: string, name: string): KeyedStore<V>;
+  /**
+   * The store `name` of stage `stage` (the same pair always gives the same store). `codec`: the
+   * store's persisted form, for backends that persist (see {@link StateCodec}).
+   */
+  store<V>(stage: string, name: string, codec?: StateCodec<V>): KeyedStore<V>;
 }
 
 /** State in process memory. */

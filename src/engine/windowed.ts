@@ -24,8 +24,8 @@ import type { FiringRules } from "./windowed/firing.ts";
 import { isLate, lateElementOf } from "./windowed/lateness.ts";
 import { paneWriter } from "./windowed/panes.ts";
 import { addToSession } from "./windowed/sessions.ts";
-import { windowStore } from "./windowed/state-codec.ts";
-import type { StoredKeyWindows } from "./windowed/state-codec.ts";
+import type { StateCodec } from "./state.ts";
+import { WINDOW_STATE_CODEC } from "./windowed/state-codec.ts";
 import type { KeyWindows, WindowedSpec } from "./windowed/types.ts";
 
 export type { WindowAggregation, WindowedSpec } from "./windowed/types.ts";
@@ -36,8 +36,8 @@ const GLOBAL_ONLY: readonly Window[] = [{ start: -Infinity, end: Infinity }];
 
 /** Builds the operator. */
 export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: Emit): Operator => {
-  // The store holds the persisted form (see state-codec.ts); the operator sees the named one.
-  const store = windowStore(ctx.state.store<StoredKeyWindows<A>>(spec.id, "windows"));
+  // Named fields here; a durable backend persists them in the stable short form (state-codec.ts).
+  const store = ctx.state.store<KeyWindows<A>>(spec.id, "windows", WINDOW_STATE_CODEC as StateCodec<KeyWindows<A>>);
   const m = ctx.metrics(spec.id);
   const agg = spec.agg;
   const first = spec.windows[0] ?? null;
@@ -85,7 +85,7 @@ export const windowedOp = <A>(spec: WindowedSpec<A>, ctx: EngineContext, emit: E
     },
     clock: () => {
       let c = -Infinity;
-      for (const k of store.keys()) c = Math.max(c, store.clockOf(k));
+      for (const k of store.keys()) c = Math.max(c, store.get(k)!.clock);
       return c;
     },
     advance: (time: number) => {

@@ -7,13 +7,14 @@
 import { describe, expect, it } from "vitest";
 import * as L from "../../dsl/index.ts";
 import { runDirect } from "../../runners/direct/index.ts";
-import type { MemoryStateBackend } from "../../src/engine/index.ts";
+import type { StateBackend } from "../../src/engine/index.ts";
+import type { KeyWindows } from "../../src/engine/windowed/types.ts";
 import { countPipeline, drive, Ev, evs, keepAllPipeline } from "./keyed-harness.ts";
 
-/** The open windows per key of the combine, as `key: [[start, end], …]` (reads the plain-JSON state). */
-const openWindows = (state: MemoryStateBackend): Record<string, number[][]> => {
-  const store = state.store<{ w: { s: number; e: number }[] }>("ev.combine", "windows");
-  return Object.fromEntries([...store.keys()].sort().map((k) => [k, store.get(k)!.w.map((w) => [w.s, w.e])]));
+/** The open windows per key of the combine, as `key: [[start, end], …]` (reads the state the engine holds). */
+const openWindows = (state: StateBackend): Record<string, number[][]> => {
+  const store = state.store<KeyWindows<unknown>>("ev.combine", "windows");
+  return Object.fromEntries([...store.keys()].sort().map((k) => [k, store.get(k)!.windows.map((w) => [w.start, w.end])]));
 };
 
 describe("state cleanup", () => {

@@ -11,7 +11,7 @@ import type { Pipeline } from "../../dsl/index.ts";
 import type { Stream, WindowOptions } from "../../dsl/index.ts";
 import { canonicalJson, compareStrings } from "../../src/core/canonical.ts";
 import { buildTopology, FinalView, MemoryStateBackend, newMetrics } from "../../src/engine/index.ts";
-import type { Elem, LateElement, StageMetrics } from "../../src/engine/index.ts";
+import type { Elem, LateElement, StageMetrics, StateBackend } from "../../src/engine/index.ts";
 import { compile, registryOf } from "../../src/plan/index.ts";
 import type { WindowFn } from "../../src/window/types.ts";
 
@@ -82,7 +82,7 @@ export interface Driven {
   readonly outputs: Record<string, unknown[]>;
   readonly late: LateElement[];
   readonly metrics: Record<string, StageMetrics>;
-  readonly state: MemoryStateBackend;
+  readonly state: StateBackend;
   /** After each pushed record (and after finish): a snapshot taken by `probe`. */
   readonly probes: unknown[];
 }
@@ -95,8 +95,8 @@ export interface Driven {
 export const drive = async (
   p: Pipeline<never>,
   inputs: Readonly<Record<string, readonly unknown[]>>,
-  probe?: (state: MemoryStateBackend) => unknown,
-  state: MemoryStateBackend = new MemoryStateBackend(),
+  probe?: (state: StateBackend) => unknown,
+  state: StateBackend = new MemoryStateBackend(),
 ): Promise<Driven> => {
   const plan = compile(p);
   const panes: Record<string, SeenPane[]> = {};

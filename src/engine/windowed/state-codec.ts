@@ -6,13 +6,13 @@
  * make a restarted run read old state as empty windows. Keep them as they are;
  * a change of shape needs a new encoding that still reads this one.
  *
- * The engine works on the named form (`KeyWindows`, `OpenWindow`); `windowStore`
- * converts at the store boundary, shallowly (accumulators and key fields are
- * shared, not copied).
+ * The engine works on the named form (`KeyWindows`, `OpenWindow`); a durable
+ * backend converts with `WINDOW_STATE_CODEC` when it writes and restores (the
+ * memory backend holds the named form: no conversion per element).
  *
  * @module
  */
-import type { KeyedStore } from "../state.ts";
+import type { StateCodec } from "../state.ts";
 import type { KeyWindows, OpenWindow } from "./types.ts";
 
 /** An open window as persisted. */
@@ -77,18 +77,8 @@ export const encodeKeyWindows = <A>(st: KeyWindows<A>): StoredKeyWindows<A> => (
   kv: st.keyFields,
 });
 
-/**
- * A view of `store` (persisted form) in the named form. Every change must be
- * written back with `set`: a value from `get` is a copy.
- */
-export const windowStore = <A>(store: KeyedStore<StoredKeyWindows<A>>): KeyedStore<KeyWindows<A>> & { clockOf(key: string): number } => ({
-  get: (key) => {
-    const x = store.get(key);
-    return x === undefined ? undefined : decodeKeyWindows(x);
-  },
-  set: (key, value) => store.set(key, encodeKeyWindows(value)),
-  delete: (key) => store.delete(key),
-  keys: () => store.keys(),
-  /** The key's clock, without decoding its windows. */
-  clockOf: (key) => store.get(key)!.c,
-});
+/** The window state's persisted form, for durable state backends (the memory backend never converts). */
+export const WINDOW_STATE_CODEC: StateCodec<KeyWindows<unknown>> = {
+  encode: (v) => encodeKeyWindows(v),
+  decode: (x) => decodeKeyWindows(x as StoredKeyWindows<unknown>),
+};

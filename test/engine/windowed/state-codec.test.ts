@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import * as L from "../../../dsl/index.ts";
 import { runDirect } from "../../../runners/direct/index.ts";
-import { MemoryStateBackend } from "../../../src/engine/index.ts";
+import { ChangelogState } from "../../../runners/kafka/changelog-state.ts";
 import { decodeKeyWindows, encodeKeyWindows } from "../../../src/engine/windowed/state-codec.ts";
 import type { StoredKeyWindows } from "../../../src/engine/windowed/state-codec.ts";
 import { countPipeline, drive, evs } from "../keyed-harness.ts";
@@ -23,13 +23,20 @@ const WRITTEN_BEFORE = String.raw`{"ev.withTimestamps/clocks":{"ev\u0000\"a\"":4
 const written = JSON.parse(WRITTEN_BEFORE) as Record<string, Record<string, unknown>>;
 const stored = written["ev.combine/windows"]!['["a"]'] as StoredKeyWindows<unknown>;
 
-/** A state backend holding what `WRITTEN_BEFORE` holds, as a restore would fill it. */
-const restored = (): MemoryStateBackend => {
-  const state = new MemoryStateBackend();
-  for (const [id, values] of Object.entries(JSON.parse(WRITTEN_BEFORE) as Record<string, Record<string, unknown>>)) {
+/** The Kafka runner's durable backend, restored from changelog records holding what `WRITTEN_BEFORE` holds. */
+const restored = (): ChangelogState => {
+  const state = new ChangelogState(0, () => "changelog");
+  for (const [id, values] of Object.entries(written)) {
     const at = id.lastIndexOf("/");
-    const store = state.store<unknown>(id.slice(0, at), id.slice(at + 1));
-    for (const [k, v] of Object.entries(values)) store.set(k, v);
+    const records = Object.entries(values).map(([k, v], offset) => ({
+      topic: "changelog",
+      partition: 0,
+      offset,
+      key: `${id.slice(at + 1)}\u0000${k}`,
+      value: JSON.stringify(v),
+      headers: {},
+    }));
+    state.restore(id.slice(0, at), records);
   }
   return state;
 };
@@ -67,10 +74,21 @@ describe("window state codec", () => {
     expect(resumed.late).toEqual([]);
   });
 
-  it("the store keeps the persisted form while the engine runs", async () => {
-    const d = await drive(countPipeline(L.session(10), { allowedLateness: 100 }), { ev: evs("a", [0, 15, 40]) }, (state) =>
-      JSON.stringify(state.store("ev.combine", "windows").get('["a"]')),
+  it("the durable backend writes the persisted form to its changelog", async () => {
+    const state = new ChangelogState(0, () => "changelog");
+    const d = await drive(
+      countPipeline(L.session(10), { allowedLateness: 100 }),
+      { ev: evs("a", [0, 15, 40]) },
+      (s) => (s as ChangelogState).drain().find((r) => r.key === 'windows\u0000["a"]')?.value,
+      state,
     );
     expect(d.probes[2]).toBe(JSON.stringify(stored));
+  });
+
+  it("the memory backend holds the named form (no conversion per element)", async () => {
+    const d = await drive(countPipeline(L.session(10), { allowedLateness: 100 }), { ev: evs("a", [0, 15, 40]) }, (s) =>
+      JSON.stringify(s.store("ev.combine", "windows").get('["a"]')),
+    );
+    expect(d.probes[2]).toBe(JSON.stringify(decodeKeyWindows(stored)));
   });
 });
