@@ -1,0 +1,122 @@
+/**
+ * Serving latency and throughput: `lockstep serve` (the flagship's
+ * sequences sink, 50-entry sequences) against a minimal node:http server
+ * answering the same bodies from a Map (bench/serve-baseline.ts), in the
+ * same run, both as child processes on 127.0.0.1, loaded by autocannon from
+ * this process. Requests cycle through every user.
+ *
+ * Scenarios: (1) as fast as they go (10 connections): requests/s and
+ * latency; (2) a fixed 5,000 requests/s: latency percentiles; (3) lockstep
+ * with request stages (`?limit=10&hide=["view"]`), no baseline form.
+ *
+ *   npx tsx bench/serve.ts [seconds per run] [users]
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { compile } from "../src/plan/index.ts";
+import { openViewStore } from "../src/store/index.ts";
+import userSequences from "../examples/user-sequences.ts";
+
+const seconds = Number(process.argv[2] ?? 10);
+const users = Number(process.argv[3] ?? 5000);
+const root = join(import.meta.dirname, "..");
+const dir = mkdtempSync(join(tmpdir(), "lockstep-bench-serve-"));
+
+/** A store of the flagship's plan holding one 50-entry sequence per user (the shape the flagship writes). */
+const writeStore = async (): Promise<void> => {
+  const plan = compile(userSequences);
+  const store = openViewStore(dir, { definition: { name: plan.name, version: plan.version, hash: plan.hash } });
+  const types = ["save", "click", "view"];
+  const entries = Array.from({ length: users }, (_, u) => {
+    const userId = `u${u}`;
+    const events = Array.from({ length: 50 }, (_, i) => ({
+      category: `c${(u + i) % 12}`,
+      itemId: `i${(u * 7 + i) % 1000}`,
+      ts: 1_790_000_000_000 - i * 60_000,
+      type: types[(u + i) % 3],
+    }));
+    return { key: { userId }, rows: [{ events, userId }] };
+  });
+  await store.writeSnapshot("sequences", entries);
+  await store.close();
+};
+
+/** Starts a child process and waits for the port it prints. */
+const start = (args: string[], pattern: RegExp): Promise<{ child: ChildProcess; port: number }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    const onData = (d: Buffer) => {
+      text += d;
+      const m = pattern.exec(text);
+      if (m) resolve({ child, port: Number(m[1]) });
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`exited ${code}: ${text}`)));
+  });
+
+interface Figures {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly errors: number;
+}
+
+const load = async (port: number, query: string, rate?: number): Promise<Figures> => {
+  let i = 0;
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: 10,
+    duration: seconds,
+    ...(rate ? { overallRate: rate } : {}),
+    requests: [
+      {
+        setupRequest: (req: { path: string }) => {
+          req.path = `/v1/sequences/u${i++ % users}${query}`;
+          return req;
+        },
+      },
+    ],
+  });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, p999: r.latency.p99_9, errors: r.errors + r.non2xx };
+};
+
+const row = (name: string, f: Figures, base?: Figures) =>
+  `| ${name} | ${Math.round(f.rps).toLocaleString("en-US")} | ${f.p50} | ${f.p99} | ${f.p999} | ${f.errors} | ${base ? (f.rps / base.rps).toFixed(2) : "1.00"} |`;
+
+await writeStore();
+const baseline = await start(["bench/serve-baseline.ts", dir], /port (\d+)/);
+const lockstep = await start(["src/cli/bin.ts", "serve", "examples/user-sequences.ts", "--store", dir, "--port", "0"], /127\.0\.0\.1:(\d+)/);
+try {
+  const hide = `?limit=10&hide=${encodeURIComponent('["view"]')}`;
+  // Warm-up (JIT, page cache), not recorded.
+  await Promise.all([baseline.port, lockstep.port].map((p) => autocannon({ url: `http://127.0.0.1:${p}/v1/sequences/u1`, duration: 2, connections: 4 })));
+  const bMax = await load(baseline.port, "");
+  const lMax = await load(lockstep.port, "");
+  const bRate = await load(baseline.port, "", 5000);
+  const lRate = await load(lockstep.port, "", 5000);
+  const lStages = await load(lockstep.port, hide);
+  const lStagesRate = await load(lockstep.port, hide, 5000);
+  console.log(
+    `users ${users}, 50-entry sequences, ${seconds} s per run, 10 connections, load average before: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")}\n`,
+  );
+  console.log("| server | requests/s | p50 ms | p99 ms | p99.9 ms | errors | req/s vs baseline |\n|---|---:|---:|---:|---:|---:|---:|");
+  console.log(row("node:http + Map (baseline), max rate", bMax));
+  console.log(row("lockstep serve, max rate", lMax, bMax));
+  console.log(row("node:http + Map (baseline), 5k req/s offered", bRate));
+  console.log(row("lockstep serve, 5k req/s offered", lRate, bRate));
+  console.log(row("lockstep serve + stages (limit=10, hide view), max rate", lStages, bMax));
+  console.log(row("lockstep serve + stages, 5k req/s offered", lStagesRate, bRate));
+} finally {
+  baseline.child.kill("SIGTERM");
+  lockstep.child.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+}
