@@ -43,7 +43,8 @@ export class FinalView {
     for (const p of this.panes.values()) for (const row of p.rows) keyed.push({ pkv: p.pkv, json: canonicalJson(row), row });
     keyed.sort((a, b) => compareValues(a.pkv, b.pkv) || compareStrings(a.json, b.json));
     const out = keyed.map((x) => x.row);
-    out.push(...sortCanonical(this.bag));
+    // A loop, not push(...): spreading a bag of ~100k+ rows overflows the call stack.
+    for (const row of sortCanonical(this.bag)) out.push(row);
     return out;
   }
 }

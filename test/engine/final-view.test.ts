@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as L from "../../dsl/index.ts";
+import { runArquero } from "../../runners/arquero/index.ts";
 import { runDirect } from "../../runners/direct/index.ts";
 import { FinalView } from "../../src/engine/final-view.ts";
 import { elem } from "../../src/engine/elem.ts";
@@ -118,5 +119,18 @@ describe("FinalView", () => {
     // Global (null bounds) would sort first, but its last pane is empty; -10 < 5 numerically;
     // within a pane rows sort by canonical JSON: {"m":0} < {"n":2}.
     expect(v.rows()).toEqual([{ m: 0 }, { n: 2 }, { n: 3 }]);
+  });
+});
+
+describe("an unkeyed sink's final view", () => {
+  it("holds any number of rows (200k passed through: no call-stack limit on the bag)", async () => {
+    const Row = L.pipeline("pass", { version: 1 }, ({ source, sink }) => L.pipe(source("ev", Ev), sink("out")));
+    const rows = Array.from({ length: 200_000 }, (_, i) => ({ k: `k${i % 7}`, ts: i, id: i }));
+    const r = await runDirect(Row, { inputs: { ev: rows } });
+    const out = r.outputs.out as { id: number }[];
+    expect(out).toHaveLength(200_000);
+    expect(new Set(out.map((x) => x.id)).size).toBe(200_000);
+    const arquero = await runArquero(Row, { inputs: { ev: rows } });
+    expect(arquero.outputs.out).toEqual(out);
   });
 });
