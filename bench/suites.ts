@@ -9,6 +9,9 @@ import wordcount from "../examples/wordcount.ts";
 import userSequences from "../examples/user-sequences.ts";
 import { runDirect } from "../runners/direct/index.ts";
 import { canonicalJson, compareStrings } from "../src/core/canonical.ts";
+import nexmarkQ1Pipeline from "../examples/nexmark/q1.ts";
+import nexmarkQ2Pipeline from "../examples/nexmark/q2.ts";
+import { nexmarkConfig, nexmarkEvents } from "../src/nexmark/index.ts";
 
 /** One benchmark. */
 export interface Bench<S> {
@@ -124,4 +127,38 @@ const sequences: Bench<ReturnType<typeof sequencesInput>> = {
   normalize: (r) => sortedKeys(r as unknown[]),
 };
 
-export const benchmarks: Bench<any>[] = [wordcountInMemory, wordcountJsonl, sequences];
+const NEXMARK_EVENTS = 200_000;
+const nexmarkInput = () => ({ rows: [...nexmarkEvents(nexmarkConfig({ events: NEXMARK_EVENTS }))] as unknown as Record<string, unknown>[] });
+const byJson = (r: unknown[]) => r.map((x) => JSON.stringify(x)).sort();
+
+/** Nexmark q1 (examples/nexmark/q1.ts): every bid, price · 89 / 100 truncated. Baseline: a filter/map loop. */
+const nexmarkQ1: Bench<{ rows: Record<string, unknown>[] }> = {
+  name: "nexmark q1, in memory (200k events)",
+  elements: NEXMARK_EVENTS,
+  setup: nexmarkInput,
+  baseline: ({ rows }) => {
+    const out: unknown[] = [];
+    for (const e of rows)
+      if (e.type === "bid")
+        out.push({ auction: e.auction, bidder: e.bidder, price: Math.floor(((e.price as number) * 89) / 100), dateTime: e.dateTime, extra: e.extra });
+    return out;
+  },
+  lockstep: async ({ rows }) => (await runDirect(nexmarkQ1Pipeline, { inputs: { events: rows } })).outputs.out!,
+  normalize: (r) => byJson(r as unknown[]),
+};
+
+/** Nexmark q2 (examples/nexmark/q2.ts): bids on every 123rd auction. Baseline: a filter/map loop. */
+const nexmarkQ2: Bench<{ rows: Record<string, unknown>[] }> = {
+  name: "nexmark q2, in memory (200k events)",
+  elements: NEXMARK_EVENTS,
+  setup: nexmarkInput,
+  baseline: ({ rows }) => {
+    const out: unknown[] = [];
+    for (const e of rows) if (e.type === "bid" && (e.auction as number) % 123 === 0) out.push({ auction: e.auction, price: e.price });
+    return out;
+  },
+  lockstep: async ({ rows }) => (await runDirect(nexmarkQ2Pipeline, { inputs: { events: rows } })).outputs.out!,
+  normalize: (r) => byJson(r as unknown[]),
+};
+
+export const benchmarks: Bench<any>[] = [wordcountInMemory, wordcountJsonl, sequences, nexmarkQ1, nexmarkQ2];
