@@ -20,6 +20,21 @@ const RECURSION_DEPTH = 512;
  */
 export const canonicalJson = (value: unknown): string => write(value, 0);
 
+/**
+ * `"name":` for an object key. Records repeat the same few field names millions of times, so their
+ * JSON texts are kept (bounded: a stream of distinct keys, e.g. maps keyed by ids, just stops adding).
+ */
+const KEY_TEXTS = new Map<string, string>();
+const KEY_TEXTS_MAX = 4096;
+const keyText = (k: string): string => {
+  let t = KEY_TEXTS.get(k);
+  if (t === undefined) {
+    t = `${JSON.stringify(k)}:`;
+    if (KEY_TEXTS.size < KEY_TEXTS_MAX) KEY_TEXTS.set(k, t);
+  }
+  return t;
+};
+
 const write = (value: unknown, depth: number): string => {
   if (value === null || value === undefined) return "null";
   switch (typeof value) {
@@ -42,7 +57,14 @@ const write = (value: unknown, depth: number): string => {
         return out + "]";
       }
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj).sort(compareStrings);
+      const keys = Object.keys(obj);
+      // Rows often arrive already in canonical order (read back from canonical JSON): check before
+      // sorting. The default sort compares UTF-16 code units: exactly compareStrings' order, natively.
+      for (let i = 1; i < keys.length; i++)
+        if ((keys[i - 1] as string) > (keys[i] as string)) {
+          keys.sort();
+          break;
+        }
       let out = "{";
       let first = true;
       for (const k of keys) {
@@ -50,7 +72,7 @@ const write = (value: unknown, depth: number): string => {
         if (v === undefined || typeof v === "function") continue;
         if (!first) out += ",";
         first = false;
-        out += JSON.stringify(k) + ":" + write(v, depth + 1);
+        out += keyText(k) + write(v, depth + 1);
       }
       return out + "}";
     }
