@@ -6,6 +6,7 @@
  */
 import type { RegisterCommand } from "./command.ts";
 import { type Io, wholeNumber } from "../options.ts";
+import { UsageError } from "../usage-error.ts";
 
 /** Adds `nexmark generate` to the command tree. */
 export const registerNexmark: RegisterCommand = (program, io) => {
@@ -23,9 +24,28 @@ export const registerNexmark: RegisterCommand = (program, io) => {
     .option("--first-event <k>", "start at event number k (to make one range of the stream)", wholeNumber("--first-event", 0, 0), 0)
     .option("--rate <r>", "events per second of event time", wholeNumber("--rate", 1, 10000), 10000)
     .option("-o, --output <path>", "write here instead of stdout (- is stdout)")
+    .option("--topic <name>", "produce the events to this Kafka topic instead (partition 0, as an unkeyed source reads them)")
+    .option("--brokers <list>", "with --topic: bootstrap servers (default KAFKA_BROKERS)")
+    .option("--partitions <n>", "with --topic: partitions when the topic is created", wholeNumber("--partitions", 1, 3), 1)
     .action(async (o) => {
       const { nexmarkConfig, writeNexmarkFile, writeNexmarkJsonl } = await import("../../nexmark/index.ts");
       const config = nexmarkConfig({ events: o.events, generators: o.generators, firstEvent: o.firstEvent, rate: o.rate });
+      if (o.topic !== undefined) {
+        if (o.output !== undefined) throw new UsageError("--topic and -o both say where the events go. Fix: give one of them");
+        const brokers = (o.brokers ?? process.env.KAFKA_BROKERS ?? "").split(",").filter(Boolean);
+        if (brokers.length === 0) throw new UsageError("--topic needs a running broker. Fix: add --brokers HOST:PORT (or set KAFKA_BROKERS)");
+        const { KafkajsClient } = await import("../../../runners/kafka/kafkajs-client.ts");
+        const { produceNexmark } = await import("../nexmark-topic.ts");
+        const client = new KafkajsClient(brokers, "lockstep-nexmark");
+        try {
+          const started = performance.now();
+          await produceNexmark(client, config, o.topic, o.partitions);
+          io.err(`nexmark: ${config.events} events to topic ${o.topic} in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
+        } finally {
+          await client.close();
+        }
+        return;
+      }
       if (o.output && o.output !== "-") {
         const { mkdir } = await import("node:fs/promises");
         const { dirname } = await import("node:path");
