@@ -13,4 +13,6 @@ export type { DeadLetter, EngineContext, LateElement, OnExecutorError, Operator,
 export { newMetrics } from "./operator.ts";
 export { boundDeadLetter, DEAD_LETTER_PAYLOAD_BYTES, DEAD_LETTER_REASON_CHARS } from "./dead-letter.ts";
 export type { Elem, Origin } from "./elem.ts";
-export { ServiceCaller, ServiceError, ServiceUnavailableError } from "./services.ts";
+export { ServiceCaller, ServiceError, ServiceUnavailableError, serviceCallers } from "./services.ts";
+export { runHooks } from "./ops/executors.ts";
+export { enrichContexts } from "./ops/executors/enrich-context.ts";

@@ -9,11 +9,9 @@
  * @module
  */
 import { compileExpr, compilePredicate } from "../expr/compile-js.ts";
-import { ServiceCaller } from "../engine/index.ts";
-import { runHooks } from "../engine/ops/executors.ts";
+import { enrichContexts, runHooks, serviceCallers } from "../engine/index.ts";
 import type { Plan } from "../plan/ir.ts";
 import type { ServeSpec } from "../plan/serve.ts";
-import type { EnrichContext, Executor } from "../registry/executor.ts";
 import type { Registry } from "../registry/registry.ts";
 
 /** A stage that threw at request time: the server answers 500 naming it. */
@@ -44,14 +42,9 @@ const countOf = (v: unknown, stage: string): number => {
 
 /** Compiles a sink's serving stages; an empty list answers the stored rows as they are. */
 export const compileStages = (spec: ServeSpec, plan: Plan, registry: Registry): RequestStages => {
-  const services = new Map<string, ServiceCaller>();
-  const callerOf = (name: string): ServiceCaller | undefined => {
-    const policy = Object.hasOwn(plan.services, name) ? plan.services[name] : undefined;
-    if (!policy) return undefined;
-    let c = services.get(name);
-    if (!c) services.set(name, (c = new ServiceCaller(name, policy, registry.services.get(name))));
-    return c;
-  };
+  // The engine's own callers and enrich contexts: the same policies and the same "only declared
+  // services" rule as in a run.
+  const contextOf = enrichContexts(serviceCallers(plan.services, registry.services));
   const steps: Step[] = spec.stages.map((s, i): Step => {
     const at = `stages[${i}] (${s.op})`;
     // An expression that throws (a runtime regex refused, say) is this stage's failure, named as such.
@@ -89,7 +82,7 @@ export const compileStages = (spec: ServeSpec, plan: Plan, registry: Registry): 
       case "apply": {
         const ex = registry.executors.get(s.executor);
         if (!ex) throw new StageFailure(at, `executor "${s.executor}" is not registered`);
-        const ectx = enrichContext(ex, callerOf);
+        const ectx = contextOf(ex);
         return (rows) => {
           const outs = guard(() => rows.map((row) => runHooks(ex, row, ectx)));
           // runHooks answers a symbol for an element its filter dropped.
@@ -126,14 +119,3 @@ const withItems = (row: unknown, field: string, at: string, f: (items: unknown[]
   if (!Array.isArray(items)) throw new StageFailure(at, `the row's field "${field}" is not an array`);
   return { ...(row as Record<string, unknown>), [field]: f(items) };
 };
-
-/** What an executor's `enrich` may call: only the services it declares, with the plan's policies. */
-const enrichContext = (ex: Executor, callerOf: (name: string) => ServiceCaller | undefined): EnrichContext => ({
-  call: (service, request) => {
-    if (!ex.uses.includes(service))
-      return Promise.reject(new Error(`executor ${ex.ref} called service "${service}" without declaring it. Fix: add uses: ["${service}"] to the executor`));
-    const caller = callerOf(service);
-    if (!caller) return Promise.reject(new Error(`service "${service}" is not declared by the pipeline`));
-    return caller.call(request);
-  },
-});
