@@ -16,29 +16,13 @@
 import * as L from "lockstep";
 import type { Stream } from "lockstep";
 import type { NexmarkEvent } from "./events.ts";
+import type { Auction as NexmarkAuction, Bid as NexmarkBid } from "lockstep/nexmark";
 
-/** An auction as q4, q6 and q9 output it (Beam's `Auction`). */
-export interface Auction {
-  readonly id: number;
-  readonly itemName: string;
-  readonly description: string;
-  readonly initialBid: number;
-  readonly reserve: number;
-  readonly dateTime: number;
-  readonly expires: number;
-  readonly seller: number;
-  readonly category: number;
-  readonly extra: string;
-}
+/** An auction as q4, q6 and q9 output it (Beam's `Auction`: the generator's, without the `type` tag). */
+export type Auction = Omit<NexmarkAuction, "type">;
 
-/** A bid as q4, q6 and q9 output it (Beam's `Bid`). */
-export interface Bid {
-  readonly auction: number;
-  readonly bidder: number;
-  readonly price: number;
-  readonly dateTime: number;
-  readonly extra: string;
-}
+/** A bid as q4, q6 and q9 output it (Beam's `Bid`, without the `type` tag). */
+export type Bid = Omit<NexmarkBid, "type">;
 
 /** An auction with its winning bid (Beam's `AuctionBid`). */
 export interface AuctionBid {
