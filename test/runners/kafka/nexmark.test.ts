@@ -1,17 +1,24 @@
 /**
  * Nexmark queries (examples/nexmark) on the KafkaStreamRunner: bounded runs on a real broker, 3
- * partitions, give exactly the DirectRunner's final views on a generated Nexmark stream — a
- * stateless query, a windowed aggregate read through a repartition, and a join of two branches of
- * one source.
+ * partitions, give exactly the DirectRunner's final views on a generated Nexmark stream — every
+ * query: stateless ones, windowed aggregates read through a repartition, joins of two branches of
+ * one source, and aggregates of a global aggregate's rows (q4, q6).
  */
 import { describe, expect, it } from "vitest";
 import { runDirect } from "../../../runners/direct/index.ts";
 import { runKafka } from "../../../runners/kafka/index.ts";
 import { nexmarkConfig, nexmarkJsonLine, nexmarkEvents } from "../../../src/nexmark/index.ts";
 import type { Pipeline } from "../../../src/plan/graph.ts";
+import q0 from "../../../examples/nexmark/q0.ts";
 import q1 from "../../../examples/nexmark/q1.ts";
+import q2 from "../../../examples/nexmark/q2.ts";
 import q3 from "../../../examples/nexmark/q3.ts";
+import q4 from "../../../examples/nexmark/q4.ts";
+import q5 from "../../../examples/nexmark/q5.ts";
+import q6 from "../../../examples/nexmark/q6.ts";
 import q7 from "../../../examples/nexmark/q7.ts";
+import q8 from "../../../examples/nexmark/q8.ts";
+import q9 from "../../../examples/nexmark/q9.ts";
 import q11 from "../../../examples/nexmark/q11.ts";
 import { brokers, expectParity, jsonl } from "./helpers.ts";
 
@@ -21,12 +28,7 @@ const events = jsonl(
   [...nexmarkEvents(nexmarkConfig({ events: 5_000, rate: 200 }))].map((e) => nexmarkJsonLine(e)),
 );
 
-const QUERIES: [string, Pipeline<any>][] = [
-  ["q1", q1],
-  ["q3", q3],
-  ["q7", q7],
-  ["q11", q11],
-];
+const QUERIES: [string, Pipeline<any>][] = Object.entries({ q0, q1, q2, q3, q4, q5, q6, q7, q8, q9, q11 });
 
 describe("Nexmark on Kafka (3 partitions) = DirectRunner", () => {
   it.each(QUERIES)("%s", async (name, pipeline) => {
