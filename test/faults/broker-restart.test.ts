@@ -17,9 +17,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type Broker, freePorts, startBroker } from "../../scripts/kafka/broker.ts";
 import { KafkajsClient } from "../../runners/kafka/kafkajs-client.ts";
 import { freshApp, waitForView, waitUntil } from "../runners/kafka/helpers.ts";
-import { FAULT_EVENTS, FAULT_SEED, SCENARIOS, committedCount, expectExactlyOnce, produceRows, startRunner, terminate } from "./harness.ts";
+import { FAULT_EVENTS, FAULT_SEED, SCENARIOS, committedCount, expectExactlyOnce, produceRows, startRunner, terminate, faultPipelines } from "./harness.ts";
 
-const PIPELINES = (process.env.FAULT_BROKER_PIPELINES ?? "window-count,user-sequences").split(",");
+const PIPELINES = faultPipelines("FAULT_BROKER_PIPELINES");
 
 describe.each(PIPELINES)(`a dedicated broker stopped and started again mid-run (${FAULT_EVENTS} events): %s`, (name) => {
   const dataDir = mkdtempSync(join(tmpdir(), "lockstep-fault-broker-"));

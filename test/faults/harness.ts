@@ -22,6 +22,8 @@ import { appTopics, bag, brokers, engagement, jsonl, keyedEvents, produce, repo,
 export const FAULT_KILLS = Number(process.env.FAULT_KILLS ?? 3);
 export const FAULT_EVENTS = Number(process.env.FAULT_EVENTS ?? 3000);
 export const FAULT_SEED = Number(process.env.FAULT_SEED ?? 1313);
+/** The scenarios a fault test runs: the comma-separated names in env var `name`, by default every scenario. */
+export const faultPipelines = (name: string): string[] => (process.env[name] ?? "window-count,user-sequences").split(",");
 
 /** An application: consumer group and topic prefix. */
 export interface App {

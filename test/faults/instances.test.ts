@@ -23,10 +23,11 @@ import {
   scenarioTopics,
   startRunner,
   terminate,
+  faultPipelines,
 } from "./harness.ts";
 
 const { client, topics } = kafkaForTests();
-const PIPELINES = (process.env.FAULT_INSTANCES_PIPELINES ?? "window-count,user-sequences").split(",");
+const PIPELINES = faultPipelines("FAULT_INSTANCES_PIPELINES");
 
 /** The partitions a runner process owns after its last rebalance. */
 const owned = (r: RunnerProcess): number[] => (r.logs.filter((l) => l.event === "assigned").pop()?.partitions as number[] | undefined) ?? [];

@@ -25,10 +25,11 @@ import {
   scenarioTopics,
   startRunner,
   terminate,
+  faultPipelines,
 } from "./harness.ts";
 
 const { client, topics } = kafkaForTests();
-const PIPELINES = (process.env.FAULT_PIPELINES ?? "window-count,user-sequences").split(",");
+const PIPELINES = faultPipelines("FAULT_PIPELINES");
 
 describe.each(PIPELINES)(`SIGKILL ×${FAULT_KILLS} over ${FAULT_EVENTS} events, then SIGTERM: %s`, (name) => {
   it("the DirectRunner's final view under read_committed, nothing committed twice", async () => {

@@ -29,10 +29,11 @@ import {
   scenarioTopics,
   startRunner,
   terminate,
+  faultPipelines,
 } from "./harness.ts";
 
 const { client, topics } = kafkaForTests();
-const PIPELINES = (process.env.FAULT_SIGTERM_PIPELINES ?? "window-count,user-sequences").split(",");
+const PIPELINES = faultPipelines("FAULT_SIGTERM_PIPELINES");
 
 /**
  * window-count's view after exactly the committed input: the DirectRunner on the first
