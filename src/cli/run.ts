@@ -14,6 +14,7 @@ import { formatOf } from "../io/format.ts";
 import { writeRecords } from "../io/write.ts";
 import { sideOutputOrder } from "../run/side-outputs.ts";
 import type { OnExecutorError } from "../engine/operator.ts";
+import type { StateChoice } from "../run/options.ts";
 import type { Plan } from "../plan/ir.ts";
 import type { Registry } from "../registry/registry.ts";
 import type { RunResult } from "../run/result.ts";
@@ -44,6 +45,8 @@ export interface RunCommandOptions {
   readonly err: (s: string) => void;
   /** Also write each keyed sink's final view to this view store directory (src/cli/store-output.ts). */
   readonly store?: string;
+  /** DirectRunner: where operator state lives (default memory). */
+  readonly state?: StateChoice;
 }
 
 /** Refuses a path whose extension names no record format, as a usage error. */
@@ -138,7 +141,7 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
     });
   }
   const { runDirect } = await import("../../runners/direct/runner.ts");
-  return runDirect(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError, progress: !o.quiet });
+  return runDirect(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError, progress: !o.quiet, state: o.state });
 };
 
 /** Runs a plan on a runner with file inputs and outputs, and reports what it read, accepted and wrote. */
