@@ -11,7 +11,11 @@ import { cli, repo, tempDir } from "./helpers.ts";
 const dir = tempDir();
 
 const EXAMPLES = [
-  { file: "examples/user-sequences.ts", inputs: ["--in", `events=${repo("examples/data/events.jsonl")}`, "--in", `items=${repo("examples/data/items.jsonl")}`], sink: "sequences" },
+  {
+    file: "examples/user-sequences.ts",
+    inputs: ["--in", `events=${repo("examples/data/events.jsonl")}`, "--in", `items=${repo("examples/data/items.jsonl")}`],
+    sink: "sequences",
+  },
   { file: "examples/window-count.ts", inputs: ["--in", `events=${repo("examples/data/window-events.jsonl")}`], sink: "counts" },
 ];
 
@@ -24,7 +28,20 @@ describe("lockstep run --state lmdb", () => {
       const a = await cli("run", repo(ex.file), ...ex.inputs, "--out", `${ex.sink}=${mem}`, "-q");
       expect(a.code, a.err).toBe(0);
       // A cache of 2 values: nearly every write goes through LMDB.
-      const b = await cli("run", repo(ex.file), ...ex.inputs, "--out", `${ex.sink}=${disk}`, "-q", "--state", "lmdb", "--state-dir", stateDir, "--state-cache", "2");
+      const b = await cli(
+        "run",
+        repo(ex.file),
+        ...ex.inputs,
+        "--out",
+        `${ex.sink}=${disk}`,
+        "-q",
+        "--state",
+        "lmdb",
+        "--state-dir",
+        stateDir,
+        "--state-cache",
+        "2",
+      );
       expect(b.code, b.err).toBe(0);
       const text = readFileSync(mem, "utf8");
       expect(text.split("\n").filter(Boolean).length).toBeGreaterThan(0);
