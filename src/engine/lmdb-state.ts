@@ -10,7 +10,8 @@
  * through would cost one LMDB write (and one serialization) per element. Here
  * `set` only marks the key dirty; when the cache holds `cacheEntries`
  * values, every dirty value is written in one synchronous transaction and the
- * cache is emptied. The cache is bounded, so memory is too, whatever the
+ * older half of the cache is dropped (a key moves to the back when it is
+ * written, so keys written often stay). The cache is bounded, so memory is too, whatever the
  * number of keys.
  *
  * Why a value read with `get` may be changed in place and then `set`: the
@@ -132,16 +133,33 @@ export class LmdbStateBackend implements StateBackend {
 
   private set(s: StoreDb, key: string, value: unknown): void {
     s.dirty.add(key);
+    // Moved to the end: the cache evicts from the front, so a key written often stays.
+    if (s.cache.delete(key)) this.cached--;
     this.remember(s, key, value);
   }
 
   private remember(s: StoreDb, key: string, value: unknown): void {
     if (!s.cache.has(key)) this.cached++;
     s.cache.set(key, value);
-    if (this.cached > this.limit) this.flush();
+    if (this.cached > this.limit) {
+      this.flush();
+      this.evict();
+    }
   }
 
-  /** Writes every dirty entry of every store in one transaction and empties the caches. */
+  /** Drops the older half of every store's cache (all written by now): the recently written half stays. */
+  private evict(): void {
+    for (const { db: s } of this.stores.values()) {
+      let drop = Math.ceil(s.cache.size / 2);
+      for (const key of s.cache.keys()) {
+        if (drop-- <= 0) break;
+        s.cache.delete(key);
+        this.cached--;
+      }
+    }
+  }
+
+  /** Writes every dirty entry of every store in one transaction (the cache keeps them, clean now). */
   private flush(): void {
     const all = [...this.stores.values()].map((x) => x.db);
     if (all.some((s) => s.dirty.size > 0)) {
@@ -160,8 +178,6 @@ export class LmdbStateBackend implements StateBackend {
         }
       });
     }
-    for (const s of all) s.cache.clear();
-    this.cached = 0;
   }
 
   /** The state text of `key`, or undefined. */
