@@ -9,15 +9,8 @@
  * @module
  */
 import type { KeyedStore, StateBackend, StateCodec } from "../../src/engine/state.ts";
+import { decodeState as decode, encodeState as encode } from "../../src/engine/state-json.ts";
 import type { InMessage, OutMessage } from "./client.ts";
-
-/** JSON with ±Infinity (global window bounds, empty clocks), which plain JSON cannot hold. */
-const encode = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) => (typeof x === "number" && !Number.isFinite(x) ? { $num: x > 0 ? "Infinity" : x < 0 ? "-Infinity" : "NaN" } : x));
-const decode = (s: string): unknown =>
-  JSON.parse(s, (_k, x) =>
-    x !== null && typeof x === "object" && !Array.isArray(x) && typeof x.$num === "string" && Object.keys(x).length === 1 ? Number(x.$num) : x,
-  );
 
 /** A state backend for one task (one sub-topology on one partition). */
 export class ChangelogState implements StateBackend {
