@@ -25,6 +25,7 @@ describe("backfill meeting streaming", () => {
       fc.asyncProperty(handoffCaseArb(), async (c) => {
         const out = await checkHandoffCase(c, { brokers: brokers(), client });
         outcomes.push(out);
+        if (process.env.HANDOFF_STATS) console.log("STAT", JSON.stringify({ t: c.recipe?.terminal.kind, keys: out.keys, streamed: out.streamed, carried: out.carried, late: out.lateAfterCut, entries: out.checkpoint.stores.map((s) => s.stage + ":" + s.entries.length).join(","), cut: c.cut, p: c.history.partitions }));
         expect(out.diffs, `recipe ${JSON.stringify(c.recipe)}\ncut ${JSON.stringify(c.cut)}\nhistory ${JSON.stringify(c.history)}`).toEqual([]);
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
@@ -32,5 +33,7 @@ describe("backfill meeting streaming", () => {
     // The cases exercised what the handoff is about: state carried over, keys written after the cut.
     expect(outcomes.some((o) => o.checkpoint.stores.some((s) => s.entries.length > 0))).toBe(true);
     expect(outcomes.some((o) => o.streamed > 0)).toBe(true);
+    expect(outcomes.some((o) => o.carried > 0)).toBe(true);
+    expect(outcomes.some((o) => o.lateAfterCut > 0)).toBe(true);
   }, 300_000);
 });
