@@ -39,6 +39,11 @@ export const registerRun: RegisterCommand = (cmd, io) => {
     )
     .option("-q, --quiet", "no summary on stderr")
     .option("--store <dir>", "also write each keyed sink's final view to this view store (for lockstep serve), as a new snapshot")
+    .option(
+      "--checkpoint-out <file>",
+      "direct: also write the engine state at the end of the input (before the last windows fire), for a Kafka run to continue from",
+    )
+    .option("--from-checkpoint <file>", "kafka: start from a direct run's --checkpoint-out (a new application; the inputs are the records after the cut)")
     .option("--brokers <list>", "kafka: bootstrap servers (default: KAFKA_BROKERS, else an embedded broker)")
     .option("--partitions <n>", "kafka: partitions of the topics a run creates", positiveInt, 3)
     .option("--instances <n>", "kafka: runner instances in the consumer group (bounded runs)", positiveInt, 1)
@@ -52,6 +57,10 @@ export const registerRun: RegisterCommand = (cmd, io) => {
       if (o.runner !== "kafka" && (o.follow || o.brokers || o.appId || o.metricsPort)) {
         throw new UsageError("--follow, --brokers, --app-id and --metrics-port are options of the Kafka runner. Fix: add --runner kafka");
       }
+      if (o.checkpointOut && o.runner !== "direct")
+        throw new UsageError("--checkpoint-out is written by the DirectRunner (the batch part of a backfill). Fix: add --runner direct");
+      if (o.fromCheckpoint && o.runner !== "kafka")
+        throw new UsageError("--from-checkpoint starts the Kafka runner from a batch run's state. Fix: add --runner kafka");
       const { loadDefinition } = await import("../load-definition.ts");
       const { planOf } = await import("../definition.ts");
       const def = await loadDefinition(pipeline);
@@ -61,7 +70,8 @@ export const registerRun: RegisterCommand = (cmd, io) => {
         const { followCommand } = await import("../follow.ts");
         if (Object.keys(o.in ?? {}).length || Object.keys(o.out ?? {}).length)
           throw new UsageError("--follow reads and writes topics, not files. Fix: drop --in/--out (produce to the source topics instead)");
-        await followCommand(plan, registry, o, io.err);
+        const fromCheckpoint = o.fromCheckpoint ? await (await import("../checkpoint-file.ts")).readCheckpointFile(o.fromCheckpoint) : undefined;
+        await followCommand(plan, registry, { ...o, ...(fromCheckpoint ? { fromCheckpoint } : {}) }, io.err);
         return;
       }
       const { runCommand } = await import("../run.ts");
@@ -77,6 +87,8 @@ export const registerRun: RegisterCommand = (cmd, io) => {
         quiet: Boolean(o.quiet),
         err: io.err,
         store: o.store,
+        checkpointOut: o.checkpointOut,
+        fromCheckpoint: o.fromCheckpoint,
       });
     });
 };

@@ -4,7 +4,7 @@
  * from the checkpoint, its sink topics materialized on top, serves key for key what one
  * DirectRunner run over the whole history gives. On the real test broker, with a real store.
  *
- * HANDOFF_RUNS sets the generated cases (default 6); PARITY_SEED pins the seed.
+ * HANDOFF_RUNS sets the generated cases (default 12); PARITY_SEED pins the seed.
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import { checkHandoffCase, handoffCaseArb } from "../../../src/parity/handoff.ts
 import type { HandoffOutcome } from "../../../src/parity/handoff.ts";
 import { brokers } from "./helpers.ts";
 
-const RUNS = Number(process.env.HANDOFF_RUNS ?? 6);
+const RUNS = Number(process.env.HANDOFF_RUNS ?? 12);
 const SEED = process.env.PARITY_SEED === undefined ? 20261203 : Number(process.env.PARITY_SEED);
 const client = new KafkajsClient(brokers());
 afterAll(() => client.close());
@@ -23,9 +23,25 @@ describe("backfill meeting streaming", () => {
     const outcomes: HandoffOutcome[] = [];
     await fc.assert(
       fc.asyncProperty(handoffCaseArb(), async (c) => {
-        const out = await checkHandoffCase(c, { brokers: brokers(), client });
+        const log = process.env.HANDOFF_STATS
+          ? (e: Record<string, unknown>) => void (/fail|abort|partial/.test(String(e.event)) && console.log("LOG", JSON.stringify(e)))
+          : undefined;
+        const out = await checkHandoffCase(c, { brokers: brokers(), client, ...(log ? { log } : {}) });
         outcomes.push(out);
-        if (process.env.HANDOFF_STATS) console.log("STAT", JSON.stringify({ t: c.recipe?.terminal.kind, keys: out.keys, streamed: out.streamed, carried: out.carried, late: out.lateAfterCut, entries: out.checkpoint.stores.map((s) => s.stage + ":" + s.entries.length).join(","), cut: c.cut, p: c.history.partitions }));
+        if (process.env.HANDOFF_STATS)
+          console.log(
+            "STAT",
+            JSON.stringify({
+              t: c.recipe?.terminal.kind,
+              keys: out.keys,
+              streamed: out.streamed,
+              carried: out.carried,
+              late: out.lateAfterCut,
+              entries: out.checkpoint.stores.map((s) => s.stage + ":" + s.entries.length).join(","),
+              cut: c.cut,
+              p: c.history.partitions,
+            }),
+          );
         expect(out.diffs, `recipe ${JSON.stringify(c.recipe)}\ncut ${JSON.stringify(c.cut)}\nhistory ${JSON.stringify(c.history)}`).toEqual([]);
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
