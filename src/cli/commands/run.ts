@@ -61,6 +61,10 @@ export const registerRun: RegisterCommand = (cmd, io) => {
         throw new UsageError("--checkpoint-out is written by the DirectRunner (the batch part of a backfill). Fix: add --runner direct");
       if (o.fromCheckpoint && o.runner !== "kafka")
         throw new UsageError("--from-checkpoint starts the Kafka runner from a batch run's state. Fix: add --runner kafka");
+      if (o.fromCheckpoint && o.store)
+        throw new UsageError(
+          "--store writes a run's whole final view as a new snapshot, which would drop the batch run's keys that the stream never touched. Fix: keep the batch run's store and apply the stream's sink topics on top with `lockstep materialize --store DIR` (run the stream with --follow)",
+        );
       const { loadDefinition } = await import("../load-definition.ts");
       const { planOf } = await import("../definition.ts");
       const def = await loadDefinition(pipeline);
