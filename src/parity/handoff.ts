@@ -226,3 +226,49 @@ export const handoffCaseArb = (opts: { readonly recipes?: fc.Arbitrary<Recipe>; 
       );
       return fc.record(cuts).map((cut) => ({ plan, registry, history, cut, recipe }));
     });
+
+/** What {@link checkHandoff} found. */
+export interface HandoffReport {
+  readonly ok: boolean;
+  /** One line when ok (cases, keys compared, keys on both sides, late elements after the cut); the first failing case otherwise. */
+  readonly text: string;
+  readonly outcomes: readonly HandoffOutcome[];
+}
+
+/**
+ * The handoff property over `runs` generated cases (seeded): every key of every materializable sink
+ * served as Direct(whole) serves it. Stops at the first failing case (each case costs a Kafka run,
+ * so it is reported as found, not shrunk).
+ */
+export const checkHandoff = async (o: {
+  readonly runs: number;
+  readonly seed: number;
+  readonly brokers: readonly string[];
+  readonly client: KafkaClient;
+  readonly histories?: HistoryOptions;
+  readonly log?: (e: Record<string, unknown>) => void;
+}): Promise<HandoffReport> => {
+  const outcomes: HandoffOutcome[] = [];
+  let failure: string | undefined;
+  const r = await fc.check(
+    fc.asyncProperty(handoffCaseArb(o.histories ? { histories: o.histories } : {}), async (c) => {
+      const out = await checkHandoffCase(c, { brokers: o.brokers, client: o.client, ...(o.log ? { log: o.log } : {}) });
+      outcomes.push(out);
+      if (out.diffs.length > 0) {
+        failure = [
+          `${out.diffs.length} key(s) differ from Direct(whole), e.g. ${canonicalJson(out.diffs.slice(0, 3))}`,
+          `recipe ${canonicalJson(c.recipe)}`,
+          `cut ${canonicalJson(c.cut)} of ${canonicalJson(Object.fromEntries(Object.entries(c.history.inputs).map(([k, v]) => [k, v.length])))}, partitions ${c.history.partitions}`,
+          `history ${canonicalJson(c.history.inputs)}`,
+        ].join("\n");
+        return false;
+      }
+      return true;
+    }),
+    { numRuns: o.runs, seed: o.seed, endOnFailure: true },
+  );
+  const sum = (f: (x: HandoffOutcome) => number) => outcomes.reduce((n, x) => n + f(x), 0);
+  const summary = `${outcomes.length} cases, ${sum((x) => x.keys)} keys compared, ${sum((x) => x.carried)} keys changed after the cut, ${sum((x) => x.lateAfterCut)} late elements after the cut (seed ${o.seed})`;
+  if (!r.failed) return { ok: true, text: summary, outcomes };
+  return { ok: false, text: `${failure ?? String(r.errorInstance ?? "the property failed")}\n(${summary})`, outcomes };
+};
