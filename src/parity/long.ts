@@ -15,7 +15,8 @@
  *   known divergences of `known.ts`;
  * - backfill meeting streaming (`handoff.ts`): a DirectRunner run up to a
  *   random cut, the Kafka runner from its checkpoint after it, the store
- *   between them = Direct over everything: PARITY_HANDOFF_RUNS (default 100).
+ *   between them = Direct over everything: PARITY_HANDOFF_RUNS (default 100),
+ *   and a fifth as many with long histories.
  *
  * Prints one line per suite, and the full report of any difference (seed
  * and path included). Exit 0 when every suite has parity, 1 otherwise.
@@ -113,6 +114,16 @@ if (HANDOFF_RUNS > 0) {
       const client = new KafkajsClient(brokers);
       try {
         record("backfill + streaming from a checkpoint = direct", await checkHandoff({ runs: HANDOFF_RUNS, seed: SEED, brokers, client }));
+        record(
+          "backfill + streaming from a checkpoint = direct, long histories",
+          await checkHandoff({
+            runs: Math.ceil(HANDOFF_RUNS / 5),
+            seed: SEED,
+            brokers,
+            client,
+            histories: { maxRecords: 200, size: "large", extremes: false },
+          }),
+        );
       } finally {
         await client.close();
       }
