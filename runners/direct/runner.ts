@@ -18,7 +18,7 @@ import { assertHandoff, RecordingStateBackend } from "../../src/engine/checkpoin
 import type { Checkpoint } from "../../src/engine/checkpoint/index.ts";
 import { recordSourceKey } from "../../src/engine/edge.ts";
 import { boundDeadLetter, buildTopology, FinalView, MemoryStateBackend, newMetrics } from "../../src/engine/index.ts";
-import type { DeadLetter, LateElement, StageMetrics } from "../../src/engine/index.ts";
+import type { DeadLetter, LateElement, StageMetrics, StateBackend } from "../../src/engine/index.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import { resolveDefinition } from "../../src/run/definition.ts";
@@ -52,22 +52,17 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
   const metrics: Record<string, StageMetrics> = {};
   const views = new Map<string, FinalView>();
   for (const n of plan.nodes) if (n.op === "sink") views.set(n.id, new FinalView());
-  if (opts.onCheckpoint) assertHandoff(plan);
-  const recording = opts.onCheckpoint ? new RecordingStateBackend() : undefined;
-  const topo = buildTopology(
-    plan,
-    {
-      registry,
-      state: recording ?? new MemoryStateBackend(),
-      onExecutorError: opts.onExecutorError ?? "fail",
-      deadLetter: (d) => deadLetters.push(boundDeadLetter(d)),
-      late: (l) => late.push(l),
-      metrics: (stage) => (metrics[stage] ??= newMetrics()),
-    },
-    (sink, e) => views.get(sink)!.add(e),
-  );
-
-  const names = [...topo.tables, ...topo.sources].map((n) => n.id);
+  if (opts.onCheckpoint) {
+    assertHandoff(plan);
+    if (opts.state !== undefined && opts.state !== "memory")
+      throw new DefinitionError(
+        "state",
+        "a handoff checkpoint is recorded from state in memory; a run with state in LMDB cannot write one yet",
+        "write the checkpoint from a run with state in memory (drop --state lmdb)",
+      );
+  }
+  // Checked before any state is opened: tables first, then sources, as they are read.
+  const names = [...plan.nodes.filter((n) => n.op === "table"), ...plan.nodes.filter((n) => n.op === "source")].map((n) => n.id);
   const missing = names.filter((n) => opts.inputs[n] === undefined);
   if (missing.length > 0) {
     throw new DefinitionError(
@@ -85,6 +80,21 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
     );
   }
 
+  const recording = opts.onCheckpoint ? new RecordingStateBackend() : undefined;
+  const state: StateBackend & { close?(): Promise<void> } = recording ?? (await stateBackendOf(opts.state));
+  const topo = buildTopology(
+    plan,
+    {
+      registry,
+      state,
+      onExecutorError: opts.onExecutorError ?? "fail",
+      deadLetter: (d) => deadLetters.push(boundDeadLetter(d)),
+      late: (l) => late.push(l),
+      metrics: (stage) => (metrics[stage] ??= newMetrics()),
+    },
+    (sink, e) => views.get(sink)!.add(e),
+  );
+
   const progress = runProgress("direct", opts.inputs, { enabled: opts.progress });
   try {
     const cut = await readAll(topo, opts.inputs, progress, recording);
@@ -96,11 +106,22 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
     await topo.finish();
   } finally {
     progress.done();
+    await state.close?.();
   }
 
   const outputs: Record<string, unknown[]> = {};
   for (const [name, view] of views) outputs[name] = view.rows();
   return { plan, outputs, deadLetters, late, metrics };
+};
+
+/**
+ * The run's state backend. LMDB is imported only when asked for, so a run in memory never loads it
+ * (start-up time: test/cli/lazy-libraries.test.ts).
+ */
+const stateBackendOf = async (choice: DirectRunOptions["state"]): Promise<StateBackend & { close?(): Promise<void> }> => {
+  if (choice === undefined || choice === "memory") return new MemoryStateBackend();
+  const { LmdbStateBackend } = await import("../../src/engine/lmdb-state.ts");
+  return new LmdbStateBackend(choice === "lmdb" ? {} : choice.lmdb);
 };
 
 /**

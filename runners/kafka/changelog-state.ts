@@ -9,7 +9,7 @@
  * @module
  */
 import type { KeyedStore, StateBackend, StateCodec } from "../../src/engine/state.ts";
-import { decodeState as decode, encodeState as encode } from "../../src/engine/state-json.ts";
+import { decodeStateText as decode, encodeStateText as encode } from "../../src/engine/state-text.ts";
 import type { InMessage, OutMessage } from "./client.ts";
 
 /** A state backend for one task (one sub-topology on one partition). */

@@ -14,6 +14,7 @@ import { formatOf } from "../io/format.ts";
 import { writeRecords } from "../io/write.ts";
 import { sideOutputOrder } from "../run/side-outputs.ts";
 import type { OnExecutorError } from "../engine/operator.ts";
+import type { StateChoice } from "../run/options.ts";
 import type { Plan } from "../plan/ir.ts";
 import type { Registry } from "../registry/registry.ts";
 import type { RunResult } from "../run/result.ts";
@@ -48,6 +49,8 @@ export interface RunCommandOptions {
   readonly checkpointOut?: string;
   /** Kafka: start from this checkpoint file. */
   readonly fromCheckpoint?: string;
+  /** DirectRunner: where operator state lives (default memory). */
+  readonly state?: StateChoice;
 }
 
 /** Refuses a path whose extension names no record format, as a usage error. */
@@ -151,6 +154,7 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
     registry,
     onExecutorError: o.onExecutorError,
     progress: !o.quiet,
+    ...(o.state ? { state: o.state } : {}),
     ...(checkpointOut ? { onCheckpoint: (cp) => writeCheckpointFile!(checkpointOut, cp) } : {}),
   });
 };

@@ -8,6 +8,9 @@
  *   same records — each source key's records stay in order, different source
  *   keys interleave as Kafka partitions might (docs/semantics.md §2, §8: no
  *   rule depends on that, so nothing may change); tables shuffled;
+ * - `direct-lmdb`: the DirectRunner with its state in LMDB
+ *   (src/engine/lmdb-state.ts) behind a cache of 8 values, so almost every
+ *   write evicts and every value makes the round trip through the store;
  * - `kafka`: the KafkaStreamRunner, bounded run on fresh topics
  *   (`history.partitions` partitions unless fixed), needs brokers;
  * - `arquero`: the ArqueroBatchRunner (`runArquero`).
@@ -63,6 +66,18 @@ const direct: ParityRunner = {
   name: "direct",
   async run(h, ctx) {
     return runDirect(ctx.plan, { inputs: inputsOfHistory(h), registry: ctx.registry, onExecutorError: ctx.onExecutorError ?? "fail" });
+  },
+};
+
+const directLmdb: ParityRunner = {
+  name: "direct-lmdb",
+  async run(h, ctx) {
+    return runDirect(ctx.plan, {
+      inputs: inputsOfHistory(h),
+      registry: ctx.registry,
+      onExecutorError: ctx.onExecutorError ?? "fail",
+      state: { lmdb: { cacheEntries: 8 } },
+    });
   },
 };
 
@@ -178,6 +193,7 @@ const arquero: ParityRunner = {
 const RUNNERS = new Map<string, ParityRunner>([
   ["direct", direct],
   ["direct-reordered", directReordered],
+  ["direct-lmdb", directLmdb],
   ["kafka", kafka],
   ["arquero", arquero],
 ]);

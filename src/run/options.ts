@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { LmdbStateOptions } from "../engine/lmdb-state.ts";
 import type { OnExecutorError } from "../engine/operator.ts";
 import type { Registry } from "../registry/registry.ts";
 import type { InputSource } from "./inputs.ts";
@@ -20,4 +21,14 @@ export interface RunOptions {
   readonly onExecutorError?: OnExecutorError;
   /** Draw a progress bar on stderr when it is a TTY (default false; the CLI turns it on unless `-q`). */
   readonly progress?: boolean;
+  /**
+   * Where operator state lives: `"memory"` (default), or on disk in LMDB
+   * (`{ lmdb: {...} }`, or `"lmdb"` for a temporary directory) for state
+   * larger than the heap. The results are the same (src/engine/lmdb-state.ts).
+   * Runners that keep their own state (Kafka: changelogs) say whether they read it.
+   */
+  readonly state?: StateChoice;
 }
+
+/** Where a run keeps operator state; see {@link RunOptions.state}. */
+export type StateChoice = "memory" | "lmdb" | { readonly lmdb: LmdbStateOptions };

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { existsSync, readdirSync } from "node:fs";
 import { Option } from "commander";
 import { collectPairs, paramOption, parseDeadLetterRate, positiveInt } from "../options.ts";
 import { UsageError } from "../usage-error.ts";
@@ -38,6 +39,13 @@ export const registerRun: RegisterCommand = (cmd, io) => {
       parseDeadLetterRate,
     )
     .option("-q, --quiet", "no summary on stderr")
+    .addOption(
+      new Option("--state <backend>", "direct: where operator state lives — memory, or lmdb on disk for state larger than the heap")
+        .choices(["memory", "lmdb"])
+        .default("memory"),
+    )
+    .option("--state-dir <dir>", "direct --state lmdb: an empty or new directory for the state (default a temporary one); removed after the run")
+    .option("--state-cache <n>", "direct --state lmdb: state values held in memory before written out", positiveInt, 100_000)
     .option("--store <dir>", "also write each keyed sink's final view to this view store (for lockstep serve), as a new snapshot")
     .option(
       "--checkpoint-out <file>",
@@ -65,6 +73,16 @@ export const registerRun: RegisterCommand = (cmd, io) => {
         throw new UsageError(
           "--store writes a run's whole final view as a new snapshot, which would drop the batch run's keys that the stream never touched. Fix: keep the batch run's store and apply the stream's sink topics on top with `lockstep materialize --store DIR` (run the stream with --follow)",
         );
+      if (o.runner !== "direct" && o.state !== "memory") {
+        throw new UsageError(
+          `--state ${o.state} is an option of the DirectRunner (the Kafka runner keeps state in changelog topics; the arquero runner is columnar). Fix: drop --state or use --runner direct`,
+        );
+      }
+      if (o.state !== "lmdb" && o.stateDir) throw new UsageError("--state-dir is where --state lmdb keeps state. Fix: add --state lmdb");
+      if (o.stateDir && existsSync(o.stateDir) && readdirSync(o.stateDir).length > 0) {
+        // A run starts from no state: state left in the directory would be read as this run's.
+        throw new UsageError(`--state-dir ${o.stateDir} is not empty. Fix: give an empty or new directory`);
+      }
       const { loadDefinition } = await import("../load-definition.ts");
       const { planOf } = await import("../definition.ts");
       const def = await loadDefinition(pipeline);
@@ -93,6 +111,7 @@ export const registerRun: RegisterCommand = (cmd, io) => {
         store: o.store,
         checkpointOut: o.checkpointOut,
         fromCheckpoint: o.fromCheckpoint,
+        state: o.state === "lmdb" ? { lmdb: { dir: o.stateDir, cacheEntries: o.stateCache } } : "memory",
       });
     });
 };

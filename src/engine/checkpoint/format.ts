@@ -8,7 +8,7 @@
  * The file is JSON: `format`, the plan's identity (a checkpoint is only valid
  * for the plan whose content hash it names), the records read per source
  * (the cut), and the stores. An entry holds the store key, the value as the
- * store's codec persists it (±Infinity as `$num` objects, state-json.ts) and
+ * store's codec persists it (±Infinity as `$num` objects, state-text.ts) and
  * its route: the source key (canonical JSON text, null for none) of the
  * source record whose processing last wrote it — on Kafka, the partition the
  * entry belongs to when its stage runs in a source's sub-topology.
@@ -24,7 +24,7 @@ export const CHECKPOINT_FORMAT = "lockstep.checkpoint/1";
 /** One store entry as persisted. */
 export interface CheckpointEntry {
   readonly key: string;
-  /** The value in the store's persisted form, JSON-safe (state-json.ts). */
+  /** The value in the store's persisted form, JSON-safe (state-text.ts). */
   readonly value: unknown;
   /** The source key text of the record that last wrote the entry; null: an unkeyed source (or a record without one). */
   readonly route: string | null;

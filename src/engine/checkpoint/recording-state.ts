@@ -12,7 +12,7 @@
  */
 import type { Plan } from "../../plan/ir.ts";
 import type { KeyedStore, StateBackend, StateCodec } from "../state.ts";
-import { toStateJson } from "../state-json.ts";
+import { toStateJson } from "../state-text.ts";
 import { CHECKPOINT_FORMAT } from "./format.ts";
 import type { Checkpoint, CheckpointStore } from "./format.ts";
 import { CHECKPOINTED_OPS } from "./rules.ts";

@@ -8,7 +8,7 @@ import windowCount from "../../../examples/window-count.ts";
 import { DefinitionError } from "../../../src/core/errors.ts";
 import { CHECKPOINT_FORMAT, assertCheckpointFor, handoffProblems, parseCheckpoint } from "../../../src/engine/checkpoint/index.ts";
 import type { Checkpoint } from "../../../src/engine/checkpoint/index.ts";
-import { decodeState, encodeState, fromStateJson, toStateJson } from "../../../src/engine/state-json.ts";
+import { decodeStateText as decodeState, encodeStateText as encodeState, fromStateJson, toStateJson } from "../../../src/engine/state-text.ts";
 import { compile } from "../../../src/plan/compile.ts";
 import { buildPipeline } from "../../../src/parity/pipelines.ts";
 import { runDirect } from "../../../runners/direct/index.ts";

@@ -8,7 +8,7 @@ import * as t from "io-ts";
 import * as L from "lockstep";
 import { describe, expect, it } from "vitest";
 import type { Checkpoint } from "../../../src/engine/checkpoint/index.ts";
-import { decodeState } from "../../../src/engine/state-json.ts";
+import { decodeStateText as decodeState } from "../../../src/engine/state-text.ts";
 import { compile } from "../../../src/plan/compile.ts";
 import { runDirect } from "../../../runners/direct/index.ts";
 import { changelogRecordsOf } from "../../../runners/kafka/checkpoint-seed.ts";
