@@ -90,6 +90,11 @@ describe("plans that cannot hand off are refused, naming the stage", () => {
     await expect(runDirect(windowCount, { inputs: { events }, params: { window: "session:10s" } })).resolves.toBeDefined();
   });
 
+  it("a run with state in LMDB: the checkpoint is recorded from state in memory", async () => {
+    const run = runDirect(windowCount, { inputs: { events }, state: "lmdb", onCheckpoint: () => {} });
+    await expect(run).rejects.toThrow(/state: a handoff checkpoint is recorded from state in memory.*drop --state lmdb/);
+  });
+
   it("a stateful stage over an aggregate's panes (two-level aggregation)", () => {
     const plan = compile(buildPipeline({ sourceKey: true, pre: [], keyFields: ["k"], terminal: { kind: "chain" }, tap: false }), {});
     const problems = handoffProblems(plan);
