@@ -7,9 +7,16 @@
  * record from each in turn (round robin) — each source in its file order.
  * At the end of input every open window fires.
  *
+ * With `onCheckpoint` the run also hands its engine state at the end of its
+ * input — before that last firing — to a stream that continues from there
+ * (docs/semantics.md §17): the batch part of a backfill.
+ *
  * @module
  */
 import { DefinitionError } from "../../src/core/errors.ts";
+import { assertHandoff, RecordingStateBackend } from "../../src/engine/checkpoint/index.ts";
+import type { Checkpoint } from "../../src/engine/checkpoint/index.ts";
+import { recordSourceKey } from "../../src/engine/edge.ts";
 import { boundDeadLetter, buildTopology, FinalView, MemoryStateBackend, newMetrics } from "../../src/engine/index.ts";
 import type { DeadLetter, LateElement, StageMetrics, StateBackend } from "../../src/engine/index.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
@@ -25,8 +32,15 @@ import type { RunOptions } from "../../src/run/options.ts";
 export { resolveDefinition, recordsOf };
 export type { InputSource, RunResult };
 
-/** What a DirectRunner run needs besides the definition: the options every runner takes. */
-export type DirectRunOptions = RunOptions;
+/** What a DirectRunner run needs besides the definition: the options every runner takes, and a checkpoint's receiver. */
+export interface DirectRunOptions extends RunOptions {
+  /**
+   * Receives the handoff checkpoint: the engine state once every input is read, before the end of
+   * input fires the open windows (the stream continuing from it must still see them open). A plan
+   * that cannot hand off (docs/semantics.md §17) is refused before anything is read.
+   */
+  readonly onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
+}
 
 const isPromiseLike = <A>(x: A | Promise<A>): x is Promise<A> => typeof (x as { then?: unknown })?.then === "function";
 
@@ -38,6 +52,15 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
   const metrics: Record<string, StageMetrics> = {};
   const views = new Map<string, FinalView>();
   for (const n of plan.nodes) if (n.op === "sink") views.set(n.id, new FinalView());
+  if (opts.onCheckpoint) {
+    assertHandoff(plan);
+    if (opts.state !== undefined && opts.state !== "memory")
+      throw new DefinitionError(
+        "state",
+        "a handoff checkpoint is recorded from state in memory; a run with state in LMDB cannot write one yet",
+        "write the checkpoint from a run with state in memory (drop --state lmdb)",
+      );
+  }
   // Checked before any state is opened: tables first, then sources, as they are read.
   const names = [...plan.nodes.filter((n) => n.op === "table"), ...plan.nodes.filter((n) => n.op === "source")].map((n) => n.id);
   const missing = names.filter((n) => opts.inputs[n] === undefined);
@@ -57,7 +80,8 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
     );
   }
 
-  const state = await stateBackendOf(opts.state);
+  const recording = opts.onCheckpoint ? new RecordingStateBackend() : undefined;
+  const state: StateBackend & { close?(): Promise<void> } = recording ?? (await stateBackendOf(opts.state));
   const topo = buildTopology(
     plan,
     {
@@ -73,7 +97,11 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
 
   const progress = runProgress("direct", opts.inputs, { enabled: opts.progress });
   try {
-    await readAll(topo, opts.inputs, progress);
+    const cut = await readAll(topo, opts.inputs, progress, recording);
+    if (recording) {
+      await topo.flush();
+      await opts.onCheckpoint!(recording.checkpoint(plan, cut));
+    }
     progress.stage("firing windows");
     await topo.finish();
   } finally {
@@ -96,8 +124,17 @@ const stateBackendOf = async (choice: DirectRunOptions["state"]): Promise<StateB
   return new LmdbStateBackend(choice === "lmdb" ? {} : choice.lmdb);
 };
 
-/** Pushes every input through the topology in the DirectRunner's arrival order (see the module doc). */
-const readAll = async (topo: ReturnType<typeof buildTopology>, inputs: DirectRunOptions["inputs"], progress: RunProgress): Promise<void> => {
+/**
+ * Pushes every input through the topology in the DirectRunner's arrival order (see the module doc);
+ * returns the records read per source. With `recording`, each source record's source key is the
+ * route of the state it writes, and its async results are delivered before the next record.
+ */
+const readAll = async (
+  topo: ReturnType<typeof buildTopology>,
+  inputs: DirectRunOptions["inputs"],
+  progress: RunProgress,
+  recording?: RecordingStateBackend,
+): Promise<Record<string, number>> => {
   // Tables first, each to its end.
   for (const t of topo.tables) {
     progress.stage(`reading table ${t.id}`);
@@ -109,7 +146,9 @@ const readAll = async (topo: ReturnType<typeof buildTopology>, inputs: DirectRun
   }
   // Then sources, round robin, each in its own order.
   progress.stage("reading sources");
-  let live = topo.sources.map((s) => ({ id: s.id, it: iteratorOf(inputs[s.id]!, s.schema, progress.input(s.id)) }));
+  const read: Record<string, number> = {};
+  for (const s of topo.sources) read[s.id] = 0;
+  let live = topo.sources.map((s) => ({ id: s.id, node: s, it: iteratorOf(inputs[s.id]!, s.schema, progress.input(s.id)) }));
   while (live.length > 0) {
     const next: typeof live = [];
     for (const s of live) {
@@ -122,6 +161,14 @@ const readAll = async (topo: ReturnType<typeof buildTopology>, inputs: DirectRun
           more = false;
           break;
         }
+        read[s.id]!++;
+        if (recording) {
+          recording.route = r.value.error === undefined ? recordSourceKey(s.node, r.value.value) : null;
+          const p = topo.push(s.id, r.value);
+          if (p) await p;
+          await topo.flush();
+          continue;
+        }
         const p = topo.push(s.id, r.value);
         if (p) await p;
       }
@@ -129,6 +176,7 @@ const readAll = async (topo: ReturnType<typeof buildTopology>, inputs: DirectRun
     }
     live = next;
   }
+  return read;
 };
 
 /** The DirectRunner as an object, for code that picks a runner at launch. */

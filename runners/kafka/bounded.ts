@@ -28,6 +28,8 @@ import type { InputMeter } from "../../src/run/progress.ts";
 import type { RunResult } from "../../src/run/result.ts";
 import { MAX_RECORD_BYTES, recordBytes } from "./client.ts";
 import type { InMessage, KafkaClient, OutMessage } from "./client.ts";
+import type { Checkpoint } from "../../src/engine/checkpoint/index.ts";
+import { checkCheckpoint, seedFromCheckpoint } from "./checkpoint-seed.ts";
 import { KafkaStreamInstance } from "./instance.ts";
 import type { Guarantee } from "./instance.ts";
 import { KafkajsClient } from "./kafkajs-client.ts";
@@ -58,6 +60,16 @@ export interface KafkaRunOptions {
   readonly client?: KafkaClient;
   /** Draw a progress bar on stderr when it is a TTY (default false; the CLI turns it on unless `-q`). */
   readonly progress?: boolean;
+  /**
+   * The application id (default a fresh `lockstep-<name>-<random>`): internal topics are named after
+   * it, and source and sink topics are `<appId>.<name>`.
+   */
+  readonly appId?: string;
+  /**
+   * Continue from a batch run's checkpoint (docs/semantics.md §17): the changelogs are seeded with it
+   * before any task starts, and `inputs` are the records after the cut.
+   */
+  readonly fromCheckpoint?: Checkpoint;
 }
 
 /**
@@ -151,7 +163,8 @@ export const finalViewOf = (messages: readonly InMessage[]): unknown[] => {
 export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOptions): Promise<RunResult> => {
   const { plan, registry } = resolveDefinition(def, opts.registry, opts.params);
   const client = opts.client ?? new KafkajsClient(opts.brokers);
-  const appId = `lockstep-${plan.name.replace(/[^A-Za-z0-9._-]/g, "-")}-${randomUUID().slice(0, 8)}`;
+  if (opts.fromCheckpoint) checkCheckpoint(opts.fromCheckpoint, plan);
+  const appId = opts.appId ?? `lockstep-${plan.name.replace(/[^A-Za-z0-9._-]/g, "-")}-${randomUUID().slice(0, 8)}`;
   const layout = layoutOf(plan, appId, opts.partitions ?? 3, prefixedNames(`${appId}.`, appId));
   const inputs = plan.nodes.filter((n): n is SourceNode | TableNode => n.op === "source" || n.op === "table");
   const missing = inputs.filter((n) => opts.inputs[n.id] === undefined).map((n) => n.id);
@@ -166,6 +179,10 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
   opts.log?.({ event: "run", app: appId, partitions: layout.partitions, subTopologies: layout.subTopologies.length });
   try {
     await client.createTopics(layout.topics);
+    if (opts.fromCheckpoint) {
+      const seeded = await seedFromCheckpoint(client, layout, plan, opts.fromCheckpoint);
+      opts.log?.({ event: "seeded from checkpoint", records: seeded });
+    }
     const refused = new Map<string, number>();
     for (const n of inputs) {
       progress.stage(`producing ${n.id}`);

@@ -14,3 +14,6 @@ export { KafkajsClient } from "./kafkajs-client.ts";
 export type { KafkaClient } from "./client.ts";
 export { layoutOf } from "./layout.ts";
 export { partitionFor, murmur2 } from "./murmur2.ts";
+export { changelogRecordsOf, seedFromCheckpoint } from "./checkpoint-seed.ts";
+export { parseCheckpoint } from "../../src/engine/checkpoint/index.ts";
+export type { Checkpoint } from "../../src/engine/checkpoint/index.ts";

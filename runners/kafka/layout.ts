@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { CHECKPOINTED_OPS } from "../../src/engine/checkpoint/rules.ts";
 import { keepsSourceKey } from "../../src/engine/topology.ts";
 import type { Plan, PlanNode } from "../../src/plan/ir.ts";
 import { inputsOf } from "../../src/plan/ir.ts";
@@ -58,8 +59,8 @@ export interface Layout {
   changelogTopic(stage: string): string;
 }
 
-/** Ops whose state lives in a changelog (lookup state is rebuilt from its table topic instead). */
-const STATEFUL = new Set(["withTimestamps", "dedupe", "sequence", "combine", "join"]);
+/** Ops whose state lives in a changelog (lookup state is rebuilt from its table topic instead): those a checkpoint holds. */
+const STATEFUL = CHECKPOINTED_OPS;
 const KEYED = new Set(["combine", "join", "sequence"]);
 
 /** Default topic names: `<prefix><name>` for user-facing topics, `<appId>.<stage>…` for internal ones. */

@@ -12,6 +12,7 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
+import { sortCanonical } from "../../src/engine/final-view.ts";
 import { validatePlan } from "../../src/plan/validate.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import type { OutputKey, Pane, ViewStore } from "../../src/store/index.ts";
@@ -82,13 +83,17 @@ export const materializableSinks = (plan: Plan, wanted?: readonly string[]): str
   return chosen;
 };
 
-/** A sink record as a pane of the store: the Kafka key is the output key's JSON; no value retracts it. */
+/**
+ * A sink record as a pane of the store: the Kafka key is the output key's JSON; no value retracts it.
+ * A pane's rows are stored in final-view order (docs/semantics.md §11, §16: by canonical JSON within
+ * one output key), not in the order the stage emitted them — as a batch snapshot stores them.
+ */
 const paneOf = (m: InMessage): Pane | undefined => {
   if (m.key === null) return undefined;
   const key = JSON.parse(m.key) as OutputKey;
   if (m.value === null) return { key, rows: [] };
   const v = JSON.parse(m.value) as unknown;
-  return { key, rows: Array.isArray(v) ? v : [v] };
+  return { key, rows: Array.isArray(v) ? sortCanonical(v) : [v] };
 };
 
 /** Starts keeping `store` equal to the final view of the plan's keyed sink topics. */

@@ -16,6 +16,8 @@ import type { Plan } from "../../src/plan/ir.ts";
 import type { Registry } from "../../src/registry/registry.ts";
 import { resolveDefinition } from "../../src/run/definition.ts";
 import type { KafkaClient } from "./client.ts";
+import type { Checkpoint } from "../../src/engine/checkpoint/index.ts";
+import { checkCheckpoint, seedFromCheckpoint } from "./checkpoint-seed.ts";
 import { checkCompatibility } from "./compat.ts";
 import { KafkaStreamInstance } from "./instance.ts";
 import type { Guarantee } from "./instance.ts";
@@ -41,6 +43,12 @@ export interface KafkaStreamOptions {
   readonly metricsPort?: number;
   readonly log?: (event: Record<string, unknown>) => void;
   readonly client?: KafkaClient;
+  /**
+   * Start a new application from a batch run's checkpoint (docs/semantics.md §17): its changelogs
+   * (which must be empty) are seeded before any task starts; the source topics hold the records
+   * after the cut.
+   */
+  readonly fromCheckpoint?: Checkpoint;
 }
 
 /** A running stream processor. */
@@ -55,6 +63,7 @@ export class KafkaStreamRunner {
   /** Checks the definition against the application's state, creates missing topics, joins the group. */
   async start(def: Pipeline | Plan | string): Promise<void> {
     const { plan, registry } = resolveDefinition(def, this.opts.registry, this.opts.params);
+    if (this.opts.fromCheckpoint) checkCheckpoint(this.opts.fromCheckpoint, plan);
     const client = (this.client = this.opts.client ?? new KafkajsClient(this.opts.brokers));
     const appId = this.opts.appId ?? plan.name;
     const layout = layoutOf(plan, appId, this.opts.partitions ?? 3, prefixedNames(this.opts.topicPrefix ?? "", appId));
@@ -74,6 +83,10 @@ export class KafkaStreamRunner {
         `application "${appId}" runs on ${layout.partitions} partitions, but ${wrong.join(", ")}`,
         `run with --partitions matching the source topics (and the application's earlier runs), or as a new application (--app-id)`,
       );
+    }
+    if (this.opts.fromCheckpoint) {
+      const seeded = await seedFromCheckpoint(client, layout, plan, this.opts.fromCheckpoint);
+      this.opts.log?.({ event: "seeded from checkpoint", records: seeded });
     }
     this.instance = new KafkaStreamInstance({
       client,

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { Checkpoint } from "../engine/checkpoint/index.ts";
 import type { Plan } from "../plan/ir.ts";
 import type { Registry } from "../registry/registry.ts";
 import { KafkaStreamRunner } from "../../runners/kafka/runner.ts";
@@ -25,6 +26,8 @@ export const followCommand = async (
     metricsPort?: number;
     onExecutorError?: string;
     quiet?: boolean;
+    /** Start a new application from a batch run's checkpoint (docs/semantics.md §17). */
+    fromCheckpoint?: Checkpoint;
   },
   err: (s: string) => void,
 ): Promise<void> =>
@@ -42,6 +45,7 @@ export const followCommand = async (
       log,
       ...(o.appId ? { appId: o.appId } : {}),
       ...(o.metricsPort ? { metricsPort: o.metricsPort } : {}),
+      ...(o.fromCheckpoint ? { fromCheckpoint: o.fromCheckpoint } : {}),
     });
     // A run that fails (at start, or later: runner.error()) still closes its consumers and producers, so the process exits.
     const stop = untilStopRequested();

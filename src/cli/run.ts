@@ -45,6 +45,10 @@ export interface RunCommandOptions {
   readonly err: (s: string) => void;
   /** Also write each keyed sink's final view to this view store directory (src/cli/store-output.ts). */
   readonly store?: string;
+  /** Direct: write the handoff checkpoint here (src/cli/checkpoint-file.ts). */
+  readonly checkpointOut?: string;
+  /** Kafka: start from this checkpoint file. */
+  readonly fromCheckpoint?: string;
   /** DirectRunner: where operator state lives (default memory). */
   readonly state?: StateChoice;
 }
@@ -116,8 +120,10 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
   if (runner === "kafka") {
     const { withBrokers } = await import("../../runners/kafka/brokers.ts");
     const { runKafka } = await import("../../runners/kafka/bounded.ts");
+    const fromCheckpoint = o.fromCheckpoint ? await (await import("./checkpoint-file.ts")).readCheckpointFile(o.fromCheckpoint) : undefined;
     return withBrokers(o.kafka?.brokers, o.err, o.quiet, (brokers) =>
       runKafka(plan, {
+        ...(fromCheckpoint ? { fromCheckpoint } : {}),
         inputs: o.inputs,
         registry,
         onExecutorError: o.onExecutorError,
@@ -141,7 +147,16 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
     });
   }
   const { runDirect } = await import("../../runners/direct/runner.ts");
-  return runDirect(plan, { inputs: o.inputs, registry, onExecutorError: o.onExecutorError, progress: !o.quiet, state: o.state });
+  const checkpointOut = o.checkpointOut;
+  const { writeCheckpointFile } = checkpointOut ? await import("./checkpoint-file.ts") : { writeCheckpointFile: undefined };
+  return runDirect(plan, {
+    inputs: o.inputs,
+    registry,
+    onExecutorError: o.onExecutorError,
+    progress: !o.quiet,
+    ...(o.state ? { state: o.state } : {}),
+    ...(checkpointOut ? { onCheckpoint: (cp) => writeCheckpointFile!(checkpointOut, cp) } : {}),
+  });
 };
 
 /** Runs a plan on a runner with file inputs and outputs, and reports what it read, accepted and wrote. */
@@ -163,6 +178,7 @@ export const runCommand = async (plan: Plan, registry: Registry, o: RunCommandOp
   const stored = store && over.length === 0 ? await (await import("./store-output.ts")).writeRunStore(store, result) : [];
   if (store && over.length > 0) await store.store.close();
   if (!o.quiet) o.err(summaryOf(plan, runner, performance.now() - started, result, o, over.length > 0) + stored.map((l) => l + "\n").join(""));
+  if (o.checkpointOut && !o.quiet) o.err(`  checkpoint ${o.checkpointOut}: the engine state at the end of the input, before its last windows fired\n`);
   // Loud even with --quiet: a source whose every record was rejected is almost always a mistake.
   for (const w of allRejectedWarnings(bySource)) o.err(w + "\n");
   if (over.length > 0) throw new RunError(overRateMessage(over, o.maxDeadLetterRate!), over[0]!.source, { deadLetterRate: over[0]!.rate });

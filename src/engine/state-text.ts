@@ -34,3 +34,12 @@ export const encodeStateText = (v: unknown): string => {
 
 /** The value of a state text written by {@link encodeStateText}; the reviver runs only where `$num` appears. */
 export const decodeStateText = (s: string): unknown => (s.includes('"$num"') ? JSON.parse(s, REVIVE_NON_FINITE) : JSON.parse(s));
+
+/**
+ * A state value as a JSON value (not text) with the same encoding: what a handoff checkpoint file
+ * holds per entry (docs/semantics.md §17), so `JSON.stringify` of it is the changelog record's text.
+ */
+export const toStateJson = (v: unknown): unknown => JSON.parse(encodeStateText(v)) as unknown;
+
+/** The inverse of {@link toStateJson}. */
+export const fromStateJson = (v: unknown): unknown => decodeStateText(JSON.stringify(v));

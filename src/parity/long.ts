@@ -3,7 +3,7 @@
  *
  *   npm run parity:long                                # defaults below, random seed
  *   PARITY_RUNS=20000 PARITY_SEED=7 npm run parity:long
- *   PARITY_KAFKA_RUNS=0 npm run parity:long            # without Kafka
+ *   PARITY_KAFKA_RUNS=0 PARITY_HANDOFF_RUNS=0 npm run parity:long   # without Kafka
  *
  * - generated pipelines × histories, Direct = Direct with another
  *   interleaving of source keys = Arquero: PARITY_RUNS (default 5000), and
@@ -12,7 +12,11 @@
  *   PARITY_EXAMPLE_RUNS each (default 1000);
  * - generated pipelines × histories with Kafka: PARITY_KAFKA_RUNS (default
  *   300; the broker in KAFKA_BROKERS, else an embedded one), skipping the
- *   known divergences of `known.ts`.
+ *   known divergences of `known.ts`;
+ * - backfill meeting streaming (`handoff.ts`): a DirectRunner run up to a
+ *   random cut, the Kafka runner from its checkpoint after it, the store
+ *   between them = Direct over everything: PARITY_HANDOFF_RUNS (default 100),
+ *   and a fifth as many with long histories.
  *
  * Prints one line per suite, and the full report of any difference (seed
  * and path included). Exit 0 when every suite has parity, 1 otherwise.
@@ -21,6 +25,8 @@
  */
 import type { Pipeline } from "../plan/graph.ts";
 import { withBrokers } from "../../runners/kafka/brokers.ts";
+import { KafkajsClient } from "../../runners/kafka/kafkajs-client.ts";
+import { checkHandoff } from "./handoff.ts";
 import { checkParity, checkRecipeParity } from "./harness.ts";
 import type { ParityReport } from "./harness.ts";
 import { knownKafkaDivergence, knownKafkaHistoryLimits } from "./known.ts";
@@ -37,12 +43,13 @@ const num = (name: string, dflt: number): number => {
 const RUNS = num("PARITY_RUNS", 5000);
 const EXAMPLE_RUNS = num("PARITY_EXAMPLE_RUNS", 1000);
 const KAFKA_RUNS = num("PARITY_KAFKA_RUNS", 300);
+const HANDOFF_RUNS = num("PARITY_HANDOFF_RUNS", 100);
 const SEED = process.env.PARITY_SEED ? num("PARITY_SEED", 0) : (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) | 0;
 const RUNNERS = ["direct", "direct-reordered", "arquero"];
 const log = (l: string) => void process.stderr.write(`  ${l}\n`);
 
-const reports: [string, ParityReport][] = [];
-const record = (name: string, r: ParityReport) => {
+const reports: [string, Pick<ParityReport, "ok" | "text">][] = [];
+const record = (name: string, r: Pick<ParityReport, "ok" | "text">) => {
   reports.push([name, r]);
   process.stdout.write(`${r.ok ? "ok  " : "FAIL"} ${name}: ${r.ok ? r.text : r.text.split("\n")[0]}\n`);
 };
@@ -94,6 +101,32 @@ if (KAFKA_RUNS > 0) {
           log,
         }),
       );
+    },
+  );
+}
+
+if (HANDOFF_RUNS > 0) {
+  await withBrokers(
+    undefined,
+    (s) => void process.stderr.write(s),
+    false,
+    async (brokers) => {
+      const client = new KafkajsClient(brokers);
+      try {
+        record("backfill + streaming from a checkpoint = direct", await checkHandoff({ runs: HANDOFF_RUNS, seed: SEED, brokers, client }));
+        record(
+          "backfill + streaming from a checkpoint = direct, long histories",
+          await checkHandoff({
+            runs: Math.ceil(HANDOFF_RUNS / 5),
+            seed: SEED,
+            brokers,
+            client,
+            histories: { maxRecords: 200, size: "large", extremes: false },
+          }),
+        );
+      } finally {
+        await client.close();
+      }
     },
   );
 }

@@ -47,6 +47,11 @@ export const registerRun: RegisterCommand = (cmd, io) => {
     .option("--state-dir <dir>", "direct --state lmdb: an empty or new directory for the state (default a temporary one); removed after the run")
     .option("--state-cache <n>", "direct --state lmdb: state values held in memory before written out", positiveInt, 100_000)
     .option("--store <dir>", "also write each keyed sink's final view to this view store (for lockstep serve), as a new snapshot")
+    .option(
+      "--checkpoint-out <file>",
+      "direct: also write the engine state at the end of the input (before the last windows fire), for a Kafka run to continue from",
+    )
+    .option("--from-checkpoint <file>", "kafka: start from a direct run's --checkpoint-out (a new application; the inputs are the records after the cut)")
     .option("--brokers <list>", "kafka: bootstrap servers (default: KAFKA_BROKERS, else an embedded broker)")
     .option("--partitions <n>", "kafka: partitions of the topics a run creates", positiveInt, 3)
     .option("--instances <n>", "kafka: runner instances in the consumer group (bounded runs)", positiveInt, 1)
@@ -60,6 +65,14 @@ export const registerRun: RegisterCommand = (cmd, io) => {
       if (o.runner !== "kafka" && (o.follow || o.brokers || o.appId || o.metricsPort)) {
         throw new UsageError("--follow, --brokers, --app-id and --metrics-port are options of the Kafka runner. Fix: add --runner kafka");
       }
+      if (o.checkpointOut && o.runner !== "direct")
+        throw new UsageError("--checkpoint-out is written by the DirectRunner (the batch part of a backfill). Fix: add --runner direct");
+      if (o.fromCheckpoint && o.runner !== "kafka")
+        throw new UsageError("--from-checkpoint starts the Kafka runner from a batch run's state. Fix: add --runner kafka");
+      if (o.fromCheckpoint && o.store)
+        throw new UsageError(
+          "--store writes a run's whole final view as a new snapshot, which would drop the batch run's keys that the stream never touched. Fix: keep the batch run's store and apply the stream's sink topics on top with `lockstep materialize --store DIR` (run the stream with --follow)",
+        );
       if (o.runner !== "direct" && o.state !== "memory") {
         throw new UsageError(
           `--state ${o.state} is an option of the DirectRunner (the Kafka runner keeps state in changelog topics; the arquero runner is columnar). Fix: drop --state or use --runner direct`,
@@ -79,7 +92,8 @@ export const registerRun: RegisterCommand = (cmd, io) => {
         const { followCommand } = await import("../follow.ts");
         if (Object.keys(o.in ?? {}).length || Object.keys(o.out ?? {}).length)
           throw new UsageError("--follow reads and writes topics, not files. Fix: drop --in/--out (produce to the source topics instead)");
-        await followCommand(plan, registry, o, io.err);
+        const fromCheckpoint = o.fromCheckpoint ? await (await import("../checkpoint-file.ts")).readCheckpointFile(o.fromCheckpoint) : undefined;
+        await followCommand(plan, registry, { ...o, ...(fromCheckpoint ? { fromCheckpoint } : {}) }, io.err);
         return;
       }
       const { runCommand } = await import("../run.ts");
@@ -95,6 +109,8 @@ export const registerRun: RegisterCommand = (cmd, io) => {
         quiet: Boolean(o.quiet),
         err: io.err,
         store: o.store,
+        checkpointOut: o.checkpointOut,
+        fromCheckpoint: o.fromCheckpoint,
         state: o.state === "lmdb" ? { lmdb: { dir: o.stateDir, cacheEntries: o.stateCache } } : "memory",
       });
     });

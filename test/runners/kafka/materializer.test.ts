@@ -166,4 +166,28 @@ describe("the materializer", () => {
   it("refuses what a store cannot serve by key, naming the sink and the fix", () => {
     expect(() => materializableSinks(plan, ["nope"])).toThrow(/no sink "nope".*"counts"/);
   });
+
+  it("stores a pane of several rows in final-view order (canonical JSON), as a batch snapshot does, whatever order the stage emitted", async () => {
+    const prefix = `rows-${Date.now()}.`;
+    const topic = `${prefix}counts`;
+    topics.push(topic);
+    await client.createTopics([{ topic, partitions: 1, compacted: false }]);
+    const key = { key: "a", windowStart: 0, windowEnd: 10_000 };
+    const rows = [
+      { key: "a", windowStart: 0, windowEnd: 10_000, count: 2 },
+      { key: "a", windowStart: 0, windowEnd: 10_000, count: 10 },
+    ];
+    const producer = await client.producer();
+    await producer.send([{ topic, partition: 0, key: JSON.stringify(key), value: JSON.stringify([rows[0], rows[1]]) }]);
+    await producer.close();
+    const dir = storeDir();
+    const store = openViewStore(dir, { definition: identity });
+    const m = await startMaterializer({ client, plan, store, topicPrefix: prefix });
+    await waitUntil("the pane is applied", () => store.get("counts", key) !== undefined, 60_000);
+    await m.stop();
+    // Canonical JSON order: `…"count":10…` sorts before `…"count":2…`.
+    expect(store.get("counts", key)).toEqual([rows[1], rows[0]].sort((a, b) => (canonicalJson(a) < canonicalJson(b) ? -1 : 1)));
+    expect(canonicalJson(store.get("counts", key)![0])).toContain('"count":10');
+    await store.close();
+  }, 60_000);
 });
