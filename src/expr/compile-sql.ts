@@ -43,10 +43,10 @@ export const SQL_TYPES: { readonly [K in SqlKind]: string } = { number: "DOUBLE"
 /** A typed SQL null of `kind`. */
 export const sqlNull = (kind: SqlKind): string => `CAST(NULL AS ${SQL_TYPES[kind]})`;
 
-/** A column of the current row: its SQL text (quoted) and its kind. */
+/** A column of the current row: its SQL text (quoted) and its kind (`null`: null in every row). */
 export interface SqlColumn {
   readonly code: string;
-  readonly kind: SqlKind;
+  readonly kind: SqlKind | "null";
 }
 
 /** Where the fields of the current row live: a column, or why the field has none. */
