@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the published package into dist/: compiles with tsc (tsconfig.build.json), then copies
-// the non-TypeScript files the code reads at run time (the Kafka broker's Maven pom). Runs on
+// the non-TypeScript files the code reads at run time (the Kafka broker's and local Flink's Maven poms). Runs on
 // `npm ci` (prepare) and before `npm pack` / `npm publish`.
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, rmSync } from "node:fs";
@@ -15,7 +15,7 @@ rmSync(dist, { recursive: true, force: true });
 const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");
 const r = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
 if (r.status !== 0) process.exit(r.status ?? 1);
-for (const asset of ["scripts/kafka/pom.xml"]) {
+for (const asset of ["scripts/kafka/pom.xml", "scripts/flink/pom.xml"]) {
   mkdirSync(dirname(join(dist, asset)), { recursive: true });
   copyFileSync(join(root, asset), join(dist, asset));
 }

@@ -14,13 +14,17 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, existsSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
-import { createServer, connect } from "node:net";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
 import { cacheDir } from "../../src/core/package-info.ts";
+import { ensureJars, runCommand, tailLines as tail } from "../jvm/maven-jars.ts";
+import { freePorts, portOpen } from "../jvm/ports.ts";
+import { reapOnExit } from "../jvm/reaper.ts";
+
+export { freePorts };
 
 export const KAFKA_VERSION = "3.9.1";
 
@@ -59,69 +63,15 @@ export interface Broker {
 // ---------------------------------------------------------------------------------------------
 // Jars
 
-function libComplete(dir: string): boolean {
-  return MARKER_JARS.every((jar) => existsSync(join(dir, jar)));
-}
-
-let fetching: Promise<string> | undefined;
-
 /**
- * Makes sure the broker's jars are in KAFKA_LIB_DIR and returns that path. Downloads into a
- * temp dir next to it and renames it into place, so an interrupted download is never taken
- * for a complete one; concurrent fetches (several processes) are harmless.
+ * Makes sure the broker's jars are in KAFKA_LIB_DIR and returns that path (fetched with Maven
+ * once; scripts/jvm/maven-jars.ts).
  */
 export function ensureKafkaJars(): Promise<string> {
-  if (libComplete(KAFKA_LIB_DIR)) return Promise.resolve(KAFKA_LIB_DIR);
-  fetching ??= fetchJars().finally(() => (fetching = undefined));
-  return fetching;
+  return ensureJars({ what: `Kafka ${KAFKA_VERSION}`, pom: POM, dir: KAFKA_CACHE_DIR, markers: MARKER_JARS });
 }
 
-async function fetchJars(): Promise<string> {
-  await mkdir(KAFKA_CACHE_DIR, { recursive: true });
-  await removeStalePartials();
-  const partial = await mkdtemp(join(KAFKA_CACHE_DIR, "lib.partial-"));
-  try {
-    const args = ["-q", "-B", "-Dstyle.color=never", "-f", POM, "dependency:copy-dependencies", `-DoutputDirectory=${partial}`];
-    const { code, output } = await run("mvn", args);
-    if (code !== 0) {
-      throw new Error(`Fetching Kafka ${KAFKA_VERSION} jars failed (mvn ${args.join(" ")} exited with ${code}):\n${tail(output, 40)}`);
-    }
-    if (!libComplete(partial)) throw new Error(`mvn succeeded but ${MARKER_JARS.join(", ")} missing in ${partial}`);
-    if (libComplete(KAFKA_LIB_DIR)) return KAFKA_LIB_DIR; // another process won the race
-    await rm(KAFKA_LIB_DIR, { recursive: true, force: true }); // an incomplete leftover, if any
-    try {
-      await rename(partial, KAFKA_LIB_DIR);
-    } catch (err) {
-      if (!libComplete(KAFKA_LIB_DIR)) throw err;
-    }
-    return KAFKA_LIB_DIR;
-  } finally {
-    await rm(partial, { recursive: true, force: true });
-  }
-}
-
-/** Partial downloads left behind by a killed process (older than 15 minutes). */
-async function removeStalePartials(): Promise<void> {
-  for (const name of await readdir(KAFKA_CACHE_DIR)) {
-    if (!name.startsWith("lib.partial-") && !name.includes(".jsa.tmp-")) continue;
-    const path = join(KAFKA_CACHE_DIR, name);
-    const age = Date.now() - (await stat(path).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
-    if (age > 15 * 60_000) await rm(path, { recursive: true, force: true });
-  }
-}
-
-function run(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("error", (err: NodeJS.ErrnoException) =>
-      reject(err.code === "ENOENT" ? new Error(`\`${cmd}\` not found on PATH (needed to run the Kafka broker)`) : err),
-    );
-    child.on("close", (code, signal) => resolvePromise({ code: code ?? (signal ? 128 : 1), output }));
-  });
-}
+const run = (cmd: string, args: string[]) => runCommand(cmd, args, "to run the Kafka broker");
 
 // ---------------------------------------------------------------------------------------------
 // Class-data sharing: the first broker that stops cleanly dumps the classes it loaded into an
@@ -141,35 +91,6 @@ function cdsArchive(): string | undefined {
     } catch {}
   }
   return undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Ports
-
-/** Distinct free TCP ports on 127.0.0.1 (held open together so they cannot coincide). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => {
-      const server = createServer();
-      return new Promise<typeof server>((res, rej) => {
-        server.once("error", rej);
-        server.listen(0, "127.0.0.1", () => res(server));
-      });
-    }),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((res) => s.close(res))));
-  return ports;
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.setTimeout(1000);
-    socket.once("connect", () => (socket.destroy(), res(true)));
-    socket.once("timeout", () => (socket.destroy(), res(false)));
-    socket.once("error", () => (socket.destroy(), res(false)));
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,44 +174,6 @@ log4j.logger.kafka.Kafka=INFO
 `;
 
 // ---------------------------------------------------------------------------------------------
-// Child process bookkeeping: the broker must not outlive this Node process.
-
-const live = new Set<{ child: ChildProcess; tempDirs: string[] }>();
-let hooksInstalled = false;
-
-function killAllSync(): void {
-  for (const entry of live) {
-    try {
-      entry.child.kill("SIGKILL");
-    } catch {}
-    for (const dir of entry.tempDirs) {
-      try {
-        rmSync(dir, { recursive: true, force: true });
-      } catch {}
-    }
-  }
-  live.clear();
-}
-
-function installHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on("exit", killAllSync);
-  // A signal with no other listener would end Node without running "exit" handlers: kill the
-  // brokers and then end the process the way the default handler would. If someone else
-  // listens to the signal they decide what happens (and "exit" still cleans up).
-  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    const handler = () => {
-      if (process.listenerCount(sig) > 1) return;
-      killAllSync();
-      process.removeListener(sig, handler);
-      process.kill(process.pid, sig);
-    };
-    process.on(sig, handler);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Broker
 
 /** Moves a freshly dumped CDS archive into place (atomically), or drops it. */
@@ -299,10 +182,6 @@ function publishArchive(dumped: string, archive: string, brokerWasReady: boolean
     if (brokerWasReady && !existsSync(archive) && statSync(dumped).size > 0) renameSync(dumped, archive);
   } catch {}
   rmSync(dumped, { force: true });
-}
-
-function tail(text: string, lines: number): string {
-  return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
 /** The broker log's last lines, and its ERROR / "Caused by" lines (the root cause of a failed start). */
@@ -450,8 +329,8 @@ type ExitInfo = { code: number | null; signal: NodeJS.Signals | null };
 /** A running broker process and what is known of its end. */
 interface BrokerProcess {
   readonly child: ChildProcess;
-  /** The entry in `live` (killed if this Node process ends first). */
-  readonly entry: { child: ChildProcess; tempDirs: string[] };
+  /** Drops the process from the exit-time reaper (it is killed if this Node process ends first). */
+  readonly unreap: () => void;
   /** Settles when the process exits or could not be spawned. */
   readonly ended: Promise<void>;
   /** How it exited, once it has. */
@@ -471,9 +350,7 @@ function spawnBroker(classpath: string, config: BrokerConfig, cds: CdsPlan, temp
   } finally {
     closeSync(logFd);
   }
-  const entry = { child, tempDirs };
-  installHooks();
-  live.add(entry);
+  const unreap = reapOnExit([child], tempDirs);
   let exited: ExitInfo | undefined;
   let spawnError: Error | undefined;
   const ended = new Promise<void>((res) => {
@@ -487,7 +364,7 @@ function spawnBroker(classpath: string, config: BrokerConfig, cds: CdsPlan, temp
       res();
     });
   });
-  return { child, entry, ended, exitInfo: () => exited, spawnError: () => spawnError };
+  return { child, unreap, ended, exitInfo: () => exited, spawnError: () => spawnError };
 }
 
 /**
@@ -505,7 +382,7 @@ function stopper(proc: BrokerProcess, cds: CdsPlan, tempDirs: readonly string[],
         await proc.ended;
         clearTimeout(timer);
       }
-      live.delete(proc.entry);
+      proc.unreap();
       if (cds.dumpTo && cds.archive) publishArchive(cds.dumpTo, cds.archive, wasReady());
       await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
     })());

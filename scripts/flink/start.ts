@@ -1,0 +1,75 @@
+/**
+ * Runs a local Flink (JobManager + TaskManager + SQL Gateway, all on 127.0.0.1) until SIGINT/SIGTERM.
+ *
+ *   npx tsx scripts/flink/start.ts [--port 8083] [--log-dir DIR] [--cluster http://HOST:PORT]
+ *
+ * Prints `FLINK_GATEWAY=http://127.0.0.1:<port>` as the first stdout line once the gateway answers
+ * (then `FLINK_REST=…`, the cluster's REST endpoint; progress goes to stderr), then keeps running;
+ * stops everything cleanly on SIGINT/SIGTERM. With `--cluster` only the gateway is started, in
+ * front of that existing cluster. Exits 1 if Flink fails to start or a process dies.
+ */
+import { parseArgs } from "node:util";
+import { type LocalGatewayOptions, startLocalGateway } from "./gateway.ts";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string" },
+    "log-dir": { type: "string" },
+    cluster: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+if (values.help) {
+  process.stderr.write("usage: npx tsx scripts/flink/start.ts [--port N] [--log-dir DIR] [--cluster http://HOST:PORT]\n");
+  process.exit(0);
+}
+
+const opts: LocalGatewayOptions = {};
+if (values.port !== undefined) {
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    process.stderr.write(`invalid --port: ${values.port}\n`);
+    process.exit(2);
+  }
+  opts.port = port;
+}
+if (values["log-dir"]) opts.logDir = values["log-dir"];
+if (values.cluster) {
+  if (!URL.canParse(values.cluster)) {
+    process.stderr.write(`invalid --cluster: ${values.cluster} (expected http://HOST:PORT, the cluster's REST endpoint)\n`);
+    process.exit(2);
+  }
+  opts.cluster = values.cluster;
+}
+
+let stopping = false;
+let stopFlink: (() => Promise<void>) | undefined;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  process.stderr.write(`${signal}: stopping Flink...\n`);
+  await stopFlink?.();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+const t0 = Date.now();
+process.stderr.write(
+  opts.cluster ? `starting the Flink SQL Gateway for ${opts.cluster}...\n` : "starting local Flink (JobManager, TaskManager, SQL Gateway)...\n",
+);
+try {
+  const gw = await startLocalGateway(opts);
+  stopFlink = gw.stop;
+  process.stdout.write(`FLINK_GATEWAY=${gw.url}\nFLINK_REST=${gw.restUrl}\n`);
+  process.stderr.write(`Flink ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; Ctrl-C to stop\n`);
+  const how = await gw.exited;
+  if (!stopping) {
+    process.stderr.write(`Flink: ${how}\n`);
+    await gw.stop();
+    process.exit(1);
+  }
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(1);
+}
