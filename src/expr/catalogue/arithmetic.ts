@@ -11,8 +11,14 @@ import { NUMBER } from "./types.ts";
 const binary = (fn: keyof typeof ARITHMETIC, rule: string): FunctionSpec => {
   // Division or modulo by zero gives ±Infinity or NaN, which `numeric` turns into null.
   const emit: FunctionSpec["arquero"] = (c) => c.numeric(c.test, `${c.args[0]!.code} ${ARITHMETIC[fn]} ${c.args[1]!.code}`);
-  // Java's `%` on doubles is IEEE fmod like JavaScript's, but whether Flink's MOD keeps doubles is not verified yet.
-  const sql: FunctionSpec["sql"] = fn === "mod" ? (c) => c.refuse("mod: Flink's MOD on doubles is not verified to be JavaScript's %") : emit;
+  // Flink's MOD takes exact numerics only; its planner folds a constant `x / 0` with BigDecimal and fails,
+  // so a zero divisor becomes NULL first (the rule's result for it anyway).
+  const sql: FunctionSpec["sql"] =
+    fn === "mod"
+      ? (c) => c.refuse("mod: Flink's MOD takes exact numerics only, not doubles")
+      : fn === "div"
+        ? (c) => c.numeric(c.test, `${c.args[0]!.code} / NULLIF(${c.args[1]!.code}, 0E0)`)
+        : emit;
   return { rule, arity: [2, 2], args: ["number", "number"], nulls: "strict", result: NUMBER, js: emit, arquero: emit, sql };
 };
 
