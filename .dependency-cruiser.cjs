@@ -3,7 +3,7 @@
  *
  *   1. core    src/{core,expr,schema,window,combine,plan,registry,engine,io,run,store} — the semantics, once
  *   2. dsl     dsl/                — the authoring API; knows no runner
- *   3. runners runners/<name>/     — IO, scheduling and state backends; never each other
+ *   3. runners runners/<name>/     — direct, kafka, arquero, flink: IO, scheduling and state backends; never each other
  *   4. tools   src/parity, src/nexmark, src/serve, src/cli — above the runners (the CLI may use the tools, not back)
  *
  * A module may import from its own layer and the layers below it; no import cycles anywhere.

@@ -13,6 +13,8 @@ const alias = Object.entries(paths)
 // Two projects: the Kafka tests get a real broker (started once by the global
 // setup, or KAFKA_BROKERS), the rest start none.
 const KAFKA = ["test/kafka/**/*.test.ts", "test/runners/kafka/**/*.test.ts", "test/faults/**/*.test.ts"];
+// The Flink tests need a Flink cluster and gateway (slow to start): `npm run test:flink` (vitest.flink.config.ts).
+const FLINK = ["test/runners/flink/**/*.test.ts"];
 
 export default defineConfig({
   resolve: { alias },
@@ -20,7 +22,7 @@ export default defineConfig({
     testTimeout: 30_000,
     coverage: { provider: "v8" },
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: KAFKA } },
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...KAFKA, ...FLINK] } },
       {
         extends: true,
         test: {

@@ -47,7 +47,7 @@ const MB = {
   jmMeta: 192,
   tmFrameworkHeap: 64,
   tmTaskHeap: 384,
-  tmFrameworkOffHeap: 64,
+  tmFrameworkOffHeap: 128,
   tmNetwork: 64,
   tmManaged: 128,
   tmMeta: 192,
