@@ -3,9 +3,9 @@
 // the non-TypeScript files the code reads at run time (the Kafka broker's and local Flink's Maven poms). Runs on
 // `npm ci` (prepare) and before `npm pack` / `npm publish`.
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, mkdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -19,4 +19,7 @@ for (const asset of ["scripts/kafka/pom.xml", "scripts/flink/pom.xml"]) {
   mkdirSync(dirname(join(dist, asset)), { recursive: true });
   copyFileSync(join(root, asset), join(dist, asset));
 }
+// The Flink UDFs' Maven project, built on first use by scripts/flink/udfs.ts (not its build output).
+const udfs = join(root, "runners/flink/java");
+cpSync(udfs, join(dist, "runners/flink/java"), { recursive: true, filter: (src) => !relative(udfs, src).split(sep).includes("target") });
 chmodSync(join(dist, "src/cli/bin.js"), 0o755);

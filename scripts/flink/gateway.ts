@@ -170,6 +170,9 @@ function configYaml(ports: Ports, workDir: string, cluster: { host: string; port
     "taskmanager.memory.jvm-metaspace.size": `${MB.tmMeta}m`,
     "taskmanager.memory.jvm-overhead.min": "96m",
     "taskmanager.memory.jvm-overhead.max": "96m",
+    // A batch shuffle's sort partition takes 512 network buffers (16 MB) by default: with 64 MB of
+    // network memory a second job's partitions found none left ("Insufficient number of network buffers").
+    "taskmanager.network.sort-shuffle.min-buffers": 64,
     // Spill files, blobs and the planner's unpacked jar under the work dir, removed by stop().
     "io.tmp.dirs": join(workDir, "tmp"),
     "blob.storage.directory": join(workDir, "tmp", "blobs"),
