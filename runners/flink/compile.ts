@@ -8,8 +8,9 @@
  *
  * The first slice (docs/flink-runner.md): file sources (decoded at the
  * edge in Node, then read as JSON lines with an explicit `_line`), filter,
- * map, withTimestamps, keyBy, window (fixed, sliding, global; default
- * trigger), combine (count, sum, mean, min, max) and sinks.
+ * map, withTimestamps, keyBy, dedupe (without ttl), window (fixed, sliding,
+ * global; late panes on), combine (count, sum, mean, min, max, countDistinct)
+ * and sinks.
  *
  * @module
  */
@@ -20,6 +21,7 @@ import type { Rel } from "./rel.ts";
 import type { Build, OutputTable, Refusal, StepFn } from "./step.ts";
 import { Refused, refuse } from "./step.ts";
 import { combineStep } from "./steps/combine.ts";
+import { dedupeStep } from "./steps/dedupe.ts";
 import { filterStep } from "./steps/filter.ts";
 import { keyByStep } from "./steps/key-by.ts";
 import { mapStep } from "./steps/map.ts";
@@ -65,7 +67,6 @@ const OUTSIDE: Partial<Record<PlanNode["op"], string>> = {
   apply: "executors are not in the Flink slice yet (they need the GraalJS UDFs)",
   join: "joins are not in the Flink slice yet",
   sequence: "sequence is not in the Flink slice yet",
-  dedupe: "dedupe is not in the Flink slice yet",
   flatten: "flatten is not in the Flink slice yet",
 };
 
@@ -94,6 +95,8 @@ const stepOf = (n: PlanNode, sources: SourceTable[]): StepFn<PlanNode> => {
       return combineStep as StepFn<PlanNode>;
     case "sink":
       return sinkStep as StepFn<PlanNode>;
+    case "dedupe":
+      return dedupeStep as StepFn<PlanNode>;
     default:
       return () => refuse(n.id, OUTSIDE[n.op] ?? `${n.op} is not in the Flink slice yet`);
   }

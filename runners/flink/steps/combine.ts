@@ -9,7 +9,8 @@
  * and window. `sum` and `mean` are the exactly rounded Java UDAFs
  * (`ls_fsum`, `ls_fmean`), never Flink's SUM/AVG on doubles; `count`,
  * `min`, `max` are SQL's (min/max of numbers only: an input that is never a
- * number gives null, §10). Other aggregates are refused.
+ * number gives null, §10), `countDistinct` is `COUNT(DISTINCT …)`. Other
+ * aggregates are refused.
  *
  * @module
  */
@@ -40,8 +41,12 @@ const aggregate = (stage: string, a: AggSpec, col: string | null, kind: string |
     case "min":
     case "max":
       return numeric ? `${a.fn.toUpperCase()}(${col})` : "CAST(NULL AS DOUBLE)";
+    case "countDistinct":
+      // Distinct by canonical JSON: a number -0 is 0; COUNT(DISTINCT) skips nulls as the rule does.
+      if (kind === null || kind === "null") return "CAST(0 AS DOUBLE)";
+      return `CAST(COUNT(DISTINCT ${numeric ? `CASE WHEN ${col} = 0 THEN 0E0 ELSE ${col} END` : col}) AS DOUBLE)`;
     default:
-      return refuse(stage, `the aggregate ${a.fn} is not in the Flink slice yet (count, sum, mean, min, max are)`);
+      return refuse(stage, `the aggregate ${a.fn} is not in the Flink slice yet (count, sum, mean, min, max, countDistinct are)`);
   }
 };
 

@@ -36,7 +36,7 @@ const refusalOf = (p: Pipeline) => explainFlink(p).refused;
 
 describe("flink compile: refusals name the stage and the reason", () => {
   const cases: [string, Recipe, string, RegExp][] = [
-    ["dedupe", recipe({ pre: [{ kind: "dedupe" }] }), "events.dedupe", /dedupe/],
+    ["dedupe with a ttl", recipe({ pre: [{ kind: "dedupe", ttl: 2000 }] }), "events.dedupe", /ttl/],
     ["lookup", recipe({ pre: [{ kind: "lookup" }] }), "labels", /table|lookup/],
     ["apply", recipe({ pre: [{ kind: "apply", executor: "double" }] }), "events.apply", /executor/],
     ["dispatch", recipe({ pre: [{ kind: "dispatch", branches: { a: "keep", b: "drop", c: "keep" } } as PreStep] }), "events.dispatch", /executor/],
@@ -50,7 +50,6 @@ describe("flink compile: refusals name the stage and the reason", () => {
     ],
     ["sequence", recipe({ terminal: { kind: "sequence", latest: 2, ttl: null } }), "events.sequence", /sequence/],
     ["session windows", recipe({ terminal: combine({ window: { kind: "session", gap: 1000 } }) }), "events.window", /session/],
-    ["early triggers", recipe({ terminal: combine({ early: 2 }) }), "events.window", /early/],
     ["no late panes", recipe({ terminal: combine({ late: false }) }), "events.window", /late panes/],
     ["collect", recipe({ terminal: combine({ aggs: ["collect"] }) }), "events.combine", /collect/],
     ["first", recipe({ terminal: combine({ aggs: ["count", "first"] }) }), "events.combine", /first/],
@@ -108,14 +107,20 @@ describe("flink compile: accepted definitions", () => {
     expect(e.statements.filter((s) => s.startsWith("INSERT") || s.startsWith("EXECUTE"))).toHaveLength(1);
   });
 
-  it("filter, map, keyBy, sliding window, sum/mean/min/max: accepted, with the exact-sum UDAFs", () => {
+  it("filter, map, dedupe, keyBy, sliding window with early panes, sum/mean/min/max/countDistinct: accepted, with the exact-sum UDAFs", () => {
     const r = recipe({
       pre: [
+        { kind: "dedupe" },
         { kind: "filter", expr: ast.call("gt", ast.field("x"), ast.lit(0)) },
         { kind: "mapX", expr: ast.call("mul", ast.field("x"), ast.lit(2)) },
       ],
       keyFields: ["k", "tag"],
-      terminal: combine({ window: { kind: "sliding", size: 4000, period: 2000, offset: 500 }, lateness: 1000, aggs: ["sum", "mean", "min", "max"] }),
+      terminal: combine({
+        window: { kind: "sliding", size: 4000, period: 2000, offset: 500 },
+        lateness: 1000,
+        early: 2,
+        aggs: ["sum", "mean", "min", "max", "countDistinct"],
+      }),
       tap: true,
     });
     const e = explainFlink(buildPipeline(r));
