@@ -19,7 +19,9 @@ for (const asset of ["scripts/kafka/pom.xml", "scripts/flink/pom.xml"]) {
   mkdirSync(dirname(join(dist, asset)), { recursive: true });
   copyFileSync(join(root, asset), join(dist, asset));
 }
-// The Flink UDFs' Maven project, built on first use by scripts/flink/udfs.ts (not its build output).
-const udfs = join(root, "runners/flink/java");
-cpSync(udfs, join(dist, "runners/flink/java"), { recursive: true, filter: (src) => !relative(udfs, src).split(sep).includes("target") });
+// The Flink UDFs' Maven projects, built on first use by scripts/flink/udfs.ts (not their build output).
+for (const project of ["runners/flink/java", "runners/flink/graaljs"]) {
+  const from = join(root, project);
+  cpSync(from, join(dist, project), { recursive: true, filter: (src) => !relative(from, src).split(sep).includes("target") });
+}
 chmodSync(join(dist, "src/cli/bin.js"), 0o755);

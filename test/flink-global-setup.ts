@@ -9,6 +9,7 @@
  */
 import type { TestProject } from "vitest/node";
 import { startLocalGateway } from "../scripts/flink/gateway.ts";
+import { buildJsUdfJars } from "../scripts/flink/udfs.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -23,7 +24,10 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide("flinkGateway", existing);
     return undefined;
   }
-  const gateway = await startLocalGateway();
+  // The executor functions' GraalJS runtime goes on the TaskManager's own classpath (a real
+  // deployment in FLINK_GATEWAY needs it in its lib/ for test/runners/flink/graaljs.test.ts).
+  const { runtime } = await buildJsUdfJars();
+  const gateway = await startLocalGateway({ extraJars: runtime });
   process.env.FLINK_GATEWAY = gateway.url;
   project.provide("flinkGateway", gateway.url);
   return async () => {

@@ -81,6 +81,12 @@ export interface LocalGatewayOptions {
    * is started, pointed at it (the "existing deployment" path). Omitted: a local cluster is started too.
    */
   cluster?: string;
+  /**
+   * More jars for the TaskManager's and the gateway's own classpath (not a job's): the GraalJS
+   * runtime of the executor functions (`buildJsUdfJars().runtime`), which cannot be loaded once per
+   * job — Truffle's native library refuses a second class loader.
+   */
+  extraJars?: readonly string[];
 }
 
 /** A running local SQL Gateway (and the cluster behind it, unless `cluster` was given). */
@@ -348,7 +354,8 @@ async function startOnce(opts: LocalGatewayOptions, roles: readonly Role[]): Pro
   await writeFile(join(workDir, "log4j2.properties"), LOG4J2_PROPERTIES);
 
   const cp = classpath(lib);
-  const procs = roles.map((role) => spawnFlink(role, cp, workDir, workDir, tmp));
+  const extended = [cp, ...(opts.extraJars ?? [])].join(":");
+  const procs = roles.map((role) => spawnFlink(role, role === "jobmanager" ? cp : extended, workDir, workDir, tmp));
   const unreap = reapOnExit(
     procs.map((p) => p.child),
     tempDirs,
@@ -438,7 +445,7 @@ export async function startLocalGateway(opts: LocalGatewayOptions = {}): Promise
  * without a gateway: a stand-in for an existing deployment, reached through
  * `startLocalGateway({ cluster: restUrl })`.
  */
-export async function startLocalCluster(opts: { logDir?: string } = {}): Promise<LocalCluster> {
+export async function startLocalCluster(opts: { logDir?: string; extraJars?: readonly string[] } = {}): Promise<LocalCluster> {
   const started = await startWithRetry(opts, ["jobmanager", "taskmanager"]);
   return { restUrl: started.clusterUrl, ...running(started) };
 }

@@ -1,26 +1,29 @@
 /**
  * Runs a local Flink (JobManager + TaskManager + SQL Gateway, all on 127.0.0.1) until SIGINT/SIGTERM.
  *
- *   npx tsx scripts/flink/start.ts [--port 8083] [--log-dir DIR] [--cluster http://HOST:PORT]
+ *   npx tsx scripts/flink/start.ts [--port 8083] [--log-dir DIR] [--cluster http://HOST:PORT] [--graaljs]
  *
  * Prints `FLINK_GATEWAY=http://127.0.0.1:<port>` as the first stdout line once the gateway answers
- * (then `FLINK_REST=…`, the cluster's REST endpoint; progress goes to stderr), then keeps running;
+ * (then `FLINK_REST=…` , the cluster's REST endpoint; progress goes to stderr), then keeps running;
  * stops everything cleanly on SIGINT/SIGTERM. With `--cluster` only the gateway is started, in
- * front of that existing cluster. Exits 1 if Flink fails to start or a process dies.
+ * front of that existing cluster. With `--graaljs` the executor functions' GraalJS runtime is put on
+ * the TaskManager's classpath (scripts/flink/udfs.ts: buildJsUdfJars). Exits 1 if Flink fails to start or a process dies.
  */
 import { parseArgs } from "node:util";
 import { type LocalGatewayOptions, startLocalGateway } from "./gateway.ts";
+import { buildJsUdfJars } from "./udfs.ts";
 
 const { values } = parseArgs({
   options: {
     port: { type: "string" },
     "log-dir": { type: "string" },
     cluster: { type: "string" },
+    graaljs: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
 });
 if (values.help) {
-  process.stderr.write("usage: npx tsx scripts/flink/start.ts [--port N] [--log-dir DIR] [--cluster http://HOST:PORT]\n");
+  process.stderr.write("usage: npx tsx scripts/flink/start.ts [--port N] [--log-dir DIR] [--cluster http://HOST:PORT] [--graaljs]\n");
   process.exit(0);
 }
 
@@ -41,6 +44,8 @@ if (values.cluster) {
   }
   opts.cluster = values.cluster;
 }
+
+if (values.graaljs) opts.extraJars = (await buildJsUdfJars()).runtime;
 
 let stopping = false;
 let stopFlink: (() => Promise<void>) | undefined;
