@@ -80,6 +80,6 @@ export const lateOfRows = (o: Extract<OutputTable, { kind: "late" }>, rows: read
       elem({ v: elementOf(o, row), t: row._t as number, c: row._c as number, origin: { source: o.source, offset: row._line as number } }),
       { start: row._ws as number, end: row._we as number },
       o.allowedLateness,
-      false,
+      o.session,
     ),
   );

@@ -9,7 +9,7 @@
  * The first slice (docs/flink-runner.md): file sources (decoded at the
  * edge in Node, then read as JSON lines with an explicit `_line`), filter,
  * map, withTimestamps, keyBy, dedupe (without ttl), window (fixed, sliding,
- * global; late panes on), combine (count, sum, mean, min, max, countDistinct)
+ * session, global; late panes on), combine (count, sum, mean, min, max, countDistinct)
  * and sinks.
  *
  * @module

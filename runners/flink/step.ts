@@ -46,7 +46,11 @@ export type OutputTable = RowShape & {
   readonly table: string;
   /** The directory Flink writes its part files into. */
   readonly path: string;
-} & ({ readonly kind: "sink" } | { readonly kind: "deadLetters"; readonly what: "eventTime" } | { readonly kind: "late"; readonly allowedLateness: number });
+} & (
+    | { readonly kind: "sink" }
+    | { readonly kind: "deadLetters"; readonly what: "eventTime" }
+    | { readonly kind: "late"; readonly allowedLateness: number; readonly session: boolean }
+  );
 
 /** What a step may do while it builds. */
 export interface Build {

@@ -70,14 +70,17 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
   const inputCols = inputs.flatMap((x) => (x === null ? [] : [x.col]));
 
   let grouped: string;
-  if (fn.kind === "session") return refuse(n.id, "session windows are not in the Flink slice yet");
   if (fn.kind === "global") {
     grouped = `SELECT ${[...keyCols, "CAST(NULL AS DOUBLE) AS _ws", "CAST(NULL AS DOUBLE) AS _we", ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${evaluated} GROUP BY ${keyCols.join(", ")}`;
   } else {
     const carried = [...metaColumns(rel), ...fieldCols, ...inputCols];
     const windowed = b.name(`${n.id}_win`);
+    // A session element's proto-window is [t, t + gap) (§7); the lateness rule judges it (§8).
+    const size = fn.kind === "session" ? fn.gap : fn.size;
     if (fn.kind === "fixed") {
       b.define(view(windowed, `SELECT ${carried.join(", ")}, ${alignDownSql(fn.size, fn.offset)} AS _ws FROM ${evaluated}`));
+    } else if (fn.kind === "session") {
+      b.define(view(windowed, `SELECT ${carried.join(", ")}, _t AS _ws FROM ${evaluated}`));
     } else {
       // One row per candidate window: the latest start ≤ _t, then earlier ones while the window still reaches past _t.
       const candidates = b.name(`${n.id}_cand`);
@@ -91,7 +94,7 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
       b.define(view(windowed, `SELECT ${carried.join(", ")}, _ws FROM ${candidates} WHERE _ws + ${sqlNumber(fn.size)} > _t`));
     }
     const bounded = b.name(`${n.id}_bounds`);
-    b.define(view(bounded, `SELECT ${carried.join(", ")}, _ws, _ws + ${sqlNumber(fn.size)} AS _we FROM ${windowed}`));
+    b.define(view(bounded, `SELECT ${carried.join(", ")}, _ws, _ws + ${sqlNumber(size)} AS _we FROM ${windowed}`));
     const L = sqlNumber(window!.allowedLateness);
     const late = `_c IS NOT NULL AND _c >= _we + ${L}`;
 
@@ -111,6 +114,7 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
     b.output({
       kind: "late",
       allowedLateness: window!.allowedLateness,
+      session: fn.kind === "session",
       stage: n.id,
       table: lateTable,
       path,
@@ -119,7 +123,27 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
       fields: rel.fields,
       pane: null,
     });
-    grouped = `SELECT ${[...keyCols, "_ws", "_we", ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${bounded} WHERE NOT (${late}) GROUP BY ${[...keyCols, "_ws", "_we"].join(", ")}`;
+    if (fn.kind === "session") {
+      // Sessions from the kept proto-windows, per key in order of start: a row starts a new session
+      // when it starts at or after every earlier end (touching windows do not merge, §7); the order
+      // does not depend on arrival, so neither do the sessions. (_line only makes the order total.)
+      const order = `PARTITION BY ${keyCols.join(", ")} ORDER BY _ws, _line`;
+      const cols = [...carried, "_ws", "_we"].join(", ");
+      const ends = b.name(`${n.id}_ends`);
+      b.define(
+        view(ends, `SELECT ${cols}, MAX(_we) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS _pe FROM ${bounded} WHERE NOT (${late})`),
+      );
+      const sessions = b.name(`${n.id}_sessions`);
+      b.define(
+        view(
+          sessions,
+          `SELECT ${cols}, SUM(CASE WHEN _pe IS NULL OR _ws >= _pe THEN 1 ELSE 0 END) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS _sid FROM ${ends}`,
+        ),
+      );
+      grouped = `SELECT ${[...keyCols, "MIN(_ws) AS _ws", "MAX(_we) AS _we", ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${sessions} GROUP BY ${[...keyCols, "_sid"].join(", ")}`;
+    } else {
+      grouped = `SELECT ${[...keyCols, "_ws", "_we", ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${bounded} WHERE NOT (${late}) GROUP BY ${[...keyCols, "_ws", "_we"].join(", ")}`;
+    }
   }
   const groups = b.name(`${n.id}_groups`);
   b.define(view(groups, grouped));

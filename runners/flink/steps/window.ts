@@ -1,7 +1,7 @@
 /**
  * `window`: assigns nothing by itself (§4); it declares how the next
- * combine windows its input. The slice takes fixed, sliding and global
- * windows whose trigger keeps late panes (early panes or not): panes
+ * combine windows its input. The slice takes fixed, sliding, session and
+ * global windows whose trigger keeps late panes (early panes or not): panes
  * accumulate, so the final view is then the aggregate of every element that
  * is not late (§9, §11), which is what the combine computes. Without late
  * panes, which elements count would depend on when the on-time pane fired.
@@ -21,7 +21,6 @@ import { refuse } from "../step.ts";
 
 /** The step of a window: checks what the slice supports, passes the rows on. */
 export const windowStep: StepFn<WindowNode> = (n, [input]) => {
-  if (n.window.kind === "session") return refuse(n.id, "session windows are not in the Flink slice yet");
   if (!n.trigger.late)
     return refuse(n.id, "a trigger without late panes is not in the Flink slice yet (which elements count depends on when the on-time pane fires)");
   if (input!.pane !== null) return refuse(n.id, "a window after a combine is not in the Flink slice yet");

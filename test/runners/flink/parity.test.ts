@@ -47,33 +47,39 @@ const checkParity = async (def: Pipeline, inputs: Record<string, readonly unknow
  * Recipes the compiler accepts (filters, maps, keyBy, count/sum/mean/min/max, taps) with a fixed or
  * sliding window, so lateness is exercised.
  */
-const accepted = recipeArb.filter((r) => {
-  if (r.terminal.kind !== "combine" || (r.terminal.window?.kind !== "fixed" && r.terminal.window?.kind !== "sliding")) return false;
-  const e = explainFlink(buildPipeline(r));
-  return e.refused === undefined;
-});
+const acceptedWith = (kinds: readonly string[]) =>
+  recipeArb.filter((r) => {
+    if (r.terminal.kind !== "combine" || !kinds.includes(r.terminal.window?.kind ?? "none")) return false;
+    return explainFlink(buildPipeline(r)).refused === undefined;
+  });
+
+const accepted = acceptedWith(["fixed", "sliding"]);
 
 describe("FlinkRunner parity with the DirectRunner", () => {
-  it(`generated pipelines on generated histories (${RUNS} runs)`, async () => {
-    let rows = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        accepted.chain((recipe) => {
-          const def = buildPipeline(recipe);
-          return historiesFor(compile(def), { maxRecords: 40 }).map((h) => ({ recipe, def, h }));
-        }),
-        async ({ def, h }) => {
-          const direct = await checkParity(def, h.inputs as Record<string, unknown[]>);
-          // Outside the guarantee (a running sum past ±1.8e308, §14): not a case.
-          fc.pre(direct !== undefined);
-          rows += Object.values(direct!.outputs).reduce((n, r) => n + r.length, 0);
-        },
-      ),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
-    );
-    // Few generated histories hold late elements (about 1 in 5): the case below pins lateness down.
-    expect(rows).toBeGreaterThan(0);
-  });
+  for (const [what, recipes, runs] of [
+    ["generated pipelines", accepted, RUNS],
+    ["generated pipelines with session windows", acceptedWith(["session"]), Math.ceil(RUNS / 2)],
+  ] as const)
+    it(`${what} on generated histories (${runs} runs)`, async () => {
+      let rows = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          recipes.chain((recipe) => {
+            const def = buildPipeline(recipe);
+            return historiesFor(compile(def), { maxRecords: 40 }).map((h) => ({ recipe, def, h }));
+          }),
+          async ({ def, h }) => {
+            const direct = await checkParity(def, h.inputs as Record<string, unknown[]>);
+            // Outside the guarantee (a running sum past ±1.8e308, §14): not a case.
+            fc.pre(direct !== undefined);
+            rows += Object.values(direct!.outputs).reduce((n, r) => n + r.length, 0);
+          },
+        ),
+        { numRuns: runs, seed: SEED, endOnFailure: true },
+      );
+      // Few generated histories hold late elements (about 1 in 5): the case below pins lateness down.
+      expect(rows).toBeGreaterThan(0);
+    });
 
   it("lateness is judged per source key, by arrival order within it (§8)", async () => {
     const Ev = t.type({ user: t.string, ts: t.number, n: t.number });
@@ -104,6 +110,30 @@ describe("FlinkRunner parity with the DirectRunner", () => {
       [4, 25_000],
       [6, 12_000],
     ]);
+  });
+
+  it("sessions merge overlapping proto-windows, not touching ones; a late element is judged on its proto-session (§7, §8)", async () => {
+    const Ev = t.type({ user: t.string, ts: t.number });
+    const def = L.pipeline("sessions-by-hand", { version: 1 }, ({ source, sink }) =>
+      L.pipe(
+        source("events", Ev, { key: "user" }),
+        L.withTimestamps((e) => e.field("ts")),
+        L.keyBy("user"),
+        L.window(L.session("10s"), { allowedLateness: "0s" }),
+        L.combine({ n: L.count() }),
+        sink("sessions"),
+      ),
+    );
+    // 0 and 5 000 overlap ([0, 10 000) and [5 000, 15 000)); 40 000 touches [30 000, 40 000); 1 000 arrives
+    // when a's clock is 40 000 ≥ its proto-session's end 11 000: late.
+    const events = [0, 5_000, 30_000, 40_000, 1_000].map((ts) => ({ user: "a", ts }));
+    const direct = (await checkParity(def, { events }))!;
+    expect(direct.outputs.sessions).toEqual([
+      { user: "a", windowStart: 0, windowEnd: 15_000, n: 2 },
+      { user: "a", windowStart: 30_000, windowEnd: 40_000, n: 1 },
+      { user: "a", windowStart: 40_000, windowEnd: 50_000, n: 1 },
+    ]);
+    expect(direct.late.map((l) => [l.offset, l.windowStart, l.windowEnd])).toEqual([[5, 1_000, 11_000]]);
   });
 
   it("sum and mean are exactly rounded (the Java UDAFs), whatever the order Flink adds in", async () => {
