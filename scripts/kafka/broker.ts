@@ -12,16 +12,17 @@
  * Requires `java` (17+) on PATH, and `mvn` on the first run.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
-import { closeSync, existsSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
 import { cacheDir } from "../../src/core/package-info.ts";
 import { ensureJars, runCommand, tailLines as tail } from "../jvm/maven-jars.ts";
 import { freePorts, portOpen } from "../jvm/ports.ts";
+import { type CdsPlan, planCds, publishArchive } from "../jvm/cds.ts";
 import { reapOnExit } from "../jvm/reaper.ts";
 
 export { freePorts };
@@ -76,22 +77,8 @@ const run = (cmd: string, args: string[]) => runCommand(cmd, args, "to run the K
 // ---------------------------------------------------------------------------------------------
 // Class-data sharing: the first broker that stops cleanly dumps the classes it loaded into an
 // archive in the cache; later JVMs map it and start ~2x faster. Keyed by the `java` binary, as
-// an archive only works with the JVM build that wrote it. LOCKSTEP_KAFKA_CDS=0 turns it off.
-
-function cdsArchive(): string | undefined {
-  if (process.env.LOCKSTEP_KAFKA_CDS === "0") return undefined;
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    if (!dir) continue;
-    try {
-      const java = realpathSync(join(dir, "java"));
-      const st = statSync(java);
-      if (!st.isFile()) continue;
-      const key = createHash("sha256").update(`${java}\0${st.size}\0${st.mtimeMs}`).digest("hex").slice(0, 12);
-      return join(KAFKA_CACHE_DIR, `kafka-${key}.jsa`);
-    } catch {}
-  }
-  return undefined;
-}
+// an archive only works with the JVM build that wrote it (scripts/jvm/cds.ts). LOCKSTEP_KAFKA_CDS=0
+// turns it off.
 
 // ---------------------------------------------------------------------------------------------
 // Config
@@ -175,14 +162,6 @@ log4j.logger.kafka.Kafka=INFO
 
 // ---------------------------------------------------------------------------------------------
 // Broker
-
-/** Moves a freshly dumped CDS archive into place (atomically), or drops it. */
-function publishArchive(dumped: string, archive: string, brokerWasReady: boolean): void {
-  try {
-    if (brokerWasReady && !existsSync(archive) && statSync(dumped).size > 0) renameSync(dumped, archive);
-  } catch {}
-  rmSync(dumped, { force: true });
-}
 
 /** The broker log's last lines, and its ERROR / "Caused by" lines (the root cause of a failed start). */
 function readLog(path: string): { tail: string; causes: string } {
@@ -283,24 +262,7 @@ async function writeConfig(dirs: BrokerDirs, opts: StartBrokerOptions): Promise<
   return { port: port!, propsFile, logFile: join(dirs.workDir, "broker.log"), log4jOpt: `-Dlog4j.configuration=file:${log4jFile}` };
 }
 
-/** Whether this start maps an existing class-data archive, or dumps one for later starts. */
-interface CdsPlan {
-  /** JVM options mapping the archive (empty when there is none yet). */
-  readonly use: string[];
-  /** JVM options dumping a new archive at exit (broker only). */
-  readonly dump: string[];
-  /** Where the dump goes before it is published as `archive`. */
-  readonly dumpTo: string | undefined;
-  readonly archive: string | undefined;
-}
-
-function planCds(): CdsPlan {
-  const archive = cdsArchive();
-  const useArchive = archive !== undefined && existsSync(archive);
-  // A per-process temp name: concurrent brokers must not write one file.
-  const dumpTo = archive && !useArchive ? `${archive}.tmp-${process.pid}-${randomBytes(4).toString("hex")}` : undefined;
-  return { use: useArchive ? [`-XX:SharedArchiveFile=${archive}`] : [], dump: dumpTo ? [`-XX:ArchiveClassesAtExit=${dumpTo}`] : [], dumpTo, archive };
-}
+const kafkaCds = (): CdsPlan => planCds(KAFKA_CACHE_DIR, "kafka", process.env.LOCKSTEP_KAFKA_CDS !== "0");
 
 /** Formats the KRaft storage in `dataDir` (keeping its cluster id when already formatted). */
 async function formatStorage(classpath: string, config: BrokerConfig, dataDir: string, cds: CdsPlan): Promise<void> {
@@ -383,7 +345,7 @@ function stopper(proc: BrokerProcess, cds: CdsPlan, tempDirs: readonly string[],
         clearTimeout(timer);
       }
       proc.unreap();
-      if (cds.dumpTo && cds.archive) publishArchive(cds.dumpTo, cds.archive, wasReady());
+      publishArchive(cds, wasReady());
       await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
     })());
 }
@@ -411,7 +373,7 @@ async function startOnce(opts: StartBrokerOptions): Promise<Broker> {
   const dirs = await prepareDirs(opts);
   try {
     const config = await writeConfig(dirs, opts);
-    const cds = planCds();
+    const cds = kafkaCds();
     await formatStorage(classpath, config, dirs.dataDir, cds);
     const proc = spawnBroker(classpath, config, cds, dirs.tempDirs);
     let ready = false;
