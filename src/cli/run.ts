@@ -32,8 +32,10 @@ export interface KafkaCliOptions {
 
 /** What `run` was asked to do. */
 export interface RunCommandOptions {
-  readonly runner?: "direct" | "kafka" | "arquero";
+  readonly runner?: "direct" | "kafka" | "arquero" | "flink";
   readonly kafka?: KafkaCliOptions;
+  /** The Flink runner's SQL Gateway URL (else FLINK_GATEWAY, else a local Flink). */
+  readonly gateway?: string;
   readonly inputs: Record<string, string>;
   readonly outputs: Record<string, string>;
   readonly deadLetters?: string;
@@ -144,6 +146,16 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
       onExecutorError: o.onExecutorError,
       log: (l) => (o.quiet ? undefined : o.err(`lockstep[arquero]: ${l}\n`)),
       progress: !o.quiet,
+    });
+  }
+  if (runner === "flink") {
+    const { runFlink } = await import("../../runners/flink/runner.ts");
+    return runFlink(plan, {
+      inputs: o.inputs,
+      registry,
+      onExecutorError: o.onExecutorError,
+      gateway: o.gateway ?? process.env.FLINK_GATEWAY,
+      log: (l) => (o.quiet ? undefined : o.err(`lockstep[flink]: ${l}\n`)),
     });
   }
   const { runDirect } = await import("../../runners/direct/runner.ts");

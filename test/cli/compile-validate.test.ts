@@ -226,4 +226,38 @@ describe("lockstep explain", () => {
     const r = await cli("explain", flagship, "--runner", "spark");
     expect(r.code).toBe(2);
   });
+
+  it("--runner flink: the SQL of a definition in the slice, or the stage and reason it is refused", async () => {
+    const ok = await cli("explain", repo("examples/window-count.ts"), "--runner", "flink");
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/^pipeline "window-count" v1 on flink: 6 stages/);
+    expect(ok.out).toMatch(/^CREATE TEMPORARY TABLE /m);
+    const refused = await cli("explain", flagship, "--runner", "flink", "--json");
+    expect(JSON.parse(refused.out).refused).toMatchObject({ stage: "events.dispatch", reason: expect.stringMatching(/executor/) });
+  });
+
+  it("run --runner flink refuses the same definition with the stage and reason before anything starts (exit 2)", async () => {
+    const r = await cli(
+      "run",
+      repo("examples/wordcount.ts"),
+      "--runner",
+      "flink",
+      "--in",
+      `lines=${repo("examples/data/window-events.jsonl")}`,
+      "--gateway",
+      "http://127.0.0.1:9",
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/lines\.flatMap: the Flink runner cannot run this stage: flatMap/);
+    const misplaced = await cli(
+      "run",
+      repo("examples/wordcount.ts"),
+      "--gateway",
+      "http://127.0.0.1:9",
+      "--in",
+      `lines=${repo("examples/data/window-events.jsonl")}`,
+    );
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.err).toMatch(/--gateway is an option of the Flink runner/);
+  });
 });

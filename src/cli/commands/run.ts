@@ -17,7 +17,7 @@ export const registerRun: RegisterCommand = (cmd, io) => {
     .command("run")
     .description("run a pipeline over input files and write the final view of each sink")
     .argument("<pipeline>", "a .ts/.js module whose default export is a pipeline, or a compiled .json")
-    .addOption(new Option("--runner <name>", "where to run it").choices(["direct", "kafka", "arquero"]).default("direct"))
+    .addOption(new Option("--runner <name>", "where to run it").choices(["direct", "kafka", "arquero", "flink"]).default("direct"))
     .option(
       "--in <name=path>",
       "the input of a source or table, once per source and table (JSONL by default; .csv, .arrow, .parquet by extension; - for stdin)",
@@ -61,7 +61,9 @@ export const registerRun: RegisterCommand = (cmd, io) => {
     .option("--app-id <id>", "kafka --follow: application id (consumer group, internal topic prefix; default the pipeline name)")
     .option("--topic-prefix <prefix>", "kafka --follow: prefix of source and sink topic names", "")
     .option("--metrics-port <port>", "kafka --follow: serve Prometheus metrics on 127.0.0.1:<port>/metrics", positiveInt)
+    .option("--gateway <url>", "flink: the SQL Gateway's REST URL (default: FLINK_GATEWAY, else a local Flink started for the run)")
     .action(async (pipeline: string, o) => {
+      if (o.runner !== "flink" && o.gateway) throw new UsageError("--gateway is an option of the Flink runner. Fix: add --runner flink");
       if (o.runner !== "kafka" && (o.follow || o.brokers || o.appId || o.metricsPort)) {
         throw new UsageError("--follow, --brokers, --app-id and --metrics-port are options of the Kafka runner. Fix: add --runner kafka");
       }
@@ -100,6 +102,7 @@ export const registerRun: RegisterCommand = (cmd, io) => {
       await runCommand(plan, registry, {
         runner: o.runner,
         kafka: { brokers: o.brokers, partitions: o.partitions, instances: o.instances, guarantee: o.guarantee, keepTopics: Boolean(o.keepTopics) },
+        gateway: o.gateway,
         inputs: o.in ?? {},
         outputs: o.out ?? {},
         deadLetters: o.deadLetters,

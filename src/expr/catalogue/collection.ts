@@ -19,6 +19,7 @@ export const collection = {
     nulls: "strict",
     js: (c) => c.guarded("true", `get(${c.args[0]!.code}, ${c.args[1]!.code})`),
     arquero: (c) => c.bind(`op.ls_get(${c.args[0]!.code}, ${c.args[1]!.code})`),
+    sql: (c) => c.refuse("get: arrays and objects are not SQL columns in the Flink slice yet"),
     helpers: { js: { get: getMember }, arquero: { ls_get: getMember } },
   },
   size: {
@@ -29,6 +30,7 @@ export const collection = {
     result: NUMBER,
     js: (c) => c.guarded("true", `size(${c.args[0]!.code})`),
     arquero: (c) => c.bind(`op.ls_size(${c.args[0]!.code})`),
+    sql: (c) => c.refuse("size: arrays and objects are not SQL columns in the Flink slice yet"),
     helpers: { js: { size }, arquero: { ls_size: size } },
   },
 } satisfies Record<string, FunctionSpec>;

@@ -50,6 +50,8 @@ const equality = (fn: "eq" | "neq", rule: string): FunctionSpec => ({
       const eq = c.bind(`op.ls_eq(${x.code}, ${y.code})`);
       return fn === "eq" ? eq : c.bind(`${eq.code} === null ? null : !${eq.code}`);
     }),
+  // Kinds are static in SQL, so `dynamic` (an operand of unknown kind) cannot happen.
+  sql: (c) => compare(c, fn === "eq" ? "=" : "<>", () => c.refuse(`${fn} of operands of unknown kind`)),
   helpers: {
     js:
       fn === "eq"
@@ -80,6 +82,13 @@ const ordering = (fn: keyof typeof COMPARISON, order: (a: number, b: number) => 
         `${x.code} ${COMPARISON[fn]} ${y.code}`,
       );
     }),
+  // Numbers only: Flink orders strings by UTF-8 bytes (code points), lockstep by UTF-16 code units.
+  sql: (c) => {
+    const kinds = c.args.map((o) => o.kind);
+    if (kinds.includes("string")) c.refuse(`${fn} on strings: Flink SQL orders strings by code point, lockstep by UTF-16 code unit`);
+    if (kinds.includes("boolean")) c.refuse(`${fn} on booleans is not in the Flink slice yet`);
+    return compare(c, COMPARISON[fn], () => c.refuse(`${fn} of operands of unknown kind`));
+  },
   // `as number` only to let TS apply `<`: comparable() guarantees one primitive kind.
   helpers: { js: { [fn]: (a: unknown, b: unknown) => (comparable(a, b) ? order(a as number, b as number) : null) } },
 });

@@ -16,6 +16,9 @@ const toStringSpec: FunctionSpec = {
   result: STRING,
   js: (c) => c.guarded("true", `str(${c.args[0]!.code})`),
   arquero: (c) => c.bind(`op.ls_str(${c.args[0]!.code})`),
+  // A string is itself; Flink's CAST(DOUBLE AS STRING) prints numbers unlike JavaScript's String().
+  sql: (c) =>
+    c.args[0]!.kind === "string" ? c.args[0]! : c.refuse("toString of a non-string: Flink's CAST AS STRING formats numbers and booleans unlike JavaScript"),
   helpers: { js: { str: toStringValue }, arquero: { ls_str: toStringValue } },
 };
 
@@ -27,6 +30,12 @@ const toNumberSpec: FunctionSpec = {
   result: NUMBER,
   js: (c) => c.guarded("true", `num(${c.args[0]!.code})`),
   arquero: (c) => c.bind(`op.ls_num(${c.args[0]!.code})`),
+  sql: (c) => {
+    const x = c.args[0]!;
+    if (x.kind === "number") return x;
+    if (x.kind === "boolean") return c.bind(`CASE WHEN ${x.code} THEN 1E0 ELSE 0E0 END`);
+    return c.refuse("toNumber of a string: Flink's CAST AS DOUBLE parses text unlike JavaScript's Number()");
+  },
   helpers: { js: { num: toNumberValue }, arquero: { ls_num: toNumberValue } },
 };
 

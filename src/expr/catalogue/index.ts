@@ -1,8 +1,8 @@
 /**
  * The expression catalogue: every function an expression may call, as data
  * ({@link FunctionSpec}). The codec's arity and pattern checks, the result
- * types of `src/plan/expr-types.ts`, and both compilers (`compile-js.ts`,
- * `compile-arquero.ts`) read this table; the reference interpreter
+ * types of `src/plan/expr-types.ts`, and the compilers (`compile-js.ts`,
+ * `compile-arquero.ts`, `compile-sql.ts`) read this table; the reference interpreter
  * (`interpret.ts`) deliberately does not — it is the independent oracle the
  * compilers are tested against.
  *
@@ -22,7 +22,7 @@ import { argKind } from "./spec.ts";
 import type { FunctionSpec, Helper } from "./spec.ts";
 import { string } from "./string.ts";
 
-export type { ArgKind, ArqueroContext, EmitContext, FunctionSpec, Helper, JsContext, NullRule, ResultRule } from "./spec.ts";
+export type { ArgKind, ArqueroContext, EmitContext, FunctionSpec, Helper, JsContext, NullRule, ResultRule, SqlContext } from "./spec.ts";
 export { argKind } from "./spec.ts";
 
 /** Every function, by name, in the order the codec lists them. */

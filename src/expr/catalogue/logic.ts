@@ -47,6 +47,8 @@ const junction = (fn: "and" | "or", rule: string): FunctionSpec => ({
     const loses = c.args.map((o) => `${o.code} === ${lose}`).join(" && ");
     return c.bind(`${wins} ? ${win} : ${loses} ? ${lose} : null`);
   },
+  // SQL's AND/OR are three-valued already; an operand that is not a boolean counts as unknown.
+  sql: (c) => c.bind(c.args.map((o) => (o.kind === "boolean" ? o.code : "CAST(NULL AS BOOLEAN)")).join(fn === "and" ? " AND " : " OR ")),
 });
 
 const not: FunctionSpec["arquero"] = (c) => c.bind(`${c.args[0]!.code} === true ? false : ${c.args[0]!.code} === false ? true : null`);
@@ -55,5 +57,14 @@ const not: FunctionSpec["arquero"] = (c) => c.bind(`${c.args[0]!.code} === true 
 export const logic = {
   and: junction("and", "false if any operand is false, else true if all are true, else null"),
   or: junction("or", "true if any operand is true, else false if all are false, else null"),
-  not: { rule: "true ↔ false, anything else → null", arity: [1, 1], args: ["boolean"], nulls: "strict", result: BOOLEAN, js: not, arquero: not },
+  not: {
+    rule: "true ↔ false, anything else → null",
+    arity: [1, 1],
+    args: ["boolean"],
+    nulls: "strict",
+    result: BOOLEAN,
+    js: not,
+    arquero: not,
+    sql: (c) => c.guarded(c.test, `NOT ${c.args[0]!.code}`),
+  },
 } satisfies Record<string, FunctionSpec>;

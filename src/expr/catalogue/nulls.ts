@@ -10,7 +10,16 @@ const isNull: FunctionSpec["arquero"] = (c) => c.bind(`${c.args[0]!.code} === nu
 
 /** The null-handling functions. */
 export const nulls = {
-  isNull: { rule: "true when null or missing, never null itself", arity: [1, 1], args: ["any"], nulls: "never", result: BOOLEAN, js: isNull, arquero: isNull },
+  isNull: {
+    rule: "true when null or missing, never null itself",
+    arity: [1, 1],
+    args: ["any"],
+    nulls: "never",
+    result: BOOLEAN,
+    js: isNull,
+    arquero: isNull,
+    sql: (c) => c.bind(`${c.args[0]!.code} IS NULL`),
+  },
   coalesce: {
     rule: "first non-null argument, else null",
     arity: [2, -1],
@@ -35,6 +44,7 @@ export const nulls = {
           .map((o) => `${o.code} !== null ? ${o.code} : `)
           .join("") + c.args[c.args.length - 1]!.code,
       ),
+    sql: (c) => c.bind(`COALESCE(${c.args.map((o) => o.code).join(", ")})`),
   },
   if: {
     rule: "if(cond, then, else): `then` only when cond is exactly true",
@@ -50,5 +60,7 @@ export const nulls = {
       return { code: t, kind: "unknown" };
     },
     arquero: (c) => c.bind(`${c.args[0]!.code} === true ? ${c.args[1]!.code} : ${c.args[2]!.code}`),
+    // CASE takes THEN only for TRUE: a null or non-boolean condition takes ELSE, as the rule says.
+    sql: (c) => c.bind(`CASE WHEN ${c.args[0]!.kind === "boolean" ? c.args[0]!.code : "FALSE"} THEN ${c.args[1]!.code} ELSE ${c.args[2]!.code} END`),
   },
 } satisfies Record<string, FunctionSpec>;

@@ -32,6 +32,9 @@ const arquero =
   (c) =>
     c.guarded(c.test, `op.${helper}(${[c.args[0]!.code, c.pattern(1), ...c.args.slice(2).map((o) => o.code)].join(", ")})`);
 
+/** Why regular expressions are refused in SQL: Flink's REGEXP functions are java.util.regex, not RE2. */
+const RE2_IN_SQL = "regular expressions: Flink's REGEXP functions use java.util.regex, not RE2 (needs an RE2 UDF)";
+
 // arquero's op.match/replace/split take a backtracking RegExp; these helpers take the RE2 regex every runner shares.
 
 /** The regular-expression functions. */
@@ -44,6 +47,7 @@ export const regex = {
     result: STRING,
     js: js((re, s, [replacement]) => `${re}.replaceAll(${s}, ${replacement})`),
     arquero: arquero("ls_replace"),
+    sql: (c) => c.refuse(RE2_IN_SQL),
     helpers: { arquero: { ls_replace: (s: string, re: Regex, replacement: string): string => re.replaceAll(s, replacement) } },
   },
   split: {
@@ -54,6 +58,7 @@ export const regex = {
     result: { type: "array", items: STRING },
     js: js((re, s) => `${re}.split(${s})`),
     arquero: arquero("ls_split"),
+    sql: (c) => c.refuse(RE2_IN_SQL),
     // The pieces between matches, never capture groups.
     helpers: { arquero: { ls_split: (s: string, re: Regex): string[] => re.split(s) } },
   },
@@ -65,6 +70,7 @@ export const regex = {
     result: BOOLEAN,
     js: js((re, s) => `${re}.test(${s})`),
     arquero: arquero("ls_match"),
+    sql: (c) => c.refuse(RE2_IN_SQL),
     helpers: { arquero: { ls_match: (s: string, re: Regex): boolean => re.test(s) } },
   },
 } satisfies Record<string, FunctionSpec>;

@@ -68,6 +68,18 @@ export interface JsContext extends EmitContext {
 /** The arquero target is one expression per binding; operands are always emitted first. */
 export type ArqueroContext = EmitContext;
 
+/**
+ * The SQL target (Flink SQL, `compile-sql.ts`): every operand has a static
+ * kind (SQL columns are typed), so kind tests fold and `test` is always
+ * `"true"` or `"false"`. A function whose rule SQL's built-ins cannot state
+ * exactly calls `refuse` with the reason: the definition is refused before
+ * anything runs, never run with a different result.
+ */
+export interface SqlContext extends EmitContext {
+  /** Refuses the call: `reason` says what differs between the rule and SQL. */
+  refuse(reason: string): never;
+}
+
 /** The schema of a result from the schemas of the operands; `union` is the flattened union. */
 export type ResultRule = (operands: readonly SchemaJson[], union: (members: readonly SchemaJson[]) => SchemaJson) => SchemaJson;
 
@@ -87,6 +99,8 @@ export interface FunctionSpec {
   readonly js: (c: JsContext) => Operand;
   /** Emits the arquero expression of a call. */
   readonly arquero: (c: ArqueroContext) => Operand;
+  /** Emits the Flink SQL of a call, or refuses it (see {@link SqlContext}). */
+  readonly sql: (c: SqlContext) => Operand;
   /** Run-time functions the emitted code calls, by the name it calls them (arquero names start with `ls_`). */
   readonly helpers?: { readonly js?: Readonly<Record<string, Helper>>; readonly arquero?: Readonly<Record<string, Helper>> };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { canonicalJson } from "../../core/canonical.ts";
+import { NULL } from "../emit-core.ts";
 import type { FunctionSpec } from "./spec.ts";
 import { BOOLEAN, NUMBER, STRING } from "./types.ts";
 
@@ -17,6 +18,11 @@ const method = (name: "toLowerCase" | "toUpperCase" | "trim", op: string, rule: 
   result: STRING,
   js: (c) => c.guarded(c.test, `${c.args[0]!.code}.${name}()`),
   arquero: (c) => c.guarded(c.test, `${op}(${c.args[0]!.code})`),
+  // Flink's TRIM removes spaces only, JavaScript's trim every Unicode white space and line terminator.
+  sql: (c) =>
+    name === "trim"
+      ? c.refuse("trim: Flink's TRIM removes only spaces, JavaScript's trim all white space")
+      : c.guarded(c.test, `${name === "toLowerCase" ? "LOWER" : "UPPER"}(${c.args[0]!.code})`),
 });
 
 const affix = (fn: "startsWith" | "endsWith"): FunctionSpec => ({
@@ -27,6 +33,8 @@ const affix = (fn: "startsWith" | "endsWith"): FunctionSpec => ({
   result: BOOLEAN,
   js: (c) => c.guarded(c.test, `${c.args[0]!.code}.${fn}(${c.args[1]!.code})`),
   arquero: (c) => c.guarded(c.test, `op.${fn.toLowerCase()}(${c.args.map((o) => o.code).join(", ")})`),
+  // A prefix (suffix) in code points is one in code units: both sides count the same way.
+  sql: (c) => c.guarded(c.test, `${fn === "startsWith" ? "LEFT" : "RIGHT"}(${c.args[0]!.code}, CHAR_LENGTH(${c.args[1]!.code})) = ${c.args[1]!.code}`),
 });
 
 /** `contains` at run time: substring test, or element test by canonical JSON. */
@@ -61,8 +69,18 @@ export const string = {
       const test = x.kind === "string" ? "true" : x.kind !== "unknown" ? "false" : `(${c.is(x, "string")} || op.ls_isarr(${x.code}))`;
       return c.guarded(test, `op.length(${x.code})`);
     },
+    sql: (c) => c.refuse("length: Flink's CHAR_LENGTH counts code points, lockstep UTF-16 code units"),
   },
-  concat: { rule: "string concatenation; any null → null", arity: [2, -1], args: ["string"], nulls: "strict", result: STRING, js: concat, arquero: concat },
+  concat: {
+    rule: "string concatenation; any null → null",
+    arity: [2, -1],
+    args: ["string"],
+    nulls: "strict",
+    result: STRING,
+    js: concat,
+    arquero: concat,
+    sql: (c) => c.guarded(c.test, c.args.map((o) => o.code).join(" || ")),
+  },
   substring: {
     rule: "substring(s, start, end?) as String.prototype.substring",
     arity: [2, 3],
@@ -78,6 +96,7 @@ export const string = {
           .join(", ")})`,
       ),
     arquero: (c) => c.guarded(c.test, `op.substring(${c.args.map((o) => o.code).join(", ")})`),
+    sql: (c) => c.refuse("substring: Flink's SUBSTRING counts code points from 1 and does not clamp or swap as JavaScript's does"),
   },
   startsWith: affix("startsWith"),
   endsWith: affix("endsWith"),
@@ -94,6 +113,8 @@ export const string = {
       if (x.kind === "string" && y.kind === "string") return c.bind(`op.includes(${x.code}, ${y.code})`);
       return c.bind(`op.ls_contains(${x.code}, ${y.code})`);
     },
+    // Kinds are static: two strings test a substring; any other pair of scalars is null (no arrays in SQL rows yet).
+    sql: (c) => (c.args[0]!.kind === "string" && c.args[1]!.kind === "string" ? c.bind(`POSITION(${c.args[1]!.code} IN ${c.args[0]!.code}) > 0`) : NULL),
     helpers: { js: { contains }, arquero: { ls_contains: contains } },
   },
 } satisfies Record<string, FunctionSpec>;

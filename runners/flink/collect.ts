@@ -1,0 +1,85 @@
+/**
+ * Reading a finished job's output tables back: Flink's part files (JSON
+ * lines; hidden and in-progress files skipped), each row rebuilt into the
+ * element it stands for — the source record from `_raw`, or the fields
+ * from their columns — then a sink's rows sorted into the final view by the
+ * engine's own `FinalView` (§11), and side-output rows turned into dead
+ * letters and late elements worded by the shared rules.
+ *
+ * @module
+ */
+import { readFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { canonicalJson } from "../../src/core/canonical.ts";
+import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
+import { elem } from "../../src/engine/elem.ts";
+import { FinalView } from "../../src/engine/final-view.ts";
+import type { DeadLetter, LateElement } from "../../src/engine/operator.ts";
+import { lateElementOf } from "../../src/engine/windowed/lateness.ts";
+import type { OutputTable, RowShape } from "./step.ts";
+
+type Row = Readonly<Record<string, unknown>>;
+
+/** Every row of the part files in `dir` (a table Flink wrote nothing to may have no directory). */
+export const readTable = async (dir: string): Promise<Row[]> => {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => !n.startsWith(".") && !n.startsWith("_")).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw e;
+  }
+  const rows: Row[] = [];
+  for (const name of names) {
+    const text = await readFile(join(dir, name), "utf8");
+    for (const line of text.split("\n")) if (line.trim() !== "") rows.push(JSON.parse(line) as Row);
+  }
+  return rows;
+};
+
+/** The element a row stands for. */
+export const elementOf = (shape: RowShape, row: Row): unknown => {
+  if (shape.raw) return JSON.parse(row._raw as string);
+  // fromEntries defines own properties, so a "__proto__" field stays data.
+  return Object.fromEntries(shape.fields.map((f) => [f.name, row[f.column] ?? null]));
+};
+
+/** A sink's final view from its rows. */
+export const finalViewOfRows = (shape: RowShape, rows: readonly Row[]): unknown[] => {
+  const view = new FinalView();
+  const origin = { source: shape.source, offset: 0 };
+  for (const row of rows) {
+    const v = elementOf(shape, row);
+    if (shape.pane === null) {
+      view.add(elem({ v, t: 0, c: 0, origin }));
+      continue;
+    }
+    const pkv = [...shape.pane.keys.map((k) => row[k.column] ?? null), ...(shape.pane.windowed ? [row._pws ?? null, row._pwe ?? null] : [])];
+    view.add(elem({ v, t: 0, c: 0, pk: canonicalJson(pkv), pkv, origin }));
+  }
+  return view.rows();
+};
+
+/** The dead letters of a withTimestamps stage from its table's rows (their event time was not a finite number). */
+export const deadLettersOfRows = (o: Extract<OutputTable, { kind: "deadLetters" }>, rows: readonly Row[]): DeadLetter[] =>
+  rows.map((row) =>
+    boundDeadLetter({
+      source: o.source,
+      offset: row._line as number,
+      stage: o.stage,
+      reason: `event time is ${canonicalJson(null)}, not a finite number of ms`,
+      value: elementOf(o, row),
+    }),
+  );
+
+/** The late elements of a combine from its table's rows. */
+export const lateOfRows = (o: Extract<OutputTable, { kind: "late" }>, rows: readonly Row[]): LateElement[] =>
+  rows.map((row) =>
+    lateElementOf(
+      o.stage,
+      elem({ v: elementOf(o, row), t: row._t as number, c: row._c as number, origin: { source: o.source, offset: row._line as number } }),
+      { start: row._ws as number, end: row._we as number },
+      o.allowedLateness,
+      o.session,
+    ),
+  );

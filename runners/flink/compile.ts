@@ -1,0 +1,163 @@
+/**
+ * The Flink compiler: a validated plan to Flink SQL statements — one step
+ * per plan node in plan (topological) order (`steps/`), each adding
+ * `CREATE TEMPORARY TABLE`/`VIEW` statements and, for sinks and side
+ * outputs, an `INSERT`; the INSERTs run as one job (`EXECUTE STATEMENT SET`
+ * when there are several). What the slice cannot run exactly is refused
+ * with the stage and the reason, before anything is submitted.
+ *
+ * The first slice (docs/flink-runner.md): file sources (decoded at the
+ * edge in Node, then read as JSON lines with an explicit `_line`), filter,
+ * map, withTimestamps, keyBy, dedupe (without ttl), window (fixed, sliding,
+ * session, global; late panes on), combine (count, sum, mean, min, max, countDistinct)
+ * and sinks.
+ *
+ * @module
+ */
+import type { Plan, PlanNode } from "../../src/plan/ir.ts";
+import { inputsOf } from "../../src/plan/ir.ts";
+import type { StreamFacts } from "../../src/plan/validate.ts";
+import type { Rel } from "./rel.ts";
+import type { Build, OutputTable, Refusal, StepFn } from "./step.ts";
+import { Refused, refuse } from "./step.ts";
+import { combineStep } from "./steps/combine.ts";
+import { dedupeStep } from "./steps/dedupe.ts";
+import { filterStep } from "./steps/filter.ts";
+import { keyByStep } from "./steps/key-by.ts";
+import { mapStep } from "./steps/map.ts";
+import { sinkStep } from "./steps/sink.ts";
+import type { SourceTable } from "./steps/source.ts";
+import { sourceStep } from "./steps/source.ts";
+import { windowStep } from "./steps/window.ts";
+import { withTimestampsStep } from "./steps/with-timestamps.ts";
+
+/** The SQL of one stage, for `explain`. */
+export interface CompiledStage {
+  readonly stage: string;
+  readonly op: PlanNode["op"];
+  /** The statements this stage added (DDL, views, INSERTs), in order. */
+  readonly sql: readonly string[];
+}
+
+/** A compiled plan: what to submit and what to read back. */
+export interface FlinkProgram {
+  readonly pipeline: string;
+  readonly version: number;
+  /** Every statement, in order; the last one runs the job. */
+  readonly statements: readonly string[];
+  /** Per stage, the statements it added. */
+  readonly stages: readonly CompiledStage[];
+  /** The file tables the runner writes at the edge, one per source. */
+  readonly sources: readonly SourceTable[];
+  /** The tables the job writes: sinks, dead letters, late elements. */
+  readonly outputs: readonly OutputTable[];
+  /** True when the job calls `ls_fsum`/`ls_fmean` (the runner registers the UDF jar first). */
+  readonly udfs: boolean;
+}
+
+/** The outcome of compiling: a program, or the refusal of one stage. */
+export type Compiled = FlinkProgram | { readonly refused: Refusal };
+
+/** Why each op outside the slice is refused. */
+const OUTSIDE: Partial<Record<PlanNode["op"], string>> = {
+  table: "tables (point-in-time lookups) are not in the Flink slice yet",
+  lookup: "point-in-time lookups are not in the Flink slice yet",
+  flatMap: "flatMap is not in the Flink slice yet (arrays are not SQL columns here)",
+  dispatch: "executors are not in the Flink slice yet (they need the GraalJS UDFs)",
+  apply: "executors are not in the Flink slice yet (they need the GraalJS UDFs)",
+  join: "joins are not in the Flink slice yet",
+  sequence: "sequence is not in the Flink slice yet",
+  flatten: "flatten is not in the Flink slice yet",
+};
+
+/** Where a compiled program's files live; explain shows placeholders. */
+export interface CompileOptions {
+  /** The work directory holding `in/<table>` and `out/<table>` (default `"<work dir>"`, for explain). */
+  readonly workDir?: string;
+}
+
+/** The step of `n`. */
+const stepOf = (n: PlanNode, sources: SourceTable[]): StepFn<PlanNode> => {
+  switch (n.op) {
+    case "source":
+      return sourceStep(sources) as StepFn<PlanNode>;
+    case "filter":
+      return filterStep as StepFn<PlanNode>;
+    case "map":
+      return mapStep as StepFn<PlanNode>;
+    case "withTimestamps":
+      return withTimestampsStep as StepFn<PlanNode>;
+    case "keyBy":
+      return keyByStep as StepFn<PlanNode>;
+    case "window":
+      return windowStep as StepFn<PlanNode>;
+    case "combine":
+      return combineStep as StepFn<PlanNode>;
+    case "sink":
+      return sinkStep as StepFn<PlanNode>;
+    case "dedupe":
+      return dedupeStep as StepFn<PlanNode>;
+    default:
+      return () => refuse(n.id, OUTSIDE[n.op] ?? `${n.op} is not in the Flink slice yet`);
+  }
+};
+
+/**
+ * Compiles a validated plan (`facts` from `validatePlan`) to Flink SQL.
+ *
+ * @returns the program, or `{ refused: { stage, reason } }` for the first stage the slice cannot run
+ */
+export const compile = (plan: Plan, facts: ReadonlyMap<string, StreamFacts>, opts: CompileOptions = {}): Compiled => {
+  const workDir = opts.workDir ?? "<work dir>";
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+  const sources: SourceTable[] = [];
+  const outputs: OutputTable[] = [];
+  const defines: string[] = [];
+  const inserts: string[] = [];
+  const stages: CompiledStage[] = [];
+  const names = new Set<string>();
+  let udfs = false;
+  let current: string[] = [];
+  const b: Build = {
+    facts,
+    byId,
+    name: (hint) => {
+      const base = hint.replace(/[^A-Za-z0-9_]/g, "_").toLowerCase();
+      let name = `ls_${base}`;
+      for (let i = 2; names.has(name); i++) name = `ls_${base}_${i}`;
+      names.add(name);
+      return name;
+    },
+    path: (kind, name) => `${workDir}/${kind}/${name}`,
+    define: (sql) => {
+      defines.push(sql);
+      current.push(sql);
+    },
+    insert: (sql) => {
+      inserts.push(sql);
+      current.push(sql);
+    },
+    output: (o) => void outputs.push(o),
+    useUdfs: () => {
+      udfs = true;
+    },
+  };
+  const rels = new Map<string, Rel>();
+  try {
+    for (const n of plan.nodes) {
+      current = [];
+      const rel = stepOf(n, sources)(
+        n,
+        inputsOf(n).map((i) => rels.get(i)!),
+        b,
+      );
+      rels.set(n.id, rel);
+      stages.push({ stage: n.id, op: n.op, sql: current });
+    }
+  } catch (e) {
+    if (e instanceof Refused) return { refused: e.refusal };
+    throw e;
+  }
+  const run = inserts.length === 1 ? inserts[0]! : `EXECUTE STATEMENT SET BEGIN\n${inserts.map((s) => `${s};`).join("\n")}\nEND`;
+  return { pipeline: plan.name, version: plan.version, statements: [...defines, run], stages, sources, outputs, udfs };
+};

@@ -1,0 +1,138 @@
+/**
+ * The FlinkRunner (first slice): compiles a definition to Flink SQL
+ * (`compile.ts`), refuses it with the stage and the reason when the slice
+ * cannot run it exactly, else decodes the sources at the edge in Node
+ * (`edge.ts`), submits the statements to a SQL Gateway in one batch-mode
+ * session (`table.dml-sync=true`: the INSERT returns when the job has
+ * finished), reads the output tables back and returns the DirectRunner's
+ * result shape — final views sorted by the shared `FinalView`, dead letters
+ * and late elements worded by the shared rules.
+ *
+ * Without a gateway URL it starts the project's local Flink
+ * (`scripts/flink/gateway.ts`, as the Kafka runner starts its embedded
+ * broker) and stops it afterwards. The gateway must read and write the
+ * run's work directory (a temp dir here): the same host, or a shared file
+ * system.
+ *
+ * @module
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DefinitionError } from "../../src/core/errors.ts";
+import { newMetrics } from "../../src/engine/operator.ts";
+import type { DeadLetter, LateElement, StageMetrics } from "../../src/engine/operator.ts";
+import type { Pipeline } from "../../src/plan/graph.ts";
+import type { Plan, SourceNode } from "../../src/plan/ir.ts";
+import { validatePlan } from "../../src/plan/validate.ts";
+import { resolveDefinition } from "../../src/run/definition.ts";
+import type { RunOptions } from "../../src/run/options.ts";
+import type { RunResult } from "../../src/run/result.ts";
+import { deadLettersOfRows, finalViewOfRows, lateOfRows, readTable } from "./collect.ts";
+import type { FlinkProgram } from "./compile.ts";
+import { compile } from "./compile.ts";
+import { writeSourceFile } from "./edge.ts";
+import { BATCH_SESSION, connectGateway } from "./gateway/index.ts";
+import type { Refusal } from "./step.ts";
+
+/** What a Flink run needs: every runner's options, plus where the SQL Gateway is. */
+export interface FlinkRunOptions extends RunOptions {
+  /** The SQL Gateway's REST URL; absent: start the local Flink for this run. */
+  readonly gateway?: string;
+  /** Where log lines go (default: stderr). */
+  readonly log?: (line: string) => void;
+  /** How long the job may take (default 10 minutes). */
+  readonly timeoutMs?: number;
+}
+
+/** The error of a definition the slice refuses: the stage and the reason, exit 2 like any invalid definition. */
+export const refusalError = (r: Refusal): DefinitionError =>
+  new DefinitionError(
+    r.stage,
+    `the Flink runner cannot run this stage: ${r.reason}`,
+    "run it on the direct, arquero or kafka runner (see `lockstep explain --runner flink`)",
+  );
+
+/** Compiles a resolved plan, throwing the refusal. */
+export const compileOrRefuse = (plan: Plan, workDir: string): FlinkProgram => {
+  const { hash: _hash, ...unhashed } = plan;
+  const c = compile(plan, validatePlan(unhashed), { workDir });
+  if ("refused" in c) throw refusalError(c.refused);
+  return c;
+};
+
+/** Runs `f` with a gateway URL, starting the local Flink when none is given. */
+const withGateway = async <A>(given: string | undefined, log: (line: string) => void, f: (url: string) => Promise<A>): Promise<A> => {
+  if (given) return f(given);
+  log("no --gateway: starting the local Flink (the first run downloads it with Maven)");
+  const { startLocalGateway } = await import("../../scripts/flink/gateway.ts");
+  const gw = await startLocalGateway();
+  try {
+    return await f(gw.url);
+  } finally {
+    await gw.stop();
+  }
+};
+
+/** The statements registering the exact-sum UDAFs (built once and cached by `scripts/flink/udfs.ts`). */
+const udfStatements = async (): Promise<string[]> => {
+  const { buildUdfJar, udfRegistrationSql } = await import("../../scripts/flink/udfs.ts");
+  return udfRegistrationSql(await buildUdfJar());
+};
+
+/** Runs a definition to completion on Flink; the result has the DirectRunner's shape. */
+export const runFlink = async (def: Pipeline | Plan | string, opts: FlinkRunOptions): Promise<RunResult> => {
+  const { plan } = resolveDefinition(def, opts.registry, opts.params);
+  const log = opts.log ?? ((line: string) => void process.stderr.write(`lockstep[flink]: ${line}\n`));
+  const workDir = await mkdtemp(join(tmpdir(), "lockstep-flink-"));
+  try {
+    // Refused before anything is read or submitted.
+    const program = compileOrRefuse(plan, workDir);
+    const names = plan.nodes.filter((n) => n.op === "source").map((n) => n.id);
+    const missing = names.filter((n) => opts.inputs[n] === undefined);
+    if (missing.length > 0)
+      throw new DefinitionError("inputs", `no input for ${missing.map((m) => `"${m}"`).join(", ")} of pipeline "${plan.name}"`, "give one per source");
+    const deadLetters: DeadLetter[] = [];
+    const late: LateElement[] = [];
+    const metrics: Record<string, StageMetrics> = {};
+    const metricsOf = (stage: string) => (metrics[stage] ??= newMetrics());
+    const byId = new Map(plan.nodes.map((n) => [n.id, n]));
+    for (const s of program.sources) {
+      await writeSourceFile(byId.get(s.id) as SourceNode, s, opts.inputs[s.id]!, { deadLetter: (d) => deadLetters.push(d), metrics: metricsOf });
+    }
+    const udfs = program.udfs ? await udfStatements() : [];
+    await withGateway(opts.gateway, log, async (url) => {
+      const session = await connectGateway(url).openSession({ ...BATCH_SESSION });
+      try {
+        for (const sql of [...udfs, ...program.statements]) await session.execute(sql, { timeoutMs: opts.timeoutMs ?? 600_000 });
+      } finally {
+        await session.close();
+      }
+    });
+    const outputs: Record<string, unknown[]> = {};
+    for (const o of program.outputs) {
+      const rows = await readTable(o.path);
+      if (o.kind === "sink") outputs[o.stage] = finalViewOfRows(o, rows);
+      else if (o.kind === "deadLetters") {
+        deadLetters.push(...deadLettersOfRows(o, rows));
+        metricsOf(o.stage).deadLetters += rows.length;
+      } else {
+        late.push(...lateOfRows(o, rows));
+        metricsOf(o.stage).late += rows.length;
+      }
+    }
+    return { plan, outputs, deadLetters, late, metrics };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+};
+
+/** The FlinkRunner as an object, for code that picks a runner at launch. */
+export class FlinkRunner {
+  readonly name = "flink";
+  constructor(private readonly defaults: Omit<FlinkRunOptions, "inputs"> = {}) {}
+  /** Runs `def` over `inputs`; see {@link runFlink}. */
+  run(def: Pipeline | Plan | string, opts: FlinkRunOptions): Promise<RunResult> {
+    return runFlink(def, { ...this.defaults, ...opts });
+  }
+}

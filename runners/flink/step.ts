@@ -1,0 +1,79 @@
+/**
+ * A planned stage of the Flink compiler: each step turns one plan node and
+ * its inputs' {@link Rel}s into SQL statements and the Rel of its output,
+ * or refuses the node with the reason. What a step emits is what `explain`
+ * prints and what the runner submits.
+ *
+ * @module
+ */
+import type { SqlKind } from "../../src/expr/compile-sql.ts";
+import { SQL_TYPES } from "../../src/expr/compile-sql.ts";
+import type { PlanNode } from "../../src/plan/ir.ts";
+import type { StreamFacts } from "../../src/plan/validate.ts";
+import type { FieldColumn, PaneKey } from "./rel.ts";
+import type { Rel } from "./rel.ts";
+
+/** Why a definition cannot run on Flink: the stage and the reason. */
+export interface Refusal {
+  readonly stage: string;
+  readonly reason: string;
+}
+
+/** Thrown by a step that refuses its node; the compiler returns it as its result. */
+export class Refused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(`${refusal.stage}: ${refusal.reason}`);
+  }
+}
+
+/** Refuses `stage` with `reason`. */
+export const refuse = (stage: string, reason: string): never => {
+  throw new Refused({ stage, reason });
+};
+
+/** What an output table's rows are, so the runner can rebuild elements and side outputs from them. */
+export interface RowShape {
+  readonly source: string;
+  readonly raw: boolean;
+  readonly fields: readonly FieldColumn[];
+  readonly pane: PaneKey | null;
+}
+
+/** A filesystem table the job writes: a sink's rows, or one stage's dead letters or late elements. */
+export type OutputTable = RowShape & {
+  readonly stage: string;
+  /** The SQL table name. */
+  readonly table: string;
+  /** The directory Flink writes its part files into. */
+  readonly path: string;
+} & (
+    | { readonly kind: "sink" }
+    | { readonly kind: "deadLetters"; readonly what: "eventTime" }
+    | { readonly kind: "late"; readonly allowedLateness: number; readonly session: boolean }
+  );
+
+/** What a step may do while it builds. */
+export interface Build {
+  /** Validation's facts of each stage's output. */
+  readonly facts: ReadonlyMap<string, StreamFacts>;
+  /** The plan's nodes by id. */
+  readonly byId: ReadonlyMap<string, PlanNode>;
+  /** A fresh SQL name for a view or table of `stage` (`hint` makes it readable). */
+  name(hint: string): string;
+  /** The directory for a source's or output's files (a SQL string literal is made of it by the caller). */
+  path(kind: "in" | "out", name: string): string;
+  /** Adds a statement run before the job (CREATE TEMPORARY TABLE / VIEW). */
+  define(sql: string): void;
+  /** Adds an INSERT to the job's statement set. */
+  insert(sql: string): void;
+  /** Declares an output table the runner reads back after the job. */
+  output(o: OutputTable): void;
+  /** Records that the job calls the exact-sum UDAFs (`ls_fsum`, `ls_fmean`). */
+  useUdfs(): void;
+}
+
+/** One plan node's compilation: its output rows. */
+export type StepFn<N extends PlanNode> = (n: N, ins: readonly Rel[], b: Build) => Rel;
+
+/** The SQL type of a column of `kind` (a column null in every row is typed BOOLEAN, as `compileSql` types it). */
+export const sqlType = (kind: SqlKind | "null"): string => (kind === "null" ? "BOOLEAN" : SQL_TYPES[kind]);

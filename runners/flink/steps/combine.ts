@@ -1,0 +1,183 @@
+/**
+ * `combine`: the final pane of every key and window, computed directly
+ * (panes accumulate and the last one is complete, §9), as the arquero
+ * runner does: aggregate inputs, window starts, the lateness rule
+ *
+ *     late ⇔ _c ≥ _we + allowedLateness          (§8; a NULL clock is −∞)
+ *
+ * with late rows written to this stage's late table, then `GROUP BY` key
+ * and window. `sum` and `mean` are the exactly rounded Java UDAFs
+ * (`ls_fsum`, `ls_fmean`), never Flink's SUM/AVG on doubles; `count`,
+ * `min`, `max` are SQL's (min/max of numbers only: an input that is never a
+ * number gives null, §10), `countDistinct` is `COUNT(DISTINCT …)`. Other
+ * aggregates are refused.
+ *
+ * @module
+ */
+import { sqlNumber } from "../../../src/expr/compile-sql.ts";
+import type { AggSpec, CombineNode, WindowNode } from "../../../src/plan/ir.ts";
+import type { FieldColumn, Rel } from "../rel.ts";
+import { metaColumns, selectList } from "../rel.ts";
+import { fileTable, view } from "../sql.ts";
+import type { Build, StepFn } from "../step.ts";
+import { refuse, sqlType } from "../step.ts";
+import { sqlOf } from "./scope.ts";
+import { alignDownSql, slidingCandidates } from "./window.ts";
+
+/** The SQL aggregate of `a` over input column `col` (of `kind`), or a refusal. */
+const aggregate = (stage: string, a: AggSpec, col: string | null, kind: string | null, b: Build): string => {
+  const numeric = kind === "number";
+  switch (a.fn) {
+    case "count":
+      return "CAST(COUNT(*) AS DOUBLE)";
+    case "sum":
+      if (!numeric) return "0E0";
+      b.useUdfs();
+      return `ls_fsum(${col})`;
+    case "mean":
+      if (!numeric) return "CAST(NULL AS DOUBLE)";
+      b.useUdfs();
+      return `ls_fmean(${col})`;
+    case "min":
+    case "max":
+      return numeric ? `${a.fn.toUpperCase()}(${col})` : "CAST(NULL AS DOUBLE)";
+    case "countDistinct":
+      // Distinct by canonical JSON: a number -0 is 0; COUNT(DISTINCT) skips nulls as the rule does.
+      if (kind === null || kind === "null") return "CAST(0 AS DOUBLE)";
+      return `CAST(COUNT(DISTINCT ${numeric ? `CASE WHEN ${col} = 0 THEN 0E0 ELSE ${col} END` : col}) AS DOUBLE)`;
+    default:
+      return refuse(stage, `the aggregate ${a.fn} is not in the Flink slice yet (count, sum, mean, min, max, countDistinct are)`);
+  }
+};
+
+/** The step of a combine. */
+export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
+  const rel = input!;
+  if (rel.pane !== null) return refuse(n.id, "a combine reading another combine's rows is not in the Flink slice yet");
+  const keyFields = b.facts.get(n.input)?.key ?? null;
+  if (rel.key === null || keyFields === null) return refuse(n.id, "a combine needs a keyBy upstream");
+  const window: WindowNode | null = b.facts.get(n.input)?.window ?? null;
+  const fn = window?.window ?? { kind: "global" as const };
+  const keyCols = rel.key.map((_, i) => `_k${i}`);
+  const fieldCols = rel.fields.map((f) => f.column);
+
+  // Aggregate inputs, evaluated before windowing (§15): `_a0…`.
+  const inputs = n.aggs.map(([, a], i) => (a.fn === "count" ? null : { col: `_a${i}`, ...sqlOf(n.id, a.input, rel, `${n.id}.aggs[${i}][1].input`) }));
+  const aggs = n.aggs.map(([, a], i) => aggregate(n.id, a, inputs[i]?.col ?? null, inputs[i]?.kind ?? null, b));
+  const evaluated = b.name(`${n.id}_in`);
+  const inputExprs = inputs.flatMap((x) => (x === null ? [] : [`${x.sql} AS ${x.col}`]));
+  b.define(view(evaluated, `SELECT ${[selectList([...metaColumns(rel), ...fieldCols]), ...inputExprs].join(", ")} FROM ${rel.view}`));
+  const inputCols = inputs.flatMap((x) => (x === null ? [] : [x.col]));
+
+  let grouped: string;
+  if (fn.kind === "global") {
+    grouped = `SELECT ${[...keyCols, "CAST(NULL AS DOUBLE) AS _ws", "CAST(NULL AS DOUBLE) AS _we", ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${evaluated} GROUP BY ${keyCols.join(", ")}`;
+  } else {
+    const carried = [...metaColumns(rel), ...fieldCols, ...inputCols];
+    const windowed = b.name(`${n.id}_win`);
+    // A session element's proto-window is [t, t + gap) (§7); the lateness rule judges it (§8).
+    const size = fn.kind === "session" ? fn.gap : fn.size;
+    if (fn.kind === "fixed") {
+      b.define(view(windowed, `SELECT ${carried.join(", ")}, ${alignDownSql(fn.size, fn.offset)} AS _ws FROM ${evaluated}`));
+    } else if (fn.kind === "session") {
+      b.define(view(windowed, `SELECT ${carried.join(", ")}, _t AS _ws FROM ${evaluated}`));
+    } else {
+      // One row per candidate window: the latest start ≤ _t, then earlier ones while the window still reaches past _t.
+      const candidates = b.name(`${n.id}_cand`);
+      const list = Array.from({ length: slidingCandidates(fn) }, (_, j) => `(${j})`).join(", ");
+      b.define(
+        view(
+          candidates,
+          `SELECT ${carried.join(", ")}, ${alignDownSql(fn.period, fn.offset)} - CAST(_wn AS DOUBLE) * ${sqlNumber(fn.period)} AS _ws FROM ${evaluated} CROSS JOIN (VALUES ${list}) AS wn(_wn)`,
+        ),
+      );
+      b.define(view(windowed, `SELECT ${carried.join(", ")}, _ws FROM ${candidates} WHERE _ws + ${sqlNumber(fn.size)} > _t`));
+    }
+    const bounded = b.name(`${n.id}_bounds`);
+    b.define(view(bounded, `SELECT ${carried.join(", ")}, _ws, _ws + ${sqlNumber(size)} AS _we FROM ${windowed}`));
+    const L = sqlNumber(window!.allowedLateness);
+    const late = `_c IS NOT NULL AND _c >= _we + ${L}`;
+
+    const lateTable = b.name(`late_${n.id}`);
+    const lateCols: [string, string][] = [
+      ["_line", "BIGINT"],
+      ["_raw", "STRING"],
+      ...rel.fields.map((f): [string, string] => [f.column, sqlType(f.kind)]),
+      ["_t", "DOUBLE"],
+      ["_c", "DOUBLE"],
+      ["_ws", "DOUBLE"],
+      ["_we", "DOUBLE"],
+    ];
+    const path = b.path("out", lateTable);
+    b.define(fileTable(lateTable, lateCols, path));
+    b.insert(`INSERT INTO ${lateTable} SELECT ${lateCols.map(([c]) => c).join(", ")} FROM ${bounded} WHERE ${late}`);
+    b.output({
+      kind: "late",
+      allowedLateness: window!.allowedLateness,
+      session: fn.kind === "session",
+      stage: n.id,
+      table: lateTable,
+      path,
+      source: rel.source,
+      raw: rel.raw,
+      fields: rel.fields,
+      pane: null,
+    });
+    if (fn.kind === "session") {
+      // Sessions from the kept proto-windows, per key in order of start: a row starts a new session
+      // when it starts at or after every earlier end (touching windows do not merge, §7); the order
+      // does not depend on arrival, so neither do the sessions. (_line only makes the order total.)
+      const order = `PARTITION BY ${keyCols.join(", ")} ORDER BY _ws, _line`;
+      const cols = [...carried, "_ws", "_we"].join(", ");
+      const ends = b.name(`${n.id}_ends`);
+      b.define(
+        view(ends, `SELECT ${cols}, MAX(_we) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS _pe FROM ${bounded} WHERE NOT (${late})`),
+      );
+      const sessions = b.name(`${n.id}_sessions`);
+      b.define(
+        view(
+          sessions,
+          `SELECT ${cols}, SUM(CASE WHEN _pe IS NULL OR _ws >= _pe THEN 1 ELSE 0 END) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS _sid FROM ${ends}`,
+        ),
+      );
+      grouped = `SELECT ${[...keyCols, "MIN(_ws) AS _ws", "MAX(_we) AS _we", ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${sessions} GROUP BY ${[...keyCols, "_sid"].join(", ")}`;
+    } else {
+      grouped = `SELECT ${[...keyCols, "_ws", "_we", ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${bounded} WHERE NOT (${late}) GROUP BY ${[...keyCols, "_ws", "_we"].join(", ")}`;
+    }
+  }
+  const groups = b.name(`${n.id}_groups`);
+  b.define(view(groups, grouped));
+
+  // Output rows: { ...key, windowStart, windowEnd (with a window stage), ...aggregates } (§10); a later name wins.
+  const named = new Map<string, { sql: string; kind: FieldColumn["kind"] }>();
+  keyFields.forEach((k, i) => named.set(k, { sql: `_k${i}`, kind: rel.key![i]! }));
+  if (window !== null) {
+    // DOUBLE columns either way; a global window's bounds are null in every row.
+    named.set("windowStart", { sql: "_ws", kind: "number" });
+    named.set("windowEnd", { sql: "_we", kind: "number" });
+  }
+  n.aggs.forEach(([name], i) => named.set(name, { sql: `_g${i}`, kind: "number" }));
+  const fields: FieldColumn[] = [...named].map(([name, x], i) => ({ name, column: `f${i}`, kind: x.kind }));
+  const out: Rel = {
+    view: b.name(n.id),
+    source: rel.source,
+    fields,
+    unsupported: new Map(),
+    raw: false,
+    key: rel.key,
+    pane: { keys: rel.key.map((kind, i) => ({ column: `_pk${i}`, kind })), windowed: window !== null },
+  };
+  const meta = selectList(metaColumns(out), {
+    _line: "CAST(0 AS BIGINT)",
+    _sk: "''",
+    _raw: "CAST(NULL AS STRING)",
+    _t: "CAST(NULL AS DOUBLE)",
+    _c: "CAST(NULL AS DOUBLE)",
+    ...Object.fromEntries(keyCols.map((k, i) => [`_pk${i}`, k])),
+    _pws: "_ws",
+    _pwe: "_we",
+  });
+  const values = [...named.values()].map((x, i) => `${x.sql} AS f${i}`);
+  b.define(view(out.view, `SELECT ${[meta, ...values].join(", ")} FROM ${groups}`));
+  return out;
+};

@@ -1,0 +1,130 @@
+/**
+ * The Flink compiler's refusals: each op and rule outside the first slice
+ * is refused with the stage that holds it and a reason naming what is
+ * missing, before anything is submitted; definitions inside the slice
+ * compile to a program with one output table per sink and side output.
+ * (No gateway needed; the SQL itself is judged by running it, in
+ * parity.test.ts and expressions.test.ts.)
+ */
+import { describe, expect, it } from "vitest";
+import * as t from "io-ts";
+import * as L from "../../../dsl/index.ts";
+import windowCount from "../../../examples/window-count.ts";
+import wordcount from "../../../examples/wordcount.ts";
+import sessions from "../../../examples/sessions.ts";
+import userSequences from "../../../examples/user-sequences.ts";
+import { ast } from "../../../src/expr/ast.ts";
+import type { Expr } from "../../../src/expr/ast.ts";
+import { buildPipeline } from "../../../src/parity/pipelines.ts";
+import type { PreStep, Recipe, Terminal } from "../../../src/parity/pipelines.ts";
+import type { Pipeline } from "../../../src/plan/graph.ts";
+import { explainFlink, formatFlinkExplanation } from "../../../runners/flink/explain.ts";
+
+const combine = (over: Partial<Extract<Terminal, { kind: "combine" }>> = {}): Terminal => ({
+  kind: "combine",
+  window: { kind: "fixed", size: 2000, offset: 0 },
+  lateness: 0,
+  early: null,
+  late: true,
+  aggs: ["count"],
+  ...over,
+});
+
+const recipe = (over: Partial<Recipe> = {}): Recipe => ({ sourceKey: true, pre: [], keyFields: ["k"], terminal: combine(), tap: false, post: null, ...over });
+
+const refusalOf = (p: Pipeline) => explainFlink(p).refused;
+
+describe("flink compile: refusals name the stage and the reason", () => {
+  const cases: [string, Recipe, string, RegExp][] = [
+    ["dedupe with a ttl", recipe({ pre: [{ kind: "dedupe", ttl: 2000 }] }), "events.dedupe", /ttl/],
+    ["lookup", recipe({ pre: [{ kind: "lookup" }] }), "labels", /table|lookup/],
+    ["apply", recipe({ pre: [{ kind: "apply", executor: "double" }] }), "events.apply", /executor/],
+    ["dispatch", recipe({ pre: [{ kind: "dispatch", branches: { a: "keep", b: "drop", c: "keep" } } as PreStep] }), "events.dispatch", /executor/],
+    ["flatMap", recipe({ pre: [{ kind: "flatMap" }] }), "events.flatMap", /flatMap/],
+    ["flatten", recipe({ union: true }), "events-others.flatten", /flatten/],
+    [
+      "join",
+      recipe({ terminal: { kind: "join", window: { kind: "fixed", size: 1000, offset: 0 }, lateness: 0, joinKind: "inner" } }),
+      "events-others.join",
+      /join/,
+    ],
+    ["sequence", recipe({ terminal: { kind: "sequence", latest: 2, ttl: null } }), "events.sequence", /sequence/],
+    ["no late panes", recipe({ terminal: combine({ late: false }) }), "events.window", /late panes/],
+    ["collect", recipe({ terminal: combine({ aggs: ["collect"] }) }), "events.combine", /collect/],
+    ["first", recipe({ terminal: combine({ aggs: ["count", "first"] }) }), "events.combine", /first/],
+    ["a combine of a combine", recipe({ terminal: { kind: "chain" } }), "events.keyBy.2", /after a combine/],
+  ];
+  for (const [what, r, stage, reason] of cases) {
+    it(what, () => {
+      const refused = refusalOf(buildPipeline(r));
+      expect(refused?.stage).toBe(stage);
+      expect(refused?.reason).toMatch(reason);
+    });
+  }
+
+  /** A pipeline filtering events by `cond`. */
+  const filtered = (cond: Expr): Pipeline =>
+    L.pipeline("f", { version: 1 }, ({ source, sink }) =>
+      L.pipe(
+        source("events", t.type({ s: t.string, x: t.number, o: t.type({ a: t.number }) })),
+        L.filter(() => new L.Expr<boolean>(cond)),
+        sink("out"),
+      ),
+    );
+
+  it("an expression SQL cannot state exactly: the stage and the node path", () => {
+    const refused = refusalOf(filtered(ast.call("lt", ast.field("s"), ast.lit("m"))));
+    expect(refused?.stage).toBe("events.filter");
+    expect(refused?.reason).toMatch(/^events\.filter\.expr: lt on strings/);
+  });
+
+  it("a regular expression (RE2 has no Flink built-in)", () => {
+    expect(refusalOf(filtered(ast.call("matches", ast.field("s"), ast.lit("a+"))))?.reason).toMatch(/RE2/);
+  });
+
+  it("reading a field that is not a scalar column names the field", () => {
+    const refused = refusalOf(filtered(ast.call("eq", ast.field("o"), ast.lit(1))));
+    expect(refused?.reason).toMatch(/"o" is an object/);
+  });
+
+  it("the examples outside the slice", () => {
+    expect(refusalOf(wordcount)?.stage).toBe("lines.flatMap");
+    expect(refusalOf(userSequences)?.reason).toMatch(/executor/);
+    expect(refusalOf(sessions)?.reason).toMatch(/aggregate first/);
+  });
+
+  it("the text form says the stage and the reason", () => {
+    expect(formatFlinkExplanation(explainFlink(wordcount))).toMatch(/cannot run on flink: stage lines\.flatMap: flatMap/);
+  });
+});
+
+describe("flink compile: accepted definitions", () => {
+  it("window-count: one job, a table per sink, late table per windowed combine, dead letters per withTimestamps", () => {
+    const e = explainFlink(windowCount);
+    expect(e.refused).toBeUndefined();
+    expect(e.stages.map((s) => s.op)).toEqual(["source", "withTimestamps", "keyBy", "window", "combine", "sink"]);
+    expect(e.statements.filter((s) => s.startsWith("INSERT") || s.startsWith("EXECUTE"))).toHaveLength(1);
+  });
+
+  it("filter, map, dedupe, keyBy, sliding window with early panes, sum/mean/min/max/countDistinct: accepted, with the exact-sum UDAFs", () => {
+    const r = recipe({
+      pre: [
+        { kind: "dedupe" },
+        { kind: "filter", expr: ast.call("gt", ast.field("x"), ast.lit(0)) },
+        { kind: "mapX", expr: ast.call("mul", ast.field("x"), ast.lit(2)) },
+      ],
+      keyFields: ["k", "tag"],
+      terminal: combine({
+        window: { kind: "sliding", size: 4000, period: 2000, offset: 500 },
+        lateness: 1000,
+        early: 2,
+        aggs: ["sum", "mean", "min", "max", "countDistinct"],
+      }),
+      tap: true,
+    });
+    const e = explainFlink(buildPipeline(r));
+    expect(e.refused).toBeUndefined();
+    expect(e.udfs).toBe(true);
+    expect(e.statements.at(-1)).toMatch(/^EXECUTE STATEMENT SET BEGIN/);
+  });
+});
