@@ -8,8 +8,9 @@
  *   npx tsx bench/state-scale.ts 5000000 1000000 lmdb memory --heap 2560
  *
  * Inputs are generated once per size into the OS temp dir (deterministic),
- * with the distribution of bench/suites.ts' user-sequences (2% duplicate
- * event ids, a quarter of each event type, 2,000 items). Both runs must
+ * with the shape of bench/suites.ts' user-sequences (2% duplicate event ids,
+ * a quarter of each event type, 2,000 items, users uniform), and the count of
+ * distinct users in the output is printed. Both runs must
  * write the same sink file; the bench says so when they do not.
  *
  * @module
@@ -32,7 +33,7 @@ if (!(EVENTS > 0 && USERS > 0) || STATES.some((s) => s !== "memory" && s !== "lm
   process.exit(2);
 }
 
-const dir = join(tmpdir(), `lockstep-state-scale-${EVENTS}-${USERS}`);
+const dir = join(tmpdir(), `lockstep-state-scale-v2-${EVENTS}-${USERS}`);
 const eventsFile = join(dir, "events.jsonl");
 const itemsFile = join(dir, "items.jsonl");
 
@@ -56,8 +57,16 @@ const writeLines = async (path: string, lines: () => Generator<string>): Promise
 const generate = async (): Promise<void> => {
   if (existsSync(eventsFile) && existsSync(itemsFile)) return;
   mkdirSync(dir, { recursive: true });
-  let seed = 42;
-  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  // mulberry32 in 32-bit integer arithmetic: an LCG computed in doubles (seed * 1103515245 passes 2^53)
+  // loses bits and falls into a short cycle, which drew only ~2,500 distinct users out of a million.
+  let a = 42;
+  const rand = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const TYPES = ["save", "click", "view", "hide"] as const;
   await writeLines(itemsFile, function* () {
     for (let i = 0; i < 2000; i++) yield `{"itemId":"i${i}","category":"c${i % 17}","updatedAt":0}\n`;
@@ -126,6 +135,7 @@ for (const state of STATES) {
   console.log(`| ${o.state} | ${o.ok ? "finished" : `failed: ${o.error ?? "?"}`} | ${o.seconds.toFixed(1)} | ${rate} | ${o.rssMiB.toFixed(0)} |`);
 }
 const done = outcomes.filter((o) => o.ok);
+if (done.length > 0) console.log(`\n${readFileSync(done[0]!.out, "utf8").split("\n").filter(Boolean).length.toLocaleString("en")} users in the sink file.`);
 if (done.length > 1) {
   const same = done.every((o) => readFileSync(o.out, "utf8") === readFileSync(done[0]!.out, "utf8"));
   console.log(same ? "\nEvery finished run wrote the same sink file." : "\nTHE SINK FILES DIFFER.");
