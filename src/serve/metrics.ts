@@ -54,12 +54,20 @@ export const createServeMetrics = (sinks: () => Readonly<Record<string, SinkReco
       for (const [sink, r] of Object.entries(sinks())) this.set({ sink }, (Date.now() - r.writtenAt) / 1000);
     },
   });
+  // prom-client hashes a label object on every call: keep each (route, status)'s children instead.
+  const children = new Map<string, { readonly requests: { inc(): void }; readonly latency: { observe(v: number): void } }>();
   return {
     registry,
     observe: (route, status, seconds) => {
-      const labels = { route, status: String(status) };
-      requests.inc(labels);
-      latency.observe(labels, seconds);
+      const id = `${route} ${status}`;
+      let ch = children.get(id);
+      if (ch === undefined) {
+        const labels = { route, status: String(status) };
+        ch = { requests: requests.labels(labels), latency: latency.labels(labels) };
+        children.set(id, ch);
+      }
+      ch.requests.inc();
+      ch.latency.observe(seconds);
     },
   };
 };
