@@ -7,7 +7,12 @@
  *
  * Scenarios: (1) as fast as they go (10 connections): requests/s and
  * latency; (2) a fixed 5,000 requests/s: latency percentiles; (3) lockstep
- * with request stages (`?limit=10&hide=["view"]`), no baseline form.
+ * with request stages (`?limit=10&hide=["view"]`), no baseline form; (4) a
+ * second lockstep server with its answer cache off (`--answer-cache-mb 0`):
+ * every answer parsed, staged and written anew. The flagship's sink declares
+ * request stages, so even a request without parameters runs them (they change
+ * nothing then, and the stored text is sent as it is). The first pass over
+ * the users fills the answer cache: it is part of each run's figures.
  *
  *   npx tsx bench/serve.ts [seconds per run] [users]
  */
@@ -92,17 +97,24 @@ const row = (name: string, f: Figures, base?: Figures) =>
 
 await writeStore();
 const baseline = await start(["bench/serve-baseline.ts", dir], /port (\d+)/);
-const lockstep = await start(["src/cli/bin.ts", "serve", "examples/user-sequences.ts", "--store", dir, "--port", "0"], /127\.0\.0\.1:(\d+)/);
+const serveArgs = ["src/cli/bin.ts", "serve", "examples/user-sequences.ts", "--store", dir, "--port", "0"];
+const lockstep = await start(serveArgs, /127\.0\.0\.1:(\d+)/);
+const uncached = await start([...serveArgs, "--answer-cache-mb", "0"], /127\.0\.0\.1:(\d+)/);
 try {
   const hide = `?limit=10&hide=${encodeURIComponent('["view"]')}`;
   // Warm-up (JIT, page cache), not recorded.
-  await Promise.all([baseline.port, lockstep.port].map((p) => autocannon({ url: `http://127.0.0.1:${p}/v1/sequences/u1`, duration: 2, connections: 4 })));
+  await Promise.all(
+    [baseline.port, lockstep.port, uncached.port].map((p) => autocannon({ url: `http://127.0.0.1:${p}/v1/sequences/u1`, duration: 2, connections: 4 })),
+  );
   const bMax = await load(baseline.port, "");
   const lMax = await load(lockstep.port, "");
   const bRate = await load(baseline.port, "", 5000);
   const lRate = await load(lockstep.port, "", 5000);
   const lStages = await load(lockstep.port, hide);
   const lStagesRate = await load(lockstep.port, hide, 5000);
+  const uMax = await load(uncached.port, "");
+  const uRate = await load(uncached.port, "", 5000);
+  const uStages = await load(uncached.port, hide);
   console.log(
     `users ${users}, 50-entry sequences, ${seconds} s per run, 10 connections, load average before: ${loadavg()
       .map((x) => x.toFixed(1))
@@ -115,8 +127,12 @@ try {
   console.log(row("lockstep serve, 5k req/s offered", lRate, bRate));
   console.log(row("lockstep serve + stages (limit=10, hide view), max rate", lStages, bMax));
   console.log(row("lockstep serve + stages, 5k req/s offered", lStagesRate, bRate));
+  console.log(row("lockstep serve, answer cache off, max rate", uMax, bMax));
+  console.log(row("lockstep serve, answer cache off, 5k req/s offered", uRate, bRate));
+  console.log(row("lockstep serve + stages, answer cache off, max rate", uStages, bMax));
 } finally {
   baseline.child.kill("SIGTERM");
   lockstep.child.kill("SIGTERM");
+  uncached.child.kill("SIGTERM");
   rmSync(dir, { recursive: true, force: true });
 }
