@@ -5,6 +5,8 @@ declare module "autocannon" {
     readonly p50: number;
     readonly p99: number;
     readonly p99_9: number;
+    /** Only in `requests`: how many were answered. */
+    readonly total?: number;
   }
   interface Result {
     readonly requests: Percentiles;

@@ -91,6 +91,30 @@ export interface Producer {
   close(): Promise<void>;
 }
 
+/** One fetched batch of one topic-partition, in offset order. */
+export interface FetchedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly InMessage[];
+  /** The partition's high watermark (the offset after its newest record) when the batch was fetched, if known. */
+  readonly highWatermark?: number;
+  /**
+   * The offset after the last record the fetch covered, if known: past the last message, and past
+   * any transaction markers and aborted records after it, which are never delivered as messages.
+   */
+  readonly nextOffset?: number;
+}
+
+/** A fetch that held only records a consumer does not deliver (transaction markers, aborted records). */
+export interface PassedRecords {
+  readonly topic: string;
+  readonly partition: number;
+  /** The offset after the records passed over. */
+  readonly nextOffset: number;
+  /** The partition's high watermark when they were fetched. */
+  readonly highWatermark: number;
+}
+
 /** Callbacks of a group consumer. */
 export interface GroupHandlers {
   /** The partitions this member now owns, per topic (after every rebalance). */
@@ -100,7 +124,12 @@ export interface GroupHandlers {
    * nothing here (the handler commits through its producer), or throw to
    * have the batch re-read from the last committed offset.
    */
-  onBatch(batch: { topic: string; partition: number; messages: readonly InMessage[] }, heartbeat: () => Promise<void>): Promise<void>;
+  onBatch(batch: FetchedBatch, heartbeat: () => Promise<void>): Promise<void>;
+  /**
+   * The consumer moved past records it does not deliver, with no message to hand over (optional: a
+   * reader that tracks how far it is behind the partition's end needs it; called in fetch order).
+   */
+  onPassed?(passed: PassedRecords): void;
   /** The consumer stopped for good (an error it will not recover from by itself). */
   onCrash?(error: unknown): void;
 }

@@ -405,6 +405,16 @@ export class KafkajsClient implements KafkaClient {
       const { error, restart } = e.payload as { error: unknown; restart: boolean };
       if (!restart) handlers.onCrash?.(error);
     });
+    const onPassed = handlers.onPassed;
+    if (onPassed) {
+      // kafkajs resolves a fetch of only markers / aborted records itself, without eachBatch; this
+      // event (its batchSize 0) is the only word of it.
+      consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+        const b = e.payload as unknown as { topic: string; partition: number; batchSize: number; lastOffset: string; highWatermark: string };
+        if (b.batchSize === 0)
+          onPassed({ topic: b.topic, partition: b.partition, nextOffset: Number(b.lastOffset) + 1, highWatermark: Number(b.highWatermark) });
+      });
+    }
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
@@ -422,7 +432,17 @@ export class KafkajsClient implements KafkaClient {
             Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? "" : Array.isArray(v) ? v.map(String).join(",") : v.toString()]),
           ),
         }));
-        await handlers.onBatch({ topic: batch.topic, partition: batch.partition, messages }, heartbeat);
+        await handlers.onBatch(
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            messages,
+            highWatermark: Number(batch.highWatermark),
+            // lastOffset() counts the markers and aborted records kafkajs filtered out of `messages`.
+            nextOffset: Number(batch.lastOffset()) + 1,
+          },
+          heartbeat,
+        );
         resolveOffset(batch.lastOffset());
       },
     });

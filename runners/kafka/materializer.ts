@@ -106,6 +106,14 @@ export const startMaterializer = async (o: MaterializerOptions): Promise<Materia
   for (const [topic, sink] of sinkOfTopic) for (const [p, off] of Object.entries(o.store.offsets(sink))) next.set(at(topic, Number(p)), Number(off));
   let failure: unknown;
   let consumer: GroupConsumer | undefined;
+  /** One store transaction: the panes, the partition's next offset and the high watermark seen with them. */
+  const apply = (sink: string, partition: number, panes: Iterable<Pane>, end: number, highWatermark: number | undefined) =>
+    o.store.applyPanes(
+      sink,
+      panes,
+      { [String(partition)]: String(end) },
+      highWatermark === undefined ? {} : { highWatermarks: { [String(partition)]: String(highWatermark) } },
+    );
   // Each materializer reads every partition itself: its own group, never sharing partitions.
   const groupId = `lockstep-materializer-${o.plan.name}-${randomUUID()}`;
   consumer = await o.client.groupConsumer(
@@ -119,7 +127,7 @@ export const startMaterializer = async (o: MaterializerOptions): Promise<Materia
             if (from !== undefined && from > 0) consumer?.seek(topic, p, from);
           }
       },
-      onBatch: async ({ topic, partition, messages }) => {
+      onBatch: async ({ topic, partition, messages, highWatermark, nextOffset }) => {
         const sink = sinkOfTopic.get(topic);
         if (sink === undefined || messages.length === 0) return;
         const from = next.get(at(topic, partition)) ?? 0;
@@ -133,9 +141,24 @@ export const startMaterializer = async (o: MaterializerOptions): Promise<Materia
           if (pane) panes.set(m.key as string, pane);
         }
         if (last < 0) return;
-        await o.store.applyPanes(sink, panes.values(), { [String(partition)]: String(last + 1) });
-        next.set(at(topic, partition), last + 1);
-        o.onApplied?.({ sink, partition, panes: panes.size, nextOffset: last + 1 });
+        // Past the batch's trailing transaction markers too: a caught-up store then reflects the
+        // partition up to its high watermark, and its lag reads 0.
+        const end = Math.max(last + 1, nextOffset ?? 0);
+        await apply(sink, partition, panes.values(), end, highWatermark);
+        next.set(at(topic, partition), end);
+        o.onApplied?.({ sink, partition, panes: panes.size, nextOffset: end });
+      },
+      // Only markers / aborted records fetched: no pane, but the store's position and lag move on.
+      onPassed: ({ topic, partition, nextOffset, highWatermark }) => {
+        const sink = sinkOfTopic.get(topic);
+        if (sink === undefined || nextOffset <= (next.get(at(topic, partition)) ?? 0)) return;
+        // Not awaited (kafkajs does not wait for event listeners); the store applies writes in call order.
+        apply(sink, partition, [], nextOffset, highWatermark).then(
+          () => next.set(at(topic, partition), Math.max(next.get(at(topic, partition)) ?? 0, nextOffset)),
+          (e: unknown) => {
+            failure ??= e;
+          },
+        );
       },
       onCrash: (e) => {
         failure ??= e;

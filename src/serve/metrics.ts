@@ -1,11 +1,16 @@
 /**
  * The server's Prometheus metrics (prom-client, one registry per server):
  * requests by route and status, latency by route and status, and per sink the
- * store's generation and age (seconds since its last committed write).
+ * store's generation, age (seconds since its last committed write: a snapshot
+ * or a streaming commit) and, for a store kept by a streaming writer, its lag
+ * (records of the sink topic not yet reflected, as of the writer's last
+ * commit). The store's records are the only channel: the server never talks
+ * to Kafka.
  *
  * @module
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { recordsBehind } from "../store/index.ts";
 import type { SinkRecord } from "../store/index.ts";
 
 /** The metrics one server records. */
@@ -54,12 +59,33 @@ export const createServeMetrics = (sinks: () => Readonly<Record<string, SinkReco
       for (const [sink, r] of Object.entries(sinks())) this.set({ sink }, (Date.now() - r.writtenAt) / 1000);
     },
   });
+  new Gauge({
+    name: "lockstep_serve_store_lag_records",
+    help: "Records of each sink's topic the store did not reflect at its writer's last commit (high watermark minus applied offset, summed over partitions); absent for a batch snapshot",
+    labelNames: ["sink"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [sink, r] of Object.entries(sinks())) {
+        const behind = recordsBehind(r);
+        if (behind !== undefined) this.set({ sink }, behind);
+      }
+    },
+  });
+  // prom-client hashes a label object on every call: keep each (route, status)'s children instead.
+  const children = new Map<string, { readonly requests: { inc(): void }; readonly latency: { observe(v: number): void } }>();
   return {
     registry,
     observe: (route, status, seconds) => {
-      const labels = { route, status: String(status) };
-      requests.inc(labels);
-      latency.observe(labels, seconds);
+      const id = `${route} ${status}`;
+      let ch = children.get(id);
+      if (ch === undefined) {
+        const labels = { route, status: String(status) };
+        ch = { requests: requests.labels(labels), latency: latency.labels(labels) };
+        children.set(id, ch);
+      }
+      ch.requests.inc();
+      ch.latency.observe(seconds);
     },
   };
 };

@@ -32,6 +32,7 @@ import { createServeMetrics } from "./metrics.ts";
 import type { ServeMetrics } from "./metrics.ts";
 import { paramsDecoder } from "./params.ts";
 import type { ParamsDecoder } from "./params.ts";
+import { answerCache } from "./answer-cache.ts";
 import { compileStages, StageFailure } from "./stages.ts";
 import type { RequestStages } from "./stages.ts";
 
@@ -46,6 +47,12 @@ export interface ServeOptions {
   readonly maxInFlight?: number;
   /** Keys in one batchGet (default 1000). */
   readonly maxBatch?: number;
+  /**
+   * Characters of computed answers kept for reuse while their key's stored text is unchanged
+   * (`answer-cache.ts`; default 64 Mi; 0 turns it off; `--answer-cache-mb` in units of 2^20). Only for sinks whose request stages are all
+   * expressions: an `apply` stage's executor may call services, so its answers are always computed.
+   */
+  readonly answerCacheChars?: number;
 }
 
 /** One servable sink. */
@@ -54,6 +61,8 @@ interface SinkServing {
   readonly params: ParamsDecoder;
   /** Null when the sink has no request stages: the stored text is answered as it is. */
   readonly stages: RequestStages | null;
+  /** True when the answers are pure functions of the stored rows and the parameters (no `apply` stage). */
+  readonly pure: boolean;
 }
 
 /** The hono app of a server, with what it holds open. */
@@ -122,8 +131,15 @@ export const createServeApp = (o: ServeOptions): ServeApp => {
     const node = plan.nodes.find((n) => n.id === sink && n.op === "sink");
     const spec = node?.op === "sink" ? node.serve : undefined;
     if (fields === null) unkeyed.add(sink);
-    else sinks.set(sink, { fields, params: paramsDecoder(spec), stages: spec && spec.stages.length > 0 ? compileStages(spec, plan, registry) : null });
+    else
+      sinks.set(sink, {
+        fields,
+        params: paramsDecoder(spec),
+        stages: spec && spec.stages.length > 0 ? compileStages(spec, plan, registry) : null,
+        pure: !spec?.stages.some((st) => st.op === "apply"),
+      });
   }
+  const cache = answerCache(o.answerCacheChars ?? 64 * 1024 * 1024);
   const metrics = createServeMetrics(() => holder.get()?.info().sinks ?? {});
   const app = new Hono();
   let inFlight = 0;
@@ -163,11 +179,24 @@ export const createServeApp = (o: ServeOptions): ServeApp => {
     return store;
   };
 
-  /** Runs the stages on one key's rows; a failing stage is a 500 naming it. */
-  const answer = async (s: SinkServing, key: OutputKey, text: string, params: Readonly<Record<string, unknown>>): Promise<string> => {
-    if (s.stages === null) return `{"key":${canonicalJson(key)},"rows":${text}}`;
-    const rows = await s.stages(JSON.parse(text) as unknown[], params);
-    return canonicalJson({ key, rows });
+  /**
+   * Runs the stages on one key's rows; a failing stage is a 500 naming it. The body is
+   * `canonicalJson({ key, rows })`, built from parts: "key" sorts before "rows", and where no stage
+   * changed the rows (the stages hand back the same array) the stored text already is their
+   * canonical JSON, so it is written as it is instead of being re-canonicalised. A pure sink's
+   * answer is kept in `cache` with the text it came from, and reused while the store holds that text.
+   */
+  const answer = async (sink: string, s: SinkServing, key: OutputKey, text: string, params: Readonly<Record<string, unknown>>): Promise<string> => {
+    const keyText = canonicalJson(key);
+    if (s.stages === null) return `{"key":${keyText},"rows":${text}}`;
+    const id = s.pure ? `${sink}\u0000${keyText}\u0000${canonicalJson(params)}` : undefined;
+    const kept = id === undefined ? undefined : cache.get(id, text);
+    if (kept !== undefined) return kept;
+    const stored = JSON.parse(text) as unknown[];
+    const rows = await s.stages(stored, params);
+    const body = `{"key":${keyText},"rows":${rows === stored ? text : canonicalJson(rows)}}`;
+    if (id !== undefined) cache.set(id, text, body);
+    return body;
   };
 
   const failure = (c: Context, e: unknown, sink: string) => {
@@ -183,12 +212,17 @@ export const createServeApp = (o: ServeOptions): ServeApp => {
     if (!k.ok) return json(c, 400, errorBody("bad_key", `sink "${sink}": ${k.message}`));
     const p = s.params.fromQuery(c.req.query());
     if (!p.ok) return json(c, 400, errorBody("bad_param", `sink "${sink}": ${p.message}`));
-    const store = readyStore(c, sink);
-    if (store instanceof Response) return store;
+    const store = holder.get();
+    if (!store) return json(c, 503, errorBody("store_not_ready", holder.problem()));
+    // One read (generation and rows from one snapshot); only a miss asks whether the sink has a view at all.
     const text = store.getText(sink, k.key);
-    if (text === undefined) return json(c, 404, errorBody("not_found", `sink "${sink}" has no rows for the key ${canonicalJson(k.key)}`));
+    if (text === undefined) {
+      const notReady = readyStore(c, sink);
+      if (notReady instanceof Response) return notReady;
+      return json(c, 404, errorBody("not_found", `sink "${sink}" has no rows for the key ${canonicalJson(k.key)}`));
+    }
     try {
-      return json(c, 200, await answer(s, k.key, text, p.params));
+      return json(c, 200, await answer(sink, s, k.key, text, p.params));
     } catch (e) {
       return failure(c, e, sink);
     }
@@ -231,7 +265,7 @@ export const createServeApp = (o: ServeOptions): ServeApp => {
       const parts: string[] = [];
       for (let i = 0; i < keys.length; i++) {
         const text = texts[i];
-        parts.push(text === undefined ? `{"error":{"code":"not_found"},"key":${canonicalJson(keys[i])}}` : await answer(s, keys[i]!, text, p.params));
+        parts.push(text === undefined ? `{"error":{"code":"not_found"},"key":${canonicalJson(keys[i])}}` : await answer(sink, s, keys[i]!, text, p.params));
       }
       return json(c, 200, `{"results":[${parts.join(",")}]}`);
     } catch (e) {

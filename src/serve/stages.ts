@@ -26,7 +26,13 @@ export class StageFailure extends Error {
   }
 }
 
-/** The compiled stages of one sink: rows and params in, response rows out (async only when an executor is). */
+/**
+ * The compiled stages of one sink: rows and params in, response rows out (async only when an executor is).
+ *
+ * A stage that changes nothing hands back the very array (and rows) it was given, so a caller that
+ * still holds the rows' stored canonical text can answer with that text: `out === rows` means the
+ * response rows are exactly the stored ones. No stage mutates its input.
+ */
 export type RequestStages = (rows: readonly unknown[], params: Readonly<Record<string, unknown>>) => unknown[] | Promise<unknown[]>;
 
 type Step = (rows: unknown[], params: Readonly<Record<string, unknown>>) => unknown[] | Promise<unknown[]>;
@@ -59,7 +65,13 @@ export const compileStages = (spec: ServeSpec, plan: Plan, registry: Registry): 
     switch (s.op) {
       case "filter": {
         const keep = compilePredicate(s.expr, `serve.${at}.expr`);
-        return (rows, params) => guard(() => rows.filter((row) => keep({ row, params })));
+        return (rows, params) =>
+          guard(() =>
+            sameIfAll(
+              rows,
+              rows.filter((row) => keep({ row, params })),
+            ),
+          );
       }
       case "map": {
         const build = compileExpr(s.expr, `serve.${at}.expr`);
@@ -67,13 +79,23 @@ export const compileStages = (spec: ServeSpec, plan: Plan, registry: Registry): 
       }
       case "filterItems": {
         const keep = compilePredicate(s.expr, `serve.${at}.expr`);
-        return (rows, params) => guard(() => rows.map((row) => withItems(row, s.field, at, (items) => items.filter((item) => keep({ row, params, item })))));
+        return (rows, params) =>
+          guard(() =>
+            mapSame(rows, (row) =>
+              withItems(row, s.field, at, (items) =>
+                sameIfAll(
+                  items,
+                  items.filter((item) => keep({ row, params, item })),
+                ),
+              ),
+            ),
+          );
       }
       case "limit": {
         const count = compileExpr(s.count, `serve.${at}.count`);
         return (rows, params) =>
           guard(() =>
-            rows.map((row) => {
+            mapSame(rows, (row) => {
               const n = countOf(count({ row, params }), at);
               return withItems(row, s.field, at, (items) => (items.length > n ? items.slice(0, n) : items));
             }),
@@ -96,7 +118,8 @@ export const compileStages = (spec: ServeSpec, plan: Plan, registry: Registry): 
     }
   });
   return (rows, params) => {
-    let cur: unknown[] = [...rows];
+    // Not copied: no step mutates its input, and an unchanged answer must be the given array itself.
+    let cur = rows as unknown[];
     for (let i = 0; i < steps.length; i++) {
       const r = steps[i]!(cur, params);
       if (isPromise(r)) return r.then(async (next) => runFrom(steps, i + 1, next, params));
@@ -112,10 +135,28 @@ const runFrom = async (steps: readonly Step[], from: number, rows: unknown[], pa
   return cur;
 };
 
-/** The row with its array field `field` replaced by `f(items)`; a row without that array is a stage failure. */
+/**
+ * The row with its array field `field` replaced by `f(items)`; the row itself when `f` gives the same
+ * array back; a row without that array is a stage failure.
+ */
 const withItems = (row: unknown, field: string, at: string, f: (items: unknown[]) => unknown[]): unknown => {
   const items = typeof row === "object" && row !== null && Object.hasOwn(row, field) ? (row as Record<string, unknown>)[field] : undefined;
   if (items === null || items === undefined) return row; // nothing to filter: missing reads as null
   if (!Array.isArray(items)) throw new StageFailure(at, `the row's field "${field}" is not an array`);
-  return { ...(row as Record<string, unknown>), [field]: f(items) };
+  const next = f(items);
+  return next === items ? row : { ...(row as Record<string, unknown>), [field]: next };
+};
+
+/** `kept` (a filter of `all`), or `all` itself when the filter kept every element: unchanged stays the same array. */
+const sameIfAll = <T>(all: T[], kept: T[]): T[] => (kept.length === all.length ? all : kept);
+
+/** `xs.map(f)`, or `xs` itself when `f` returned every element unchanged. */
+const mapSame = <T>(xs: T[], f: (x: T) => T): T[] => {
+  let out: T[] | undefined;
+  for (let i = 0; i < xs.length; i++) {
+    const y = f(xs[i]!);
+    if (out === undefined && y !== xs[i]) out = xs.slice(0, i);
+    out?.push(y);
+  }
+  return out ?? xs;
 };

@@ -19,4 +19,5 @@ export type {
   ViewStore,
 } from "./view-store.ts";
 export { keyOfRow, outputKeyFields, viewEntriesOf } from "./output-key.ts";
+export { recordsBehind } from "./lag.ts";
 export { StoreError } from "./store-error.ts";

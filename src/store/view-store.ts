@@ -7,7 +7,8 @@
  * Layout, in one LMDB environment under `dir`:
  * - `meta` (JSON): `format`, `definition` (the identity of the plan whose
  *   views it holds), and per sink `["sink", name]` → {@link SinkRecord}
- *   (current generation, key count, offsets, when written);
+ *   (current generation, key count, offsets, when written, and for a streaming
+ *   writer the source's high watermarks it last saw);
  * - `rows` (text): `[sink, generation, canonical JSON of the output key]` →
  *   the canonical JSON of the rows of that key (an array; usually one row).
  *
@@ -67,6 +68,12 @@ export interface SinkRecord {
   readonly offsets: SinkOffsets;
   /** When the last write to this sink was committed (ms since the epoch). */
   readonly writtenAt: number;
+  /**
+   * The source's high watermarks (partition → the offset after its newest record) as the streaming
+   * writer last saw them with a commit; `highWatermarks[p] - offsets[p]` is how far the view is
+   * behind partition `p` at that commit. Absent for a batch snapshot.
+   */
+  readonly highWatermarks?: SinkOffsets;
 }
 
 /** `info()`: what a store holds. */
@@ -113,8 +120,10 @@ export interface ViewStore extends ViewReads {
   /**
    * Upserts (rows) and deletes (no rows) single keys in `sink`'s current view
    * and merges `offsets` into the sink's offsets — all in one transaction.
+   *
+   * @param opts.highWatermarks  the source's high watermarks seen with these panes, merged into the record's
    */
-  applyPanes(sink: string, panes: Iterable<Pane>, offsets: SinkOffsets): Promise<SinkRecord>;
+  applyPanes(sink: string, panes: Iterable<Pane>, offsets: SinkOffsets, opts?: { readonly highWatermarks?: SinkOffsets }): Promise<SinkRecord>;
   /** A read snapshot: every read through it sees the store as it is now. */
   reader(): ViewReader;
   info(): StoreInfo;
@@ -226,7 +235,15 @@ class LmdbViewStore implements ViewStore {
     return this.read((r) => r.get(sink, key));
   }
   getText(sink: string, key: OutputKey) {
-    return this.read((r) => r.getText(sink, key));
+    // The serving hot path: the same one-transaction read as `read`, without building a reader.
+    const txn = this.root.useReadTransaction();
+    try {
+      const o = { transaction: txn };
+      const rec = this.meta.get(sinkMetaKey(sink), o) as SinkRecord | undefined;
+      return rec ? this.rows.get([sink, rec.generation, canonicalJson(key)], o) : undefined;
+    } finally {
+      txn.done();
+    }
   }
   getMany(sink: string, keys: readonly OutputKey[]) {
     return this.read((r) => r.getMany(sink, keys));
@@ -298,7 +315,7 @@ class LmdbViewStore implements ViewStore {
     });
   }
 
-  applyPanes(sink: string, panes: Iterable<Pane>, offsets: SinkOffsets): Promise<SinkRecord> {
+  applyPanes(sink: string, panes: Iterable<Pane>, offsets: SinkOffsets, opts: { readonly highWatermarks?: SinkOffsets } = {}): Promise<SinkRecord> {
     return this.serial(() =>
       this.root.transaction(() => {
         const current = this.meta.get(sinkMetaKey(sink)) as SinkRecord | undefined;
@@ -315,7 +332,8 @@ class LmdbViewStore implements ViewStore {
             keys--;
           }
         }
-        const rec: SinkRecord = { generation, keys, offsets: { ...(current?.offsets ?? {}), ...offsets }, writtenAt: Date.now() };
+        const seen = current?.highWatermarks || opts.highWatermarks ? { highWatermarks: { ...current?.highWatermarks, ...opts.highWatermarks } } : {};
+        const rec: SinkRecord = { generation, keys, offsets: { ...(current?.offsets ?? {}), ...offsets }, writtenAt: Date.now(), ...seen };
         void this.meta.put(sinkMetaKey(sink), rec);
         return rec;
       }),

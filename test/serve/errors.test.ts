@@ -119,6 +119,8 @@ describe("bad requests get clear JSON errors", async () => {
     expect(text).toMatch(/lockstep_serve_request_duration_seconds_bucket\{le="0.001",route="get",status="200"\} \d+/);
     expect(text).toContain('lockstep_serve_store_generation{sink="sequences"} 1');
     expect(text).toMatch(/lockstep_serve_store_age_seconds\{sink="sequences"\} [\d.]+/);
+    // A store filled by a batch snapshot has an age but no lag: no topic to be behind.
+    expect(text).not.toMatch(/lockstep_serve_store_lag_records\{/);
   });
 
   it("/healthz says ok with the definition and the store's sinks", async () => {

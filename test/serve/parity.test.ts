@@ -1,39 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { evaluate } from "../../src/expr/interpret.ts";
-import type { ServeStage } from "../../src/plan/serve.ts";
 import type { SinkNode } from "../../src/plan/index.ts";
 import userSequences from "../../examples/user-sequences.ts";
 import windowCount from "../../examples/window-count.ts";
 import { getJson, postJson, repo, serverOf, storeOf, tempDir } from "./helpers.ts";
+import { interpretStages } from "./oracle.ts";
 
 const dir = tempDir();
-
-/** The oracle: the same request stages applied with the interpreter (src/expr/interpret.ts). */
-const interpretStages = (stages: readonly ServeStage[], rows: readonly unknown[], params: Record<string, unknown>): unknown[] => {
-  let cur = [...rows] as Record<string, unknown>[];
-  for (const s of stages) {
-    switch (s.op) {
-      case "filter":
-        cur = cur.filter((row) => evaluate(s.expr, { row, params }) === true);
-        break;
-      case "map":
-        cur = cur.map((row) => evaluate(s.expr, { row, params }) as Record<string, unknown>);
-        break;
-      case "filterItems":
-        cur = cur.map((row) => ({ ...row, [s.field]: (row[s.field] as unknown[]).filter((item) => evaluate(s.expr, { row, params, item }) === true) }));
-        break;
-      case "limit":
-        cur = cur.map((row) => {
-          const n = evaluate(s.count, { row, params });
-          return n === null ? row : { ...row, [s.field]: (row[s.field] as unknown[]).slice(0, n as number) };
-        });
-        break;
-      default:
-        throw new Error(`the oracle has no ${s.op}`);
-    }
-  }
-  return cur;
-};
 
 describe("served answers equal the DirectRunner's final view", () => {
   it("window-count (no request stages, a three-field key as URL-encoded JSON): every key's rows are Direct's", async () => {

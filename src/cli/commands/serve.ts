@@ -34,6 +34,16 @@ export const registerServe: RegisterCommand = (cmd, io) => {
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-in-flight ${v}: expected a whole number ≥ 1. Fix: e.g. --max-in-flight 1024`);
       return n;
     })
+    .option(
+      "--answer-cache-mb <n>",
+      "the answer cache: computed answers kept while their stored rows are unchanged, in units of 2^20 characters (default 64; 0: off)",
+      (v) => {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n < 0)
+          throw new UsageError(`--answer-cache-mb ${v}: expected a number ≥ 0. Fix: e.g. --answer-cache-mb 64, or 0 to turn it off`);
+        return n;
+      },
+    )
     .action(async (pipeline: string | undefined, o) => {
       const path = pipeline ?? o.definition;
       if (path === undefined) throw new UsageError("serve needs the pipeline the store was written for. Fix: lockstep serve <pipeline> --store DIR");
@@ -47,7 +57,15 @@ export const registerServe: RegisterCommand = (cmd, io) => {
       const { plan, registry } = await planOf(await loadDefinition(path), o.param ?? {}, o.executors);
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
-        server = await startServer({ plan, registry, store: o.store, port: o.port, host: o.host, maxInFlight: o.maxInFlight });
+        server = await startServer({
+          plan,
+          registry,
+          store: o.store,
+          port: o.port,
+          host: o.host,
+          maxInFlight: o.maxInFlight,
+          ...(o.answerCacheMb === undefined ? {} : { answerCacheChars: Math.round(o.answerCacheMb * 1024 * 1024) }),
+        });
       } catch (e) {
         if (e instanceof StoreError) throw new UsageError(e.message);
         throw e;

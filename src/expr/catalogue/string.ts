@@ -41,6 +41,12 @@ const affix = (fn: "startsWith" | "endsWith"): FunctionSpec => ({
 const contains = (a: unknown, b: unknown): boolean | null => {
   if (typeof a === "string") return typeof b === "string" ? a.includes(b) : null;
   if (!Array.isArray(a) || b === null) return null;
+  // A string's canonical JSON equals another value's only when that value is the same string: no
+  // JSON text per element then (request stages test every item of a sequence against a list).
+  if (typeof b === "string") {
+    for (const e of a) if (e === b) return true;
+    return false;
+  }
   const key = canonicalJson(b);
   for (const e of a) if (canonicalJson(e) === key) return true;
   return false;

@@ -12,6 +12,8 @@ import { Kafka, logLevel } from "kafkajs";
 import { afterAll, describe, expect, it } from "vitest";
 import windowCount from "../../../examples/window-count.ts";
 import { compile } from "../../../src/plan/compile.ts";
+import { registryOf } from "../../../src/plan/index.ts";
+import { startServer } from "../../../src/serve/server.ts";
 import { canonicalJson } from "../../../src/core/canonical.ts";
 import { runDirect } from "../../../runners/direct/index.ts";
 import { runKafka } from "../../../runners/kafka/index.ts";
@@ -161,6 +163,69 @@ describe("the materializer", () => {
     const s = openViewStore(dir, { readOnly: true });
     expect(s.sink("counts")?.keys).toBe(want.size);
     void s.close();
+  });
+
+  it("records the sink topic's high watermarks with each commit: /metrics shows lag 0 once caught up, after committed and aborted transactions, and the store's age", async () => {
+    const logs: Record<string, unknown>[] = [];
+    const input = jsonl("events", events);
+    await runKafka(windowCount, { inputs: { events: input }, brokers: brokers(), partitions: 3, keepTopics: true, log: (e) => logs.push(e) });
+    const app = String(logs.find((e) => e.event === "run")?.app);
+    const sinkTopic = `${app}.counts`;
+    topics.push(sinkTopic, `${app}.events`, `${app}.dead-letters`, `${app}.late`);
+    const dir = storeDir();
+    const store = openViewStore(dir, { definition: identity });
+    const server = await startServer({ plan, registry: registryOf(windowCount), store: dir, port: 0 });
+    const metric = async (name: string): Promise<number | undefined> => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const m = new RegExp(`^${name}\\{sink="counts"\\} (\\S+)$`, "m").exec(text);
+      return m ? Number(m[1]) : undefined;
+    };
+    const lagIsZero = async () => (await metric("lockstep_serve_store_lag_records")) === 0;
+    try {
+      const m = await startMaterializer({ client, plan, store, topicPrefix: `${app}.`, sinks: ["counts"] });
+      await m.caughtUp();
+      await waitUntil("lag 0 after the job's transactions", lagIsZero, 30_000);
+      // The high watermarks the store recorded are the topic's end offsets (transaction markers included).
+      const ends = await client.endOffsets(sinkTopic);
+      const rec = store.sink("counts")!;
+      expect(rec.highWatermarks).toEqual(Object.fromEntries(ends.map((e, p) => [String(p), String(e)]).filter(([, e]) => e !== "0")));
+      expect(Object.keys(rec.highWatermarks!).length).toBeGreaterThan(0);
+      const age = await metric("lockstep_serve_store_age_seconds");
+      expect(age).toBeGreaterThanOrEqual(0);
+
+      // A committed transaction, then an aborted one at the end of the partition: the consumer
+      // delivers nothing for the aborted records and their marker, and lag still reaches 0.
+      const kafkajs = new Kafka({ brokers: brokers(), logLevel: logLevel.NOTHING });
+      const tx = kafkajs.producer({ transactionalId: `${app}-lag-writer`, maxInFlightRequests: 1, idempotent: true });
+      await tx.connect();
+      const row = (await runDirect(windowCount, { inputs: { events: input } })).outputs.counts![0] as Record<string, unknown>;
+      const message = { key: JSON.stringify(keyOf(row)), value: JSON.stringify({ ...row, count: 777 }), partition: 0 };
+      const committed = await tx.transaction();
+      await committed.send({ topic: sinkTopic, messages: [message] });
+      await committed.commit();
+      const aborted = await tx.transaction();
+      await aborted.send({ topic: sinkTopic, messages: [message, message] });
+      await aborted.abort();
+      await tx.disconnect();
+      // The abort marker may land after abort() returns: wait for the end to settle past the records.
+      let end0 = 0;
+      await waitUntil(
+        "the store reflects partition 0 up to its end",
+        async () => {
+          end0 = (await client.endOffsets(sinkTopic))[0]!;
+          return Number(store.offsets("counts")["0"]) === end0;
+        },
+        30_000,
+      ).catch((e: unknown) => {
+        throw new Error(`${(e as Error).message}: end ${end0}, store ${JSON.stringify(store.sink("counts"))}`);
+      });
+      await waitUntil("lag 0 after an aborted transaction at the end", lagIsZero, 30_000);
+      expect(store.get("counts", keyOf(row))).toEqual([{ ...row, count: 777 }]);
+      await m.stop();
+    } finally {
+      await server.close();
+      await store.close();
+    }
   });
 
   it("refuses what a store cannot serve by key, naming the sink and the fix", () => {
