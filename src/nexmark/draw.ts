@@ -19,7 +19,7 @@
 import { FIRST_AUCTION_ID, FIRST_CATEGORY_ID, FIRST_PERSON_ID, HOT_BUCKET, NUM_CATEGORIES, type NexmarkConfig, PROPORTION, eventTimestamp } from "./config.ts";
 import { lastAuctionId0, lastPersonId0, nextAuctionId0, nextLong, nextPersonId0 } from "./ids.ts";
 import { JavaRandom } from "./java-random.ts";
-import { maxExtraLength, putBytes, putExtra, putPad4, putString, putUint } from "./strings.ts";
+import { fixedText, maxExtraLength, putBytes, putExtra, putFixed, putPad4, putString, putUint, setFixedDigits } from "./strings.ts";
 
 /** Which of the three event types the fields hold. */
 export const PERSON = 0;
@@ -63,9 +63,31 @@ export class EventFields {
   readonly spans = new Int32Array(12);
   /** Reseeded for every event: Beam makes a fresh `Random(eventId)`, which `setSeed` equals. */
   readonly random = new JavaRandom(0);
+  /** The output last drawn into, and a view of it for writing a word at a time. */
+  out: Uint8Array = new Uint8Array(0);
+  view = new DataView(this.out.buffer);
+  /** `dateTime`'s digits (consecutive events mostly share it: ten per millisecond at Beam's rate), and the time they are of. */
+  readonly time = new Int32Array(6);
+  timeOf = -1;
+}
+
+/** Points `f` at `out` (a new chunk of the file, say). */
+function bind(f: EventFields, out: Uint8Array): void {
+  f.out = out;
+  f.view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** Writes `f.dateTime`, its digits made once per distinct time. */
+function putTime(f: EventFields, view: DataView, pos: number): number {
+  if (f.timeOf !== f.dateTime) {
+    setFixedDigits(f.time, f.dateTime);
+    f.timeOf = f.dateTime;
+  }
+  return putFixed(view, pos, f.time);
 }
 
 const ascii = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "latin1"));
+const text = fixedText;
 const STATES = ["AZ", "CA", "ID", "OR", "WA", "WY"].map(ascii);
 const CITIES = ["Phoenix", "Los Angeles", "San Francisco", "Boise", "Portland", "Bend", "Redmond", "Seattle", "Kent", "Cheyenne"].map(ascii);
 const FIRST_NAMES = ["Peter", "Paul", "Luke", "John", "Saul", "Vicky", "Kate", "Julie", "Sarah", "Deiter", "Walter"].map(ascii);
@@ -75,32 +97,32 @@ const AT_BYTE = 64;
 const DOT_COM = ascii(".com");
 
 // The JSON around the fields, Beam's names in Beam's order.
-const PERSON_ID = ascii('{"type":"person","id":');
-const NAME = ascii(',"name":"');
-const EMAIL = ascii('","emailAddress":"');
-const CARD = ascii('","creditCard":"');
-const CITY = ascii('","city":"');
-const STATE = ascii('","state":"');
-const PERSON_TIME = ascii('","dateTime":');
-const EXTRA = ascii(',"extra":"');
-const AUCTION_ID = ascii('{"type":"auction","id":');
-const ITEM = ascii(',"itemName":"');
-const DESCRIPTION = ascii('","description":"');
-const INITIAL_BID = ascii('","initialBid":');
-const RESERVE = ascii(',"reserve":');
-const TIME = ascii(',"dateTime":');
-const EXPIRES = ascii(',"expires":');
-const SELLER = ascii(',"seller":');
-const CATEGORY = ascii(',"category":');
-const BID_AUCTION = ascii('{"type":"bid","auction":');
-const BIDDER = ascii(',"bidder":');
-const PRICE = ascii(',"price":');
-const END = ascii('"}\n');
+const PERSON_ID = text('{"type":"person","id":');
+const NAME = text(',"name":"');
+const EMAIL = text('","emailAddress":"');
+const CARD = text('","creditCard":"');
+const CITY = text('","city":"');
+const STATE = text('","state":"');
+const PERSON_TIME = text('","dateTime":');
+const EXTRA = text(',"extra":"');
+const AUCTION_ID = text('{"type":"auction","id":');
+const ITEM = text(',"itemName":"');
+const DESCRIPTION = text('","description":"');
+const INITIAL_BID = text('","initialBid":');
+const RESERVE = text(',"reserve":');
+const TIME = text(',"dateTime":');
+const EXPIRES = text(',"expires":');
+const SELLER = text(',"seller":');
+const CATEGORY = text(',"category":');
+const BID_AUCTION = text('{"type":"bid","auction":');
+const BIDDER = text(',"bidder":');
+const PRICE = text(',"price":');
+const END = text('"}\n');
 
 /**
  * The most bytes one line of `config` can take: reserve this much before {@link drawEvent}. 512 covers
- * the fixed JSON, every number and the non-`extra` strings (an auction's are < 120 characters);
- * `extra` is at most doubled by escaping.
+ * the fixed JSON, every number and the non-`extra` strings (an auction's are < 120 characters), and
+ * the up to 3 bytes a word-at-a-time write goes past the end; `extra` is at most doubled by escaping.
  */
 export function lineBytesBound(config: NexmarkConfig): number {
   const avg = Math.max(config.avgPersonByteSize, config.avgAuctionByteSize, config.avgBidByteSize, 0);
@@ -114,42 +136,42 @@ function nextPrice(random: JavaRandom): number {
 
 /** Beam's `nextPerson` for event id `e`. */
 function drawPerson(f: EventFields, e: number, config: NexmarkConfig, out: Uint8Array, pos: number): number {
-  const { random, spans } = f;
+  const { random, spans, view } = f;
   f.kind = PERSON;
   f.id = lastPersonId0(e) + FIRST_PERSON_ID;
-  pos = putBytes(out, putUint(out, putBytes(out, pos, PERSON_ID), f.id), NAME);
+  pos = putFixed(view, putUint(out, putFixed(view, pos, PERSON_ID), f.id), NAME);
   spans[0] = pos;
   pos = putBytes(out, pos, FIRST_NAMES[random.nextIntBelow(FIRST_NAMES.length)] as Uint8Array);
   out[pos++] = SPACE;
   pos = putBytes(out, pos, LAST_NAMES[random.nextIntBelow(LAST_NAMES.length)] as Uint8Array);
   spans[1] = pos;
-  pos = putBytes(out, pos, EMAIL);
+  pos = putFixed(view, pos, EMAIL);
   spans[2] = pos;
   pos = putString(random, out, pos, 7);
   out[pos++] = AT_BYTE;
   pos = putBytes(out, putString(random, out, pos, 5), DOT_COM);
   spans[3] = pos;
-  pos = putBytes(out, pos, CARD);
+  pos = putFixed(view, pos, CARD);
   spans[4] = pos;
   for (let i = 0; i < 4; i++) {
     if (i > 0) out[pos++] = SPACE;
     pos = putPad4(out, pos, random.nextIntBelow(10000));
   }
   spans[5] = pos;
-  pos = putBytes(out, pos, CITY);
+  pos = putFixed(view, pos, CITY);
   spans[6] = pos;
   pos = putBytes(out, pos, CITIES[random.nextIntBelow(CITIES.length)] as Uint8Array);
   spans[7] = pos;
-  pos = putBytes(out, pos, STATE);
+  pos = putFixed(view, pos, STATE);
   spans[8] = pos;
   pos = putBytes(out, pos, STATES[random.nextIntBelow(STATES.length)] as Uint8Array);
   spans[9] = pos;
   const size = 8 + (spans[1] - spans[0]) + (spans[3] - spans[2]) + (spans[5] - spans[4]) + (spans[7] - spans[6]) + (spans[9] - spans[8]);
-  pos = putBytes(out, putUint(out, putBytes(out, pos, PERSON_TIME), f.dateTime), EXTRA);
+  pos = putFixed(view, putTime(f, view, putFixed(view, pos, PERSON_TIME)), EXTRA);
   spans[10] = pos;
-  pos = putExtra(random, out, pos, size, config.avgPersonByteSize);
+  pos = putExtra(random, out, view, pos, size, config.avgPersonByteSize);
   spans[11] = pos;
-  return putBytes(out, pos, END);
+  return putFixed(view, pos, END);
 }
 
 /**
@@ -157,7 +179,7 @@ function drawPerson(f: EventFields, e: number, config: NexmarkConfig, out: Uint8
  * averages twice the time until `numInFlightAuctions` more auctions exist.
  */
 function drawAuction(f: EventFields, e: number, n: number, config: NexmarkConfig, out: Uint8Array, pos: number): number {
-  const { random, spans } = f;
+  const { random, spans, view } = f;
   const time = f.dateTime;
   f.kind = AUCTION;
   f.id = lastAuctionId0(e) + FIRST_AUCTION_ID;
@@ -168,31 +190,31 @@ function drawAuction(f: EventFields, e: number, n: number, config: NexmarkConfig
   const eventsForAuctions = Math.floor((config.numInFlightAuctions * PROPORTION.denominator) / PROPORTION.auction);
   const horizon = eventTimestamp(config, config.firstEvent + n + eventsForAuctions) - time;
   f.expires = time + 1 + nextLong(random, Math.max(horizon * 2, 1));
-  pos = putBytes(out, putUint(out, putBytes(out, pos, AUCTION_ID), f.id), ITEM);
+  pos = putFixed(view, putUint(out, putFixed(view, pos, AUCTION_ID), f.id), ITEM);
   spans[0] = pos;
   pos = putString(random, out, pos, 20);
   spans[1] = pos;
-  pos = putBytes(out, pos, DESCRIPTION);
+  pos = putFixed(view, pos, DESCRIPTION);
   spans[2] = pos;
   pos = putString(random, out, pos, 100);
   spans[3] = pos;
   const size = 8 + (spans[1] - spans[0]) + (spans[3] - spans[2]) + 40;
   f.reserve = f.initialBid + nextPrice(random);
-  pos = putUint(out, putBytes(out, pos, INITIAL_BID), f.initialBid);
-  pos = putUint(out, putBytes(out, pos, RESERVE), f.reserve);
-  pos = putUint(out, putBytes(out, pos, TIME), time);
-  pos = putUint(out, putBytes(out, pos, EXPIRES), f.expires);
-  pos = putUint(out, putBytes(out, pos, SELLER), f.seller);
-  pos = putBytes(out, putUint(out, putBytes(out, pos, CATEGORY), f.category), EXTRA);
+  pos = putUint(out, putFixed(view, pos, INITIAL_BID), f.initialBid);
+  pos = putUint(out, putFixed(view, pos, RESERVE), f.reserve);
+  pos = putTime(f, view, putFixed(view, pos, TIME));
+  pos = putUint(out, putFixed(view, pos, EXPIRES), f.expires);
+  pos = putUint(out, putFixed(view, pos, SELLER), f.seller);
+  pos = putFixed(view, putUint(out, putFixed(view, pos, CATEGORY), f.category), EXTRA);
   spans[4] = pos;
-  pos = putExtra(random, out, pos, size, config.avgAuctionByteSize);
+  pos = putExtra(random, out, view, pos, size, config.avgAuctionByteSize);
   spans[5] = pos;
-  return putBytes(out, pos, END);
+  return putFixed(view, pos, END);
 }
 
 /** Beam's `nextBid` for event id `e`: mostly hot auctions and hot bidders. */
 function drawBid(f: EventFields, e: number, config: NexmarkConfig, out: Uint8Array, pos: number): number {
-  const { random, spans } = f;
+  const { random, spans, view } = f;
   f.kind = BID;
   const hotAuction = random.nextIntBelow(config.hotAuctionRatio) > 0;
   f.auction = (hotAuction ? Math.floor(lastAuctionId0(e) / HOT_BUCKET) * HOT_BUCKET : nextAuctionId0(e, random, config)) + FIRST_AUCTION_ID;
@@ -200,14 +222,14 @@ function drawBid(f: EventFields, e: number, config: NexmarkConfig, out: Uint8Arr
   // The second person of the bucket, so hot bidders and hot sellers differ.
   f.bidder = (hotBidder ? Math.floor(lastPersonId0(e) / HOT_BUCKET) * HOT_BUCKET + 1 : nextPersonId0(e, random, config)) + FIRST_PERSON_ID;
   f.price = nextPrice(random);
-  pos = putUint(out, putBytes(out, pos, BID_AUCTION), f.auction);
-  pos = putUint(out, putBytes(out, pos, BIDDER), f.bidder);
-  pos = putUint(out, putBytes(out, pos, PRICE), f.price);
-  pos = putBytes(out, putUint(out, putBytes(out, pos, TIME), f.dateTime), EXTRA);
+  pos = putUint(out, putFixed(view, pos, BID_AUCTION), f.auction);
+  pos = putUint(out, putFixed(view, pos, BIDDER), f.bidder);
+  pos = putUint(out, putFixed(view, pos, PRICE), f.price);
+  pos = putFixed(view, putTime(f, view, putFixed(view, pos, TIME)), EXTRA);
   spans[0] = pos;
-  pos = putExtra(random, out, pos, 32, config.avgBidByteSize);
+  pos = putExtra(random, out, view, pos, 32, config.avgBidByteSize);
   spans[1] = pos;
-  return putBytes(out, pos, END);
+  return putFixed(view, pos, END);
 }
 
 /**
@@ -218,6 +240,7 @@ function drawBid(f: EventFields, e: number, config: NexmarkConfig, out: Uint8Arr
  */
 export function drawEvent(config: NexmarkConfig, n: number, f: EventFields, out: Uint8Array, pos: number): number {
   const e = config.firstEvent + n;
+  if (f.out !== out) bind(f, out);
   f.random.setSeed(e);
   f.dateTime = eventTimestamp(config, e);
   const rem = e % PROPORTION.denominator;
