@@ -4,7 +4,8 @@
  * length to the same file, in the same 1 MiB chunks with the same backpressure. Both run as their own
  * processes (Node start-up included in both), alternately, `runs` times; the table gives medians of
  * wall time and of CPU time (user + system, GNU time), which load on the machine inflates less.
- * Needs the compiled CLI: run `npm run build` first.
+ * Needs the compiled CLI: run `npm run build` first. With COMPARE_BIN=path/to/another/dist/src/cli/bin.js
+ * (say, a build of an older commit) its `nexmark generate` runs alongside as a third row.
  *
  *   npx tsx bench/nexmark-generate.ts [events] [runs]
  */
@@ -65,10 +66,12 @@ const bytes = statSync(file).size;
 const lineBytes = Math.round(bytes / N);
 const raw = ["-e", rawWriter, String(N), String(lineBytes), file];
 
-const samples: Record<"raw" | "lockstep", Sample[]> = { raw: [], lockstep: [] };
+const compare = process.env.COMPARE_BIN;
+const samples: Record<"raw" | "lockstep" | "compare", Sample[]> = { raw: [], lockstep: [], compare: [] };
 for (let i = 0; i < runs; i++) {
   samples.raw.push(timed(process.execPath, raw));
   samples.lockstep.push(timed(process.execPath, generate));
+  if (compare) samples.compare.push(timed(process.execPath, [compare, ...generate.slice(1)]));
 }
 rmSync(dir, { recursive: true, force: true });
 
@@ -86,5 +89,6 @@ console.log(
     "|---|---:|---:|---:|---:|---:|---:|---:|",
     row(`raw write of ${lineBytes}-byte lines (baseline)`, samples.raw, samples.raw),
     row(`lockstep nexmark generate --events ${N} -o FILE`, samples.lockstep, samples.raw),
+    ...(compare ? [row(`the same with COMPARE_BIN=${compare}`, samples.compare, samples.raw)] : []),
   ].join("\n"),
 );
