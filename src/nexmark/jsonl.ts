@@ -12,6 +12,17 @@ import type { Writable } from "node:stream";
 import type { NexmarkConfig } from "./config.ts";
 import { EventFields, drawEvent, lineBytesBound } from "./draw.ts";
 import type { NexmarkEvent } from "./events.ts";
+import { writeNexmarkParallel } from "./parallel.ts";
+import { CHUNK_EVENTS } from "./chunk.ts";
+
+/** How the events are drawn. */
+export interface WriteOptions {
+  /**
+   * Worker threads drawing alongside this one (0, the default: this thread alone). The bytes are the
+   * same either way; with two cores, one worker about halves the time of a large file.
+   */
+  readonly workers?: number;
+}
 
 /** Only `extra` can hold a backslash (Java's signed remainder reaches below 'a'); nothing needs more escaping. */
 function str(s: string): string {
@@ -52,13 +63,19 @@ const CHUNK_BYTES = 1 << 20;
  * Write the configuration's events as JSON lines to `out`, respecting backpressure; resolves with the
  * count, rejects with the stream's error (e.g. `EPIPE` when a reader such as `head` goes away).
  */
-export async function writeNexmarkJsonl(config: NexmarkConfig, out: Writable): Promise<number> {
+export async function writeNexmarkJsonl(config: NexmarkConfig, out: Writable, options: WriteOptions = {}): Promise<number> {
   let failed: Error | undefined;
   const onError = (e: Error) => {
     failed ??= e;
   };
   out.on("error", onError);
   try {
+    // One chunk is all one thread's work anyway.
+    if ((options.workers ?? 0) > 0 && config.events > CHUNK_EVENTS) {
+      await writeNexmarkParallel(config, out, options.workers ?? 0, writable, () => failed);
+      if (failed) throw failed;
+      return config.events;
+    }
     const fields = new EventFields();
     const room = lineBytesBound(config);
     // Only an `extra` far beyond Beam's sizes makes a line longer than a chunk.
@@ -78,9 +95,9 @@ export async function writeNexmarkJsonl(config: NexmarkConfig, out: Writable): P
 }
 
 /** Write the events to a file (created or truncated); resolves when the file is closed. */
-export async function writeNexmarkFile(config: NexmarkConfig, path: string): Promise<number> {
+export async function writeNexmarkFile(config: NexmarkConfig, path: string, options: WriteOptions = {}): Promise<number> {
   const out = createWriteStream(path);
-  const count = await writeNexmarkJsonl(config, out);
+  const count = await writeNexmarkJsonl(config, out, options);
   out.end();
   await once(out, "close");
   return count;
