@@ -2,7 +2,8 @@
  * How fast `lockstep nexmark generate --events N -o FILE` writes Beam's event stream, next to the
  * floor for writing the same bytes: a raw Node loop that writes N fixed lines of the same average
  * length to the same file, in the same 1 MiB chunks with the same backpressure. Both run as their own
- * processes (Node start-up included in both), alternately, `runs` times; the table gives medians of
+ * processes (Node start-up included in both), alternately, `runs` times, the generator alone and
+ * with one worker thread (`--threads 1`); the table gives medians of
  * wall time and of CPU time (user + system, GNU time), which load on the machine inflates less.
  * Needs the compiled CLI: run `npm run build` first. With COMPARE_BIN=path/to/another/dist/src/cli/bin.js
  * (say, a build of an older commit) its `nexmark generate` runs alongside as a third row.
@@ -67,10 +68,11 @@ const lineBytes = Math.round(bytes / N);
 const raw = ["-e", rawWriter, String(N), String(lineBytes), file];
 
 const compare = process.env.COMPARE_BIN;
-const samples: Record<"raw" | "lockstep" | "compare", Sample[]> = { raw: [], lockstep: [], compare: [] };
+const samples: Record<"raw" | "lockstep" | "single" | "compare", Sample[]> = { raw: [], lockstep: [], single: [], compare: [] };
 for (let i = 0; i < runs; i++) {
   samples.raw.push(timed(process.execPath, raw));
   samples.lockstep.push(timed(process.execPath, generate));
+  samples.single.push(timed(process.execPath, [...generate, "--threads", "1"]));
   if (compare) samples.compare.push(timed(process.execPath, [compare, ...generate.slice(1)]));
 }
 rmSync(dir, { recursive: true, force: true });
@@ -89,6 +91,7 @@ console.log(
     "|---|---:|---:|---:|---:|---:|---:|---:|",
     row(`raw write of ${lineBytes}-byte lines (baseline)`, samples.raw, samples.raw),
     row(`lockstep nexmark generate --events ${N} -o FILE`, samples.lockstep, samples.raw),
+    row(`lockstep nexmark generate --events ${N} -o FILE --threads 1`, samples.single, samples.raw),
     ...(compare ? [row(`the same with COMPARE_BIN=${compare}`, samples.compare, samples.raw)] : []),
   ].join("\n"),
 );

@@ -26,16 +26,17 @@ export const registerNexmark: RegisterCommand = (program, io) => {
     .option("-o, --output <path>", "write here instead of stdout (- is stdout)")
     .option(
       "--threads <n>",
-      "worker threads drawing events alongside the main one (same bytes; default: one fewer than the cores, at most 3)",
+      "worker threads drawing events alongside the main one (same bytes; for an idle machine with cores to spare)",
       wholeNumber("--threads", 0, 1),
+      0,
     )
     .option("--topic <name>", "produce the events to this Kafka topic instead (partition 0, as an unkeyed source reads them)")
     .option("--brokers <list>", "with --topic: bootstrap servers (default KAFKA_BROKERS)")
     .option("--partitions <n>", "with --topic: partitions when the topic is created", wholeNumber("--partitions", 1, 3), 1)
     .action(async (o) => {
       const { nexmarkConfig, writeNexmarkFile, writeNexmarkJsonl } = await import("../../nexmark/index.ts");
-      const { availableParallelism } = await import("node:os");
-      const write = { workers: o.threads ?? Math.min(availableParallelism() - 1, 3) };
+      // No workers by default: on a loaded machine (measured: bench/RESULTS.md) they cost more than they give.
+      const write = { workers: o.threads as number };
       const config = nexmarkConfig({ events: o.events, generators: o.generators, firstEvent: o.firstEvent, rate: o.rate });
       if (o.topic !== undefined) {
         if (o.output !== undefined) throw new UsageError("--topic and -o both say where the events go. Fix: give one of them");
