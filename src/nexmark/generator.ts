@@ -4,9 +4,13 @@
  *
  * @module
  */
-import { DEFAULT_CONFIG, type NexmarkConfig, PROPORTION, eventTimestamp } from "./config.ts";
-import { type NexmarkEvent, nextAuction, nextBid, nextPerson } from "./events.ts";
-import { JavaRandom } from "./java-random.ts";
+import { DEFAULT_CONFIG, type NexmarkConfig } from "./config.ts";
+import { EventFields, drawEvent, lineBytesBound } from "./draw.ts";
+import { type NexmarkEvent, eventOf } from "./events.ts";
+
+/** Reused by every call: drawing is synchronous, so one set of fields and one scratch line serve the whole process. */
+const FIELDS = new EventFields();
+let scratch = Buffer.alloc(4096);
 
 /** A full configuration from Beam's defaults and the fields given; refuses what Beam would not run. */
 export function nexmarkConfig(overrides: Partial<NexmarkConfig> = {}): NexmarkConfig {
@@ -29,13 +33,10 @@ export function nexmarkConfig(overrides: Partial<NexmarkConfig> = {}): NexmarkCo
  * of 1 the event id is the event number.
  */
 export function nexmarkEvent(config: NexmarkConfig, n: number): NexmarkEvent {
-  const e = config.firstEvent + n;
-  const random = new JavaRandom(e);
-  const time = eventTimestamp(config, e);
-  const rem = e % PROPORTION.denominator;
-  if (rem < PROPORTION.person) return nextPerson(e, random, time, config);
-  if (rem < PROPORTION.person + PROPORTION.auction) return nextAuction(e, n, random, time, config);
-  return nextBid(e, random, time, config);
+  const room = lineBytesBound(config);
+  if (scratch.length < room) scratch = Buffer.alloc(room);
+  drawEvent(config, n, FIELDS, scratch, 0);
+  return eventOf(FIELDS, scratch);
 }
 
 /** All `config.events` events in order. */

@@ -8,4 +8,4 @@ export { BASE_TIME_MS, DEFAULT_CONFIG, type NexmarkConfig, eventTimestamp } from
 export type { Auction, Bid, NexmarkEvent, Person } from "./events.ts";
 export { nexmarkConfig, nexmarkEvent, nexmarkEvents } from "./generator.ts";
 export { JavaRandom } from "./java-random.ts";
-export { nexmarkJsonLine, writeNexmarkFile, writeNexmarkJsonl } from "./jsonl.ts";
+export { type WriteOptions, nexmarkJsonLine, writeNexmarkFile, writeNexmarkJsonl } from "./jsonl.ts";

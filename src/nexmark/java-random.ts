@@ -12,6 +12,7 @@
 
 const TWO_24 = 0x1000000;
 const MASK_24 = 0xffffff;
+const TWO_48 = 2 ** 48;
 const INV_TWO_24 = 1 / TWO_24;
 /** 0x5DEECE66D split into 24-bit halves. */
 const MULT_HI = 0x5de;
@@ -31,9 +32,10 @@ export class JavaRandom {
   /** `setSeed(seed)`: scrambles with the multiplier and keeps the low 48 bits, as the JDK does. */
   setSeed(seed: number): void {
     // Two's complement of a negative seed in its low 48 bits, computed without 64-bit integers.
-    const s = seed < 0 ? 2 ** 48 + (seed % 2 ** 48) : seed % 2 ** 48;
-    const lo = s % TWO_24;
-    const hi = Math.floor(s / TWO_24) % TWO_24;
+    // Event ids (the seeds Nexmark uses) are below 2^48: skip the floating-point remainders then.
+    const s = seed >= 0 && seed < TWO_48 ? seed : seed < 0 ? TWO_48 + (seed % TWO_48) : seed % TWO_48;
+    const hi = Math.floor(s * INV_TWO_24); // < 2^24, and a power-of-two scale is exact
+    const lo = s - hi * TWO_24;
     this.lo = (lo ^ MULT_LO) & MASK_24;
     this.hi = (hi ^ MULT_HI) & MASK_24;
   }
@@ -41,11 +43,14 @@ export class JavaRandom {
   /** `next(bits)` for 24 ≤ bits ≤ 32: the top `bits` of the new seed, as Java's signed `int`. */
   private next(bits: number): number {
     const { hi, lo } = this;
-    const p = lo * MULT_LO + ADDEND; // < 2^48: exact in a double
-    const carry = Math.floor(p * INV_TWO_24); // a power-of-two scale is exact
-    this.lo = p - carry * TWO_24;
-    // Only the low 24 bits of the high half survive the mod 2^48, and low bits of a sum depend only on
-    // low bits of its terms: 32-bit integer products (Math.imul) are exact enough and much cheaper.
+    // Low bits of a sum or product depend only on low bits of its terms, so wherever only the low 24
+    // bits survive the mod 2^48, 32-bit integer arithmetic (Math.imul) is exact and much cheaper. The
+    // next low half is such a case, and keeping it integer keeps the serial seed-to-seed chain short
+    // (this is latency-bound: every draw waits for the previous seed).
+    this.lo = (Math.imul(lo, MULT_LO) + ADDEND) & MASK_24;
+    // The carry into the high half needs the whole product: < 2^48, exact in a double, and the
+    // power-of-two scale is exact, so truncating to an int is the floor.
+    const carry = ((lo * MULT_LO + ADDEND) * INV_TWO_24) | 0;
     this.hi = (Math.imul(hi, MULT_LO) + Math.imul(lo, MULT_HI) + carry) & MASK_24;
     return (this.hi << (bits - 24)) | (this.lo >>> (48 - bits));
   }

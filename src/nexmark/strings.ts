@@ -1,5 +1,8 @@
 /**
- * Beam's `StringsGenerator`: the random names, descriptions and `extra` padding of Nexmark events.
+ * Beam's `StringsGenerator`: the random names, descriptions and `extra` padding of Nexmark events,
+ * drawn as bytes straight into the JSON line being written (every character is ASCII), so a generator
+ * making millions of events builds no intermediate strings. Each function writes at `pos` and returns
+ * the position after what it wrote; the caller has reserved the room (draw.ts: `lineBytesBound`).
  * Character arithmetic follows Java: `'a' + rnd % 26` with a signed remainder can fall below `'a'`
  * (down to `'H'`, and through `[\]^_\``), and those characters are part of Beam's output.
  *
@@ -9,40 +12,176 @@ import type { JavaRandom } from "./java-random.ts";
 
 const A = 97; // 'a'
 const SPACE = 32;
-/** Characters are built in one reused byte buffer: every character is ASCII, and this is the cheapest string. */
-const SCRATCH = Buffer.alloc(4096);
+const BACKSLASH = 92;
 
-/** A string of 3 … maxLength − 1 letters and spaces, trimmed (`nextString`). */
-export function nextString(random: JavaRandom, maxLength: number): string {
-  const len = 3 + random.nextIntBelow(maxLength - 3);
-  const codes = len <= SCRATCH.length ? SCRATCH : Buffer.alloc(len);
-  for (let i = 0; i < len; i++) codes[i] = random.nextIntBelow(13) === 0 ? SPACE : A + random.nextIntBelow(26);
-  // Java's trim() drops code points ≤ U+0020; here that is only the space.
-  return codes.toString("latin1", 0, len).trim();
+/**
+ * Fixed ASCII text as little-endian 32-bit words for {@link putFixed}: element 0 is the byte length,
+ * the words follow (the last one padded with zeros).
+ */
+export function fixedText(text: string): Int32Array {
+  const bytes = Buffer.from(text, "latin1");
+  const fixed = new Int32Array(1 + Math.ceil(bytes.length / 4));
+  fixed[0] = bytes.length;
+  for (let i = 0; i < bytes.length; i++) fixed[1 + (i >> 2)] = (fixed[1 + (i >> 2)] as number) | ((bytes[i] as number) << (8 * (i & 3)));
+  return fixed;
 }
 
-/** A string of exactly `length` characters, six per random int (`nextExactString`). */
-export function nextExactString(random: JavaRandom, length: number): string {
-  const codes = length <= SCRATCH.length ? SCRATCH : Buffer.alloc(length);
-  let rnd = 0;
-  let left = 0;
-  for (let i = 0; i < length; i++) {
-    if (left === 0) {
-      rnd = random.nextInt();
-      left = 6; // log_26(2^31)
+/**
+ * Writes {@link fixedText} a word at a time, several times cheaper than a byte at a time. The last
+ * word may write up to 3 bytes past the text; they are overwritten by what follows, and the room the
+ * caller reserves covers them.
+ */
+export function putFixed(view: DataView, pos: number, fixed: Int32Array): number {
+  const words = fixed.length;
+  for (let k = 1; k < words; k++) view.setInt32(pos + 4 * (k - 1), fixed[k] as number, true);
+  return pos + (fixed[0] as number);
+}
+
+const DIGITS = new Uint8Array(24);
+
+/** Makes `fixed` (room for 20 digits: 6 elements) the {@link fixedText} of the decimal digits of `n`. */
+export function setFixedDigits(fixed: Int32Array, n: number): void {
+  const len = putUint(DIGITS, 0, n);
+  fixed.fill(0);
+  fixed[0] = len;
+  for (let i = 0; i < len; i++) fixed[1 + (i >> 2)] = (fixed[1 + (i >> 2)] as number) | ((DIGITS[i] as number) << (8 * (i & 3)));
+}
+
+/** Writes fixed ASCII bytes (a name, a city). */
+export function putBytes(out: Uint8Array, pos: number, text: Uint8Array): number {
+  for (let i = 0; i < text.length; i++) out[pos++] = text[i] as number;
+  return pos;
+}
+
+/** Writes `n` (0 ≤ n < 10000) as four digits with leading zeros. */
+export function putPad4(out: Uint8Array, pos: number, n: number): number {
+  out[pos] = 48 + ((n / 1000) | 0);
+  out[pos + 1] = 48 + (((n / 100) | 0) % 10);
+  out[pos + 2] = 48 + (((n / 10) | 0) % 10);
+  out[pos + 3] = 48 + (n % 10);
+  return pos + 4;
+}
+
+/** Writes a non-negative safe integer in decimal, as `JSON.stringify` does. */
+export function putUint(out: Uint8Array, pos: number, n: number): number {
+  if (n >= 1e9) {
+    // Split so that each part fits 32-bit integer arithmetic (epoch ms are past 2^31).
+    const high = Math.floor(n / 1e9);
+    pos = putUint(out, pos, high);
+    let low = (n - high * 1e9) | 0; // < 10^9: an int, so % and / stay integer operations
+    for (let p = pos + 8; p >= pos; p--) {
+      out[p] = 48 + (low % 10);
+      low = (low / 10) | 0;
     }
-    codes[i] = A + (rnd % 26); // JS % is Java's signed remainder
-    rnd = (rnd / 26) | 0; // Java's int division truncates toward zero
-    left--;
+    return pos + 9;
   }
-  return codes.toString("latin1", 0, length);
+  let digits = 1;
+  for (let m = 10; m <= n; m *= 10) digits++;
+  for (let p = pos + digits - 1; p >= pos; p--) {
+    out[p] = 48 + (n % 10);
+    n = (n / 10) | 0;
+  }
+  return pos + digits;
 }
 
-/** Padding so that `currentSize + length` averages `averageSize` (`nextExtra`). */
-export function nextExtra(random: JavaRandom, currentSize: number, averageSize: number): string {
-  if (currentSize > averageSize) return "";
+/**
+ * Writes a string of 3 … maxLength − 1 letters and spaces, trimmed (`nextString`). Java's trim()
+ * drops code points ≤ U+0020, here only the space: leading spaces are never written and trailing
+ * ones cut off, while every character is still drawn. Letters and spaces need no JSON escaping.
+ */
+export function putString(random: JavaRandom, out: Uint8Array, pos: number, maxLength: number): number {
+  const len = 3 + random.nextIntBelow(maxLength - 3);
+  const start = pos;
+  let end = pos;
+  for (let i = 0; i < len; i++) {
+    if (random.nextIntBelow(13) === 0) {
+      if (pos !== start) out[pos++] = SPACE;
+    } else {
+      out[pos++] = A + random.nextIntBelow(26);
+      end = pos;
+    }
+  }
+  return end;
+}
+
+/** 26^3: three characters' worth of one random int. */
+const TRIPLE = 17576;
+/**
+ * The three characters Java's loop makes from a signed remainder `t` (−TRIPLE < t < TRIPLE), at
+ * `t + TRIPLE − 1`, as a little-endian word (the fourth byte 0), or −1 when one of them is the
+ * backslash (that rare triple takes the escaping path).
+ */
+const TRIPLES = (() => {
+  const table = new Int32Array(2 * TRIPLE - 1);
+  for (let t = -(TRIPLE - 1); t < TRIPLE; t++) {
+    let word = 0;
+    let q = t;
+    for (let k = 0; k < 3; k++) {
+      const c = A + (q % 26);
+      word = c === BACKSLASH || word === -1 ? -1 : word | (c << (8 * k));
+      q = (q / 26) | 0;
+    }
+    table[t + TRIPLE - 1] = word;
+  }
+  return table;
+})();
+
+/** Writes the three characters of remainder `t` (see {@link TRIPLES}), escaping a backslash. */
+function putTriple(out: Uint8Array, view: DataView, pos: number, t: number): number {
+  const word = TRIPLES[t + TRIPLE - 1] as number;
+  if (word !== -1) {
+    view.setInt32(pos, word, true); // the fourth byte is overwritten next
+    return pos + 3;
+  }
+  let q = t;
+  for (let k = 0; k < 3; k++) {
+    const c = A + (q % 26);
+    if (c === BACKSLASH) out[pos++] = BACKSLASH;
+    out[pos++] = c;
+    q = (q / 26) | 0;
+  }
+  return pos;
+}
+
+/**
+ * Writes a string of exactly `length` characters, six per random int (`nextExactString`), JSON-escaped:
+ * of its characters `'H' … 'z'` only the backslash needs it, and is written `\\`. At most `2 · length` bytes.
+ *
+ * Java takes `'a' + rnd % 26`, then `rnd /= 26`, six times per int. The divisions are a serial chain;
+ * instead each int is cut once into two base-26³ parts (truncated division and remainder agree with
+ * the step-by-step ones, signs included) whose characters come from a table.
+ */
+export function putExactString(random: JavaRandom, out: Uint8Array, view: DataView, pos: number, length: number): number {
+  let i = 0;
+  for (; i + 6 <= length; i += 6) {
+    const rnd = random.nextInt();
+    // `| 0` everywhere: integer division and remainder, never the floating-point path JS takes for −0.
+    const high = (rnd / TRIPLE) | 0;
+    pos = putTriple(out, view, pos, (rnd - high * TRIPLE) | 0);
+    pos = putTriple(out, view, pos, (high - ((high / TRIPLE) | 0) * TRIPLE) | 0);
+  }
+  if (i < length) {
+    let rnd = random.nextInt();
+    for (; i < length; i++) {
+      const c = A + (rnd % 26); // JS % is Java's signed remainder
+      if (c === BACKSLASH) out[pos++] = BACKSLASH;
+      out[pos++] = c;
+      rnd = (rnd / 26) | 0; // Java's int division truncates toward zero
+    }
+  }
+  return pos;
+}
+
+/** The most characters {@link putExtra} draws for `averageSize` (`wanted − delta + 2·delta − 1`). */
+export function maxExtraLength(averageSize: number): number {
+  return averageSize + Math.round(averageSize * 0.2);
+}
+
+/** Writes padding so that `currentSize` plus its length averages `averageSize` (`nextExtra`), escaped as {@link putExactString}. */
+export function putExtra(random: JavaRandom, out: Uint8Array, view: DataView, pos: number, currentSize: number, averageSize: number): number {
+  if (currentSize > averageSize) return pos;
   const wanted = averageSize - currentSize;
   const delta = Math.round(wanted * 0.2); // Java's Math.round: nearest, ties up — the same rule
   const size = wanted - delta + (delta === 0 ? 0 : random.nextIntBelow(2 * delta));
-  return nextExactString(random, size);
+  return putExactString(random, out, view, pos, size);
 }

@@ -27,6 +27,15 @@ describe("lockstep nexmark generate", () => {
     expect(readFileSync(tail, "utf8")).toBe(readFileSync(all, "utf8").split("\n").slice(200, 300).join("\n") + "\n");
   });
 
+  it("--threads gives the same bytes (here the sources' workers cannot start, and the main thread draws their chunks)", async () => {
+    const one = join(dir, "one.jsonl");
+    const many = join(dir, "many.jsonl");
+    await cli("nexmark", "generate", "--events", "10000", "-o", one);
+    const r = await cli("nexmark", "generate", "--events", "10000", "--threads", "2", "-o", many);
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(many).equals(readFileSync(one))).toBe(true);
+  });
+
   it("writes to stdout", () => {
     const r = spawnCli(["nexmark", "generate", "--events", "5"]);
     expect(r.code).toBe(0);
@@ -53,6 +62,7 @@ describe("lockstep nexmark generate", () => {
     [["--events", "-3"], /--events -3: expected a whole number ≥ 0/],
     [["--events", "ten"], /--events ten: expected a whole number/],
     [["--events", "10", "--generators", "0"], /--generators 0: expected a whole number ≥ 1/],
+    [["--events", "10", "--threads", "-1"], /--threads -1: expected a whole number ≥ 0/],
     [["--events", "10", "--colour", "red"], /unknown option '--colour'/],
     [[], /required option '--events <n>' not specified/],
   ])("refuses %j with exit 2", async (args, message) => {

@@ -1,5 +1,5 @@
 /**
- * `lockstep nexmark generate --events N [--generators G] [--first-event K] [-o FILE]`: Nexmark events,
+ * `lockstep nexmark generate --events N [--generators G] [--first-event K] [--threads T] [-o FILE]`: Nexmark events,
  * bit for bit those of Apache Beam's Java generator, as JSON lines (stdout by default).
  *
  * @module
@@ -24,11 +24,19 @@ export const registerNexmark: RegisterCommand = (program, io) => {
     .option("--first-event <k>", "start at event number k (to make one range of the stream)", wholeNumber("--first-event", 0, 0), 0)
     .option("--rate <r>", "events per second of event time", wholeNumber("--rate", 1, 10000), 10000)
     .option("-o, --output <path>", "write here instead of stdout (- is stdout)")
+    .option(
+      "--threads <n>",
+      "worker threads drawing events alongside the main one (same bytes; for an idle machine with cores to spare)",
+      wholeNumber("--threads", 0, 1),
+      0,
+    )
     .option("--topic <name>", "produce the events to this Kafka topic instead (partition 0, as an unkeyed source reads them)")
     .option("--brokers <list>", "with --topic: bootstrap servers (default KAFKA_BROKERS)")
     .option("--partitions <n>", "with --topic: partitions when the topic is created", wholeNumber("--partitions", 1, 3), 1)
     .action(async (o) => {
       const { nexmarkConfig, writeNexmarkFile, writeNexmarkJsonl } = await import("../../nexmark/index.ts");
+      // No workers by default: on a loaded machine (measured: bench/RESULTS.md) they cost more than they give.
+      const write = { workers: o.threads as number };
       const config = nexmarkConfig({ events: o.events, generators: o.generators, firstEvent: o.firstEvent, rate: o.rate });
       if (o.topic !== undefined) {
         if (o.output !== undefined) throw new UsageError("--topic and -o both say where the events go. Fix: give one of them");
@@ -51,12 +59,12 @@ export const registerNexmark: RegisterCommand = (program, io) => {
         const { dirname } = await import("node:path");
         await mkdir(dirname(o.output), { recursive: true });
         const started = performance.now();
-        await writeNexmarkFile(config, o.output);
+        await writeNexmarkFile(config, o.output, write);
         const seconds = (performance.now() - started) / 1000;
         io.err(`nexmark: ${config.events} events to ${o.output} in ${seconds.toFixed(2)} s\n`);
       } else {
         try {
-          await writeNexmarkJsonl(config, process.stdout);
+          await writeNexmarkJsonl(config, process.stdout, write);
         } catch (e) {
           // A reader that stops early (`| head`) is not a failure of the generator.
           if ((e as NodeJS.ErrnoException).code !== "EPIPE") throw e;

@@ -8,14 +8,15 @@ import { cli } from "../../cli/helpers.ts";
 const { client, topics } = kafkaForTests();
 
 describe("lockstep nexmark generate --topic", () => {
+  // 10,000 events are three sends of ~900 KB: the order must hold across them.
   it("produces every event, in order, to partition 0 as an unkeyed source reads them", async () => {
     const topic = `nexmark-${randomUUID().slice(0, 8)}`;
     topics.push(topic);
-    const r = await cli("nexmark", "generate", "--events", "2500", "--topic", topic, "--brokers", brokers().join(","));
+    const r = await cli("nexmark", "generate", "--events", "10000", "--topic", topic, "--brokers", brokers().join(","));
     expect(r.code, r.err).toBe(0);
     const messages = await client.readAll(topic);
     expect(messages.map((m) => [m.partition, m.key])).toEqual(messages.map(() => [0, null]));
-    expect(messages.map((m) => m.value)).toEqual([...nexmarkEvents(nexmarkConfig({ events: 2500 }))].map(nexmarkJsonLine));
+    expect(messages.map((m) => m.value)).toEqual([...nexmarkEvents(nexmarkConfig({ events: 10_000 }))].map(nexmarkJsonLine));
   });
 
   it("refuses --topic without a broker, and with -o, exit 2", async () => {
