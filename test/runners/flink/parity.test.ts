@@ -59,6 +59,7 @@ describe("FlinkRunner parity with the DirectRunner", () => {
   for (const [what, recipes, runs] of [
     ["generated pipelines", accepted, RUNS],
     ["generated pipelines with session windows", acceptedWith(["session"]), Math.ceil(RUNS / 2)],
+    ["generated pipelines flattening two sources", accepted.filter((r) => r.union === true), Math.ceil(RUNS / 2)],
   ] as const)
     it(`${what} on generated histories (${runs} runs)`, async () => {
       let rows = 0;
