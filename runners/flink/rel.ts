@@ -42,7 +42,7 @@ export interface PaneKey {
 export interface Rel {
   /** The SQL view (or table) holding the rows. */
   readonly view: string;
-  /** The sources the rows come from (several after a flatten; each row says which in `_src`). */
+  /** The sources the rows come from (several after a flatten, each row says which in `_src`; a source reaching it along two paths is listed twice). */
   readonly sources: readonly string[];
   /** The fields that have a SQL column, in element order; others read as refused (`unsupported`). */
   readonly fields: readonly FieldColumn[];

@@ -21,6 +21,10 @@ import { sqlOf } from "./scope.ts";
 /** The step of a withTimestamps. */
 export const withTimestampsStep: StepFn<WithTimestampsNode> = (n, [input], b) => {
   if (input!.pane !== null) return refuse(n.id, "a withTimestamps after a combine is not in the Flink slice yet");
+  // A source reaching a flatten along two paths gives twin rows with one `_line`: the clock's order between
+  // them is the DirectRunner's depth-first one, which SQL has no column for.
+  if (new Set(input!.sources).size < input!.sources.length)
+    return refuse(n.id, "a withTimestamps after a flatten that reads one source along two paths is not in the Flink slice yet");
   const t = sqlOf(n.id, n.expr, input!, `${n.id}.expr`);
   if (t.kind !== "number" && t.kind !== "null")
     return refuse(n.id, `its event time is a ${t.kind}, never a number: every element would be a dead letter (the Flink slice needs a number expression)`);

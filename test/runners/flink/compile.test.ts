@@ -95,6 +95,29 @@ describe("flink compile: refusals name the stage and the reason", () => {
     expect(refusalOf(p)).toMatchObject({ stage: "a-b.flatten", reason: expect.stringMatching(/different fields/) });
   });
 
+  it("a dedupe after a flatten: which duplicate is first would depend on the interleaving of sources (§2, §14)", () => {
+    const Ev = t.type({ id: t.string, x: t.number });
+    const p = L.pipeline("fl-dedupe", { version: 1 }, ({ source, sink }) => L.pipe(L.flatten([source("a", Ev), source("b", Ev)]), L.dedupe("id"), sink("out")));
+    expect(refusalOf(p)).toMatchObject({ stage: expect.stringMatching(/dedupe/), reason: expect.stringMatching(/after a flatten/) });
+  });
+
+  it("a withTimestamps after a flatten that reads one source along two paths: twin rows share one arrival position", () => {
+    const Ev = t.type({ id: t.string, x: t.number });
+    const p = L.pipeline("fl-diamond", { version: 1 }, ({ source, sink }) => {
+      const events = source("events", Ev);
+      const big = L.pipe(
+        events,
+        L.filter((e) => e.field("x").gt(0)),
+      );
+      return L.pipe(
+        L.flatten([events, big]),
+        L.withTimestamps((e) => e.field("x")),
+        sink("out"),
+      );
+    });
+    expect(refusalOf(p)).toMatchObject({ stage: expect.stringMatching(/withTimestamps/), reason: expect.stringMatching(/two paths/) });
+  });
+
   it("the examples outside the slice", () => {
     expect(refusalOf(wordcount)?.stage).toBe("lines.flatMap");
     expect(refusalOf(userSequences)?.reason).toMatch(/executor/);
