@@ -47,7 +47,7 @@ export const elementOf = (shape: RowShape, row: Row): unknown => {
 /** A sink's final view from its rows. */
 export const finalViewOfRows = (shape: RowShape, rows: readonly Row[]): unknown[] => {
   const view = new FinalView();
-  const origin = { source: shape.source, offset: 0 };
+  const origin = { source: "", offset: 0 };
   for (const row of rows) {
     const v = elementOf(shape, row);
     if (shape.pane === null) {
@@ -64,7 +64,7 @@ export const finalViewOfRows = (shape: RowShape, rows: readonly Row[]): unknown[
 export const deadLettersOfRows = (o: Extract<OutputTable, { kind: "deadLetters" }>, rows: readonly Row[]): DeadLetter[] =>
   rows.map((row) =>
     boundDeadLetter({
-      source: o.source,
+      source: row._src as string,
       offset: row._line as number,
       stage: o.stage,
       reason: `event time is ${canonicalJson(null)}, not a finite number of ms`,
@@ -77,7 +77,7 @@ export const lateOfRows = (o: Extract<OutputTable, { kind: "late" }>, rows: read
   rows.map((row) =>
     lateElementOf(
       o.stage,
-      elem({ v: elementOf(o, row), t: row._t as number, c: row._c as number, origin: { source: o.source, offset: row._line as number } }),
+      elem({ v: elementOf(o, row), t: row._t as number, c: row._c as number, origin: { source: row._src as string, offset: row._line as number } }),
       { start: row._ws as number, end: row._we as number },
       o.allowedLateness,
       o.session,

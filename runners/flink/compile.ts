@@ -23,6 +23,7 @@ import { Refused, refuse } from "./step.ts";
 import { combineStep } from "./steps/combine.ts";
 import { dedupeStep } from "./steps/dedupe.ts";
 import { filterStep } from "./steps/filter.ts";
+import { flattenStep } from "./steps/flatten.ts";
 import { keyByStep } from "./steps/key-by.ts";
 import { mapStep } from "./steps/map.ts";
 import { sinkStep } from "./steps/sink.ts";
@@ -67,7 +68,6 @@ const OUTSIDE: Partial<Record<PlanNode["op"], string>> = {
   apply: "executors are not in the Flink slice yet (they need the GraalJS UDFs)",
   join: "joins are not in the Flink slice yet",
   sequence: "sequence is not in the Flink slice yet",
-  flatten: "flatten is not in the Flink slice yet",
 };
 
 /** Where a compiled program's files live; explain shows placeholders. */
@@ -97,6 +97,8 @@ const stepOf = (n: PlanNode, sources: SourceTable[]): StepFn<PlanNode> => {
       return sinkStep as StepFn<PlanNode>;
     case "dedupe":
       return dedupeStep as StepFn<PlanNode>;
+    case "flatten":
+      return flattenStep as StepFn<PlanNode>;
     default:
       return () => refuse(n.id, OUTSIDE[n.op] ?? `${n.op} is not in the Flink slice yet`);
   }

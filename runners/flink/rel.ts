@@ -7,6 +7,7 @@
  * field name — which is data, §1 — never reaches the SQL text):
  * - `_line` BIGINT: the record's offset in its source (1-based line), which
  *   is also its arrival order within the source (§2);
+ * - `_src` STRING: the source it came from (several after a flatten);
  * - `_sk` STRING: the source key as text (the clock's substream, §3);
  * - `_raw` STRING: the decoded record's canonical JSON while no stage has
  *   rebuilt the element (a map or combine), so undeclared fields, missing
@@ -41,8 +42,8 @@ export interface PaneKey {
 export interface Rel {
   /** The SQL view (or table) holding the rows. */
   readonly view: string;
-  /** The source the rows come from (one per stream in this slice: flatten and join are refused). */
-  readonly source: string;
+  /** The sources the rows come from (several after a flatten, each row says which in `_src`; a source reaching it along two paths is listed twice). */
+  readonly sources: readonly string[];
   /** The fields that have a SQL column, in element order; others read as refused (`unsupported`). */
   readonly fields: readonly FieldColumn[];
   /** Fields of the row type that have no SQL column, with the reason (nested values, unions). */
@@ -58,6 +59,7 @@ export interface Rel {
 /** The meta columns of `rel`, in order (see the module docs). */
 export const metaColumns = (rel: Pick<Rel, "key" | "pane">): string[] => [
   "_line",
+  "_src",
   "_sk",
   "_raw",
   "_t",

@@ -13,7 +13,7 @@ import { sqlType } from "./step.ts";
 export const metaTypes = (rel: Pick<Rel, "key" | "pane">): [string, string][] =>
   metaColumns(rel).map((c): [string, string] => {
     if (c === "_line") return [c, "BIGINT"];
-    if (c === "_sk" || c === "_raw") return [c, "STRING"];
+    if (c === "_src" || c === "_sk" || c === "_raw") return [c, "STRING"];
     if (c === "_t" || c === "_c" || c === "_pws" || c === "_pwe") return [c, "DOUBLE"];
     const i = Number(c.slice(c.startsWith("_pk") ? 3 : 2));
     const kind = c.startsWith("_pk") ? rel.pane!.keys[i]!.kind : rel.key![i]!;

@@ -33,7 +33,6 @@ export const refuse = (stage: string, reason: string): never => {
 
 /** What an output table's rows are, so the runner can rebuild elements and side outputs from them. */
 export interface RowShape {
-  readonly source: string;
   readonly raw: boolean;
   readonly fields: readonly FieldColumn[];
   readonly pane: PaneKey | null;

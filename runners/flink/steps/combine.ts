@@ -101,6 +101,7 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
     const lateTable = b.name(`late_${n.id}`);
     const lateCols: [string, string][] = [
       ["_line", "BIGINT"],
+      ["_src", "STRING"],
       ["_raw", "STRING"],
       ...rel.fields.map((f): [string, string] => [f.column, sqlType(f.kind)]),
       ["_t", "DOUBLE"],
@@ -118,7 +119,6 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
       stage: n.id,
       table: lateTable,
       path,
-      source: rel.source,
       raw: rel.raw,
       fields: rel.fields,
       pane: null,
@@ -160,7 +160,7 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
   const fields: FieldColumn[] = [...named].map(([name, x], i) => ({ name, column: `f${i}`, kind: x.kind }));
   const out: Rel = {
     view: b.name(n.id),
-    source: rel.source,
+    sources: rel.sources,
     fields,
     unsupported: new Map(),
     raw: false,
@@ -169,6 +169,7 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
   };
   const meta = selectList(metaColumns(out), {
     _line: "CAST(0 AS BIGINT)",
+    _src: "''",
     _sk: "''",
     _raw: "CAST(NULL AS STRING)",
     _t: "CAST(NULL AS DOUBLE)",

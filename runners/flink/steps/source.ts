@@ -7,6 +7,7 @@
  * @module
  */
 import type { SqlKind } from "../../../src/expr/compile-sql.ts";
+import { sqlString } from "../../../src/expr/compile-sql.ts";
 import type { SourceNode } from "../../../src/plan/ir.ts";
 import { describeSchema, fieldsOf } from "../../../src/plan/schema-fields.ts";
 import type { SchemaJson } from "../../../src/schema/json-schema.ts";
@@ -63,9 +64,11 @@ export const sourceStep =
       fileTable(table, [["_line", "BIGINT"], ["_sk", "STRING"], ["_raw", "STRING"], ...fields.map((f): [string, string] => [f.column, sqlType(f.kind)])], path),
     );
     sources.push({ id: n.id, table, path, fields });
-    const rel: Rel = { view: b.name(n.id), source: n.id, fields, unsupported, raw: true, key: null, pane: null };
+    const rel: Rel = { view: b.name(n.id), sources: [n.id], fields, unsupported, raw: true, key: null, pane: null };
     const columns = [...metaColumns(rel), ...fields.map((f) => f.column)];
     // Before any withTimestamps: event time 0 and clock −∞ (NULL), §3.
-    b.define(view(rel.view, `SELECT ${selectList(columns, { _t: "CAST(0 AS DOUBLE)", _c: "CAST(NULL AS DOUBLE)" })} FROM ${table}`));
+    b.define(
+      view(rel.view, `SELECT ${selectList(columns, { _src: sqlString(n.id) as string, _t: "CAST(0 AS DOUBLE)", _c: "CAST(NULL AS DOUBLE)" })} FROM ${table}`),
+    );
     return rel;
   };

@@ -1,7 +1,7 @@
 /**
  * `withTimestamps`: the event time from the expression, and the source clock
  * as a running maximum of event time per source key over arrival order
- * (§3): `MAX(_t) OVER (PARTITION BY _sk ORDER BY _line ROWS BETWEEN
+ * (§3): `MAX(_t) OVER (PARTITION BY _src, _sk ORDER BY _line ROWS BETWEEN
  * UNBOUNDED PRECEDING AND CURRENT ROW)` — the current row included, as the
  * contract says ("including the element being processed"). Rows whose time
  * is not a finite number (the expression is null then: arithmetic that is
@@ -21,6 +21,10 @@ import { sqlOf } from "./scope.ts";
 /** The step of a withTimestamps. */
 export const withTimestampsStep: StepFn<WithTimestampsNode> = (n, [input], b) => {
   if (input!.pane !== null) return refuse(n.id, "a withTimestamps after a combine is not in the Flink slice yet");
+  // A source reaching a flatten along two paths gives twin rows with one `_line`: the clock's order between
+  // them is the DirectRunner's depth-first one, which SQL has no column for.
+  if (new Set(input!.sources).size < input!.sources.length)
+    return refuse(n.id, "a withTimestamps after a flatten that reads one source along two paths is not in the Flink slice yet");
   const t = sqlOf(n.id, n.expr, input!, `${n.id}.expr`);
   if (t.kind !== "number" && t.kind !== "null")
     return refuse(n.id, `its event time is a ${t.kind}, never a number: every element would be a dead letter (the Flink slice needs a number expression)`);
@@ -31,7 +35,12 @@ export const withTimestampsStep: StepFn<WithTimestampsNode> = (n, [input], b) =>
   );
 
   const dead = b.name(`dl_${n.id}`);
-  const deadCols: [string, string][] = [["_line", "BIGINT"], ["_raw", "STRING"], ...input!.fields.map((f): [string, string] => [f.column, sqlType(f.kind)])];
+  const deadCols: [string, string][] = [
+    ["_line", "BIGINT"],
+    ["_src", "STRING"],
+    ["_raw", "STRING"],
+    ...input!.fields.map((f): [string, string] => [f.column, sqlType(f.kind)]),
+  ];
   const path = b.path("out", dead);
   b.define(fileTable(dead, deadCols, path));
   b.insert(`INSERT INTO ${dead} SELECT ${deadCols.map(([c]) => c).join(", ")} FROM ${timed} WHERE _t IS NULL`);
@@ -41,14 +50,13 @@ export const withTimestampsStep: StepFn<WithTimestampsNode> = (n, [input], b) =>
     stage: n.id,
     table: dead,
     path,
-    source: input!.source,
     raw: input!.raw,
     fields: input!.fields,
     pane: null,
   });
 
   const rel: Rel = { ...input!, view: b.name(n.id) };
-  const clock = "MAX(_t) OVER (PARTITION BY _sk ORDER BY _line ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)";
+  const clock = "MAX(_t) OVER (PARTITION BY _src, _sk ORDER BY _line ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)";
   b.define(view(rel.view, `SELECT ${selectList([...metaColumns(rel), ...fieldCols], { _c: clock })} FROM ${timed} WHERE _t IS NOT NULL`));
   return rel;
 };

@@ -41,7 +41,6 @@ describe("flink compile: refusals name the stage and the reason", () => {
     ["apply", recipe({ pre: [{ kind: "apply", executor: "double" }] }), "events.apply", /executor/],
     ["dispatch", recipe({ pre: [{ kind: "dispatch", branches: { a: "keep", b: "drop", c: "keep" } } as PreStep] }), "events.dispatch", /executor/],
     ["flatMap", recipe({ pre: [{ kind: "flatMap" }] }), "events.flatMap", /flatMap/],
-    ["flatten", recipe({ union: true }), "events-others.flatten", /flatten/],
     [
       "join",
       recipe({ terminal: { kind: "join", window: { kind: "fixed", size: 1000, offset: 0 }, lateness: 0, joinKind: "inner" } }),
@@ -87,6 +86,38 @@ describe("flink compile: refusals name the stage and the reason", () => {
     expect(refused?.reason).toMatch(/"o" is an object/);
   });
 
+  it("a flatten of streams whose fields differ", () => {
+    // Differently typed streams: the DSL's types refuse them, a loaded JSON plan may not.
+    const flatten = L.flatten as (streams: any[]) => any;
+    const p = L.pipeline("fl", { version: 1 }, ({ source, sink }) =>
+      sink("out")(flatten([source("a", t.type({ x: t.number })), source("b", t.type({ y: t.string }))])),
+    );
+    expect(refusalOf(p)).toMatchObject({ stage: "a-b.flatten", reason: expect.stringMatching(/different fields/) });
+  });
+
+  it("a dedupe after a flatten: which duplicate is first would depend on the interleaving of sources (§2, §14)", () => {
+    const Ev = t.type({ id: t.string, x: t.number });
+    const p = L.pipeline("fl-dedupe", { version: 1 }, ({ source, sink }) => L.pipe(L.flatten([source("a", Ev), source("b", Ev)]), L.dedupe("id"), sink("out")));
+    expect(refusalOf(p)).toMatchObject({ stage: expect.stringMatching(/dedupe/), reason: expect.stringMatching(/after a flatten/) });
+  });
+
+  it("a withTimestamps after a flatten that reads one source along two paths: twin rows share one arrival position", () => {
+    const Ev = t.type({ id: t.string, x: t.number });
+    const p = L.pipeline("fl-diamond", { version: 1 }, ({ source, sink }) => {
+      const events = source("events", Ev);
+      const big = L.pipe(
+        events,
+        L.filter((e) => e.field("x").gt(0)),
+      );
+      return L.pipe(
+        L.flatten([events, big]),
+        L.withTimestamps((e) => e.field("x")),
+        sink("out"),
+      );
+    });
+    expect(refusalOf(p)).toMatchObject({ stage: expect.stringMatching(/withTimestamps/), reason: expect.stringMatching(/two paths/) });
+  });
+
   it("the examples outside the slice", () => {
     expect(refusalOf(wordcount)?.stage).toBe("lines.flatMap");
     expect(refusalOf(userSequences)?.reason).toMatch(/executor/);
@@ -104,6 +135,12 @@ describe("flink compile: accepted definitions", () => {
     expect(e.refused).toBeUndefined();
     expect(e.stages.map((s) => s.op)).toEqual(["source", "withTimestamps", "keyBy", "window", "combine", "sink"]);
     expect(e.statements.filter((s) => s.startsWith("INSERT") || s.startsWith("EXECUTE"))).toHaveLength(1);
+  });
+
+  it("a flatten of two sources built alike: accepted", () => {
+    expect(
+      explainFlink(buildPipeline(recipe({ union: true, pre: [{ kind: "filter", expr: ast.call("gt", ast.field("x"), ast.lit(0)) }] }))).refused,
+    ).toBeUndefined();
   });
 
   it("filter, map, dedupe, keyBy, sliding window with early panes, sum/mean/min/max/countDistinct: accepted, with the exact-sum UDAFs", () => {

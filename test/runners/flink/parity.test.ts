@@ -1,7 +1,8 @@
 /**
  * The FlinkRunner against the DirectRunner on a real Flink (the local
  * gateway, or FLINK_GATEWAY): generated pipelines the compiler accepts, on
- * generated histories, and a hand-made lateness case across source keys.
+ * generated histories (one property flattening two sources), and hand-made
+ * lateness cases across source keys and across flattened sources.
  * Parity is judged as everywhere (docs/semantics.md §14): each sink's final
  * view exactly, dead letters and late elements as sets. Each Flink job
  * takes seconds, so the random part is a few runs (FLINK_PARITY_RUNS).
@@ -59,6 +60,7 @@ describe("FlinkRunner parity with the DirectRunner", () => {
   for (const [what, recipes, runs] of [
     ["generated pipelines", accepted, RUNS],
     ["generated pipelines with session windows", acceptedWith(["session"]), Math.ceil(RUNS / 2)],
+    ["generated pipelines flattening two sources", accepted.filter((r) => r.union === true), Math.ceil(RUNS / 2)],
   ] as const)
     it(`${what} on generated histories (${runs} runs)`, async () => {
       let rows = 0;
@@ -109,6 +111,49 @@ describe("FlinkRunner parity with the DirectRunner", () => {
     expect(direct.late.map((l) => [l.offset, l.clock]).sort()).toEqual([
       [4, 25_000],
       [6, 12_000],
+    ]);
+  });
+
+  it("after a flatten, clocks, late elements and dead letters stay per source, whatever the sources' interleaving (§2, §3, §8)", async () => {
+    const Ev = t.type({ user: t.string, ts: t.number, d: t.number });
+    const def = L.pipeline("late-after-flatten", { version: 1 }, ({ source, sink }) =>
+      L.pipe(
+        L.flatten([source("events", Ev, { key: "user" }), source("others", Ev, { key: "user" })]),
+        L.withTimestamps((e) => e.field("ts").div(e.field("d"))),
+        L.keyBy("d"),
+        L.window(L.fixed("10s"), { allowedLateness: "0s" }),
+        L.combine({ count: L.count(), max: L.max("ts") }),
+        sink("counts"),
+      ),
+    );
+    // Both sources have a user "a", but a source key is a substream of its source: two clocks.
+    // events: a's clock reaches 25 000 before its 1 000 arrives (line 3): late for [0, 10 000); line 4's
+    // time is 7 / 0 = null: a dead letter of events. others: its a@2 000 (line 3, after events' a@25 000
+    // on any interleaving that orders by line) is not late, its clock is its own 2 000; its a@3 000
+    // (line 5, clock 12 000) is late.
+    const events = [
+      { user: "a", ts: 500, d: 1 },
+      { user: "a", ts: 25_000, d: 1 },
+      { user: "a", ts: 1_000, d: 1 },
+      { user: "a", ts: 7, d: 0 },
+    ];
+    const others = [
+      { user: "a", ts: 100, d: 1 },
+      { user: "a", ts: 200, d: 1 },
+      { user: "a", ts: 2_000, d: 1 },
+      { user: "a", ts: 12_000, d: 1 },
+      { user: "a", ts: 3_000, d: 1 },
+    ];
+    const direct = (await checkParity(def, { events, others }))!;
+    expect(direct.late.map((l) => [l.source, l.offset, l.clock]).sort()).toEqual([
+      ["events", 3, 25_000],
+      ["others", 5, 12_000],
+    ]);
+    expect(direct.deadLetters.map((d) => [d.source, d.offset])).toEqual([["events", 4]]);
+    expect(direct.outputs.counts).toEqual([
+      { d: 1, windowStart: 0, windowEnd: 10_000, count: 4, max: 2_000 },
+      { d: 1, windowStart: 10_000, windowEnd: 20_000, count: 1, max: 12_000 },
+      { d: 1, windowStart: 20_000, windowEnd: 30_000, count: 1, max: 25_000 },
     ]);
   });
 
