@@ -6,7 +6,7 @@
  * @module
  */
 import type { RegisterCommand } from "./command.ts";
-import { collectPairs, type Io } from "../options.ts";
+import { collectPairs } from "../options.ts";
 
 /** Adds `materialize` to the command tree. */
 export const registerMaterialize: RegisterCommand = (program, io) => {

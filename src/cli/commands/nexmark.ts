@@ -5,7 +5,7 @@
  * @module
  */
 import type { RegisterCommand } from "./command.ts";
-import { type Io, wholeNumber } from "../options.ts";
+import { wholeNumber } from "../options.ts";
 import { UsageError } from "../usage-error.ts";
 
 /** Adds `nexmark generate` to the command tree. */

@@ -7,7 +7,7 @@
  * @module
  */
 import type { RegisterCommand } from "./command.ts";
-import { collectPairs, type Io } from "../options.ts";
+import { collectPairs } from "../options.ts";
 import { UsageError } from "../usage-error.ts";
 
 /** Parses a TCP port (0: any free port). */
