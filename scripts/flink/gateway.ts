@@ -14,12 +14,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cacheDir } from "../../src/core/package-info.ts";
 import { ensureJars } from "../jvm/maven-jars.ts";
+import { workDirOf } from "../jvm/work-dir.ts";
 import { freePorts } from "../jvm/ports.ts";
 import { reapOnExit } from "../jvm/reaper.ts";
 
@@ -331,14 +331,7 @@ interface Started {
 async function startOnce(opts: LocalGatewayOptions, roles: readonly Role[]): Promise<Started> {
   const lib = await ensureFlinkJars();
   const tempDirs: string[] = [];
-  let workDir: string;
-  if (opts.logDir) {
-    workDir = resolve(opts.logDir);
-    await mkdir(workDir, { recursive: true });
-  } else {
-    workDir = await mkdtemp(join(tmpdir(), "lockstep-flink-"));
-    tempDirs.push(workDir);
-  }
+  const workDir = await workDirOf(opts.logDir, "lockstep-flink-", tempDirs);
   const tmp = join(workDir, "tmp");
   tempDirs.push(tmp);
   await mkdir(tmp, { recursive: true });

@@ -21,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
 import { cacheDir } from "../../src/core/package-info.ts";
 import { ensureJars, runCommand, tailLines as tail } from "../jvm/maven-jars.ts";
+import { workDirOf } from "../jvm/work-dir.ts";
 import { freePorts, portOpen } from "../jvm/ports.ts";
 import { type CdsPlan, planCds, publishArchive } from "../jvm/cds.ts";
 import { reapOnExit } from "../jvm/reaper.ts";
@@ -214,14 +215,7 @@ interface BrokerDirs {
 /** Makes the work and data folders: the caller's when given, else fresh temp dirs. */
 async function prepareDirs(opts: StartBrokerOptions): Promise<BrokerDirs> {
   const tempDirs: string[] = [];
-  let workDir: string;
-  if (opts.logDir) {
-    workDir = resolve(opts.logDir);
-    await mkdir(workDir, { recursive: true });
-  } else {
-    workDir = await mkdtemp(join(tmpdir(), "lockstep-kafka-"));
-    tempDirs.push(workDir);
-  }
+  const workDir = await workDirOf(opts.logDir, "lockstep-kafka-", tempDirs);
   let dataDir: string;
   if (opts.dataDir) {
     dataDir = resolve(opts.dataDir);
