@@ -10,6 +10,7 @@
  * the TaskManager's classpath (scripts/flink/udfs.ts: buildJsUdfJars). Exits 1 if Flink fails to start or a process dies.
  */
 import { parseArgs } from "node:util";
+import { portOption, runUntilStopped } from "../jvm/service-cli.ts";
 import { type LocalGatewayOptions, startLocalGateway } from "./gateway.ts";
 import { buildJsUdfJars } from "./udfs.ts";
 
@@ -27,15 +28,7 @@ if (values.help) {
   process.exit(0);
 }
 
-const opts: LocalGatewayOptions = {};
-if (values.port !== undefined) {
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    process.stderr.write(`invalid --port: ${values.port}\n`);
-    process.exit(2);
-  }
-  opts.port = port;
-}
+const opts: LocalGatewayOptions = { port: portOption(values.port) };
 if (values["log-dir"]) opts.logDir = values["log-dir"];
 if (values.cluster) {
   if (!URL.canParse(values.cluster)) {
@@ -47,34 +40,11 @@ if (values.cluster) {
 
 if (values.graaljs) opts.extraJars = (await buildJsUdfJars()).runtime;
 
-let stopping = false;
-let stopFlink: (() => Promise<void>) | undefined;
-async function shutdown(signal: NodeJS.Signals): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  process.stderr.write(`${signal}: stopping Flink...\n`);
-  await stopFlink?.();
-  process.exit(0);
-}
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-
-const t0 = Date.now();
 process.stderr.write(
   opts.cluster ? `starting the Flink SQL Gateway for ${opts.cluster}...\n` : "starting local Flink (JobManager, TaskManager, SQL Gateway)...\n",
 );
-try {
-  const gw = await startLocalGateway(opts);
-  stopFlink = gw.stop;
-  process.stdout.write(`FLINK_GATEWAY=${gw.url}\nFLINK_REST=${gw.restUrl}\n`);
-  process.stderr.write(`Flink ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; Ctrl-C to stop\n`);
-  const how = await gw.exited;
-  if (!stopping) {
-    process.stderr.write(`Flink: ${how}\n`);
-    await gw.stop();
-    process.exit(1);
-  }
-} catch (err) {
-  process.stderr.write(`${(err as Error).message}\n`);
-  process.exit(1);
-}
+await runUntilStopped(
+  "Flink",
+  () => startLocalGateway(opts),
+  (gw) => `FLINK_GATEWAY=${gw.url}\nFLINK_REST=${gw.restUrl}\n`,
+);
