@@ -162,15 +162,10 @@ const readAll = async (
           break;
         }
         read[s.id]!++;
-        if (recording) {
-          recording.route = r.value.error === undefined ? recordSourceKey(s.node, r.value.value) : null;
-          const p = topo.push(s.id, r.value);
-          if (p) await p;
-          await topo.flush();
-          continue;
-        }
+        if (recording) recording.route = r.value.error === undefined ? recordSourceKey(s.node, r.value.value) : null;
         const p = topo.push(s.id, r.value);
         if (p) await p;
+        if (recording) await topo.flush();
       }
       if (more) next.push(s);
     }
