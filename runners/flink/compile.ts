@@ -76,33 +76,24 @@ export interface CompileOptions {
   readonly workDir?: string;
 }
 
-/** The step of `n`. */
-const stepOf = (n: PlanNode, sources: SourceTable[]): StepFn<PlanNode> => {
-  switch (n.op) {
-    case "source":
-      return sourceStep(sources) as StepFn<PlanNode>;
-    case "filter":
-      return filterStep as StepFn<PlanNode>;
-    case "map":
-      return mapStep as StepFn<PlanNode>;
-    case "withTimestamps":
-      return withTimestampsStep as StepFn<PlanNode>;
-    case "keyBy":
-      return keyByStep as StepFn<PlanNode>;
-    case "window":
-      return windowStep as StepFn<PlanNode>;
-    case "combine":
-      return combineStep as StepFn<PlanNode>;
-    case "sink":
-      return sinkStep as StepFn<PlanNode>;
-    case "dedupe":
-      return dedupeStep as StepFn<PlanNode>;
-    case "flatten":
-      return flattenStep as StepFn<PlanNode>;
-    default:
-      return () => refuse(n.id, OUTSIDE[n.op] ?? `${n.op} is not in the Flink slice yet`);
-  }
+/** The step of each op the slice runs: a visitor table, as the arquero runner keeps one. */
+const STEPS: Partial<Record<PlanNode["op"], StepFn<PlanNode>>> = {
+  filter: filterStep as StepFn<PlanNode>,
+  map: mapStep as StepFn<PlanNode>,
+  withTimestamps: withTimestampsStep as StepFn<PlanNode>,
+  keyBy: keyByStep as StepFn<PlanNode>,
+  window: windowStep as StepFn<PlanNode>,
+  combine: combineStep as StepFn<PlanNode>,
+  sink: sinkStep as StepFn<PlanNode>,
+  dedupe: dedupeStep as StepFn<PlanNode>,
+  flatten: flattenStep as StepFn<PlanNode>,
 };
+
+/** The step of `n` (a source's needs the source tables), or one that refuses it. */
+const stepOf = (n: PlanNode, sources: SourceTable[]): StepFn<PlanNode> =>
+  n.op === "source"
+    ? (sourceStep(sources) as StepFn<PlanNode>)
+    : (STEPS[n.op] ?? (() => refuse(n.id, OUTSIDE[n.op] ?? `${n.op} is not in the Flink slice yet`)));
 
 /**
  * Compiles a validated plan (`facts` from `validatePlan`) to Flink SQL.
