@@ -1,8 +1,11 @@
 /**
- * The events as JSON lines drawn on several threads: chunk `k` (chunk.ts) is drawn by thread
- * `k mod (workers + 1)` — this one for 0, a worker thread otherwise — and written in order. Drawing is
- * the cost of a Nexmark file and every event is seeded on its own, so the threads never wait for each
- * other except to keep the output in order.
+ * The events as JSON lines drawn on several threads, written in order. Every event is seeded on its
+ * own, so any chunk (chunk.ts) can be drawn anywhere: each worker thread is kept `AHEAD` chunks
+ * ahead, in ascending order, and this thread, between writes, draws the next unassigned chunks
+ * itself whenever the one due for writing is not back yet. The split adapts: on an idle machine the
+ * workers and this thread share the drawing while this one also writes; on a loaded one, where a
+ * worker gets little CPU, this thread draws most of it and the worker costs little — a fixed
+ * round-robin split made every thread wait for the slowest.
  *
  * A worker that cannot start or fails (e.g. where the sources run without a TypeScript loader) is
  * not an error: this thread draws its chunks instead, giving the same bytes.
@@ -10,16 +13,23 @@
  * @module
  */
 import type { Writable } from "node:stream";
+import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import { CHUNK_EVENTS, ChunkDrawer } from "./chunk.ts";
 import type { NexmarkConfig } from "./config.ts";
 
-/** Chunks asked of each worker ahead of the one being written. */
-const AHEAD = 2;
+/** Chunks each worker is asked for ahead: enough that it never idles while this thread draws one. */
+const AHEAD = 3;
+/** Chunks this thread may hold drawn ahead of the one due for writing (~800 KB each). */
+const WINDOW = 8;
 
 /** One worker thread and the chunks it owes, in the order it answers. */
 class ChunkWorker {
   private readonly waiting = new Map<number, { resolve: (b: Uint8Array | undefined) => void }>();
+  /** Chunks asked for and not yet back; a failed worker counts as full, so it is asked no more. */
+  get outstanding(): number {
+    return this.failed ? Number.POSITIVE_INFINITY : this.waiting.size;
+  }
   private readonly worker: Worker | undefined;
   private failed = false;
 
@@ -65,7 +75,8 @@ class ChunkWorker {
  * Writes the configuration's events as JSON lines to `out` using `workers` worker threads as well as
  * this one (the bytes are those of `writeNexmarkJsonl`). After a `write` that returns false it waits
  * for `writable` (drain, close or error), and stops once `failure()` names an error. Resolves with the
- * number of chunks the workers drew (the rest, this thread).
+ * number of chunks the workers drew (the rest, this thread); each worker draws at least its first
+ * `AHEAD` chunks.
  */
 export async function writeNexmarkParallel(
   config: NexmarkConfig,
@@ -75,24 +86,52 @@ export async function writeNexmarkParallel(
   failure: () => Error | undefined,
 ): Promise<number> {
   const chunks = Math.ceil(config.events / CHUNK_EVENTS);
-  const threads = workers + 1;
   const pool = Array.from({ length: workers }, () => new ChunkWorker(config));
   const local = new ChunkDrawer(config);
+  /** Chunks asked of a worker and not yet written; `back` holds those that have arrived. */
   const pending = new Map<number, Promise<Uint8Array | undefined>>();
-  const ask = (k: number) => {
-    if (k < chunks && k % threads !== 0) pending.set(k, (pool[(k % threads) - 1] as ChunkWorker).ask(k));
+  const back = new Map<number, Uint8Array | undefined>();
+  /** Chunks this thread drew ahead of the one due. */
+  const drawn = new Map<number, Uint8Array>();
+  // Chunk 0 is this thread's: the workers start on 1, 2, … while it draws.
+  let next = 1;
+  const topUp = () => {
+    for (const worker of pool)
+      while (worker.outstanding < AHEAD && next < chunks) {
+        const k = next++;
+        pending.set(
+          k,
+          worker.ask(k).then((bytes) => {
+            back.set(k, bytes);
+            return bytes;
+          }),
+        );
+      }
   };
   let byWorkers = 0;
   try {
-    for (let k = 0; k < threads * AHEAD; k++) ask(k);
+    topUp();
+    drawn.set(0, local.draw(0));
     for (let k = 0; k < chunks && !failure(); k++) {
-      let lines: Uint8Array | undefined;
-      if (k % threads !== 0) {
-        lines = await pending.get(k);
+      let lines = drawn.get(k);
+      drawn.delete(k);
+      const asked = pending.get(k);
+      if (asked) {
+        // Draw later chunks here until the due one is back (yielding so its message can arrive).
+        while (!back.has(k) && next < chunks && drawn.size < WINDOW) {
+          const ahead = next++;
+          drawn.set(ahead, local.draw(ahead));
+          topUp();
+          await yieldToEvents();
+        }
+        lines = await asked;
         pending.delete(k);
-        ask(k + threads * AHEAD);
+        back.delete(k);
         if (lines) byWorkers++;
+      } else if (!lines) {
+        next = Math.max(next, k + 1); // unassigned (every worker has failed, say): this thread's
       }
+      topUp();
       lines ??= local.draw(k); // this thread's chunk, or a failed worker's
       if (!out.write(lines) && !failure()) await writable(out);
     }

@@ -21,7 +21,7 @@ describe("drawing on worker threads", () => {
       platform: "node",
       logLevel: "silent",
     });
-    const events = 30_000; // 8 chunks of 4,096: chunks 1, 2, 4, 5 and 7 are the two workers'
+    const events = 30_000; // 8 chunks of 4,096: each worker is asked for 3 before this thread draws chunk 0
     const script = join(dir, "run.mjs");
     writeFileSync(
       script,
@@ -39,7 +39,8 @@ console.log(byWorkers);
     const file = join(dir, "events.jsonl");
     const r = spawnSync(process.execPath, [script, file], { encoding: "utf8", timeout: 60_000 });
     expect(r.stderr).toBe("");
-    expect(Number(r.stdout.trim()), "chunks the two workers drew").toBe(5);
+    // The split adapts to how fast each thread is, but each worker draws the chunks it was first asked for.
+    expect(Number(r.stdout.trim()), "chunks the two workers drew").toBeGreaterThanOrEqual(6);
     const want = Buffer.from(referenceJsonl(nexmarkConfig({ events, generators: 3 })), "latin1");
     expect(readFileSync(file).equals(want)).toBe(true);
   });

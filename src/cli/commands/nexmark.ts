@@ -6,6 +6,7 @@
  */
 import type { RegisterCommand } from "./command.ts";
 import { wholeNumber } from "../options.ts";
+import { availableParallelism } from "node:os";
 import { UsageError } from "../usage-error.ts";
 
 /** Adds `nexmark generate` to the command tree. */
@@ -26,16 +27,15 @@ export const registerNexmark: RegisterCommand = (program, io) => {
     .option("-o, --output <path>", "write here instead of stdout (- is stdout)")
     .option(
       "--threads <n>",
-      "worker threads drawing events alongside the main one (same bytes; for an idle machine with cores to spare)",
+      "worker threads drawing events alongside the main one (same bytes; 0: the main thread alone)",
       wholeNumber("--threads", 0, 1),
-      0,
+      defaultThreads(),
     )
     .option("--topic <name>", "produce the events to this Kafka topic instead (partition 0, as an unkeyed source reads them)")
     .option("--brokers <list>", "with --topic: bootstrap servers (default KAFKA_BROKERS)")
     .option("--partitions <n>", "with --topic: partitions when the topic is created", wholeNumber("--partitions", 1, 3), 1)
     .action(async (o) => {
       const { nexmarkConfig, writeNexmarkFile, writeNexmarkJsonl } = await import("../../nexmark/index.ts");
-      // No workers by default: on a loaded machine (measured: bench/RESULTS.md) they cost more than they give.
       const write = { workers: o.threads as number };
       const config = nexmarkConfig({ events: o.events, generators: o.generators, firstEvent: o.firstEvent, rate: o.rate });
       if (o.topic !== undefined) {
@@ -72,3 +72,12 @@ export const registerNexmark: RegisterCommand = (program, io) => {
       }
     });
 };
+
+/**
+ * One worker per core beyond the first, at most 3: the main thread draws too and writes, and the
+ * split adapts to how much CPU each thread gets (src/nexmark/parallel.ts), so a loaded machine loses
+ * little by it (bench/RESULTS.md).
+ */
+function defaultThreads(): number {
+  return Math.max(0, Math.min(3, availableParallelism() - 1));
+}
