@@ -6,6 +6,7 @@
  * @module
  */
 import * as t from "io-ts";
+import { compileCheck } from "./check.ts";
 import { toSchema } from "./to-schema.ts";
 import type { SchemaJson } from "./json-schema.ts";
 
@@ -26,8 +27,9 @@ const MAX_PROBLEMS = 3;
  * Failure reasons list at most 3 problems, e.g.
  * `field "ts": expected number, got "abc"; missing field "userId"`.
  *
- * Speed: for codecs without `t.exact` the check is `codec.is` (no
- * allocation); full validation runs only to explain a failure.
+ * Speed: for codecs without `t.exact` the check is `codec.is`, compiled
+ * from the schema (check.ts; no allocation); full validation runs only to
+ * explain a failure.
  */
 export const makeDecoder = (codec: t.Mixed): Decoder => {
   const plain = makePlainDecoder(codec);
@@ -48,11 +50,14 @@ const makePlainDecoder = (codec: t.Mixed): Decoder => {
     if (result._tag === "Right") return { ok: true, value: keepOrder(value, result.right) };
     return { ok: false, reason: reasonOf(result.left) };
   };
-  if (!isPureCheck(codec)) return explain;
+  const schema = pureSchema(codec);
+  if (schema === undefined) return explain;
   // A pure check never transforms a value; `is` can still refuse one that decodes (io-ts' `is` wants a
   // missing `t.unknown` field present). Then the input itself is the value: decode would only add `undefined`s.
+  // The schema's compiled check is `codec.is`, without io-ts' closure per field (check.ts).
+  const is = compileCheck(schema);
   return (value) => {
-    if (codec.is(value)) return { ok: true, value };
+    if (is(value)) return { ok: true, value };
     const r = explain(value);
     return r.ok ? { ok: true, value } : r;
   };
@@ -116,15 +121,15 @@ const withPrototypes = (decoded: unknown, input: unknown): unknown => {
   return same ? input : Object.fromEntries(entries);
 };
 
-/** True when decoding never changes a value, so `is` decides alone. */
-const isPureCheck = (codec: t.Mixed): boolean => {
+/** The codec's schema when decoding never changes a value (so `is` decides alone), else `undefined`. */
+const pureSchema = (codec: t.Mixed): SchemaJson | undefined => {
   let schema: SchemaJson;
   try {
     schema = toSchema(codec);
   } catch {
-    return false; // custom codecs may transform values: always run decode
+    return undefined; // custom codecs may transform values: always run decode
   }
-  return !hasExact(schema);
+  return hasExact(schema) ? undefined : schema;
 };
 
 const hasExact = (s: SchemaJson): boolean => {
