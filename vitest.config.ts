@@ -12,7 +12,7 @@ const alias = Object.entries(paths)
 
 // Two projects: the Kafka tests get a real broker (started once by the global
 // setup, or KAFKA_BROKERS), the rest start none.
-const KAFKA = ["test/kafka/**/*.test.ts", "test/runners/kafka/**/*.test.ts", "test/faults/**/*.test.ts"];
+const KAFKA = ["test/kafka/**/*.test.ts", "test/runners/kafka/**/*.test.ts", "test/faults/**/*.test.ts", "test/bench/kafka-*.test.ts"];
 // The Flink tests that need a Flink cluster and gateway (slow to start) run in `npm run test:flink`
 // (vitest.flink.config.ts, all of test/runners/flink); compile.test.ts needs neither and runs here too.
 const FLINK = ["cli", "deployment", "expressions", "gateway", "graaljs", "parity", "udfs"].map((f) => `test/runners/flink/${f}.test.ts`);

@@ -4,12 +4,22 @@
  * ratio (so machine speed cancels out). Figures go to bench/RESULTS.md with
  * the command that produced them.
  *
- *   npm run bench                 # all
- *   npm run bench -- wordcount    # those whose name contains "wordcount"
+ *   npx tsx bench/run.ts                       # all, ~5M records each
+ *   npx tsx bench/run.ts wordcount             # those whose name contains "wordcount"
+ *   npx tsx bench/run.ts --events 200000       # smaller
+ *
+ * `npm run bench` runs it among the others (bench/all.ts).
  */
+import { parseArgs } from "node:util";
 import { benchmarks } from "./suites.ts";
 
-const filter = process.argv[2];
+const { values, positionals } = parseArgs({ options: { events: { type: "string", default: "5000000" } }, allowPositionals: true });
+const filter = positionals[0];
+const events = Number(values.events);
+if (!(Number.isInteger(events) && events > 0)) {
+  console.error(`--events ${values.events}: expected a whole number > 0`);
+  process.exit(2);
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const time = async (f: () => unknown | Promise<unknown>, reps: number): Promise<number> => {
@@ -25,7 +35,7 @@ const time = async (f: () => unknown | Promise<unknown>, reps: number): Promise<
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
 console.log("| benchmark | elements | baseline ms | lockstep ms | lockstep elements/s | ratio (lockstep / baseline) |");
 console.log("|---|---:|---:|---:|---:|---:|");
-for (const b of benchmarks) {
+for (const b of benchmarks(events)) {
   if (filter && !b.name.includes(filter)) continue;
   const setup = await b.setup();
   // Warm up both (JIT), then check they agree before timing.

@@ -1,10 +1,14 @@
 /**
  * The benchmark suites: each pairs a lockstep run with a hand-written loop
- * computing the same final view.
+ * computing the same final view (sorted as lockstep's final view is, so the
+ * loops do the whole job too). `benchmarks(n)` sizes every suite to about `n`
+ * input records: `npm run bench` uses 5M (issue 11), the smoke test a few
+ * thousand.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import windowCount from "../examples/window-count.ts";
 import wordcount from "../examples/wordcount.ts";
 import userSequences from "../examples/user-sequences.ts";
 import { runDirect } from "../runners/direct/index.ts";
@@ -29,9 +33,8 @@ let seed = 42;
 const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const VOCAB = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}`);
 
-const LINES = 200_000;
-const lines = (): { line: string }[] =>
-  Array.from({ length: LINES }, () => ({ line: Array.from({ length: 10 }, () => VOCAB[Math.floor(rand() ** 2 * VOCAB.length)]).join(" ") + "." }));
+const lines = (n: number): { line: string }[] =>
+  Array.from({ length: n }, () => ({ line: Array.from({ length: 10 }, () => VOCAB[Math.floor(rand() ** 2 * VOCAB.length)]).join(" ") + "." }));
 
 const handWordcount = (rows: readonly { line: string }[]) => {
   const counts = new Map<string, number>();
@@ -40,24 +43,28 @@ const handWordcount = (rows: readonly { line: string }[]) => {
 };
 const sortedKeys = (rows: unknown[]) => rows.map((r) => JSON.parse(canonicalJson(r)));
 
-const wordcountInMemory: Bench<{ rows: { line: string }[] }> = {
-  name: "wordcount, in memory (200k lines, 2M words)",
-  elements: LINES,
-  setup: () => ({ rows: lines() }),
+const count = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+
+const wordcountInMemory = (n: number): Bench<{ rows: { line: string }[] }> => ({
+  name: `wordcount, in memory (${count(n)} lines, ${count(10 * n)} words)`,
+  elements: n,
+  reps: repsFor(n),
+  setup: () => ({ rows: lines(n) }),
   baseline: ({ rows }) => handWordcount(rows),
   lockstep: async ({ rows }) => (await runDirect(wordcount, { inputs: { lines: rows } })).outputs.counts!,
   normalize: (r) => sortedKeys(r as unknown[]),
-};
+});
 
-const wordcountJsonl: Bench<{ path: string }> = {
-  name: "wordcount, JSONL file (200k lines)",
-  elements: LINES,
+const wordcountJsonl = (n: number): Bench<{ path: string }> => ({
+  name: `wordcount, JSONL file (${count(n)} lines)`,
+  elements: n,
+  reps: repsFor(n),
   setup: () => {
     const dir = mkdtempSync(join(tmpdir(), "lockstep-bench-"));
     const path = join(dir, "lines.jsonl");
     writeFileSync(
       path,
-      lines()
+      lines(n)
         .map((r) => JSON.stringify(r))
         .join("\n") + "\n",
     );
@@ -73,21 +80,20 @@ const wordcountJsonl: Bench<{ path: string }> = {
   },
   lockstep: async ({ path }) => (await runDirect(wordcount, { inputs: { lines: path } })).outputs.counts!,
   normalize: (r) => sortedKeys(r as unknown[]),
-};
+});
 
-const EVENTS = 200_000;
 const TYPES = ["save", "click", "view", "hide"] as const;
 type Ev = { eventId: string; userId: string; itemId: string; type: (typeof TYPES)[number]; ts: number; durationMs?: number };
-const sequencesInput = () => {
+const sequencesInput = (n: number) => {
   const items = Array.from({ length: 2000 }, (_, i) => ({ itemId: `i${i}`, category: `c${i % 17}`, updatedAt: 0 }));
-  const events: Ev[] = Array.from({ length: EVENTS }, (_, n) => {
+  const events: Ev[] = Array.from({ length: n }, (_, i) => {
     const type = TYPES[Math.floor(rand() * 4)]!;
     const e: Ev = {
-      eventId: `e${Math.floor(n * 0.98)}`,
+      eventId: `e${Math.floor(i * 0.98)}`,
       userId: `u${Math.floor(rand() * 5000)}`,
       itemId: `i${Math.floor(rand() * 2000)}`,
       type,
-      ts: 1_000_000 + n * 10 - Math.floor(rand() * 500),
+      ts: 1_000_000 + i * 10 - Math.floor(rand() * 500),
     };
     if (type === "view") e.durationMs = Math.floor(rand() * 3000);
     return e;
@@ -118,47 +124,96 @@ const handSequences = ({ items, events }: ReturnType<typeof sequencesInput>) => 
   }));
 };
 
-const sequences: Bench<ReturnType<typeof sequencesInput>> = {
-  name: "user-sequences, in memory (200k events, 5k users)",
-  elements: EVENTS,
-  setup: sequencesInput,
+const sequences = (n: number): Bench<ReturnType<typeof sequencesInput>> => ({
+  name: `user-sequences, in memory (${count(n)} events, 5k users)`,
+  elements: n,
+  reps: repsFor(n),
+  setup: () => sequencesInput(n),
   baseline: handSequences,
   lockstep: async (s) => (await runDirect(userSequences, { inputs: { events: s.events, items: s.items } })).outputs.sequences!,
   normalize: (r) => sortedKeys(r as unknown[]),
-};
+});
 
-const NEXMARK_EVENTS = 200_000;
-const nexmarkInput = () => ({ rows: [...nexmarkEvents(nexmarkConfig({ events: NEXMARK_EVENTS }))] as unknown as Record<string, unknown>[] });
-const byJson = (r: unknown[]) => r.map((x) => JSON.stringify(x)).sort();
+/** Keyed events in time order, 10 ms apart, over 1,000 keys: nothing is late, so the loop need not judge lateness. */
+const windowInput = (n: number) => ({ rows: Array.from({ length: n }, (_, i) => ({ key: `k${Math.floor(rand() * 1000)}`, ts: i * 10 })) });
+
+/** examples/window-count.ts with its default fixed 10 s windows: a count per key and window. */
+const windowCounts = (n: number): Bench<ReturnType<typeof windowInput>> => ({
+  name: `window-count, fixed 10 s, in memory (${count(n)} events, 1k keys)`,
+  elements: n,
+  reps: repsFor(n),
+  setup: () => windowInput(n),
+  baseline: ({ rows }) => {
+    const counts = new Map<string, Map<number, number>>();
+    for (const { key, ts } of rows) {
+      let byWindow = counts.get(key);
+      if (!byWindow) counts.set(key, (byWindow = new Map()));
+      const start = ts - (ts % 10_000);
+      byWindow.set(start, (byWindow.get(start) ?? 0) + 1);
+    }
+    return [...counts.keys()]
+      .sort(compareStrings)
+      .flatMap((key) =>
+        [...counts.get(key)!].sort((a, b) => a[0] - b[0]).map(([windowStart, n]) => ({ count: n, key, windowEnd: windowStart + 10_000, windowStart })),
+      );
+  },
+  lockstep: async ({ rows }) => (await runDirect(windowCount, { inputs: { events: rows } })).outputs.counts!,
+  normalize: (r) => sortedKeys(r as unknown[]),
+});
+
+const nexmarkInput = (n: number) => ({ rows: [...nexmarkEvents(nexmarkConfig({ events: n }))] as unknown as Record<string, unknown>[] });
+const byJson = (r: unknown[]) => r.map((x) => canonicalJson(x)).sort();
+/** What a hand-written loop does for a deterministic unkeyed output: rows with sorted keys, sorted by their JSON. */
+const sortedRows = (rows: Record<string, unknown>[]) =>
+  rows
+    .map((r) => [JSON.stringify(r), r] as const)
+    .sort((a, b) => compareStrings(a[0], b[0]))
+    .map(([, r]) => r);
 
 /** Nexmark q1 (examples/nexmark/q1.ts): every bid, price · 89 / 100 truncated. Baseline: a filter/map loop. */
-const nexmarkQ1: Bench<{ rows: Record<string, unknown>[] }> = {
-  name: "nexmark q1, in memory (200k events)",
-  elements: NEXMARK_EVENTS,
-  setup: nexmarkInput,
+const nexmarkQ1 = (n: number): Bench<{ rows: Record<string, unknown>[] }> => ({
+  name: `nexmark q1, in memory (${count(n)} events)`,
+  elements: n,
+  reps: repsFor(n),
+  setup: () => nexmarkInput(n),
   baseline: ({ rows }) => {
-    const out: unknown[] = [];
+    const out: Record<string, unknown>[] = [];
     for (const e of rows)
       if (e.type === "bid")
-        out.push({ auction: e.auction, bidder: e.bidder, price: Math.floor(((e.price as number) * 89) / 100), dateTime: e.dateTime, extra: e.extra });
-    return out;
+        out.push({ auction: e.auction, bidder: e.bidder, dateTime: e.dateTime, extra: e.extra, price: Math.floor(((e.price as number) * 89) / 100) });
+    return sortedRows(out);
   },
   lockstep: async ({ rows }) => (await runDirect(nexmarkQ1Pipeline, { inputs: { events: rows } })).outputs.out!,
   normalize: (r) => byJson(r as unknown[]),
-};
+});
 
 /** Nexmark q2 (examples/nexmark/q2.ts): bids on every 123rd auction. Baseline: a filter/map loop. */
-const nexmarkQ2: Bench<{ rows: Record<string, unknown>[] }> = {
-  name: "nexmark q2, in memory (200k events)",
-  elements: NEXMARK_EVENTS,
-  setup: nexmarkInput,
+const nexmarkQ2 = (n: number): Bench<{ rows: Record<string, unknown>[] }> => ({
+  name: `nexmark q2, in memory (${count(n)} events)`,
+  elements: n,
+  reps: repsFor(n),
+  setup: () => nexmarkInput(n),
   baseline: ({ rows }) => {
-    const out: unknown[] = [];
+    const out: Record<string, unknown>[] = [];
     for (const e of rows) if (e.type === "bid" && (e.auction as number) % 123 === 0) out.push({ auction: e.auction, price: e.price });
-    return out;
+    return sortedRows(out);
   },
   lockstep: async ({ rows }) => (await runDirect(nexmarkQ2Pipeline, { inputs: { events: rows } })).outputs.out!,
   normalize: (r) => byJson(r as unknown[]),
-};
+});
 
-export const benchmarks: Bench<any>[] = [wordcountInMemory, wordcountJsonl, sequences, nexmarkQ1, nexmarkQ2];
+/** Timed runs per side: 5 for small inputs, 3 for millions (each run of lockstep then takes tens of seconds). */
+const repsFor = (n: number): number => (n >= 1_000_000 ? 3 : 5);
+
+/**
+ * Every suite sized to about `n` input records (wordcount: `n / 10` lines of 10 words, so its
+ * word count is `n`).
+ */
+export const benchmarks = (n: number): Bench<any>[] => [
+  wordcountInMemory(Math.ceil(n / 10)),
+  wordcountJsonl(Math.ceil(n / 10)),
+  windowCounts(n),
+  sequences(n),
+  nexmarkQ1(n),
+  nexmarkQ2(n),
+];

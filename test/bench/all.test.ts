@@ -1,0 +1,29 @@
+/**
+ * The benchmark harness can't rot: every suite of `npm run bench` runs at smoke size (bench/all.ts
+ * --smoke) and must finish, print its table and find lockstep and its baseline agreeing. No timing is
+ * asserted. The suites that need a broker run in kafka-suites.test.ts (the Kafka project).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { SUITES, withSection } from "../../bench/all.ts";
+import { expectSections, smoke } from "./smoke.ts";
+
+describe("npm run bench at smoke size", () => {
+  const local = SUITES.filter((s) => !s.kafka).map((s) => s.id);
+
+  it("runs every suite that needs no broker and writes their tables", { timeout: 600_000 }, () => {
+    // The start-up and generator suites time the compiled CLI.
+    if (!existsSync("dist/src/cli/bin.js")) expect(spawnSync("npm", ["run", "build", "--silent"], { stdio: "inherit" }).status).toBe(0);
+    expectSections(smoke(local), local);
+  });
+
+  it("replaces its own block and keeps the rest", () => {
+    const once = withSection("# R\n\nIntro.\n\n## Old\n\nkept\n", "<!-- npm run bench: generated from here -->\nA\n<!-- npm run bench: generated to here -->");
+    const twice = withSection(once, "<!-- npm run bench: generated from here -->\nB\n<!-- npm run bench: generated to here -->");
+    expect(once.indexOf("A")).toBeLessThan(once.indexOf("## Old"));
+    expect(twice).not.toContain("\nA\n");
+    expect(twice.match(/generated from here/g)).toHaveLength(1);
+    expect(twice).toContain("## Old\n\nkept");
+  });
+});
