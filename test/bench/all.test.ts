@@ -6,7 +6,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { SUITES, withSection } from "../../bench/all.ts";
+import { SUITES, section, sectionOf, withSection } from "../../bench/all.ts";
+import type { SuiteRun } from "../../bench/all.ts";
 import { expectSections, smoke } from "./smoke.ts";
 
 describe("npm run bench at smoke size", () => {
@@ -25,5 +26,23 @@ describe("npm run bench at smoke size", () => {
     expect(twice).not.toContain("\nA\n");
     expect(twice.match(/generated from here/g)).toHaveLength(1);
     expect(twice).toContain("## Old\n\nkept");
+  });
+
+  it("refreshes the suites that ran and keeps the others' last figures", () => {
+    const run = (id: string, output: string): SuiteRun => ({
+      suite: SUITES.find((s) => s.id === id)!,
+      ok: true,
+      seconds: 1,
+      output,
+      loadBefore: 0.5,
+      loadAfter: 0.6,
+    });
+    const first = withSection("# R\n\n## Old\n", section([run("direct", "| direct v1 |"), run("serve", "| serve v1 |")], false));
+    const second = withSection(first, section([run("direct", "| direct v2 |")], false, sectionOf(first)));
+    expect(second).toContain("| direct v2 |");
+    expect(second).not.toContain("| direct v1 |");
+    expect(second).toContain("| serve v1 |");
+    expect(second.indexOf("### DirectRunner")).toBeLessThan(second.indexOf("### Serving")); // suite order, not run order
+    expect(second.match(/generated to here/g)).toHaveLength(1);
   });
 });
