@@ -63,6 +63,27 @@ describe("canonicalJson", () => {
       { numRuns: 500 },
     );
   });
+  it("is the reference for values already in canonical key order too (the native writer's case)", () => {
+    fc.assert(
+      fc.property(json, (v) => {
+        const sorted: unknown = JSON.parse(reference(v)); // keys in code-unit order, except integer-like ones
+        expect(canonicalJson(sorted)).toBe(reference(sorted));
+        expect(canonicalJson([sorted, { a: sorted, b: [sorted] }])).toBe(reference([sorted, { a: sorted, b: [sorted] }]));
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it("writes what JSON.stringify would not: undefined, dates, toJSON, bigint, deep sorted values", () => {
+    expect(canonicalJson(undefined)).toBe("null");
+    expect(canonicalJson([undefined, () => 1])).toBe("[null,null]");
+    expect(canonicalJson({ a: new Date(0) })).toBe('{"a":{}}');
+    expect(canonicalJson({ a: 1, toJSON: () => "x" })).toBe('{"a":1}');
+    expect(canonicalJson({ a: 10n })).toBe('{"a":10}');
+    expect(canonicalJson({ a: 1, b: -0, c: [-0, NaN] })).toBe('{"a":1,"b":0,"c":[0,null]}');
+    let deep: unknown = { a: 1 };
+    for (let i = 0; i < 100; i++) deep = { a: deep };
+    expect(canonicalJson(deep)).toBe(JSON.stringify(deep));
+  });
   it("writes -0 as 0 and non-finite numbers as null, as the contract says (§1)", () => {
     expect(canonicalJson({ b: -0, a: [NaN, Infinity, 1.5] })).toBe('{"a":[null,null,1.5],"b":0}');
   });
