@@ -91,7 +91,7 @@ console.log(
     "|---|---:|---:|---:|---:|---:|---:|---:|",
     row(`raw write of ${lineBytes}-byte lines (baseline)`, samples.raw, samples.raw),
     row(
-      `lockstep nexmark generate --events ${N} -o FILE (default: ${availableParallelism() - 1 > 0 ? Math.min(3, availableParallelism() - 1) : 0} worker threads)`,
+      `lockstep nexmark generate --events ${N} -o FILE (default: worker threads ${Math.max(0, Math.min(3, availableParallelism() - 1))})`,
       samples.lockstep,
       samples.raw,
     ),
