@@ -14,6 +14,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { BEAM_DIR, beamInstalled, beamSuites, beamVersion, type Impl, normalize } from "./beam-suites.ts";
 
@@ -35,6 +36,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** Runs one implementation of one workload in this process: one untimed run, then `reps` timed. */
 export const measure = async (suite: string, impl: Impl, elements: number, reps: number): Promise<Measurement> => {
+  if (!(reps >= 1)) throw new Error(`reps must be at least 1, got ${reps}`);
   const s = beamSuites[suite];
   if (!s) throw new Error(`unknown suite "${suite}" (one of ${Object.keys(beamSuites).join(", ")})`);
   const input = s.make(elements);
@@ -46,7 +48,7 @@ export const measure = async (suite: string, impl: Impl, elements: number, reps:
     ms.push(performance.now() - t0);
   }
   const hash = createHash("sha256").update(normalize(result)).digest("hex");
-  return { suite, impl, elements, ms: reps > 0 ? median(ms) : Number.NaN, rows: result.length, hash, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { suite, impl, elements, ms: median(ms), rows: result.length, hash, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 };
 
 const SCRIPT = fileURLToPath(import.meta.url);
@@ -55,6 +57,8 @@ const MARK = "RESULT ";
 /** The same measurement in a child process of its own (its peak RSS is then its own). */
 export const measureIsolated = (suite: string, impl: Impl, elements: number, reps: number): Measurement => {
   const r = spawnSync(process.execPath, ["--import", "tsx", SCRIPT, "--worker", suite, impl, String(elements), String(reps)], {
+    // `--import tsx` resolves from the working directory: the repository root, wherever we were called from.
+    cwd: dirname(dirname(SCRIPT)),
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 1 << 26,
@@ -120,7 +124,7 @@ const flag = (args: string[], name: string, dflt: number): number => {
   const i = args.indexOf(name);
   if (i < 0) return dflt;
   const v = Number(args[i + 1]);
-  if (!Number.isInteger(v) || v < 0) throw new Error(`${name} wants a whole number, got "${args[i + 1]}"`);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} wants a whole number ≥ 1, got "${args[i + 1]}"`);
   return v;
 };
 
