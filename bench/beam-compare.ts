@@ -25,6 +25,11 @@ export interface Measurement {
   readonly elements: number;
   /** Median wall time of the timed runs. */
   readonly ms: number;
+  /**
+   * Median CPU time (user + system, this process) of the timed runs: on a loaded machine the wall
+   * time of processes run one after another sees different load, their CPU time much less so.
+   */
+  readonly cpuMs: number;
   readonly rows: number;
   /** sha256 of the sorted canonical result: equal hashes, equal results. */
   readonly hash: string;
@@ -42,13 +47,16 @@ export const measure = async (suite: string, impl: Impl, elements: number, reps:
   const input = s.make(elements);
   const result = await s.run(impl, input);
   const ms: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
+    const [t0, c0] = [performance.now(), process.cpuUsage()];
     await s.run(impl, input);
+    const c = process.cpuUsage(c0);
     ms.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
   }
   const hash = createHash("sha256").update(normalize(result)).digest("hex");
-  return { suite, impl, elements, ms: median(ms), rows: result.length, hash, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { suite, impl, elements, ms: median(ms), cpuMs: median(cpu), rows: result.length, hash, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 };
 
 const SCRIPT = fileURLToPath(import.meta.url);
@@ -102,8 +110,8 @@ const fixed = (x: number | undefined, d = 0) => (x === undefined || Number.isNaN
 /** The measurements as a markdown table, one row per workload. */
 export const table = (ms: readonly Measurement[]): string => {
   const head = [
-    "| workload | elements | rows out | hand loop ms | lockstep ms | Beam ms | lockstep elements/s | Beam elements/s | lockstep / Beam | lockstep / hand loop | peak RSS MB (hand / lockstep / Beam) |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| workload | elements | rows out | hand loop ms | lockstep ms | Beam ms | lockstep elements/s | Beam elements/s | lockstep / Beam | lockstep / Beam, CPU | lockstep / hand loop | peak RSS MB (hand / lockstep / Beam) |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   const rows = Object.keys(beamSuites).flatMap((suite) => {
     const by = (impl: Impl) => ms.find((m) => m.suite === suite && m.impl === impl);
@@ -111,10 +119,10 @@ export const table = (ms: readonly Measurement[]): string => {
     const any = hand ?? ls ?? beam;
     if (!any) return [];
     const s = beamSuites[suite]!;
-    const ratio = (a?: Measurement, b?: Measurement) => (a && b ? (a.ms / b.ms).toFixed(2) : "—");
+    const ratio = (a?: Measurement, b?: Measurement, of: "ms" | "cpuMs" = "ms") => (a && b ? (a[of] / b[of]).toFixed(2) : "—");
     const rss = [hand, ls, beam].map((m) => fixed(m?.peakRssMb)).join(" / ");
     return [
-      `| ${s.name} | ${any.elements} ${s.unit} | ${any.rows} | ${fixed(hand?.ms)} | ${fixed(ls?.ms)} | ${fixed(beam?.ms)} | ${rate(ls)} | ${rate(beam)} | ${ratio(ls, beam)} | ${ratio(ls, hand)} | ${rss} |`,
+      `| ${s.name} | ${any.elements} ${s.unit} | ${any.rows} | ${fixed(hand?.ms)} | ${fixed(ls?.ms)} | ${fixed(beam?.ms)} | ${rate(ls)} | ${rate(beam)} | ${ratio(ls, beam)} | ${ratio(ls, beam, "cpuMs")} | ${ratio(ls, hand)} | ${rss} |`,
     ];
   });
   return [...head, ...rows].join("\n");
