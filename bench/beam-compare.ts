@@ -6,6 +6,7 @@
  *
  *   npm run bench:beam                                          # 200k lines, 1M events, 3 timed runs
  *   npx tsx bench/beam-compare.ts --lines 20000 --events 100000 --reps 1
+ *   npx tsx bench/beam-compare.ts --lines 200 --events 2000 --reps 1 --no-install   # never installs Beam
  *   node --cpu-prof --import tsx bench/beam-compare.ts --worker wordcount lockstep 200000 1   # one profile
  *
  * Each implementation runs in its own process (`--worker`), so its peak RSS is its own; in each, one
@@ -143,19 +144,24 @@ const main = async (args: string[]) => {
     console.log(MARK + JSON.stringify(m));
     return;
   }
-  if (!beamInstalled()) {
+  // --no-install (the smoke run of `npm test`, via bench/all.ts --smoke): no network; without Beam the
+  // hand loop and lockstep still run and are compared.
+  if (!beamInstalled() && !args.includes("--no-install")) {
     // First use: Beam's exact tree from bench/beam/package-lock.json, into bench/beam/node_modules.
+    // npm's output goes to stderr: stdout is the table (bench/all.ts writes it into RESULTS.md).
     console.error("installing Apache Beam into bench/beam (npm ci, first use only) …");
-    execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: BEAM_DIR, stdio: "inherit" });
+    execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: BEAM_DIR, stdio: ["ignore", 2, 2] });
   }
+  const withBeam = beamInstalled();
   const o: CompareOptions = {
     lines: flag(args, "--lines", 200_000),
     events: flag(args, "--events", 1_000_000),
     reps: flag(args, "--reps", 3),
-    impls: ["hand", "lockstep", "beam"],
+    impls: withBeam ? ["hand", "lockstep", "beam"] : ["hand", "lockstep"],
     isolate: true,
   };
-  console.log(`node ${process.version}, ${new Date().toISOString()}, apache-beam ${beamVersion()} directRunner(), ${o.reps} timed runs (median)`);
+  const beamNote = withBeam ? `apache-beam ${beamVersion()} directRunner()` : "Beam not installed (npm ci --prefix bench/beam): hand loop and lockstep only";
+  console.log(`node ${process.version}, ${new Date().toISOString()}, ${beamNote}, ${o.reps} timed runs (median)\n`);
   console.log(table(await compare(o)));
 };
 
