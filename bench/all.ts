@@ -75,6 +75,13 @@ export const SUITES: readonly Suite[] = [
     smoke: [...TSX, "bench/materialize.ts", "10"],
     kafka: true,
   },
+  {
+    // Beam (npm apache-beam, in bench/beam) is installed by the suite on first use, except at smoke size.
+    id: "beam",
+    title: "DirectRunner vs Apache Beam's TypeScript SDK",
+    full: [...TSX, "bench/beam-compare.ts", "--lines", "200000", "--events", "1000000", "--reps", "3"],
+    smoke: [...TSX, "bench/beam-compare.ts", "--lines", "200", "--events", "2000", "--reps", "1", "--no-install"],
+  },
   { id: "serve", title: "Serving", full: [...TSX, "bench/serve.ts", "10", "5000"], smoke: [...TSX, "bench/serve.ts", "1", "200"] },
 ];
 
