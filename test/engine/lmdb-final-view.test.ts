@@ -16,7 +16,8 @@ import { MAX_KEY_BYTES } from "../../src/engine/lmdb-final-view.ts";
 import { LmdbStateBackend } from "../../src/engine/lmdb-state.ts";
 
 /** A sink element: a row (or a marker) with its pane key, if any. */
-const elem = (v: unknown, pane: { pk?: string; pkv?: readonly unknown[]; marker?: boolean } = {}): Elem => makeElem({ v, ...pane });
+const elem = (v: unknown, pane: { pk?: string; pkv?: readonly unknown[]; marker?: boolean } = {}): Elem =>
+  makeElem({ v, ...pane, origin: { source: "s", offset: 0 } });
 
 /** The rows of `elems` through the memory view and through LMDB views with each buffer size, as canonical JSON. */
 const bothViews = async (elems: readonly Elem[], buffers: readonly number[]): Promise<{ memory: string[]; lmdb: string[][] }> => {
