@@ -81,18 +81,21 @@ export class LmdbFinalView implements SinkView, PaneStore {
       p.pkv = pkv;
       p.rows = [];
     } else this.pending.set(pk, { reset: true, pkv, rows: [] });
+    this.check();
   }
 
   addRow(pk: string, pkv: readonly unknown[], row: unknown): void {
     let p = this.pending.get(pk);
     if (!p) this.pending.set(pk, (p = { reset: false, pkv, rows: [] }));
     p.rows.push(row);
-    this.bump();
+    this.buffered++;
+    this.check();
   }
 
   addUnkeyed(row: unknown): void {
     this.bag.push(row);
-    this.bump();
+    this.buffered++;
+    this.check();
   }
 
   get size(): number {
@@ -105,9 +108,9 @@ export class LmdbFinalView implements SinkView, PaneStore {
     return { [Symbol.iterator]: () => this.read() };
   }
 
-  private bump(): void {
-    // Pending panes count too: a stream of markers alone must not grow the buffer without bound.
-    if (++this.buffered + this.pending.size > this.bufferRows) this.flush();
+  /** Writes out once the buffer is full. Pending panes count too: markers alone must not grow it without bound. */
+  private check(): void {
+    if (this.buffered + this.pending.size > this.bufferRows) this.flush();
   }
 
   /** Writes every buffered change in one transaction. */
