@@ -56,8 +56,8 @@ describe("lockstep run --state lmdb", () => {
 
   it("the flagship in its own process: byte-identical JSONL and CSV sinks from the final view in LMDB", () => {
     // Users whose ids sort differently by UTF-8 bytes and by UTF-16 code units, and long ids.
-    const users = Array.from({ length: 400 }, (_, i) => ["u", "\u{1F600}", "\ue000", "\uffff", "x".repeat(1200)][i % 5]! + String(i));
-    const events = Array.from({ length: 3000 }, (_, n) => ({
+    const users = Array.from({ length: 200 }, (_, i) => ["u", "\u{1F600}", "\ue000", "\uffff", "x".repeat(1200)][i % 5]! + String(i));
+    const events = Array.from({ length: 1500 }, (_, n) => ({
       eventId: `e${Math.floor(n * 0.98)}`,
       userId: users[(n * 7919) % users.length]!,
       itemId: `i${n % 20}`,
@@ -91,11 +91,11 @@ describe("lockstep run --state lmdb", () => {
     };
     for (const ext of ["jsonl", "csv"]) {
       const mem = run("memory", ext);
-      expect(mem.split("\n").filter(Boolean).length).toBeGreaterThan(250);
+      expect(mem.split("\n").filter(Boolean).length).toBeGreaterThan(100);
       // A buffer of 7 rows: the view is written to LMDB in many transactions.
       expect(run("lmdb", ext, ["--state-cache", "7"])).toBe(mem);
     }
-  });
+  }, 180_000); // four CLI processes, each starting tsx
 
   it("refuses --state lmdb on another runner, --state-dir without it, and a state directory that is not empty", async () => {
     const ex = EXAMPLES[0]!;
