@@ -18,7 +18,7 @@ import { assertHandoff, RecordingStateBackend } from "../../src/engine/checkpoin
 import type { Checkpoint } from "../../src/engine/checkpoint/index.ts";
 import { recordSourceKey } from "../../src/engine/edge.ts";
 import { boundDeadLetter, buildTopology, FinalView, MemoryStateBackend, newMetrics } from "../../src/engine/index.ts";
-import type { DeadLetter, LateElement, StageMetrics, StateBackend } from "../../src/engine/index.ts";
+import type { DeadLetter, LateElement, SinkView, StageMetrics, StateBackend } from "../../src/engine/index.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import { resolveDefinition } from "../../src/run/definition.ts";
@@ -44,14 +44,41 @@ export interface DirectRunOptions extends RunOptions {
 
 const isPromiseLike = <A>(x: A | Promise<A>): x is Promise<A> => typeof (x as { then?: unknown })?.then === "function";
 
-/** Runs a definition to completion in memory. */
+/**
+ * A finished run whose sinks are still to be read: each sink's final view (in LMDB with `state: "lmdb"`,
+ * streamed out in order by `rows()`), and `close` to free them with the run's state.
+ */
+export interface DirectRunViews extends Omit<RunResult, "outputs"> {
+  readonly views: Readonly<Record<string, SinkView>>;
+  /** Frees the views and the state (an LMDB environment is closed and, unless kept, removed). */
+  close(): Promise<void>;
+}
+
+/** Runs a definition to completion; every sink's final view becomes an array. */
 export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOptions): Promise<RunResult> => {
+  const run = await runDirectViews(def, opts);
+  try {
+    const outputs: Record<string, unknown[]> = {};
+    for (const [name, view] of Object.entries(run.views)) {
+      const rows = view.rows();
+      outputs[name] = Array.isArray(rows) ? rows : [...rows];
+    }
+    const { views: _views, close: _close, ...rest } = run;
+    return { ...rest, outputs };
+  } finally {
+    await run.close();
+  }
+};
+
+/**
+ * Runs a definition to completion and hands back its final views unread, so a caller can stream a
+ * view larger than the heap to a file (`lockstep run --state lmdb`). The caller must `close` it.
+ */
+export const runDirectViews = async (def: Pipeline | Plan | string, opts: DirectRunOptions): Promise<DirectRunViews> => {
   const { plan, registry } = resolveDefinition(def, opts.registry, opts.params);
   const deadLetters: DeadLetter[] = [];
   const late: LateElement[] = [];
   const metrics: Record<string, StageMetrics> = {};
-  const views = new Map<string, FinalView>();
-  for (const n of plan.nodes) if (n.op === "sink") views.set(n.id, new FinalView());
   if (opts.onCheckpoint) {
     assertHandoff(plan);
     if (opts.state !== undefined && opts.state !== "memory")
@@ -81,7 +108,10 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
   }
 
   const recording = opts.onCheckpoint ? new RecordingStateBackend() : undefined;
-  const state: StateBackend & { close?(): Promise<void> } = recording ?? (await stateBackendOf(opts.state));
+  const state: StateBackend & { close?(): Promise<void>; finalView?(sink: string): SinkView } = recording ?? (await stateBackendOf(opts.state));
+  // With state on disk the final views live beside it; in memory they are in memory.
+  const views = new Map<string, SinkView>();
+  for (const n of plan.nodes) if (n.op === "sink") views.set(n.id, state.finalView?.(n.id) ?? new FinalView());
   const topo = buildTopology(
     plan,
     {
@@ -104,21 +134,26 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
     }
     progress.stage("firing windows");
     await topo.finish();
+  } catch (e) {
+    await state.close?.();
+    throw e;
   } finally {
     progress.done();
-    await state.close?.();
   }
-
-  const outputs: Record<string, unknown[]> = {};
-  for (const [name, view] of views) outputs[name] = view.rows();
-  return { plan, outputs, deadLetters, late, metrics };
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await state.close?.();
+  };
+  return { plan, views: Object.fromEntries(views), deadLetters, late, metrics, close };
 };
 
 /**
  * The run's state backend. LMDB is imported only when asked for, so a run in memory never loads it
  * (start-up time: test/cli/lazy-libraries.test.ts).
  */
-const stateBackendOf = async (choice: DirectRunOptions["state"]): Promise<StateBackend & { close?(): Promise<void> }> => {
+const stateBackendOf = async (choice: DirectRunOptions["state"]): Promise<StateBackend & { close?(): Promise<void>; finalView?(sink: string): SinkView }> => {
   if (choice === undefined || choice === "memory") return new MemoryStateBackend();
   const { LmdbStateBackend } = await import("../../src/engine/lmdb-state.ts");
   return new LmdbStateBackend(choice === "lmdb" ? {} : choice.lmdb);

@@ -18,6 +18,7 @@ import type { StateChoice } from "../run/options.ts";
 import type { Plan } from "../plan/ir.ts";
 import type { Registry } from "../registry/registry.ts";
 import type { RunResult } from "../run/result.ts";
+import type { DirectRunViews } from "../../runners/direct/runner.ts";
 import { allRejectedWarnings, deadLettersBySource, overRate, overRateMessage } from "../run/dead-letters.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -117,8 +118,31 @@ export const checkRunOptions = async (plan: Plan, o: Pick<RunCommandOptions, "in
   }
 };
 
+/** A sink's rows as `run` writes them: counted, and read in order (streamed out of LMDB after `--state lmdb`). */
+interface SinkRows {
+  readonly size: number;
+  rows(): Iterable<unknown>;
+}
+
+/** A finished run as `run` writes it: the result without its rows, each sink's rows, and what frees them. */
+interface FinishedRun {
+  readonly result: Omit<RunResult, "outputs">;
+  readonly views: Readonly<Record<string, SinkRows>>;
+  close(): Promise<void>;
+}
+
+/** Either runner result as a {@link FinishedRun}: the DirectRunner's views stay unread until written. */
+const finished = (r: RunResult | DirectRunViews): FinishedRun =>
+  "views" in r
+    ? { result: r, views: r.views, close: () => r.close() }
+    : {
+        result: r,
+        views: Object.fromEntries(Object.entries(r.outputs).map(([s, rows]) => [s, { size: rows.length, rows: () => rows }])),
+        close: async () => {},
+      };
+
 /** Runs the plan on the chosen runner, loading only that runner's modules. */
-const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunCommandOptions): Promise<RunResult> => {
+const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunCommandOptions): Promise<RunResult | DirectRunViews> => {
   if (runner === "kafka") {
     const { withBrokers } = await import("../../runners/kafka/brokers.ts");
     const { runKafka } = await import("../../runners/kafka/bounded.ts");
@@ -158,10 +182,10 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
       log: (l) => (o.quiet ? undefined : o.err(`lockstep[flink]: ${l}\n`)),
     });
   }
-  const { runDirect } = await import("../../runners/direct/runner.ts");
+  const { runDirectViews } = await import("../../runners/direct/runner.ts");
   const checkpointOut = o.checkpointOut;
   const { writeCheckpointFile } = checkpointOut ? await import("./checkpoint-file.ts") : { writeCheckpointFile: undefined };
-  return runDirect(plan, {
+  return runDirectViews(plan, {
     inputs: o.inputs,
     registry,
     onExecutorError: o.onExecutorError,
@@ -177,19 +201,27 @@ export const runCommand = async (plan: Plan, registry: Registry, o: RunCommandOp
   const store = o.store === undefined ? undefined : await (await import("./store-output.ts")).openRunStore(plan, o.store);
   const started = performance.now();
   const runner = o.runner ?? "direct";
-  const result = await runOn(runner, plan, registry, o).catch(async (e: unknown) => {
-    await store?.store.close();
-    throw e;
-  });
+  const run = finished(
+    await runOn(runner, plan, registry, o).catch(async (e: unknown) => {
+      await store?.store.close();
+      throw e;
+    }),
+  );
+  const { result, views } = run;
   const bySource = deadLettersBySource(plan, result);
   const over = o.maxDeadLetterRate === undefined ? [] : overRate(bySource, o.maxDeadLetterRate);
-  // Past the rate the outputs are not trusted: nothing is written but what explains the failure.
-  if (over.length === 0) for (const [sink, path] of Object.entries(o.outputs)) await writeRecords(path, result.outputs[sink]!);
-  if (o.deadLetters) await writeRecords(o.deadLetters, sideOutputOrder(result.deadLetters));
-  if (o.late) await writeRecords(o.late, sideOutputOrder(result.late));
-  const stored = store && over.length === 0 ? await (await import("./store-output.ts")).writeRunStore(store, result) : [];
-  if (store && over.length > 0) await store.store.close();
-  if (!o.quiet) o.err(summaryOf(plan, runner, performance.now() - started, result, o, over.length > 0) + stored.map((l) => l + "\n").join(""));
+  // The views are read while the run's state is still open (with --state lmdb they are in it).
+  try {
+    // Past the rate the outputs are not trusted: nothing is written but what explains the failure.
+    if (over.length === 0) for (const [sink, path] of Object.entries(o.outputs)) await writeRecords(path, views[sink]!.rows());
+    if (o.deadLetters) await writeRecords(o.deadLetters, sideOutputOrder(result.deadLetters));
+    if (o.late) await writeRecords(o.late, sideOutputOrder(result.late));
+    const stored = store && over.length === 0 ? await (await import("./store-output.ts")).writeRunStore(store, views) : [];
+    if (store && over.length > 0) await store.store.close();
+    if (!o.quiet) o.err(summaryOf(plan, runner, performance.now() - started, run, o, over.length > 0) + stored.map((l) => l + "\n").join(""));
+  } finally {
+    await run.close();
+  }
   if (o.checkpointOut && !o.quiet) o.err(`  checkpoint ${o.checkpointOut}: the engine state at the end of the input, before its last windows fired\n`);
   // Loud even with --quiet: a source whose every record was rejected is almost always a mistake.
   for (const w of allRejectedWarnings(bySource)) o.err(w + "\n");
@@ -197,7 +229,7 @@ export const runCommand = async (plan: Plan, registry: Registry, o: RunCommandOp
 };
 
 /** The summary lines of a finished run. */
-const summaryOf = (plan: Plan, runner: string, ms: number, result: RunResult, o: RunCommandOptions, failed: boolean): string => {
+const summaryOf = (plan: Plan, runner: string, ms: number, { result, views }: FinishedRun, o: RunCommandOptions, failed: boolean): string => {
   const sinks = plan.nodes.filter((n) => n.op === "sink").map((n) => n.id);
   const lines: string[] = [`lockstep: ran "${plan.name}" v${plan.version} on ${runner} in ${ms.toFixed(0)} ms`];
   for (const n of plan.nodes) {
@@ -211,7 +243,7 @@ const summaryOf = (plan: Plan, runner: string, ms: number, result: RunResult, o:
       : o.outputs[s]
         ? ` → ${o.outputs[s] === "-" ? "stdout" : o.outputs[s]}`
         : " (not written: add --out " + s + "=path)";
-  for (const s of sinks) lines.push(`  sink ${s}: ${result.outputs[s]!.length} rows${where(s)}`);
+  for (const s of sinks) lines.push(`  sink ${s}: ${views[s]!.size} rows${where(s)}`);
   const stageDead = result.deadLetters.filter((d) => d.stage !== d.source).length;
   if (stageDead > 0) lines.push(`  ${stageDead} elements rejected by stages (see --dead-letters)`);
   if (result.late.length > 0) lines.push(`  ${result.late.length} late (element, window) pairs dropped${o.late ? ` → ${o.late}` : " (see --late)"}`);

@@ -8,7 +8,6 @@
  * @module
  */
 import type { Plan } from "../plan/ir.ts";
-import type { RunResult } from "../run/result.ts";
 import type { ViewStore } from "../store/index.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -39,7 +38,7 @@ export const openRunStore = async (plan: Plan, dir: string): Promise<RunStore> =
 };
 
 /** Writes every keyed sink's final view as a new snapshot; returns the summary lines. */
-export const writeRunStore = async ({ store, keys }: RunStore, result: RunResult): Promise<string[]> => {
+export const writeRunStore = async ({ store, keys }: RunStore, views: Readonly<Record<string, { rows(): Iterable<unknown> }>>): Promise<string[]> => {
   const { viewEntriesOf } = await import("../store/index.ts");
   const lines: string[] = [];
   try {
@@ -48,7 +47,7 @@ export const writeRunStore = async ({ store, keys }: RunStore, result: RunResult
         lines.push(`  store ${store.dir}: sink ${sink} not stored (its rows are not keyed)`);
         continue;
       }
-      const rec = await store.writeSnapshot(sink, viewEntriesOf(store.dir, sink, fields, result.outputs[sink] ?? []));
+      const rec = await store.writeSnapshot(sink, viewEntriesOf(store.dir, sink, fields, views[sink]?.rows() ?? []));
       lines.push(`  store ${store.dir}: sink ${sink} → generation ${rec.generation}, ${rec.keys} keys (by ${fields.join(", ")})`);
     }
   } finally {

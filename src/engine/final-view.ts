@@ -5,32 +5,75 @@
  * holds the rows of the last pane per pane key — a pane marker starts a new
  * pane and replaces the old rows, and a marker with no rows retracts the key.
  * Rows without a pane key are all kept (a bag). Rows are sorted by pane key
- * (in lockstep's value order), then by canonical JSON.
+ * (in lockstep's value order), then by canonical JSON (src/engine/view-order.ts).
+ *
+ * One rule, two backends: {@link applySinkElement} is the pane rule, and a
+ * {@link PaneStore} keeps the panes — {@link FinalView} in memory (sorted at
+ * the end), `LmdbFinalView` (src/engine/lmdb-final-view.ts) on disk, keyed so
+ * that LMDB's key order is the view's order.
  *
  * @module
  */
 import { canonicalJson, compareStrings } from "../core/canonical.ts";
-import { compareValues } from "../core/order.ts";
 import type { Elem } from "./elem.ts";
+import { compareViewRows } from "./view-order.ts";
 
-/** Accumulates one sink's elements into its final view. */
-export class FinalView {
+/** A sink's final view as a runner uses it: fed element by element, read once the input has ended. */
+export interface SinkView {
+  /** Applies one sink element (the pane rule: {@link applySinkElement}). */
+  add(e: Elem): void;
+  /** How many rows the view holds. */
+  readonly size: number;
+  /** The rows in the final view's order; the iterable may be iterated more than once. */
+  rows(): Iterable<unknown>;
+}
+
+/** Where a final view keeps its panes: the three changes the pane rule makes. */
+export interface PaneStore {
+  /** A new pane for `pk` begins: its earlier rows are gone. */
+  replacePane(pk: string, pkv: readonly unknown[]): void;
+  /** One more row of the current pane of `pk` (a pane with no marker yet begins with it). */
+  addRow(pk: string, pkv: readonly unknown[], row: unknown): void;
+  /** One row without a pane key. */
+  addUnkeyed(row: unknown): void;
+}
+
+/** The pane rule: a marker replaces its key's pane, a row joins it, a row without a pane key joins the bag (markers without one carry nothing). */
+export const applySinkElement = (store: PaneStore, e: Elem): void => {
+  if (e.pk === undefined) {
+    if (!e.marker) store.addUnkeyed(e.v);
+  } else if (e.marker) store.replacePane(e.pk, e.pkv ?? []);
+  else store.addRow(e.pk, e.pkv ?? [], e.v);
+};
+
+/** Accumulates one sink's elements into its final view, in memory. */
+export class FinalView implements SinkView, PaneStore {
   private readonly panes = new Map<string, { pkv: readonly unknown[]; rows: unknown[] }>();
   private readonly bag: unknown[] = [];
 
   /** Applies one sink element. */
   add(e: Elem): void {
-    if (e.pk === undefined) {
-      if (!e.marker) this.bag.push(e.v);
-      return;
-    }
-    if (e.marker) {
-      this.panes.set(e.pk, { pkv: e.pkv ?? [], rows: [] });
-      return;
-    }
-    let p = this.panes.get(e.pk);
-    if (!p) this.panes.set(e.pk, (p = { pkv: e.pkv ?? [], rows: [] }));
-    p.rows.push(e.v);
+    applySinkElement(this, e);
+  }
+
+  replacePane(pk: string, pkv: readonly unknown[]): void {
+    this.panes.set(pk, { pkv, rows: [] });
+  }
+
+  addRow(pk: string, pkv: readonly unknown[], row: unknown): void {
+    let p = this.panes.get(pk);
+    if (!p) this.panes.set(pk, (p = { pkv, rows: [] }));
+    p.rows.push(row);
+  }
+
+  addUnkeyed(row: unknown): void {
+    this.bag.push(row);
+  }
+
+  get size(): number {
+    let n = this.bag.length;
+    for (const p of this.panes.values()) n += p.rows.length;
+    return n;
   }
 
   /**
@@ -41,7 +84,7 @@ export class FinalView {
   rows(): unknown[] {
     const keyed: { pkv: readonly unknown[]; json: string; row: unknown }[] = [];
     for (const p of this.panes.values()) for (const row of p.rows) keyed.push({ pkv: p.pkv, json: canonicalJson(row), row });
-    keyed.sort((a, b) => compareValues(a.pkv, b.pkv) || compareStrings(a.json, b.json));
+    keyed.sort(compareViewRows);
     const out = keyed.map((x) => x.row);
     // A loop, not push(...): spreading a bag of ~100k+ rows overflows the call stack.
     for (const row of sortCanonical(this.bag)) out.push(row);

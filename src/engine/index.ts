@@ -6,7 +6,8 @@
  */
 export { buildTopology, exactCleanupOf, keepsSourceKey } from "./topology.ts";
 export type { RawRecord, SinkHandler, Topology, TopologyOptions } from "./topology.ts";
-export { FinalView, sortCanonical } from "./final-view.ts";
+export { applySinkElement, FinalView, sortCanonical } from "./final-view.ts";
+export type { PaneStore, SinkView } from "./final-view.ts";
 export { MemoryStateBackend } from "./state.ts";
 export type { KeyedStore, StateBackend } from "./state.ts";
 export type { DeadLetter, EngineContext, LateElement, OnExecutorError, Operator, StageMetrics } from "./operator.ts";

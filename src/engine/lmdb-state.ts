@@ -29,6 +29,10 @@
  * stored under 0xFF (a byte UTF-8 never holds) and the hash of its UTF-16
  * code units, with the key itself in the value.
  *
+ * A sink's final view can live in the same environment
+ * ({@link LmdbStateBackend.finalView}, src/engine/lmdb-final-view.ts), so a
+ * run with state on disk keeps its output there too.
+ *
  * The environment is scratch: no fsync (`noSync`), and {@link LmdbStateBackend.close}
  * removes the directory unless told to keep it.
  *
@@ -40,6 +44,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { open } from "lmdb";
 import type { Database, RootDatabase } from "lmdb";
+import { LmdbFinalView } from "./lmdb-final-view.ts";
 import type { KeyedStore, StateBackend, StateCodec } from "./state.ts";
 import { decodeStateText, encodeStateText } from "./state-text.ts";
 
@@ -109,6 +114,23 @@ export class LmdbStateBackend implements StateBackend {
     };
     this.stores.set(id, { store: store as KeyedStore<unknown>, db: sdb });
     return store;
+  }
+
+  /**
+   * A final view for sink `sink` in two databases of this environment, buffering as many rows as the
+   * state cache holds values. Their names hold no `/`, so they never meet a store's (`stage/name`).
+   */
+  finalView(sink: string): LmdbFinalView {
+    const name = `view-${hashOf(sink)}`;
+    return new LmdbFinalView(
+      {
+        env: this.env,
+        rows: this.env.openDB<string, Buffer>({ name: `${name}-rows`, encoding: "string", keyEncoding: "binary" }),
+        panes: this.env.openDB<Buffer, Buffer>({ name: `${name}-panes`, encoding: "binary", keyEncoding: "binary" }),
+        paneKey: (pk) => dbKeyOf(pk).dbKey,
+      },
+      this.limit,
+    );
   }
 
   /** Writes every dirty value and closes the environment (removing it unless `keep`). */

@@ -29,9 +29,10 @@ const isRow = (u: unknown): u is Record<string, unknown> => typeof u === "object
  * @throws RunError when a row is not an object, or no row has a field
  *   (CSV and columnar formats cannot hold records without columns)
  */
-export const columnNames = (rows: readonly unknown[], where: string): string[] => {
+export const columnNames = (rows: Iterable<unknown>, where: string): string[] => {
   const names = new Set<string>();
-  rows.forEach((row, i) => {
+  let i = 0;
+  for (const row of rows) {
     if (!isRow(row)) {
       throw new RunError(
         `${where}: row ${i + 1} is ${Array.isArray(row) ? "an array" : JSON.stringify(row)}, not an object; CSV, Arrow and Parquet need objects. Fix: write objects, or write JSONL`,
@@ -39,10 +40,11 @@ export const columnNames = (rows: readonly unknown[], where: string): string[] =
       );
     }
     for (const k of Object.keys(row)) if (row[k] !== undefined) names.add(k);
-  });
-  if (rows.length > 0 && names.size === 0) {
+    i++;
+  }
+  if (i > 0 && names.size === 0) {
     throw new RunError(
-      `${where}: the ${rows.length} rows have no fields, and CSV, Arrow and Parquet cannot hold rows without columns. Fix: write JSONL`,
+      `${where}: the ${i} rows have no fields, and CSV, Arrow and Parquet cannot hold rows without columns. Fix: write JSONL`,
       `write ${where}`,
     );
   }

@@ -77,14 +77,14 @@ export const csvCell = (v: unknown): string => {
 const CHUNK_CHARS = 1 << 20;
 
 /** CSV text for `rows` in chunks of about 1 MiB: a header of the sorted union of keys, then one line per row; nothing for zero rows. */
-export function* csvChunks(rows: readonly unknown[], where: string): Generator<string> {
+export function* csvChunks(rows: Iterable<unknown>, where: string): Generator<string> {
   const names = columnNames(rows, where);
   if (names.length === 0) return;
   const header = names.map(csvField);
   // Readers drop a byte-order mark at the start of a file: quote a first name that begins with one.
   if (header[0]!.charCodeAt(0) === 0xfeff) header[0] = `"${header[0]}"`;
   let buf = header.join(",") + "\n";
-  for (const row of rows as readonly Record<string, unknown>[]) {
+  for (const row of rows as Iterable<Record<string, unknown>>) {
     let line = "";
     for (let i = 0; i < names.length; i++) {
       if (i > 0) line += ",";

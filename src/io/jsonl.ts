@@ -52,7 +52,7 @@ export const parseLine = (line: Line, offset: number): InputRecord =>
 const CHUNK_CHARS = 1 << 20;
 
 /** JSONL text for `rows` in chunks of about 1 MiB: `canonicalJson(row)` and `\n` per row. */
-export function* jsonlChunks(rows: readonly unknown[]): Generator<string> {
+export function* jsonlChunks(rows: Iterable<unknown>): Generator<string> {
   let buf = "";
   for (const row of rows) {
     buf += canonicalJson(row) + "\n";

@@ -29,9 +29,13 @@ export interface WriteOptions {
  *   objects, arrays and mixed-kind columns as canonical JSON text (tagged so
  *   `readRecords` parses them back). Absent keys become nulls.
  *
+ * `rows` may be any iterable that can be iterated more than once (CSV reads
+ * it twice: the header, then the lines); JSONL and CSV stream it, Arrow and
+ * Parquet build their columns from all of it at once.
+ *
  * @throws RunError for CSV/Arrow/Parquet when a row is not an object
  */
-export const writeRecords = async (path: string, rows: readonly unknown[], opts: WriteOptions = {}): Promise<void> => {
+export const writeRecords = async (path: string, rows: Iterable<unknown>, opts: WriteOptions = {}): Promise<void> => {
   const format = opts.format ?? formatOf(path);
   switch (format) {
     case "jsonl":
@@ -40,8 +44,11 @@ export const writeRecords = async (path: string, rows: readonly unknown[], opts:
       return writeOutput(path, csvChunks(rows, path));
     // Loaded only for their formats (see read.ts).
     case "arrow":
-      return writeOutput(path, [(await import("./arrow.ts")).rowsToArrow(rows, path)]);
+      return writeOutput(path, [(await import("./arrow.ts")).rowsToArrow(arrayOf(rows), path)]);
     case "parquet":
-      return writeOutput(path, [(await import("./parquet.ts")).rowsToParquet(rows, path)]);
+      return writeOutput(path, [(await import("./parquet.ts")).rowsToParquet(arrayOf(rows), path)]);
   }
 };
+
+/** The rows as an array (the columnar formats need them all at once). */
+const arrayOf = (rows: Iterable<unknown>): readonly unknown[] => (Array.isArray(rows) ? rows : [...rows]);

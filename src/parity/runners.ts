@@ -11,6 +11,8 @@
  * - `direct-lmdb`: the DirectRunner with its state in LMDB
  *   (src/engine/lmdb-state.ts) behind a cache of 8 values, so almost every
  *   write evicts and every value makes the round trip through the store;
+ *   its final views are in LMDB too (src/engine/lmdb-final-view.ts), written
+ *   out every 8 rows, and read back in LMDB's key order;
  * - `kafka`: the KafkaStreamRunner, bounded run on fresh topics
  *   (`history.partitions` partitions unless fixed), needs brokers;
  * - `arquero`: the ArqueroBatchRunner (`runArquero`).

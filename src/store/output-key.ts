@@ -48,7 +48,7 @@ export const keyOfRow = (row: unknown, fields: readonly string[]): OutputKey | u
  * output key, rows kept in final-view order. Throws {@link StoreError} for a
  * row without one of the key fields (a map before the sink dropped it).
  */
-export const viewEntriesOf = (dir: string, sink: string, fields: readonly string[], rows: readonly unknown[]): ViewEntry[] => {
+export const viewEntriesOf = (dir: string, sink: string, fields: readonly string[], rows: Iterable<unknown>): ViewEntry[] => {
   const byKey = new Map<string, { key: OutputKey; rows: unknown[] }>();
   for (const row of rows) {
     const key = keyOfRow(row, fields);
