@@ -83,8 +83,12 @@ export const sequenceOp = (n: SequenceNode, ctx: EngineContext, emit: Emit): Ope
     for (const f of fields) o[f] = ownField(v, f);
     return o;
   };
-  /** Keys changed since the last flush, with the element that last changed them (for its key and origin). */
-  const dirty = new Map<string, Elem>();
+  /**
+   * Keys changed since the last flush, with what the pane takes from the first element that changed
+   * them (its key fields, clock, source key and origin) — not the element itself, whose value a batch
+   * run would otherwise keep alive for every key until the end of input.
+   */
+  const dirty = new Map<string, Pick<Elem, "kv" | "c" | "sk" | "origin">>();
   const emitDirty = async (): Promise<void> => {
     const keys = [...dirty.keys()].sort();
     for (const key of keys) {
@@ -149,7 +153,7 @@ export const sequenceOp = (n: SequenceNode, ctx: EngineContext, emit: Emit): Ope
       store.set(key, s);
       // Updates are coalesced per key until the next flush (a commit, or end of input): intermediate
       // panes are not part of the final view, and one pane per element would copy the sequence each time.
-      if (!dirty.has(key)) dirty.set(key, e);
+      if (!dirty.has(key)) dirty.set(key, { kv: e.kv, c: e.c, sk: e.sk, origin: e.origin });
     },
     flush: () => emitDirty(),
     finish: () => emitDirty(),
