@@ -6,6 +6,7 @@
  * @module
  */
 import { canonicalJson } from "../../src/core/canonical.ts";
+import { copyFields } from "../../src/core/fields.ts";
 import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
 import { dedupeIdOf } from "../../src/engine/ops/dedupe.ts";
 import type { Elem } from "../../src/engine/elem.ts";
@@ -42,7 +43,11 @@ export const PANE_HEADER = "lockstep-pane";
 export const sinkKeyOf = (kv: Readonly<Record<string, unknown>>, pkv: readonly unknown[]): string => {
   const fields = Object.keys(kv);
   const windowed = pkv.length === fields.length + 2;
-  return JSON.stringify(windowed ? { ...kv, windowStart: pkv[fields.length], windowEnd: pkv[fields.length + 1] } : kv);
+  if (!windowed) return JSON.stringify(kv);
+  const key = copyFields(kv);
+  key.windowStart = pkv[fields.length];
+  key.windowEnd = pkv[fields.length + 1];
+  return JSON.stringify(key);
 };
 
 /** The input record in a source or table message, judged by the same rules as a JSONL line (its bytes when not UTF-8). */

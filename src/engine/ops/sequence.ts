@@ -16,7 +16,7 @@ import { elem } from "../elem.ts";
 import type { Elem } from "../elem.ts";
 import type { Emit, EngineContext, Operator } from "../operator.ts";
 import type { StateCodec } from "../state.ts";
-import { ownField } from "../../core/fields.ts";
+import { copyFields, ownField, setOwnField } from "../../core/fields.ts";
 
 /**
  * One kept entry: [event time, id, canonical JSON of the id, the element, projected fields].
@@ -97,7 +97,12 @@ export const sequenceOp = (n: SequenceNode, ctx: EngineContext, emit: Emit): Ope
       const s = store.get(key)!;
       m.out++;
       m.panes++;
-      const row = { ...e.kv, [as]: s.entries.map((x) => x[4]) };
+      const row = copyFields(e.kv ?? {});
+      setOwnField(
+        row,
+        as,
+        s.entries.map((x) => x[4]),
+      );
       const pkv = Object.values(e.kv ?? {});
       const pk = `${n.id}|${key}`;
       const r1 = emit(elem({ t: s.max, c: e.c, sk: e.sk, k: key, kv: e.kv, pk, pkv, marker: true, origin: e.origin }));
