@@ -82,13 +82,29 @@ export class FinalView implements SinkView, PaneStore {
    * sink) are sorted together, so the order never depends on which came first.
    */
   rows(): unknown[] {
-    const keyed: { pkv: readonly unknown[]; json: string; row: unknown }[] = [];
-    for (const p of this.panes.values()) for (const row of p.rows) keyed.push({ pkv: p.pkv, json: canonicalJson(row), row });
+    const keyed: KeyedRow[] = [];
+    for (const p of this.panes.values()) for (const row of p.rows) keyed.push(new KeyedRow(p.pkv, row));
     keyed.sort(compareViewRows);
     const out = keyed.map((x) => x.row);
     // A loop, not push(...): spreading a bag of ~100k+ rows overflows the call stack.
     for (const row of sortCanonical(this.bag)) out.push(row);
     return out;
+  }
+}
+
+/**
+ * A keyed row as the view's order reads it. Its canonical JSON is made only when the order needs it —
+ * when two rows have equal output keys, which most never do (one row per pane) — and then once.
+ */
+class KeyedRow {
+  private text: string | undefined;
+  constructor(
+    readonly pkv: readonly unknown[],
+    readonly row: unknown,
+  ) {}
+  get json(): string {
+    this.text ??= canonicalJson(this.row);
+    return this.text;
   }
 }
 
