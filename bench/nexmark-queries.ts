@@ -92,7 +92,13 @@ export interface Row {
 const GNU_TIME = "/usr/bin/time";
 
 /** Runs one query in its own Node process (under GNU time when there is one). */
-const spawnRun = (runner: RunnerName, query: string, file: string, dir: string, brokers?: readonly string[]): { run: QueryRun | { error: string }; peakRssKiB: number | null } => {
+const spawnRun = (
+  runner: RunnerName,
+  query: string,
+  file: string,
+  dir: string,
+  brokers?: readonly string[],
+): { run: QueryRun | { error: string }; peakRssKiB: number | null } => {
   const out = join(dir, `${runner}-${query}-${process.hrtime.bigint()}.json`);
   const timeOut = `${out}.time`;
   // Arquero holds the whole input in memory: room for 1M events and more.
@@ -101,7 +107,8 @@ const spawnRun = (runner: RunnerName, query: string, file: string, dir: string, 
   const withTime = existsSync(GNU_TIME);
   const [cmd, ...args] = withTime ? [GNU_TIME, "-f", "%M", "-o", timeOut, ...node] : node;
   const r = spawnSync(cmd!, args, { encoding: "utf8", maxBuffer: 64 << 20 });
-  if (r.status !== 0 || !existsSync(out)) return { run: { error: `exit ${r.status ?? r.signal}: ${(r.stderr ?? "").trim().split("\n").slice(-6).join(" | ")}` }, peakRssKiB: null };
+  if (r.status !== 0 || !existsSync(out))
+    return { run: { error: `exit ${r.status ?? r.signal}: ${(r.stderr ?? "").trim().split("\n").slice(-6).join(" | ")}` }, peakRssKiB: null };
   const peak = withTime ? Number(readFileSync(timeOut, "utf8").trim().split("\n").at(-1)) : null;
   return { run: JSON.parse(readFileSync(out, "utf8")) as QueryRun, peakRssKiB: peak };
 };
@@ -128,10 +135,7 @@ export const runTable = async (opts: TableOptions): Promise<Row[]> => {
       for (const runner of opts.runners) plan.push({ runner, events: runner === "kafka" ? opts.kafkaEvents : opts.events });
       // Every size some runner reads gets a DirectRunner run first (listed when Direct is measured, else only a reference).
       const sizes = [...new Set(plan.map((p) => p.events))];
-      const ordered = [
-        ...sizes.map((events) => ({ runner: "direct" as const, events })),
-        ...plan.filter((p) => p.runner !== "direct"),
-      ];
+      const ordered = [...sizes.map((events) => ({ runner: "direct" as const, events })), ...plan.filter((p) => p.runner !== "direct")];
       for (const { runner, events } of ordered) {
         const file = await fileOf(events);
         const brokers = runner === "kafka" ? opts.brokers : undefined;
@@ -213,7 +217,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const runners = values.runners.split(",") as RunnerName[];
   const bad = [...queries.filter((q) => !QUERIES[q]), ...runners.filter((r) => !(RUNNERS as readonly string[]).includes(r))];
   if (bad.length > 0 || !(events > 0) || !(kafkaEvents > 0)) {
-    console.error(`bad arguments${bad.length ? `: ${bad.join(", ")}` : ""} (queries: ${Object.keys(QUERIES).join(",")}; runners: ${RUNNERS.join(",")}; counts > 0)`);
+    console.error(
+      `bad arguments${bad.length ? `: ${bad.join(", ")}` : ""} (queries: ${Object.keys(QUERIES).join(",")}; runners: ${RUNNERS.join(",")}; counts > 0)`,
+    );
     process.exit(2);
   }
   let broker: { brokers: string; stop(): Promise<void> } | undefined;
@@ -221,7 +227,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     const { startBroker } = await import("../scripts/kafka/broker.ts");
     broker = process.env.KAFKA_BROKERS ? { brokers: process.env.KAFKA_BROKERS, stop: async () => {} } : await startBroker();
   }
-  const load = () => loadavg().map((x) => x.toFixed(2)).join(", ");
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(2))
+      .join(", ");
   const loadBefore = load();
   const t0 = performance.now();
   try {

@@ -132,7 +132,8 @@ export const timeQuery = async (runner: RunnerName, query: string, file: string,
     end = marks.end;
   } else {
     start = mark();
-    result = runner === "direct" ? await runDirect(pipeline, { inputs: { events: file } }) : await runArquero(pipeline, { inputs: { events: file }, progress: false });
+    result =
+      runner === "direct" ? await runDirect(pipeline, { inputs: { events: file } }) : await runArquero(pipeline, { inputs: { events: file }, progress: false });
     end = mark();
   }
   return {
