@@ -82,6 +82,13 @@ export const SUITES: readonly Suite[] = [
     full: [...TSX, "bench/beam-compare.ts", "--lines", "200000", "--events", "1000000", "--reps", "3"],
     smoke: [...TSX, "bench/beam-compare.ts", "--lines", "200", "--events", "2000", "--reps", "1", "--no-install"],
   },
+  {
+    id: "nexmark-queries",
+    title: "Nexmark q0–q9, q11 on every runner",
+    full: [...TSX, "bench/nexmark-queries.ts", "--events", "1000000", "--kafka-events", "200000"],
+    smoke: [...TSX, "bench/nexmark-queries.ts", "--events", "1000", "--kafka-events", "500", "--queries", "q2,q7"],
+    kafka: true,
+  },
   { id: "serve", title: "Serving", full: [...TSX, "bench/serve.ts", "10", "5000"], smoke: [...TSX, "bench/serve.ts", "1", "200"] },
 ];
 
