@@ -8,6 +8,8 @@
  *   npm run bench:arquero                         # 5M rows, every engine
  *   npm run bench:arquero -- 1000000
  *   npm run bench:arquero -- 5000000 --engines=hand,runner
+ *   # one engine, chosen queries (1-based), its JSON on stdout — e.g. to profile the runner's group-by:
+ *   LOCKSTEP_ARQUERO_TIMING=1 node --cpu-prof --max-old-space-size=12000 --import tsx bench/arquero-scale.ts --engine=runner --queries=1
  *
  * Each engine runs in its own child process (same node flags), so each has its
  * own peak RSS and no engine's garbage slows another. DuckDB is installed into
@@ -30,9 +32,13 @@ const MARK = "RESULT ";
 const child = async (engine: Engine) => {
   const data = generate(N);
   const rowsRss = process.memoryUsage().rss;
-  const r = await runEngine(engine, data);
+  const load0 = loadavg()[0]!;
+  const only = flag("queries")
+    ?.split(",")
+    .map((q) => Number(q) - 1);
+  const r = await runEngine(engine, data, only);
   const peakRss = process.resourceUsage().maxRSS * 1024;
-  console.log(MARK + JSON.stringify({ ...r, rowsRss, peakRss, items: data.items.length }));
+  console.log(MARK + JSON.stringify({ ...r, rowsRss, peakRss, items: data.items.length, load: [load0, loadavg()[0]] }));
 };
 
 const parent = () => {

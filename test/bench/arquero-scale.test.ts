@@ -43,12 +43,13 @@ describe("arquero benchmark harness (tiny)", () => {
         const duck = await runEngine(engine, data);
         expect(duck.digests).toEqual(hand.digests);
         expect(duck.loadMs).toBeGreaterThanOrEqual(0);
+        expect(duck.engineMs).toHaveLength(QUERIES.length);
       }
     },
   );
 
   it("the table the CLI prints has a row per query, ratios, and says whether results agree", async () => {
-    const mem = { rowsRss: 1, peakRss: 2, items: data.items.length };
+    const mem = { rowsRss: 1, peakRss: 2, items: data.items.length, load: [0, 0] as [number, number] };
     const results = new Map<"hand" | "runner", Measured>([
       ["hand", { ...(await runEngine("hand", data)), ...mem }],
       ["runner", { ...(await runEngine("runner", data)), ...mem }],
