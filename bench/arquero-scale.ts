@@ -1,86 +1,67 @@
 /**
- * The ArqueroBatchRunner against a hand-written arquero query computing the
- * same result, same data, same run: a group-by (count and exact sum per user)
- * and sequence assembly (each user's 50 latest events, newest first, ties by
- * event id) over ≥ 5M rows.
+ * The ArqueroBatchRunner against hand-written arquero and against DuckDB on
+ * the same four queries over the same rows (issue 11 §3): a group-by (count
+ * and exact sum per user), a windowed count (per user per fixed 1 h window),
+ * sequence assembly (each user's 50 latest events) and a point-in-time lookup
+ * (each event with its item's category as of the event's time).
  *
- *   npm run bench:arquero               # 5M rows
+ *   npm run bench:arquero                         # 5M rows, every engine
  *   npm run bench:arquero -- 1000000
+ *   npm run bench:arquero -- 5000000 --engines=hand,runner
+ *   # one engine, chosen queries (1-based), its JSON on stdout — e.g. to profile the runner's group-by:
+ *   LOCKSTEP_ARQUERO_TIMING=1 node --cpu-prof --max-old-space-size=12000 --import tsx bench/arquero-scale.ts --engine=runner --queries=1
+ *
+ * Each engine runs in its own child process (same node flags), so each has its
+ * own peak RSS and no engine's garbage slows another. DuckDB is installed into
+ * bench/duckdb/ on first use. Results must agree (digests of the final views);
+ * a disagreement is printed as NO and makes the exit code 1.
  */
-import * as aq from "arquero";
-import * as t from "io-ts";
-import * as L from "../dsl/index.ts";
-import { runArquero } from "../runners/arquero/index.ts";
-import { canonicalJson } from "../src/core/canonical.ts";
+import { spawnSync } from "node:child_process";
+import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { ensureDuckdb } from "./arquero/duckdb.ts";
+import { ENGINES, type Engine, formatTable, type Measured, runEngine } from "./arquero/harness.ts";
+import { generate } from "./arquero/queries.ts";
 
-const N = Number(process.argv[2] ?? 5_000_000);
-const USERS = 100_000;
-const Ev = t.type({ eventId: t.string, userId: t.string, itemId: t.string, ts: t.number, amount: t.number });
+const args = process.argv.slice(2);
+const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const N = Number(args.find((a) => !a.startsWith("--")) ?? 5_000_000);
+const MARK = "RESULT ";
 
-const totals = L.pipeline("bench-totals", { version: 1 }, ({ source, sink }) =>
-  L.pipe(source("events", Ev, { key: "userId" }), L.keyBy("userId"), L.combine({ events: L.count(), amount: L.sum("amount") }), sink("totals")),
-);
-const sequences = L.pipeline("bench-sequences", { version: 1 }, ({ source, sink }) =>
-  L.pipe(
-    source("events", Ev, { key: "userId" }),
-    L.withTimestamps((e) => e.field("ts")),
-    L.keyBy("userId"),
-    L.sequence({ latest: 50, id: "eventId", fields: ["itemId", "ts"], as: "events" }),
-    sink("sequences"),
-  ),
-);
-
-let seed = 7;
-const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-const rows = Array.from({ length: N }, (_, i) => ({
-  eventId: `e${i}`,
-  userId: `u${Math.floor(rand() * USERS)}`,
-  itemId: `i${Math.floor(rand() * 10_000)}`,
-  ts: 1_700_000_000_000 + i * 10 - Math.floor(rand() * 5000),
-  amount: Math.floor(rand() * 10_000) / 100,
-}));
-
-/** The same results written directly with arquero verbs. */
-const handTotals = () =>
-  aq
-    .from(rows)
-    .groupby("userId")
-    .rollup({ events: aq.op.count(), amount: aq.op.sum("amount") })
-    .orderby("userId")
-    .objects();
-const handSequences = () =>
-  aq
-    .from(rows)
-    .groupby("userId")
-    .orderby(aq.desc("ts"), "eventId")
-    .derive({ rn: aq.op.row_number() })
-    .filter((d: { rn: number }) => d.rn <= 50)
-    .derive({ entry: aq.escape((d: { itemId: string; ts: number }) => ({ itemId: d.itemId, ts: d.ts })) })
-    .rollup({ events: aq.op.array_agg("entry") })
-    .orderby("userId")
-    .objects();
-
-const time = async (f: () => unknown): Promise<[number, unknown]> => {
-  const t0 = performance.now();
-  const r = await f();
-  return [performance.now() - t0, r];
+/** Child: one engine, its result as one JSON line on stdout. */
+const child = async (engine: Engine) => {
+  const data = generate(N);
+  const rowsRss = process.memoryUsage().rss;
+  const load0 = loadavg()[0]!;
+  const only = flag("queries")
+    ?.split(",")
+    .map((q) => Number(q) - 1);
+  const r = await runEngine(engine, data, only);
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  console.log(MARK + JSON.stringify({ ...r, rowsRss, peakRss, items: data.items.length, load: [load0, loadavg()[0]] }));
 };
 
-const canon = (xs: unknown) => (xs as unknown[]).map((r) => canonicalJson(r)).sort();
+const parent = () => {
+  const engines = (flag("engines")?.split(",") ?? [...ENGINES]) as Engine[];
+  if (engines.some((e) => e.startsWith("duckdb"))) ensureDuckdb();
+  const load = loadavg().map((x) => x.toFixed(2));
+  const results = new Map<Engine, Measured>();
+  for (const e of engines) {
+    const p = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), `--engine=${e}`, String(N)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      maxBuffer: 1 << 26,
+    });
+    const line = p.stdout.split("\n").find((l) => l.startsWith(MARK));
+    if (p.status !== 0 || !line) throw new Error(`engine ${e} failed (exit ${p.status}): ${p.stdout}`);
+    results.set(e, JSON.parse(line.slice(MARK.length)));
+  }
+  const loadEnd = loadavg().map((x) => x.toFixed(2));
+  const { lines, ok } = formatTable(N, engines, results, `load average before ${load.join(" ")}, after ${loadEnd.join(" ")}`);
+  for (const l of lines) console.log(l);
+  if (!ok) process.exitCode = 1;
+};
 
-const cases: [string, () => unknown, () => Promise<unknown>, number][] = [
-  ["group-by: count + sum per user", handTotals, async () => (await runArquero(totals, { inputs: { events: rows } })).outputs.totals, 1e-9],
-  ["sequence assembly: 50 latest per user", handSequences, async () => (await runArquero(sequences, { inputs: { events: rows } })).outputs.sequences, 0],
-];
-console.log(`node ${process.version}, ${new Date().toISOString()}, ${N.toLocaleString("en-US")} rows, ${USERS.toLocaleString("en-US")} users`);
-console.log("| query | hand-written arquero ms | ArqueroBatchRunner ms | ratio (runner / hand) | results agree |");
-console.log("|---|---:|---:|---:|---|");
-for (const [name, hand, runner] of cases) {
-  const [th, rh] = await time(hand);
-  const [tr, rr] = await time(runner);
-  // Sums: the runner's are exactly rounded (fsum); arquero's op.sum adds in row order — compare to 1e-9 relative.
-  const a = canon(rh);
-  const b = canon(rr);
-  const agree = a.length === b.length && (a.every((x, i) => x === b[i]) || name.startsWith("group-by"));
-  console.log(`| ${name} | ${th.toFixed(0)} | ${tr.toFixed(0)} | ${(tr / th).toFixed(2)} | ${agree ? "yes" : "NO"} |`);
-}
+const engine = flag("engine") as Engine | undefined;
+if (engine) await child(engine);
+else parent();
