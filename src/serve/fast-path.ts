@@ -25,10 +25,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { getQueryParam } from "hono/utils/url";
-import type { Reply } from "./server.ts";
-
-/** `ServeApp.getOne`: the answer to one GET, shed and recorded; never throws, never rejects. */
-export type GetOne = (path: string, sink: string, key: string, query: Readonly<Record<string, string>>) => Reply | Promise<Reply>;
+import type { GetOne, Reply } from "./reply.ts";
 
 /** @hono/node-server's test for a Host it uses without re-parsing the URL. */
 const plainHost = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;

@@ -40,6 +40,7 @@ import { paramsDecoder } from "./params.ts";
 import type { ParamsDecoder } from "./params.ts";
 import { answerCache } from "./answer-cache.ts";
 import { fastPath } from "./fast-path.ts";
+import type { GetOne, Reply, Status } from "./reply.ts";
 import { compileStages, StageFailure } from "./stages.ts";
 import type { RequestStages } from "./stages.ts";
 
@@ -77,12 +78,6 @@ interface SinkServing {
   readonly pure: boolean;
 }
 
-/** An answer: its status and JSON body (sent with `content-type: application/json`). */
-export interface Reply {
-  readonly status: Status;
-  readonly body: string | Uint8Array;
-}
-
 /** The hono app of a server, with what it holds open. */
 export interface ServeApp {
   readonly app: Hono;
@@ -93,7 +88,7 @@ export interface ServeApp {
    * metrics under the route label of `path`, exactly as the hono route answers it. Synchronous
    * unless a request stage is asynchronous; never throws and never rejects (a failure is a 500 reply).
    */
-  getOne(path: string, sink: string, key: string, query: Readonly<Record<string, string>>): Reply | Promise<Reply>;
+  readonly getOne: GetOne;
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -134,8 +129,6 @@ const storeHolder = (dir: string, definition: StoreIdentity) => {
     close: async () => store?.close(),
   };
 };
-
-type Status = 200 | 400 | 404 | 413 | 500 | 503;
 
 const errorBody = (code: string, message: string, extra: Record<string, unknown> = {}) => JSON.stringify({ error: { code, message, ...extra } });
 const reply = (status: Status, body: string | Uint8Array): Reply => ({ status, body });
