@@ -9,7 +9,9 @@
  * latency; (2) a fixed 5,000 requests/s: latency percentiles; (3) lockstep
  * with request stages (`?limit=10&hide=["view"]`), no baseline form; (4) a
  * second lockstep server with its answer cache off (`--answer-cache-mb 0`):
- * every answer parsed, staged and written anew. The flagship's sink declares
+ * every answer parsed, staged and written anew; (5) a third lockstep server
+ * with `--no-fast-path`: every request through hono (the node:http fast path
+ * for plain GETs off), the same answers. The flagship's sink declares
  * request stages, so even a request without parameters runs them (they change
  * nothing then, and the stored text is sent as it is). The first pass over
  * the users fills the answer cache: it is part of each run's figures.
@@ -117,11 +119,14 @@ const baseline = await start(["bench/serve-baseline.ts", dir], /port (\d+)/);
 const serveArgs = ["src/cli/bin.ts", "serve", "examples/user-sequences.ts", "--store", dir, "--port", "0"];
 const lockstep = await start(serveArgs, /127\.0\.0\.1:(\d+)/);
 const uncached = await start([...serveArgs, "--answer-cache-mb", "0"], /127\.0\.0\.1:(\d+)/);
+const viaHono = await start([...serveArgs, "--no-fast-path"], /127\.0\.0\.1:(\d+)/);
 try {
   const hide = `?limit=10&hide=${encodeURIComponent('["view"]')}`;
   // Warm-up (JIT, page cache), not recorded.
   await Promise.all(
-    [baseline.port, lockstep.port, uncached.port].map((p) => autocannon({ url: `http://127.0.0.1:${p}/v1/sequences/u1`, duration: 2, connections: 4 })),
+    [baseline.port, lockstep.port, uncached.port, viaHono.port].map((p) =>
+      autocannon({ url: `http://127.0.0.1:${p}/v1/sequences/u1`, duration: 2, connections: 4 }),
+    ),
   );
   const bMax = await load(baseline, "");
   const lMax = await load(lockstep, "");
@@ -132,6 +137,8 @@ try {
   const uMax = await load(uncached, "");
   const uRate = await load(uncached, "", 5000);
   const uStages = await load(uncached, hide);
+  const hMax = await load(viaHono, "");
+  const hRate = await load(viaHono, "", 5000);
   console.log(
     `users ${users}, 50-entry sequences, ${seconds} s per run, 10 connections, load average before: ${loadavg()
       .map((x) => x.toFixed(1))
@@ -149,9 +156,12 @@ try {
   console.log(row("lockstep serve, answer cache off, max rate", uMax, bMax));
   console.log(row("lockstep serve, answer cache off, 5k req/s offered", uRate, bRate));
   console.log(row("lockstep serve + stages, answer cache off, max rate", uStages, bMax));
+  console.log(row("lockstep serve, fast path off (hono only), max rate", hMax, bMax));
+  console.log(row("lockstep serve, fast path off (hono only), 5k req/s offered", hRate, bRate));
 } finally {
   baseline.child.kill("SIGTERM");
   lockstep.child.kill("SIGTERM");
   uncached.child.kill("SIGTERM");
+  viaHono.child.kill("SIGTERM");
   rmSync(dir, { recursive: true, force: true });
 }

@@ -9,42 +9,47 @@
  * from, so a cached answer is never staler than an uncached one — the cache
  * only saves parsing the rows, running the stages and writing JSON again.
  *
- * Bounded by the characters it holds (texts, answers and ids), least
- * recently used out first.
+ * Texts and answers are UTF-8 bytes, as the store holds them and the
+ * server writes them: a hit is one byte comparison and no encoding. Bounded
+ * by the bytes it holds (stored texts, answers, and ids counted by their
+ * length), least recently used out first.
  *
  * @module
  */
 
 /** A bounded map from an answer's identity to the answer, valid while the stored text is the same. */
 export interface AnswerCache {
-  /** The answer kept for `id` if it was made from exactly `stored`, else undefined (and a stale one is dropped). */
-  get(id: string, stored: string): string | undefined;
-  /** Keeps `answer`, made from `stored`, for `id`; one larger than the whole bound is not kept. */
-  set(id: string, stored: string, answer: string): void;
-  /** Characters held now. */
+  /** The answer kept for `id` if it was made from exactly the bytes `stored`, else undefined (and a stale one is dropped). */
+  get(id: string, stored: Uint8Array): Uint8Array | undefined;
+  /**
+   * Keeps `answer`, made from `stored`, for `id`; one larger than the whole bound is not kept. Both
+   * are kept as given (not copied): pass bytes nobody changes afterwards.
+   */
+  set(id: string, stored: Uint8Array, answer: Uint8Array): void;
+  /** Bytes held now. */
   size(): number;
 }
 
 interface Entry {
-  readonly stored: string;
-  readonly answer: string;
-  readonly chars: number;
+  readonly stored: Uint8Array;
+  readonly answer: Uint8Array;
+  readonly bytes: number;
 }
 
-/** An {@link AnswerCache} holding at most `maxChars` characters (0: keeps nothing). */
-export const answerCache = (maxChars: number): AnswerCache => {
+/** An {@link AnswerCache} holding at most `maxBytes` bytes (0: keeps nothing). */
+export const answerCache = (maxBytes: number): AnswerCache => {
   // A Map iterates in insertion order: re-inserting on a hit keeps the least recently used first.
   const entries = new Map<string, Entry>();
   let held = 0;
   const drop = (id: string, e: Entry) => {
     entries.delete(id);
-    held -= e.chars;
+    held -= e.bytes;
   };
   return {
     get: (id, stored) => {
       const e = entries.get(id);
       if (e === undefined) return undefined;
-      if (e.stored !== stored) {
+      if (Buffer.compare(e.stored, stored) !== 0) {
         drop(id, e);
         return undefined;
       }
@@ -53,16 +58,16 @@ export const answerCache = (maxChars: number): AnswerCache => {
       return e.answer;
     },
     set: (id, stored, answer) => {
-      const chars = id.length + stored.length + answer.length;
+      const bytes = id.length + stored.byteLength + answer.byteLength;
       const old = entries.get(id);
       if (old !== undefined) drop(id, old);
-      if (chars > maxChars) return;
-      while (held + chars > maxChars) {
+      if (bytes > maxBytes) return;
+      while (held + bytes > maxBytes) {
         const [oldest, e] = entries.entries().next().value as [string, Entry];
         drop(oldest, e);
       }
-      entries.set(id, { stored, answer, chars });
-      held += chars;
+      entries.set(id, { stored, answer, bytes });
+      held += bytes;
     },
     size: () => held,
   };

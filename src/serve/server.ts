@@ -15,12 +15,18 @@
  * that failed (naming the stage), 503 store not ready or too many requests
  * in flight (shed, never queued without bound).
  *
+ * What a request returns is decided here, once: {@link ServeApp.getOne} for
+ * the hot request (`GET /v1/<sink>/<key>`), the hono app for everything.
+ * {@link startServer} answers the plain forms of that GET straight on
+ * node:http (`fast-path.ts`: no Web Request/Response objects), through the
+ * same `getOne`, shedding and metrics as the hono route.
+ *
  * @module
  */
-import { serve as listen } from "@hono/node-server";
-import type { ServerType } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { canonicalJson } from "../core/canonical.ts";
 import type { Plan } from "../plan/ir.ts";
@@ -33,6 +39,8 @@ import type { ServeMetrics } from "./metrics.ts";
 import { paramsDecoder } from "./params.ts";
 import type { ParamsDecoder } from "./params.ts";
 import { answerCache } from "./answer-cache.ts";
+import { fastPath } from "./fast-path.ts";
+import type { GetOne, Reply, Status } from "./reply.ts";
 import { compileStages, StageFailure } from "./stages.ts";
 import type { RequestStages } from "./stages.ts";
 
@@ -48,11 +56,16 @@ export interface ServeOptions {
   /** Keys in one batchGet (default 1000). */
   readonly maxBatch?: number;
   /**
-   * Characters of computed answers kept for reuse while their key's stored text is unchanged
+   * Bytes of computed answers kept for reuse while their key's stored text is unchanged
    * (`answer-cache.ts`; default 64 Mi; 0 turns it off; `--answer-cache-mb` in units of 2^20). Only for sinks whose request stages are all
    * expressions: an `apply` stage's executor may call services, so its answers are always computed.
    */
-  readonly answerCacheChars?: number;
+  readonly answerCacheBytes?: number;
+  /**
+   * Answer the plain forms of `GET /v1/<sink>/<key>` straight on node:http (`fast-path.ts`; default
+   * true). The answers are the same bytes either way; false sends every request through hono.
+   */
+  readonly fastPath?: boolean;
 }
 
 /** One servable sink. */
@@ -69,6 +82,13 @@ interface SinkServing {
 export interface ServeApp {
   readonly app: Hono;
   readonly metrics: ServeMetrics;
+  /**
+   * The answer to `GET /v1/<sink>/<key>?<query>` (the key segment percent-decoded, the query as
+   * hono's `c.req.query()` gives it), shed when too many requests are in flight and recorded in the
+   * metrics under the route label of `path`, exactly as the hono route answers it. Synchronous
+   * unless a request stage is asynchronous; never throws and never rejects (a failure is a 500 reply).
+   */
+  readonly getOne: GetOne;
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -110,9 +130,23 @@ const storeHolder = (dir: string, definition: StoreIdentity) => {
   };
 };
 
-type Status = 200 | 400 | 404 | 413 | 500 | 503;
-
 const errorBody = (code: string, message: string, extra: Record<string, unknown> = {}) => JSON.stringify({ error: { code, message, ...extra } });
+const reply = (status: Status, body: string | Uint8Array): Reply => ({ status, body });
+/** Anything unexpected: a 500 with its message (never a crash). */
+const internal = (e: unknown): Reply => reply(500, errorBody("internal", e instanceof Error ? e.message : String(e)));
+
+const isPromise = <T>(x: T | Promise<T>): x is Promise<T> => typeof (x as { then?: unknown }).then === "function";
+
+/** `{"key":<keyText>,"rows":<rows>}` as bytes, `rows` copied in (it may be the store's transient buffer). */
+const bodyOf = (keyText: string, rows: Uint8Array): Buffer => {
+  const head = `{"key":${keyText},"rows":`;
+  const headLength = Buffer.byteLength(head);
+  const out = Buffer.allocUnsafe(headLength + rows.byteLength + 1);
+  out.write(head, 0);
+  out.set(rows, headLength);
+  out[out.length - 1] = 0x7d; // "}"
+  return out;
+};
 
 /** The route label of a request path, for metrics. */
 const routeOf = (path: string): string =>
@@ -139,17 +173,25 @@ export const createServeApp = (o: ServeOptions): ServeApp => {
         pure: !spec?.stages.some((st) => st.op === "apply"),
       });
   }
-  const cache = answerCache(o.answerCacheChars ?? 64 * 1024 * 1024);
+  const cache = answerCache(o.answerCacheBytes ?? 64 * 1024 * 1024);
   const metrics = createServeMetrics(() => holder.get()?.info().sinks ?? {});
   const app = new Hono();
   let inFlight = 0;
 
+  /** The 503 for a request past the in-flight bound (health and metrics are never shed), else undefined. */
+  const shed = (route: string): Reply | undefined =>
+    route !== "healthz" && route !== "metrics" && inFlight >= maxInFlight
+      ? reply(503, errorBody("overloaded", `${inFlight} requests in flight (the bound is ${maxInFlight}); retry later`))
+      : undefined;
+  const seconds = (started: number) => (performance.now() - started) / 1000;
+
   app.use(async (c, next) => {
     const started = performance.now();
     const route = routeOf(c.req.path);
-    if (route !== "healthz" && route !== "metrics" && inFlight >= maxInFlight) {
-      const r = json(c, 503, errorBody("overloaded", `${inFlight} requests in flight (the bound is ${maxInFlight}); retry later`));
-      metrics.observe(route, 503, (performance.now() - started) / 1000);
+    const refused = shed(route);
+    if (refused) {
+      const r = json(c, refused);
+      metrics.observe(route, refused.status, seconds(started));
       return r;
     }
     inFlight++;
@@ -158,136 +200,188 @@ export const createServeApp = (o: ServeOptions): ServeApp => {
     } finally {
       inFlight--;
     }
-    metrics.observe(route, c.res.status, (performance.now() - started) / 1000);
+    metrics.observe(route, c.res.status, seconds(started));
   });
 
-  const json = (c: Context, status: Status, body: string) => c.body(body, status, { "content-type": "application/json" });
+  const json = (c: Context, r: Reply) => c.body(r.body as string, r.status, { "content-type": "application/json" });
 
-  /** The sink, or the error response for a sink that cannot be served. */
-  const sinkOf = (c: Context, sink: string): SinkServing | Response => {
+  /** The sink, or the error reply for a sink that cannot be served. */
+  const sinkOf = (sink: string): SinkServing | Reply => {
     const s = sinks.get(sink);
     if (s) return s;
-    if (unkeyed.has(sink)) return json(c, 404, errorBody("unknown_sink", `sink "${sink}" is not keyed, so it has no rows by key to serve`));
-    return json(c, 404, errorBody("unknown_sink", `"${plan.name}" has no sink "${sink}" (it serves ${[...sinks.keys()].join(", ") || "none"})`));
+    if (unkeyed.has(sink)) return reply(404, errorBody("unknown_sink", `sink "${sink}" is not keyed, so it has no rows by key to serve`));
+    return reply(404, errorBody("unknown_sink", `"${plan.name}" has no sink "${sink}" (it serves ${[...sinks.keys()].join(", ") || "none"})`));
   };
 
-  /** The store when it can answer for `sink`, else the 503 response. */
-  const readyStore = (c: Context, sink: string): ViewReads | Response => {
+  /** The store when it can answer for `sink`, else the 503 reply. */
+  const readyStore = (sink: string): ViewReads | Reply => {
     const store = holder.get();
-    if (!store) return json(c, 503, errorBody("store_not_ready", holder.problem()));
-    if (!store.sink(sink)) return json(c, 503, errorBody("store_not_ready", `the store holds no view of sink "${sink}" yet`));
+    if (!store) return reply(503, errorBody("store_not_ready", holder.problem()));
+    if (!store.sink(sink)) return reply(503, errorBody("store_not_ready", `the store holds no view of sink "${sink}" yet`));
     return store;
   };
 
   /**
-   * Runs the stages on one key's rows; a failing stage is a 500 naming it. The body is
-   * `canonicalJson({ key, rows })`, built from parts: "key" sorts before "rows", and where no stage
-   * changed the rows (the stages hand back the same array) the stored text already is their
-   * canonical JSON, so it is written as it is instead of being re-canonicalised. A pure sink's
-   * answer is kept in `cache` with the text it came from, and reused while the store holds that text.
+   * Runs the stages on one key's stored rows (UTF-8 bytes of their canonical JSON); a failing stage
+   * throws its StageFailure. The body is `canonicalJson({ key, rows })`, built from parts: "key"
+   * sorts before "rows", and where no stage changed the rows (the stages hand back the same array)
+   * the stored bytes already are their canonical JSON, so they are written as they are instead of
+   * being re-canonicalised. A pure sink's answer is kept in `cache` with the bytes it came from, and
+   * reused while the store holds those bytes. `bytes` may be the store's transient read buffer: it
+   * is copied before anything could outlive the call. Synchronous unless a stage is asynchronous.
    */
-  const answer = async (sink: string, s: SinkServing, key: OutputKey, text: string, params: Readonly<Record<string, unknown>>): Promise<string> => {
-    const keyText = canonicalJson(key);
-    if (s.stages === null) return `{"key":${keyText},"rows":${text}}`;
+  const answer = (
+    sink: string,
+    s: SinkServing,
+    keyText: string,
+    bytes: Uint8Array,
+    params: Readonly<Record<string, unknown>>,
+  ): Uint8Array | Promise<Uint8Array> => {
+    if (s.stages === null) return bodyOf(keyText, bytes);
     const id = s.pure ? `${sink}\u0000${keyText}\u0000${canonicalJson(params)}` : undefined;
-    const kept = id === undefined ? undefined : cache.get(id, text);
+    const kept = id === undefined ? undefined : cache.get(id, bytes);
     if (kept !== undefined) return kept;
-    const stored = JSON.parse(text) as unknown[];
-    const rows = await s.stages(stored, params);
-    const body = `{"key":${keyText},"rows":${rows === stored ? text : canonicalJson(rows)}}`;
-    if (id !== undefined) cache.set(id, text, body);
-    return body;
+    const text = Buffer.from(bytes);
+    const stored = JSON.parse(text.toString("utf8")) as unknown[];
+    const finish = (rows: unknown[]): Uint8Array => {
+      const body = bodyOf(keyText, rows === stored ? text : Buffer.from(canonicalJson(rows)));
+      if (id !== undefined) cache.set(id, text, body);
+      return body;
+    };
+    const rows = s.stages(stored, params);
+    return isPromise(rows) ? rows.then(finish) : finish(rows);
   };
 
-  const failure = (c: Context, e: unknown, sink: string) => {
-    if (e instanceof StageFailure) return json(c, 500, errorBody("stage_failed", `sink "${sink}": ${e.message}`, { stage: e.stage }));
+  /** A failing stage is a 500 naming it; anything else is thrown on (hono's onError, the fast path: {@link internal}). */
+  const failure = (e: unknown, sink: string): Reply => {
+    if (e instanceof StageFailure) return reply(500, errorBody("stage_failed", `sink "${sink}": ${e.message}`, { stage: e.stage }));
     throw e;
   };
 
-  app.get("/v1/:sink/:key{.+}", async (c) => {
-    const sink = c.req.param("sink");
-    const s = sinkOf(c, sink);
-    if (s instanceof Response) return s;
-    const k = keyOfSegment(c.req.param("key"), s.fields);
-    if (!k.ok) return json(c, 400, errorBody("bad_key", `sink "${sink}": ${k.message}`));
-    const p = s.params.fromQuery(c.req.query());
-    if (!p.ok) return json(c, 400, errorBody("bad_param", `sink "${sink}": ${p.message}`));
+  /** What `GET /v1/<sink>/<key>?<query>` returns: the one place that says it (the hono route and the fast path both ask). */
+  const answerGet = (sink: string, keySegment: string, query: Readonly<Record<string, string>>): Reply | Promise<Reply> => {
+    const s = sinkOf(sink);
+    if ("status" in s) return s;
+    const k = keyOfSegment(keySegment, s.fields);
+    if (!k.ok) return reply(400, errorBody("bad_key", `sink "${sink}": ${k.message}`));
+    const p = s.params.fromQuery(query);
+    if (!p.ok) return reply(400, errorBody("bad_param", `sink "${sink}": ${p.message}`));
     const store = holder.get();
-    if (!store) return json(c, 503, errorBody("store_not_ready", holder.problem()));
-    // One read (generation and rows from one snapshot); only a miss asks whether the sink has a view at all.
-    const text = store.getText(sink, k.key);
-    if (text === undefined) {
-      const notReady = readyStore(c, sink);
-      if (notReady instanceof Response) return notReady;
-      return json(c, 404, errorBody("not_found", `sink "${sink}" has no rows for the key ${canonicalJson(k.key)}`));
-    }
+    if (!store) return reply(503, errorBody("store_not_ready", holder.problem()));
+    const keyText = canonicalJson(k.key);
+    let body: Uint8Array | Promise<Uint8Array> | undefined;
     try {
-      return json(c, 200, await answer(sink, s, k.key, text, p.params));
+      // One read (generation and rows from one snapshot), answered from the read buffer itself.
+      body = store.withBytes(sink, k.key, (bytes) => (bytes === undefined ? undefined : answer(sink, s, keyText, bytes, p.params)));
     } catch (e) {
-      return failure(c, e, sink);
+      return failure(e, sink);
     }
-  });
+    if (body === undefined) {
+      // Only a miss asks whether the sink has a view at all.
+      const notReady = readyStore(sink);
+      if ("status" in notReady) return notReady;
+      return reply(404, errorBody("not_found", `sink "${sink}" has no rows for the key ${keyText}`));
+    }
+    return isPromise(body)
+      ? body.then(
+          (b) => reply(200, b),
+          (e: unknown) => failure(e, sink),
+        )
+      : reply(200, body);
+  };
+
+  /** {@link answerGet} shed and recorded as the hono middleware does for the route of `path`. */
+  const getOne = (path: string, sink: string, key: string, query: Readonly<Record<string, string>>): Reply | Promise<Reply> => {
+    const started = performance.now();
+    const route = routeOf(path);
+    const refused = shed(route);
+    if (refused) {
+      metrics.observe(route, refused.status, seconds(started));
+      return refused;
+    }
+    inFlight++;
+    const done = (r: Reply): Reply => {
+      inFlight--;
+      metrics.observe(route, r.status, seconds(started));
+      return r;
+    };
+    let r: Reply | Promise<Reply>;
+    try {
+      r = answerGet(sink, key, query);
+    } catch (e) {
+      return done(internal(e));
+    }
+    return isPromise(r) ? r.then(done, (e: unknown) => done(internal(e))) : done(r);
+  };
+
+  app.get("/v1/:sink/:key{.+}", async (c) => json(c, await answerGet(c.req.param("sink"), c.req.param("key"), c.req.query())));
 
   app.post("/v1/:target", async (c) => {
     const target = c.req.param("target");
-    if (!target.endsWith(":batchGet")) return json(c, 404, errorBody("unknown_route", `POST ${c.req.path}: the only POST is /v1/<sink>:batchGet`));
+    if (!target.endsWith(":batchGet")) return json(c, reply(404, errorBody("unknown_route", `POST ${c.req.path}: the only POST is /v1/<sink>:batchGet`)));
     const sink = target.slice(0, -":batchGet".length);
-    const s = sinkOf(c, sink);
-    if (s instanceof Response) return s;
+    const s = sinkOf(sink);
+    if ("status" in s) return json(c, s);
     let body: unknown;
     try {
       body = await c.req.json();
     } catch {
-      return json(c, 400, errorBody("bad_body", 'the body is not JSON: send {"keys": [...], "params": {...}}'));
+      return json(c, reply(400, errorBody("bad_body", 'the body is not JSON: send {"keys": [...], "params": {...}}')));
     }
     const b = (typeof body === "object" && body !== null ? body : {}) as { keys?: unknown; params?: unknown };
-    if (!Array.isArray(b.keys)) return json(c, 400, errorBody("bad_body", 'the body needs "keys": an array of keys'));
-    if (b.keys.length > maxBatch) return json(c, 413, errorBody("too_many_keys", `${b.keys.length} keys in one batchGet; at most ${maxBatch}`));
+    if (!Array.isArray(b.keys)) return json(c, reply(400, errorBody("bad_body", 'the body needs "keys": an array of keys')));
+    if (b.keys.length > maxBatch) return json(c, reply(413, errorBody("too_many_keys", `${b.keys.length} keys in one batchGet; at most ${maxBatch}`)));
     const keys: OutputKey[] = [];
     for (const [i, raw] of b.keys.entries()) {
       const k = keyOfJson(raw, s.fields);
-      if (!k.ok) return json(c, 400, errorBody("bad_key", `sink "${sink}": keys[${i}]: ${k.message}`));
+      if (!k.ok) return json(c, reply(400, errorBody("bad_key", `sink "${sink}": keys[${i}]: ${k.message}`)));
       keys.push(k.key);
     }
     const p = s.params.fromJson(b.params);
-    if (!p.ok) return json(c, 400, errorBody("bad_param", `sink "${sink}": ${p.message}`));
-    const store = readyStore(c, sink);
-    if (store instanceof Response) return store;
+    if (!p.ok) return json(c, reply(400, errorBody("bad_param", `sink "${sink}": ${p.message}`)));
+    const store = readyStore(sink);
+    if ("status" in store) return json(c, store);
     // One snapshot for the whole batch: every key's answer comes from the same commit.
     const reader = holder.get()!.reader();
-    let texts: (string | undefined)[];
+    let stored: (Uint8Array | undefined)[];
     try {
-      texts = keys.map((k) => reader.getText(sink, k));
+      stored = keys.map((k) => reader.getBytes(sink, k));
     } finally {
       reader.done();
     }
     try {
-      const parts: string[] = [];
+      const parts: Uint8Array[] = [Buffer.from('{"results":[')];
       for (let i = 0; i < keys.length; i++) {
-        const text = texts[i];
-        parts.push(text === undefined ? `{"error":{"code":"not_found"},"key":${canonicalJson(keys[i])}}` : await answer(sink, s, keys[i]!, text, p.params));
+        const bytes = stored[i];
+        const keyText = canonicalJson(keys[i]);
+        if (i > 0) parts.push(Buffer.from(","));
+        parts.push(bytes === undefined ? Buffer.from(`{"error":{"code":"not_found"},"key":${keyText}}`) : await answer(sink, s, keyText, bytes, p.params));
       }
-      return json(c, 200, `{"results":[${parts.join(",")}]}`);
+      parts.push(Buffer.from("]}"));
+      return json(c, reply(200, Buffer.concat(parts)));
     } catch (e) {
-      return failure(c, e, sink);
+      return json(c, failure(e, sink));
     }
   });
 
   app.get("/healthz", (c) => {
     const store = holder.get();
-    if (!store) return json(c, 503, JSON.stringify({ status: "store_not_ready", message: holder.problem() }));
-    return json(c, 200, JSON.stringify({ status: "ok", definition: { name: plan.name, version: plan.version, hash: plan.hash }, sinks: store.info().sinks }));
+    if (!store) return json(c, reply(503, JSON.stringify({ status: "store_not_ready", message: holder.problem() })));
+    return json(
+      c,
+      reply(200, JSON.stringify({ status: "ok", definition: { name: plan.name, version: plan.version, hash: plan.hash }, sinks: store.info().sinks })),
+    );
   });
 
   app.get("/metrics", async (c) => c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }));
 
   app.notFound((c) =>
-    json(c, 404, errorBody("unknown_route", `${c.req.method} ${c.req.path}: use GET /v1/<sink>/<key>, POST /v1/<sink>:batchGet, /healthz or /metrics`)),
+    json(c, reply(404, errorBody("unknown_route", `${c.req.method} ${c.req.path}: use GET /v1/<sink>/<key>, POST /v1/<sink>:batchGet, /healthz or /metrics`))),
   );
   // Never a crash: anything unexpected is a 500 with its message.
-  app.onError((e, c) => json(c, 500, errorBody("internal", e instanceof Error ? e.message : String(e))));
+  app.onError((e, c) => json(c, internal(e)));
 
-  return { app, metrics, close: () => holder.close() };
+  return { app, metrics, getOne, close: () => holder.close() };
 };
 
 /** A listening server. */
@@ -302,10 +396,12 @@ export interface RunningServer {
 export const startServer = async (o: ServeOptions & { readonly port?: number; readonly host?: string }): Promise<RunningServer> => {
   const served = createServeApp(o);
   const host = o.host ?? "127.0.0.1";
-  let server: ServerType | undefined;
+  // What @hono/node-server's serve() builds, with the fast path in front when it is on.
+  const viaHono = getRequestListener(served.app.fetch, { hostname: host });
+  const server = createServer(o.fastPath === false ? viaHono : fastPath(served.getOne, viaHono));
   const address = await new Promise<AddressInfo>((resolve, reject) => {
-    server = listen({ fetch: served.app.fetch, port: o.port ?? 0, hostname: host }, resolve);
     server.once("error", reject);
+    server.listen(o.port ?? 0, host, () => resolve(server.address() as AddressInfo));
   }).catch(async (e: unknown) => {
     await served.close();
     throw e;
@@ -316,9 +412,9 @@ export const startServer = async (o: ServeOptions & { readonly port?: number; re
     port: address.port,
     close: async () => {
       await new Promise<void>((resolve) => {
-        server!.close(() => resolve());
+        server.close(() => resolve());
         // Keep-alive connections would hold close() open; a stopping server answers no more.
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.closeAllConnections();
       });
       await served.close();
     },

@@ -91,6 +91,8 @@ export interface ViewReads {
   get(sink: string, key: OutputKey): unknown[] | undefined;
   /** The stored canonical JSON of `key`'s rows (an array), without parsing it. */
   getText(sink: string, key: OutputKey): string | undefined;
+  /** {@link getText} as its UTF-8 bytes (a copy, the caller's to keep), without decoding them. */
+  getBytes(sink: string, key: OutputKey): Uint8Array | undefined;
   /** {@link get} for many keys, in order. */
   getMany(sink: string, keys: readonly OutputKey[]): (unknown[] | undefined)[];
   /** The sink's record (generation, keys, offsets); undefined before its first write. */
@@ -126,6 +128,13 @@ export interface ViewStore extends ViewReads {
   applyPanes(sink: string, panes: Iterable<Pane>, offsets: SinkOffsets, opts?: { readonly highWatermarks?: SinkOffsets }): Promise<SinkRecord>;
   /** A read snapshot: every read through it sees the store as it is now. */
   reader(): ViewReader;
+  /**
+   * Calls `use` with the UTF-8 bytes of `key`'s stored rows (undefined when none), read from one
+   * snapshot, and returns what it returns. The serving hot path: the bytes are LMDB's reused read
+   * buffer, not a copy, so they are valid only until `use` returns and `use` must not read the
+   * store (copy them to keep them).
+   */
+  withBytes<T>(sink: string, key: OutputKey, use: (bytes: Uint8Array | undefined) => T): T;
   info(): StoreInfo;
   close(): Promise<void>;
 }
@@ -192,6 +201,13 @@ export const openViewStore = (dir: string, opts: OpenViewStoreOptions = {}): Vie
   return new LmdbViewStore(dir, readOnly, root, meta, rows);
 };
 
+/** lmdb reads bytes within a given transaction too; its typings omit these two methods' options argument. */
+interface BinaryReads {
+  getBinary(id: Key, o?: { readonly transaction: Transaction }): Buffer | undefined;
+  getBinaryFast(id: Key, o?: { readonly transaction: Transaction }): Buffer | undefined;
+}
+const binary = (db: Database<string, Key>): BinaryReads => db as unknown as BinaryReads;
+
 /** Reads through one read transaction (or LMDB's current one when `txn` is undefined). */
 const readsOf = (meta: Database<unknown, Key>, rows: Database<string, Key>, txn: () => Transaction | undefined): ViewReads => {
   const opt = () => {
@@ -203,6 +219,11 @@ const readsOf = (meta: Database<unknown, Key>, rows: Database<string, Key>, txn:
     const rec = meta.get(sinkMetaKey(sink), o) as SinkRecord | undefined;
     return rec ? rows.get([sink, rec.generation, canonicalJson(key)], o) : undefined;
   };
+  const getBytes = (sink: string, key: OutputKey): Uint8Array | undefined => {
+    const o = opt();
+    const rec = meta.get(sinkMetaKey(sink), o) as SinkRecord | undefined;
+    return rec ? binary(rows).getBinary([sink, rec.generation, canonicalJson(key)], o) : undefined;
+  };
   const get = (sink: string, key: OutputKey) => {
     const text = getText(sink, key);
     return text === undefined ? undefined : (JSON.parse(text) as unknown[]);
@@ -211,6 +232,7 @@ const readsOf = (meta: Database<unknown, Key>, rows: Database<string, Key>, txn:
   return {
     get,
     getText,
+    getBytes,
     getMany: (sink, keys) => keys.map((k) => get(sink, k)),
     sink: sinkRec,
     offsets: (sink) => sinkRec(sink)?.offsets ?? {},
@@ -241,6 +263,22 @@ class LmdbViewStore implements ViewStore {
       const o = { transaction: txn };
       const rec = this.meta.get(sinkMetaKey(sink), o) as SinkRecord | undefined;
       return rec ? this.rows.get([sink, rec.generation, canonicalJson(key)], o) : undefined;
+    } finally {
+      txn.done();
+    }
+  }
+  getBytes(sink: string, key: OutputKey) {
+    return this.read((r) => r.getBytes(sink, key));
+  }
+  withBytes<T>(sink: string, key: OutputKey, use: (bytes: Uint8Array | undefined) => T): T {
+    const txn = this.root.useReadTransaction();
+    try {
+      const o = { transaction: txn };
+      const rec = this.meta.get(sinkMetaKey(sink), o) as SinkRecord | undefined;
+      const fast = rec ? binary(this.rows).getBinaryFast([sink, rec.generation, canonicalJson(key)], o) : undefined;
+      // lmdb's reusable buffer reports the value's size in a redefined `length` but spans its whole
+      // capacity (`byteLength`): a view of exactly the value, or Buffer.compare/copy would see more.
+      return use(fast === undefined ? undefined : fast.subarray(0, fast.length));
     } finally {
       txn.done();
     }

@@ -39,7 +39,7 @@ describe("served bytes equal the canonical JSON of Direct's final view through t
   const writer = openViewStore(stored.store);
   afterAll(() => writer.close());
   const cached = await serverOf(stored);
-  const uncached = await serverOf({ ...stored, answerCacheChars: 0 });
+  const uncached = await serverOf({ ...stored, answerCacheBytes: 0 });
 
   it("on the fast and the staged path, with and without the answer cache, first and repeated requests", async () => {
     expect(rows.length).toBeGreaterThan(3);

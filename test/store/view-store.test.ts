@@ -246,3 +246,30 @@ describe("viewEntriesOf", () => {
     expect(() => viewEntriesOf("d", "s", ["k"], [{ n: 1 }])).toThrow(/sink "s": a row has no field "k" of its output key/);
   });
 });
+
+describe("view store bytes", () => {
+  it("withBytes and getBytes give exactly the stored text's UTF-8 bytes, a short row after a long one too", async () => {
+    const dir = freshDir();
+    const store = openViewStore(dir, { definition: A });
+    const long = { key: { id: "long" }, rows: [{ id: "long", text: "é".repeat(5000) }] };
+    const short = { key: { id: "short" }, rows: [{ id: "short" }] };
+    await store.writeSnapshot("s", [long, short]);
+    const reader = store.reader();
+    try {
+      // The long read first: lmdb's read buffer then holds more than the short row's bytes.
+      for (const key of [{ id: "long" }, { id: "short" }, { id: "long" }]) {
+        const want = Buffer.from(store.getText("s", key)!);
+        const seen = store.withBytes("s", key, (bytes) => Buffer.from(bytes!));
+        expect(seen.equals(want)).toBe(true);
+        expect(Buffer.from(store.getBytes("s", key)!).equals(want)).toBe(true);
+        expect(Buffer.from(reader.getBytes("s", key)!).equals(want)).toBe(true);
+      }
+    } finally {
+      reader.done();
+    }
+    expect(store.withBytes("s", { id: "nobody" }, (bytes) => bytes)).toBeUndefined();
+    expect(store.withBytes("other", { id: "long" }, (bytes) => bytes)).toBeUndefined();
+    expect(store.getBytes("s", { id: "nobody" })).toBeUndefined();
+    await store.close();
+  });
+});

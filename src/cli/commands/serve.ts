@@ -36,7 +36,7 @@ export const registerServe: RegisterCommand = (cmd, io) => {
     })
     .option(
       "--answer-cache-mb <n>",
-      "the answer cache: computed answers kept while their stored rows are unchanged, in units of 2^20 characters (default 64; 0: off)",
+      "the answer cache: computed answers kept while their stored rows are unchanged, in units of 2^20 bytes (default 64; 0: off)",
       (v) => {
         const n = Number(v);
         if (!Number.isFinite(n) || n < 0)
@@ -44,6 +44,7 @@ export const registerServe: RegisterCommand = (cmd, io) => {
         return n;
       },
     )
+    .option("--no-fast-path", "answer every request through hono, also the plain GETs node:http answers directly by default (same bytes; for comparing)")
     .action(async (pipeline: string | undefined, o) => {
       const path = pipeline ?? o.definition;
       if (path === undefined) throw new UsageError("serve needs the pipeline the store was written for. Fix: lockstep serve <pipeline> --store DIR");
@@ -64,7 +65,8 @@ export const registerServe: RegisterCommand = (cmd, io) => {
           port: o.port,
           host: o.host,
           maxInFlight: o.maxInFlight,
-          ...(o.answerCacheMb === undefined ? {} : { answerCacheChars: Math.round(o.answerCacheMb * 1024 * 1024) }),
+          fastPath: o.fastPath !== false,
+          ...(o.answerCacheMb === undefined ? {} : { answerCacheBytes: Math.round(o.answerCacheMb * 1024 * 1024) }),
         });
       } catch (e) {
         if (e instanceof StoreError) throw new UsageError(e.message);
