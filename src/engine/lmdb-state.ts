@@ -45,18 +45,12 @@ import { join } from "node:path";
 import { open } from "lmdb";
 import type { Database, RootDatabase } from "lmdb";
 import { LmdbFinalView } from "./lmdb-final-view.ts";
+import type { LmdbStateOptions } from "./lmdb-options.ts";
 import type { KeyedStore, StateBackend, StateCodec } from "./state.ts";
 import { decodeStateText, encodeStateText } from "./state-text.ts";
 
 /** How to open an {@link LmdbStateBackend}. */
-export interface LmdbStateOptions {
-  /** The environment's directory, created when missing; a fresh temporary one when omitted. Must hold no state of another run. */
-  readonly dir?: string;
-  /** Values held in memory across all stores before dirty ones are written out (default 100,000). */
-  readonly cacheEntries?: number;
-  /** Leave the directory in place on {@link LmdbStateBackend.close} (default: removed). */
-  readonly keep?: boolean;
-}
+export type { LmdbStateOptions } from "./lmdb-options.ts";
 
 /** Keys up to this many UTF-8 bytes are LMDB keys as they are (LMDB's limit is 1,978). */
 const MAX_DIRECT_KEY_BYTES = 1_000;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { LmdbStateOptions } from "../engine/lmdb-state.ts";
+import type { LmdbStateOptions } from "../engine/lmdb-options.ts";
 import type { OnExecutorError } from "../engine/operator.ts";
 import type { Registry } from "../registry/registry.ts";
 import type { InputSource } from "./inputs.ts";
