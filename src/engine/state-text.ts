@@ -11,25 +11,62 @@
  * parity runner `direct-lmdb` caught that. `-0` comes back as `0` (output
  * writes it so anyway, §1).
  *
+ * The tag must not swallow data: a record may itself hold an object whose
+ * only key is `$num` (its fields are the user's). Such an object is written
+ * with an escape count, `{"$num":"5","$esc":1}`, and one that already has
+ * the shape `{$num, $esc: n}` gets `n + 1`; reading takes one away. Only
+ * these shapes are touched, so every other object comes back as written.
+ *
  * @module
  */
 
-const NON_FINITE = (_k: string, x: unknown): unknown =>
-  typeof x === "number" && !Number.isFinite(x) ? { $num: x > 0 ? "Infinity" : x < 0 ? "-Infinity" : "NaN" } : x;
+type Tagged = { $num?: unknown; $esc?: unknown };
 
-const REVIVE_NON_FINITE = (_k: string, x: unknown): unknown =>
-  x !== null && typeof x === "object" && !Array.isArray(x) && typeof (x as { $num?: unknown }).$num === "string" && Object.keys(x).length === 1
-    ? Number((x as { $num: string }).$num)
-    : x;
+/** How many keys JSON writes of `x` (a key whose value is `undefined` is left out). */
+const jsonKeys = (x: object): number => {
+  let n = 0;
+  for (const k in x) if (Object.hasOwn(x, k) && (x as Record<string, unknown>)[k] !== undefined) n++;
+  return n;
+};
+
+/** `{ $num: string }` alone: the tag of a non-finite number. */
+const isTag = (x: object): boolean => typeof (x as Tagged).$num === "string" && jsonKeys(x) === 1;
+
+/** `{ $num: string, $esc: n }` with n a positive integer: an escaped object of the tag's shape. */
+const isEscaped = (x: object): boolean => {
+  const esc = (x as Tagged).$esc;
+  return typeof (x as Tagged).$num === "string" && Number.isInteger(esc) && (esc as number) >= 1 && jsonKeys(x) === 2;
+};
+
+const isPlainObject = (x: unknown): x is object => x !== null && typeof x === "object" && !Array.isArray(x);
+
+const NON_FINITE = (_k: string, x: unknown): unknown => {
+  if (typeof x === "number") return Number.isFinite(x) ? x : { $num: x > 0 ? "Infinity" : x < 0 ? "-Infinity" : "NaN" };
+  if (!isPlainObject(x)) return x;
+  if (isTag(x)) return { $num: (x as Tagged).$num, $esc: 1 };
+  if (isEscaped(x)) return { $num: (x as Tagged).$num, $esc: ((x as Tagged).$esc as number) + 1 };
+  return x;
+};
+
+const REVIVE_NON_FINITE = (_k: string, x: unknown): unknown => {
+  if (!isPlainObject(x)) return x;
+  if (isTag(x)) return Number((x as Tagged).$num);
+  if (isEscaped(x)) {
+    const esc = (x as Tagged).$esc as number;
+    return esc === 1 ? { $num: (x as Tagged).$num } : { $num: (x as Tagged).$num, $esc: esc - 1 };
+  }
+  return x;
+};
 
 /**
  * The text of a state value. Plain `JSON.stringify` first: it writes a non-finite number as `null`,
- * so text without `null` lost nothing and is the answer; only text with a `null` is written again
- * with the replacer (a replacer call per value costs several times the plain encoding).
+ * so text without `null` (and without a `$num` key to escape) lost nothing and is the answer; only
+ * other text is written again with the replacer (a replacer call per value costs several times the
+ * plain encoding).
  */
 export const encodeStateText = (v: unknown): string => {
   const plain = JSON.stringify(v);
-  return plain.includes("null") ? JSON.stringify(v, NON_FINITE) : plain;
+  return plain.includes("null") || plain.includes('"$num"') ? JSON.stringify(v, NON_FINITE) : plain;
 };
 
 /** The value of a state text written by {@link encodeStateText}; the reviver runs only where `$num` appears. */
