@@ -26,8 +26,8 @@
  *
  * @module
  */
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { open } from "lmdb";
 import type { Database, Key, RootDatabase, Transaction } from "lmdb";
 import { canonicalJson } from "../core/canonical.ts";
@@ -161,6 +161,17 @@ const sinkEnd = (sink: string) => [`${sink}\u0000`];
 const sameIdentity = (a: StoreIdentity, b: StoreIdentity) => a.name === b.name && a.version === b.version && a.hash === b.hash;
 const showIdentity = (d: StoreIdentity) => `"${d.name}" v${d.version} (${d.hash})`;
 
+/** Whether this process may write `file` (and its directory, where LMDB keeps its lock file). */
+const writable = (file: string): boolean => {
+  try {
+    accessSync(file, constants.W_OK);
+    accessSync(dirname(file), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** True when `dir` holds a view store (it may still be empty). */
 export const storeExists = (dir: string): boolean => existsSync(join(dir, FILE));
 
@@ -172,7 +183,11 @@ export const openViewStore = (dir: string, opts: OpenViewStoreOptions = {}): Vie
   let root: RootDatabase;
   try {
     if (!readOnly) mkdirSync(dir, { recursive: true });
-    root = open({ path: join(dir, FILE), readOnly, maxDbs: 4 });
+    // LMDB keeps one environment per file in a process and hands it to every later open with the
+    // flags of the first: a store opened read-only first could then never be written here
+    // ("No transaction to renew"). So the environment is opened writable wherever the file may be
+    // written, and read-only is this handle's promise (writes refused below), not LMDB's.
+    root = open({ path: join(dir, FILE), readOnly: readOnly && !writable(join(dir, FILE)), maxDbs: 4 });
   } catch (e) {
     throw new StoreError(dir, `cannot be opened (${(e as Error).message})`, "check the path and its permissions", { cause: e });
   }

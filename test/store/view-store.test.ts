@@ -55,6 +55,23 @@ describe("view store", () => {
     await again.close();
   });
 
+  it("a store opened read-only first can still be opened for writing in the same process, and each handle closes alone", async () => {
+    const dir = freshDir();
+    await openViewStore(dir, { definition: A }).close();
+    const reader = openViewStore(dir, { readOnly: true, definition: A });
+    const writer = openViewStore(dir, { definition: A });
+    await writer.writeSnapshot("s", generation(2, 1));
+    expect(reader.get("s", { id: "k1" })).toEqual([{ id: "k1", gen: 1 }]);
+    await expect(reader.writeSnapshot("s", [])).rejects.toThrow(/read-only/);
+    await reader.close();
+    await writer.writeSnapshot("s", generation(2, 2));
+    expect(writer.get("s", { id: "k0" })).toEqual([{ id: "k0", gen: 2 }]);
+    const second = openViewStore(dir, { readOnly: true, definition: A });
+    await writer.close();
+    expect(second.get("s", { id: "k0" })).toEqual([{ id: "k0", gen: 2 }]);
+    await second.close();
+  });
+
   it("a reader opened before a snapshot keeps seeing the old generation; a new reader sees the new one", async () => {
     const store = openViewStore(freshDir());
     await store.writeSnapshot("s", generation(3, 1));
