@@ -5,6 +5,8 @@
  * input records: `npm run bench` uses 5M (issue 11), the smoke test a few
  * thousand.
  */
+import * as t from "io-ts";
+import * as L from "lockstep";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -202,6 +204,57 @@ const nexmarkQ2 = (n: number): Bench<{ rows: Record<string, unknown>[] }> => ({
   normalize: (r) => byJson(r as unknown[]),
 });
 
+/** A purchase or a view by one of 1k users, at time `ts` (ms): the stateless chain's input. */
+const ChainEvent = t.type({ user: t.string, kind: t.string, amount: t.number, ts: t.number });
+type ChainRow = t.TypeOf<typeof ChainEvent>;
+const KINDS = ["buy", "view", "view", "cart"] as const;
+const chainInput = (n: number) => ({
+  rows: Array.from(
+    { length: n },
+    (_, i): ChainRow => ({
+      user: `u${Math.floor(rand() * 1000)}`,
+      kind: KINDS[Math.floor(rand() * 4)]!,
+      amount: Math.floor(rand() * 100),
+      ts: 1_000_000 + i * 10 - Math.floor(rand() * 500),
+    }),
+  ),
+});
+
+/**
+ * Decode → withTimestamps → filter → map, keyed by user (so every element advances its user's clock):
+ * the chain of stateless stages issue 12 measures on its own. No keyed stage follows, so nothing is late.
+ */
+const chainPipeline = L.pipeline("stateless-chain", { version: 1 }, ({ source, sink }) =>
+  L.pipe(
+    source("events", ChainEvent, { key: "user" }),
+    L.withTimestamps((e) => e.field("ts")),
+    L.filter((e) => e.field("kind").eq("buy").and(e.field("amount").gt(10))),
+    L.map((e) => ({ user: e.field("user"), cents: e.field("amount").mul(100), ts: e.field("ts") })),
+    sink("out"),
+  ),
+);
+
+/** The chain as a loop: the same type checks the decoder makes, a clock per user, the filter, the map. */
+const statelessChain = (n: number): Bench<ReturnType<typeof chainInput>> => ({
+  name: `stateless chain decode → withTimestamps → filter → map, in memory (${count(n)} events)`,
+  elements: n,
+  reps: repsFor(n),
+  setup: () => chainInput(n),
+  baseline: ({ rows }) => {
+    const clocks = new Map<string, number>();
+    const out: Record<string, unknown>[] = [];
+    for (const e of rows) {
+      if (typeof e.user !== "string" || typeof e.kind !== "string" || typeof e.amount !== "number" || typeof e.ts !== "number") continue;
+      const prev = clocks.get(e.user);
+      if (prev === undefined || e.ts > prev) clocks.set(e.user, e.ts);
+      if (e.kind === "buy" && e.amount > 10) out.push({ cents: e.amount * 100, ts: e.ts, user: e.user });
+    }
+    return sortedRows(out);
+  },
+  lockstep: async ({ rows }) => (await runDirect(chainPipeline, { inputs: { events: rows } })).outputs.out!,
+  normalize: (r) => byJson(r as unknown[]),
+});
+
 /** Timed runs per side: 5 for small inputs, 3 for millions (each run of lockstep then takes tens of seconds). */
 const repsFor = (n: number): number => (n >= 1_000_000 ? 3 : 5);
 
@@ -216,4 +269,5 @@ export const benchmarks = (n: number): Bench<any>[] => [
   sequences(n),
   nexmarkQ1(n),
   nexmarkQ2(n),
+  statelessChain(n),
 ];

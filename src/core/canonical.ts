@@ -57,14 +57,23 @@ const write = (value: unknown, depth: number): string => {
         return out + "]";
       }
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj);
-      // Rows often arrive already in canonical order (read back from canonical JSON): check before
-      // sorting. The default sort compares UTF-16 code units: exactly compareStrings' order, natively.
-      for (let i = 1; i < keys.length; i++)
-        if ((keys[i - 1] as string) > (keys[i] as string)) {
-          keys.sort();
-          break;
+      const keys = canonicalOrder(Object.keys(obj));
+      const inOrder = orderWasKept;
+      const ordinary = orderIsOrdinary;
+      if (isFlatRow(obj, keys)) {
+        // JSON.stringify writes a flat row's members exactly as the loop below does (numbers as String
+        // writes them, -0 as 0, non-finite ones as null; undefined dropped; strings escaped alike), in
+        // Object.keys order, natively and as one flat string (the loop's text is a rope that every
+        // comparison of a sort must flatten). So a row in canonical order is written by it as it is,
+        // and another is copied in canonical order first — unless a key is one JavaScript would list
+        // first anyway (an integer-like key) or one an assignment cannot make (`__proto__`).
+        if (inOrder) return JSON.stringify(obj);
+        if (ordinary) {
+          const copy: Record<string, unknown> = {};
+          for (const k of keys) copy[k] = obj[k];
+          return JSON.stringify(copy);
         }
+      }
       let out = "{";
       let first = true;
       for (const k of keys) {
@@ -79,6 +88,57 @@ const write = (value: unknown, depth: number): string => {
     default:
       return "null";
   }
+};
+
+/**
+ * The last key list {@link canonicalOrder} saw (as Object.keys gave it), its keys in canonical order,
+ * and what it found: rows of one stream repeat one key list millions of times, and sorting and checking
+ * it again for each was most of the cost of writing a row (measured: half of Nexmark q1's final view).
+ * Never mutated once kept, so a caller may hold the order while writing nested values (which replace them).
+ */
+let lastKeys: readonly string[] = [];
+let lastOrder: readonly string[] = [];
+/** Whether {@link lastKeys} were already in canonical order. */
+let orderWasKept = true;
+/** Whether every key of {@link lastOrder} is an ordinary one (see {@link isOrdinaryKey}). */
+let orderIsOrdinary = true;
+
+/** `keys` (an Object.keys result, not changed) in canonical order: UTF-16 code units, the default sort's order. */
+const canonicalOrder = (keys: string[]): readonly string[] => {
+  let same = keys.length === lastKeys.length;
+  for (let i = 0; same && i < keys.length; i++) same = keys[i] === lastKeys[i];
+  if (same) return lastOrder;
+  let kept = true;
+  for (let i = 1; i < keys.length; i++)
+    if ((keys[i - 1] as string) > (keys[i] as string)) {
+      kept = false;
+      break;
+    }
+  lastKeys = keys;
+  lastOrder = kept ? keys : [...keys].sort();
+  orderWasKept = kept;
+  orderIsOrdinary = lastOrder.every(isOrdinaryKey);
+  return lastOrder;
+};
+
+/**
+ * True when `obj` is a plain object (no class, so no inherited `toJSON` for JSON.stringify to call)
+ * whose every member is a string, number, boolean, null or undefined.
+ */
+const isFlatRow = (obj: Record<string, unknown>, keys: readonly string[]): boolean => {
+  const proto = Object.getPrototypeOf(obj);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const k of keys) {
+    const v = obj[k];
+    if (v !== null && v !== undefined && typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") return false;
+  }
+  return true;
+};
+
+/** A key an object literal keeps in insertion order and an assignment makes an own member: not integer-like, not `__proto__`. */
+const isOrdinaryKey = (k: string): boolean => {
+  const c = k.charCodeAt(0);
+  return !(c >= 48 && c <= 57) && k !== "__proto__";
 };
 
 /** The same text as {@link write}, built with an explicit stack of pieces still to write. */

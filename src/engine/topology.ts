@@ -5,7 +5,8 @@
  * backend, where dead letters and late elements go, and when input ends.
  *
  * The parts are in `topology/`: `wiring.ts` (who consumes whom, emitters),
- * `stages.ts` (the operator of each op), `inputs.ts` (the input edge),
+ * `stages.ts` (the operator of each op), `chains.ts` (which stateless stages
+ * run fused, `ops/chain.ts`), `inputs.ts` (the input edge),
  * `source-keys.ts` (what the plan says about source keys at keyed stages).
  *
  * @module
@@ -19,6 +20,9 @@ import { serviceCallers } from "./services.ts";
 import type { ServiceCaller } from "./services.ts";
 import { inputEntry, inputPusher } from "./topology/inputs.ts";
 import type { InputEntry } from "./topology/inputs.ts";
+import { fusedChain } from "./ops/chain.ts";
+import type { FusedChain } from "./ops/chain.ts";
+import { chainsOf, isChainNode, readCounts } from "./topology/chains.ts";
 import { buildStage } from "./topology/stages.ts";
 import type { StageEnv } from "./topology/stages.ts";
 import { consumersOf, emitterOf } from "./topology/wiring.ts";
@@ -72,14 +76,33 @@ export const buildTopology = (plan: Plan, ctx: EngineContext, onSink: SinkHandle
   const consumers = consumersOf(plan, byId, built, (id) => ops.get(id)!, opts.boundary);
 
   const env: StageEnv = { plan, byId, facts, ctx, services, onSink };
+  // Stateless stages run fused, a chain at a time; each stage still has its operator (entering the chain there).
+  const chainAt = new Map<string, { chain: FusedChain; index: number } | undefined>();
+  const chainOfHead = new Map<string, FusedChain>();
+  for (const members of chainsOf(plan, built)) {
+    const chain = fusedChain(members, ctx, emitterOf(consumers, members[members.length - 1]!.id));
+    chainOfHead.set(members[0]!.id, chain);
+    members.forEach((m, index) => chainAt.set(m.id, { chain, index }));
+  }
   for (const n of plan.nodes) {
-    if (built(n.id) && n.op !== "source" && n.op !== "table") ops.set(n.id, buildStage(n, env, emitterOf(consumers, n.id)));
+    if (!built(n.id) || n.op === "source" || n.op === "table") continue;
+    if (isChainNode(n)) {
+      const at = chainAt.get(n.id)!;
+      ops.set(n.id, at.chain.ops[at.index]!);
+    } else ops.set(n.id, buildStage(n, env, emitterOf(consumers, n.id)));
   }
 
   const sources = plan.nodes.filter((n): n is SourceNode => n.op === "source" && built(n.id));
   const tables = plan.nodes.filter((n): n is TableNode => n.op === "table" && built(n.id));
   const entries = new Map<string, InputEntry>();
-  for (const n of [...sources, ...tables]) entries.set(n.id, inputEntry(n, emitterOf(consumers, n.id)));
+  const reads = readCounts(plan);
+  // A source read only by the head of a chain hands its values straight in: no envelope to unwrap.
+  const enterOf = (id: string) => {
+    if (reads.get(id) !== 1) return undefined;
+    const reader = plan.nodes.find((n) => isChainNode(n) && n.input === id);
+    return reader === undefined ? undefined : chainOfHead.get(reader.id)?.enter;
+  };
+  for (const n of [...sources, ...tables]) entries.set(n.id, inputEntry(n, emitterOf(consumers, n.id), n.op === "source" ? enterOf(n.id) : undefined));
 
   // `ops` was filled in plan order, which is topological: a stage's end-of-input panes reach stages
   // that have not finished yet.

@@ -35,6 +35,24 @@ async function* meteredAsync(records: AsyncIterable<RawRecord>, meter: InputMete
 }
 
 /**
+ * The values of an array as records (offset = index + 1), made as they are read: made all at once,
+ * millions of them would outlive the young generation and every collection would copy them.
+ */
+const arrayRecords = (values: readonly unknown[]): Iterable<RawRecord> => ({
+  [Symbol.iterator]: (): Iterator<RawRecord> => {
+    let i = 0;
+    return {
+      next: (): IteratorResult<RawRecord> => {
+        if (i >= values.length) return { done: true, value: undefined };
+        const r = { offset: i + 1, value: values[i] };
+        i++;
+        return { done: false, value: r };
+      },
+    };
+  },
+});
+
+/**
  * The records of an input, whatever its form. A `meter` (see
  * `runProgress`) is told how many records have been read and, for files,
  * how far into the file reading is.
@@ -43,9 +61,7 @@ export const recordsOf = (src: InputSource, schema?: SchemaJson, meter?: InputMe
   // The schema lets CSV readers turn text cells into numbers and booleans before decoding.
   if (typeof src === "string")
     return readRecords(src, { ...(schema ? { schema } : {}), ...(meter ? { onRead: (n: number, p?: number) => meter.read(n, p) } : {}) });
-  const records = Array.isArray(src)
-    ? (src as unknown[]).map((value, i) => ({ offset: i + 1, value }))
-    : (src as AsyncIterable<RawRecord> | Iterable<RawRecord>);
+  const records = Array.isArray(src) ? arrayRecords(src) : (src as AsyncIterable<RawRecord> | Iterable<RawRecord>);
   if (meter === undefined) return records;
   return isAsyncIterable(records) ? meteredAsync(records, meter) : metered(records as Iterable<RawRecord>, meter);
 };

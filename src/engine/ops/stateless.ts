@@ -1,35 +1,43 @@
 /**
- * Stateless per-element operators: map, filter, flatMap, keyBy and the
- * pass-through stages (window, flatten). Pane markers pass through untouched.
+ * The rules of the stateless per-element stages — map, filter, flatMap, keyBy,
+ * window (a pass-through) and withTimestamps (`with-timestamps.ts`) — as the
+ * fused chains of `chain.ts` apply them, and the per-element shape of the
+ * stages that stay operators of their own (flatten, and the dead-letter rule
+ * combine shares). Pane markers pass through untouched.
  *
  * @module
  */
 import { canonicalJson } from "../../core/canonical.ts";
-import { compileExpr, compilePredicate } from "../../expr/compile-js.ts";
 import { ExpressionError } from "../../expr/regex.ts";
-import type { FilterNode, FlatMapNode, KeyByNode, MapNode } from "../../plan/ir.ts";
-import { elem, withValue } from "../elem.ts";
-import type { Elem } from "../elem.ts";
-import { emitAll } from "../emit-all.ts";
+import type { KeyByNode } from "../../plan/ir.ts";
+import type { Elem, Origin } from "../elem.ts";
 import type { Emit, EngineContext, Operator, StageMetrics } from "../operator.ts";
 import { originFields } from "../operator.ts";
 import { ownField, setOwnField } from "../../core/fields.ts";
 
 /**
+ * Sends the value `v` (read from `origin`) to the dead letters of stage `id` when `err` is an
+ * expression's run-time error (an invalid regex computed from the record); rethrows anything else.
+ */
+export const expressionDeadLetter = (err: unknown, origin: Origin, v: unknown, id: string, ctx: EngineContext, m: StageMetrics): void => {
+  if (!(err instanceof ExpressionError)) throw err;
+  m.deadLetters++;
+  ctx.deadLetter({ ...originFields(origin), stage: id, reason: err.message, value: v });
+};
+
+/**
  * Sends `e` to the dead letters of stage `id` when `err` is an expression's
  * run-time error (an invalid regex computed from the record); rethrows anything else.
  */
-export const deadLetterOnExpressionError = (err: unknown, e: Elem, id: string, ctx: EngineContext, m: StageMetrics): void => {
-  if (!(err instanceof ExpressionError)) throw err;
-  m.deadLetters++;
-  ctx.deadLetter({ ...originFields(e.origin), stage: id, reason: err.message, value: e.v });
-};
+export const deadLetterOnExpressionError = (err: unknown, e: Elem, id: string, ctx: EngineContext, m: StageMetrics): void =>
+  expressionDeadLetter(err, e.origin, e.v, id, ctx, m);
 
 /**
  * The shape every per-element stage shares: pane markers pass through
  * untouched (only sinks read them) and every other element is counted in.
  * An expression that fails on the element makes it a dead letter of this
  * stage; every stage catches its own, so none reaches an upstream stage.
+ * (The fused chains of `chain.ts` keep exactly this shape, one stage inside the next.)
  */
 export const perElement = (id: string, ctx: EngineContext, emit: Emit, handle: (e: Elem, m: StageMetrics) => void | Promise<void>): Operator => {
   const m = ctx.metrics(id);
@@ -48,55 +56,40 @@ export const perElement = (id: string, ctx: EngineContext, emit: Emit, handle: (
   };
 };
 
-/** `map`: replaces the value with the struct expression's result. */
-export const mapOp = (n: MapNode, ctx: EngineContext, emit: Emit): Operator => {
-  const f = compileExpr(n.expr);
-  return perElement(n.id, ctx, emit, (e, m) => {
-    m.out++;
-    return emit(withValue(e, f(e.v)));
-  });
-};
+/** Why a flatMap expression's result `items` (neither null nor an array) gives no elements: the dead letter's reason. */
+export const notAnArrayReason = (items: unknown): string => `flatMap expression gave ${canonicalJson(items).slice(0, 40)}, not an array`;
 
-/** `filter`: keeps elements whose predicate is exactly true. */
-export const filterOp = (n: FilterNode, ctx: EngineContext, emit: Emit): Operator => {
-  const p = compilePredicate(n.expr);
-  return perElement(n.id, ctx, emit, (e, m) => {
-    if (!p(e.v)) return;
-    m.out++;
-    return emit(e);
-  });
-};
-
-/** `flatMap`: one element per array item; a non-array result yields nothing (null) or a dead letter. */
-export const flatMapOp = (n: FlatMapNode, ctx: EngineContext, emit: Emit): Operator => {
-  const f = compileExpr(n.expr);
-  const as = n.as;
-  const reject = (e: Elem, m: StageMetrics, reason: string): void => {
-    m.deadLetters++;
-    ctx.deadLetter({ ...originFields(e.origin), stage: n.id, reason, value: e.v });
-  };
-  return perElement(n.id, ctx, emit, (e, m) => {
-    const items = f(e.v);
-    if (items === null) return;
-    if (!Array.isArray(items)) return reject(e, m, `flatMap expression gave ${canonicalJson(items).slice(0, 40)}, not an array`);
-    const out: Elem[] = [];
-    for (const item of items) {
-      if (as === undefined && (typeof item !== "object" || item === null || Array.isArray(item))) {
-        reject(e, m, `flatMap item ${canonicalJson(item).slice(0, 40)} is not an object; set "as" to wrap items`);
-        continue;
-      }
-      out.push(withValue(e, as === undefined ? item : { [as]: item }));
+/**
+ * `flatMap`'s items as element values, in order: each item, or `{ [as]: item }` with `as`. Without
+ * `as` an item that is not an object gives no element; `reject` receives the dead letter's reason
+ * (before any value is emitted, as every item is judged first).
+ */
+export const flatMapValues = (items: readonly unknown[], as: string | undefined, reject: (reason: string) => void): unknown[] => {
+  const out: unknown[] = [];
+  for (const item of items) {
+    if (as === undefined && (typeof item !== "object" || item === null || Array.isArray(item))) {
+      reject(`flatMap item ${canonicalJson(item).slice(0, 40)} is not an object; set "as" to wrap items`);
+      continue;
     }
-    m.out += out.length;
-    return emitAll(emit, out);
-  });
+    out.push(as === undefined ? item : { [as]: item });
+  }
+  return out;
 };
 
 /** Entries a keyBy keeps in its key-text cache; past that, new keys are made each time (high cardinality). */
 const KEY_CACHE_MAX = 1 << 16;
 
-/** `keyBy`: sets the key from fields of the value. */
-export const keyByOp = (n: KeyByNode, ctx: EngineContext, emit: Emit): Operator => {
+/** Where a {@link Keyer} writes an element's key: the stage key text and the key fields with their values. */
+export interface KeyOut {
+  k: string;
+  kv: Record<string, unknown>;
+}
+
+/** Computes the key of a value into `out` (a holder the caller reuses: no object per element besides `kv`). */
+export type Keyer = (v: unknown, out: KeyOut) => void;
+
+/** `keyBy`'s rule: the key of a value is the canonical JSON of its key fields' values, and those fields. */
+export const keyerOf = (n: KeyByNode): Keyer => {
   const fields = n.fields;
   const one = fields.length === 1 ? fields[0]! : undefined;
   // An object literal with a constant key is much cheaper per element than a computed key;
@@ -119,29 +112,26 @@ export const keyByOp = (n: KeyByNode, ctx: EngineContext, emit: Emit): Operator 
     }
     return k;
   };
-  return perElement(n.id, ctx, emit, (e, m) => {
-    m.out++;
-    let kv: Record<string, unknown>;
-    let k: string;
-    if (one !== undefined) {
-      const v = ownField(e.v, one);
-      kv = keyObject!(v);
-      k = typeof v === "string" ? textOf(v) : canonicalJson([v]);
-    } else {
-      kv = {};
-      const vals: unknown[] = [];
-      for (const f of fields) {
-        const v = ownField(e.v, f);
-        setOwnField(kv, f, v); // "__proto__" stays a field
-        vals.push(v);
-      }
-      k = canonicalJson(vals);
+  if (one !== undefined)
+    return (value, out) => {
+      const v = ownField(value as Record<string, unknown>, one);
+      out.kv = keyObject!(v);
+      out.k = typeof v === "string" ? textOf(v) : canonicalJson([v]);
+    };
+  return (value, out) => {
+    const kv: Record<string, unknown> = {};
+    const vals: unknown[] = [];
+    for (const f of fields) {
+      const v = ownField(value as Record<string, unknown>, f);
+      setOwnField(kv, f, v); // "__proto__" stays a field
+      vals.push(v);
     }
-    return emit(elem({ v: e.v, t: e.t, c: e.c, sk: e.sk, k, kv, pk: e.pk, pkv: e.pkv, origin: e.origin }));
-  });
+    out.kv = kv;
+    out.k = canonicalJson(vals);
+  };
 };
 
-/** Stages that only pass elements on (window assignment happens in the keyed stage that reads it). */
+/** Stages that only pass elements on (flatten; window is a pass-through step of a fused chain). */
 export const passOp = (id: string, ctx: EngineContext, emit: Emit): Operator =>
   perElement(id, ctx, emit, (e, m) => {
     m.out++;

@@ -1,41 +1,33 @@
 /**
- * `withTimestamps`: assigns event time and advances the element's source-key
- * clock, which is what lateness is judged against downstream (see
- * docs/semantics.md, "Lateness").
+ * `withTimestamps`' rules: assigns event time and advances the element's
+ * source-key clock, which is what lateness is judged against downstream (see
+ * docs/semantics.md, "Lateness"). The stage itself is a step of a fused chain
+ * (`chain.ts`); these are the rules it applies.
  *
  * @module
  */
 import { canonicalJson } from "../../core/canonical.ts";
-import { compileExpr } from "../../expr/compile-js.ts";
-import type { WithTimestampsNode } from "../../plan/ir.ts";
-import { elem } from "../elem.ts";
-import type { Emit, EngineContext, Operator } from "../operator.ts";
-import { originFields } from "../operator.ts";
-import { perElement } from "./stateless.ts";
+import type { EngineContext } from "../operator.ts";
+import type { KeyedStore } from "../state.ts";
 
-/** The operator; clocks live in the state store `clocks` keyed by source key. */
-export const withTimestampsOp = (n: WithTimestampsNode, ctx: EngineContext, emit: Emit): Operator => {
-  const f = compileExpr(n.expr);
-  const clocks = ctx.state.store<number>(n.id, "clocks");
-  const op = perElement(n.id, ctx, emit, (e, m) => {
-    const t = f(e.v);
-    if (typeof t !== "number" || !Number.isFinite(t)) {
-      m.deadLetters++;
-      ctx.deadLetter({ ...originFields(e.origin), stage: n.id, reason: `event time is ${canonicalJson(t)}, not a finite number of ms`, value: e.v });
-      return;
-    }
-    const prev = clocks.get(e.sk);
-    const c = prev === undefined || t > prev ? t : prev;
-    if (c !== prev) clocks.set(e.sk, c);
-    m.out++;
-    return emit(elem({ v: e.v, t, c, sk: e.sk, k: e.k, kv: e.kv, pk: e.pk, pkv: e.pkv, origin: e.origin }));
-  });
-  return {
-    ...op,
-    clock: () => {
-      let c = -Infinity;
-      for (const k of clocks.keys()) c = Math.max(c, clocks.get(k)!);
-      return c;
-    },
-  };
+/** The clocks of stage `id`: the state store `clocks`, keyed by source key (clock id). */
+export const clocksOf = (ctx: EngineContext, id: string): KeyedStore<number> => ctx.state.store<number>(id, "clocks");
+
+/** Why `t` cannot be an event time (the dead letter's reason), or undefined when it is a finite number of ms. */
+export const eventTimeProblem = (t: unknown): string | undefined =>
+  typeof t === "number" && Number.isFinite(t) ? undefined : `event time is ${canonicalJson(t)}, not a finite number of ms`;
+
+/** Advances the clock of `sk` to event time `t` (a clock never goes back) and returns it: the element's clock. */
+export const advanceClock = (clocks: KeyedStore<number>, sk: string, t: number): number => {
+  const prev = clocks.get(sk);
+  const c = prev === undefined || t > prev ? t : prev;
+  if (c !== prev) clocks.set(sk, c);
+  return c;
+};
+
+/** The largest clock in `clocks`, -Infinity if none (for idle-time firing). */
+export const largestClock = (clocks: KeyedStore<number>): number => {
+  let c = -Infinity;
+  for (const k of clocks.keys()) c = Math.max(c, clocks.get(k)!);
+  return c;
 };

@@ -1,6 +1,7 @@
 /**
  * One operator per plan stage, from a table of builders by op (sources and
- * tables are not operators: they are the input edge, `inputs.ts`).
+ * tables are not operators: they are the input edge, `inputs.ts`; stateless
+ * stages are fused into chains, `chains.ts`).
  *
  * @module
  */
@@ -14,13 +15,13 @@ import { applyOp, dispatchOp } from "../ops/executors.ts";
 import { joinOp } from "../ops/join.ts";
 import { lookupOp } from "../ops/lookup.ts";
 import { sequenceOp } from "../ops/sequence.ts";
-import { filterOp, flatMapOp, keyByOp, mapOp, passOp } from "../ops/stateless.ts";
-import { withTimestampsOp } from "../ops/with-timestamps.ts";
+import type { ChainNode } from "../ops/chain.ts";
+import { passOp } from "../ops/stateless.ts";
 import type { ServiceCaller } from "../services.ts";
 import { exactCleanupOf } from "./source-keys.ts";
 
-/** A plan node that becomes an operator. */
-export type StageNode = Exclude<PlanNode, SourceNode | TableNode>;
+/** A plan node that becomes an operator of its own (stateless stages are fused into chains: `chains.ts`). */
+export type StageNode = Exclude<PlanNode, SourceNode | TableNode | ChainNode>;
 
 /** What a stage builder may use besides its node. */
 export interface StageEnv {
@@ -39,12 +40,6 @@ const windowOf = (facts: Map<string, StreamFacts>, inputId: string): WindowNode 
 type Builders = { readonly [K in StageNode["op"]]: (n: Extract<StageNode, { op: K }>, env: StageEnv, emit: Emit) => Operator };
 
 const BUILDERS: Builders = {
-  map: (n, { ctx }, emit) => mapOp(n, ctx, emit),
-  filter: (n, { ctx }, emit) => filterOp(n, ctx, emit),
-  flatMap: (n, { ctx }, emit) => flatMapOp(n, ctx, emit),
-  withTimestamps: (n, { ctx }, emit) => withTimestampsOp(n, ctx, emit),
-  keyBy: (n, { ctx }, emit) => keyByOp(n, ctx, emit),
-  window: (n, { ctx }, emit) => passOp(n.id, ctx, emit),
   flatten: (n, { ctx }, emit) => passOp(n.id, ctx, emit),
   dispatch: (n, { ctx, services }, emit) => dispatchOp(n, ctx, emit, services),
   apply: (n, { ctx, services }, emit) => applyOp(n, ctx, emit, services),
