@@ -66,7 +66,8 @@ const stageCode = (node: ChainNode, i: number, vars: Record<"v" | "t" | "c" | "k
   const v = vars.v;
   switch (node.op) {
     case "map":
-      out.push(`M${i}.out++;`, `const v${i} = F${i}(${v});`);
+      // Counted once the expression has given a value: an element it throws on is a dead letter, not an output.
+      out.push(`const v${i} = F${i}(${v});`, `M${i}.out++;`);
       vars.v = `v${i}`;
       return undefined;
     case "filter":
