@@ -190,6 +190,9 @@ class PlatformaticProducer implements Producer {
   async sendInTransaction(messages: readonly OutMessage[], groupId: string, offsets: readonly OffsetCommit[]): Promise<void> {
     if (!this.transactional) throw new Error("sendInTransaction needs a producer made with a transactional id");
     checkSizes(messages);
+    // Nothing to write or commit: no transaction (the broker refuses to end one nothing was added
+    // to with INVALID_TXN_STATE; kafkajs likewise sends no EndTxn then).
+    if (messages.length === 0 && offsets.length === 0) return;
     const tx = await retrying(() => this.p.beginTransaction());
     try {
       for (const c of chunk(messages)) await tx.send({ messages: c.map(toRecord) }).catch((e: unknown) => Promise.reject(tooLarge(e, c)));
