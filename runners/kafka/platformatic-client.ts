@@ -316,6 +316,14 @@ class PlatformaticGroupConsumer implements GroupConsumer {
           return;
         }
         this.consumer.clearMetadata();
+        // A position below the log start (retention deleted records): resume every partition from
+        // its committed offset, raised to the log start (resolvePositions), as after a rebalance.
+        if (hasApiError(e, "OFFSET_OUT_OF_RANGE")) {
+          for (const pos of this.positions.values()) {
+            pos.offset = undefined;
+            pos.epoch++;
+          }
+        }
         await this.idle(Math.min(100 * failures, 2000));
       }
     }
