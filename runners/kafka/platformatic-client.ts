@@ -469,7 +469,9 @@ class PlatformaticGroupConsumer implements GroupConsumer {
     this.onStop();
     this.poke();
     // Called from inside a handler the loop cannot finish first: wait for it a bounded time. Closing leaves the group.
-    await Promise.race([this.loop, sleep(5000)]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise<void>((r) => (timer = setTimeout(r, 5000)))]);
+    clearTimeout(timer);
     await this.consumer.close().catch(() => {});
   }
 }
