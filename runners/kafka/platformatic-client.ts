@@ -639,6 +639,7 @@ export class PlatformaticClient implements KafkaClient {
 
   async readAll(topic: string, partitions?: readonly number[], opts: { timeoutMs?: number; readUncommitted?: boolean } = {}): Promise<InMessage[]> {
     const timeoutMs = opts.timeoutMs ?? 60_000;
+    const started = performance.now();
     const deadline = Date.now() + timeoutMs;
     const ends = opts.readUncommitted
       ? (await this.listOffsets(topic, FetchIsolationLevels.READ_UNCOMMITTED, ListOffsetTimestamps.LATEST)).map(Number)
@@ -650,12 +651,16 @@ export class PlatformaticClient implements KafkaClient {
     if (positions.size === 0) return out;
     const reader = this.offsets();
     const readCommitted = !opts.readUncommitted;
-    while (positions.size > 0) {
-      if (Date.now() > deadline) {
+    // Checked before every fetch and before returning: a read that took longer fails, however near done.
+    const checkTime = () => {
+      if (performance.now() - started >= timeoutMs) {
         throw new Error(
-          `reading topic ${topic} to its end offsets timed out after ${timeoutMs} ms (partitions not reached: ${[...positions.keys()].join(", ")})`,
+          `reading topic ${topic} to its end offsets timed out after ${timeoutMs} ms (partitions not reached: ${positions.size > 0 ? [...positions.keys()].join(", ") : "none, but too late"})`,
         );
       }
+    };
+    while (positions.size > 0) {
+      checkTime();
       const metadata = await retrying(() => reader.metadata({ topics: [topic] }));
       const t = metadata.topics.get(topic);
       if (!t) throw new Error(`topic ${topic} does not exist`);
@@ -700,6 +705,7 @@ export class PlatformaticClient implements KafkaClient {
         }
       }
     }
+    checkTime();
     out.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
     return out;
   }
