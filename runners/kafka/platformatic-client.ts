@@ -275,6 +275,14 @@ class PlatformaticGroupConsumer implements GroupConsumer {
       this.poke();
       void Promise.resolve(this.handlers.onAssign(assignment)).catch(() => {});
     });
+    // A rejoin that failed for good (after the library's retries) is emitted as "error": without a
+    // listener Node would throw it; the member is out of the group, so the consumer has crashed.
+    this.consumer.on("error", (e: unknown) => {
+      if (!this.running) return;
+      this.running = false;
+      this.poke();
+      this.handlers.onCrash?.(e);
+    });
     this.consumer.topics.trackAll(...this.topics);
     await this.consumer.joinGroup({
       sessionTimeout: 10_000,
