@@ -23,41 +23,6 @@ export const recordBytes = (m: OutMessage): number => {
 };
 
 /**
- * Largest number of messages and bytes in one send: a client sends a
- * partition's messages as one record batch (kafkajs and @platformatic/kafka never split one) and the broker refuses batches over
- * `message.max.bytes` (~1 MB by default), so sends stay well below it.
- */
-export const CHUNK_MESSAGES = 2000;
-export const CHUNK_BYTES = 512 * 1024;
-
-/** Splits messages into sends the broker accepts. */
-export const chunk = (messages: readonly OutMessage[]): OutMessage[][] => {
-  const out: OutMessage[][] = [];
-  let cur: OutMessage[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    const size = recordBytes(m);
-    if (cur.length > 0 && (cur.length >= CHUNK_MESSAGES || bytes + size > CHUNK_BYTES)) {
-      out.push(cur);
-      cur = [];
-      bytes = 0;
-    }
-    cur.push(m);
-    bytes += size;
-  }
-  if (cur.length > 0) out.push(cur);
-  return out;
-};
-
-/** Refuses a send holding a record Kafka can never store (before anything of it is written). */
-export const checkSizes = (messages: readonly OutMessage[]): void => {
-  for (const m of messages) {
-    const bytes = recordBytes(m);
-    if (bytes > MAX_RECORD_BYTES) throw new RecordTooLargeError(m.topic, m.partition, bytes);
-  }
-};
-
-/**
  * A record that Kafka will not take (over {@link MAX_RECORD_BYTES}, or refused
  * by the broker as too large). Fatal: the run fails with this message instead
  * of retrying a write that can never succeed.

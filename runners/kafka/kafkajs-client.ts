@@ -14,10 +14,16 @@ import { isUtf8 } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import { AssignerProtocol, Kafka, logLevel } from "kafkajs";
 import type { Admin, Consumer, EachBatchPayload, PartitionAssigner, Producer as KProducer } from "kafkajs";
-import { checkSizes, chunk, recordBytes, RecordTooLargeError } from "./client.ts";
-
-export { CHUNK_BYTES, CHUNK_MESSAGES, chunk } from "./client.ts";
+import { MAX_RECORD_BYTES, recordBytes, RecordTooLargeError } from "./client.ts";
 import type { GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit, OutMessage, Producer, TopicSpec } from "./client.ts";
+
+/**
+ * Largest number of messages and bytes in one send: kafkajs sends a
+ * partition's messages as one record batch and the broker refuses batches over
+ * `message.max.bytes` (~1 MB by default), so sends stay well below it.
+ */
+export const CHUNK_MESSAGES = 2000;
+export const CHUNK_BYTES = 512 * 1024;
 
 const sizeOf = recordBytes;
 
@@ -53,6 +59,25 @@ const partitionAligned: PartitionAssigner = ({ cluster }) => ({
   },
 });
 
+/** Splits messages into sends the broker accepts. */
+export const chunk = (messages: readonly OutMessage[]): OutMessage[][] => {
+  const out: OutMessage[][] = [];
+  let cur: OutMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = sizeOf(m);
+    if (cur.length > 0 && (cur.length >= CHUNK_MESSAGES || bytes + size > CHUNK_BYTES)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(m);
+    bytes += size;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+};
+
 const toKafka = (msgs: readonly OutMessage[]) => {
   const byTopic = new Map<string, { partition: number; key: string | null; value: string | Buffer | null; headers?: Record<string, string> }[]>();
   for (const m of msgs) {
@@ -87,6 +112,14 @@ const retrying = async <A>(f: () => Promise<A>, attempts = 30): Promise<A> => {
 const isRetriable = (e: unknown): boolean => {
   const err = e as { retriable?: boolean; type?: string; message?: string };
   return Boolean(err?.retriable) || err?.type === "CONCURRENT_TRANSACTIONS" || /concurrent transactions/i.test(err?.message ?? "");
+};
+
+/** Refuses a send holding a record Kafka can never store (before anything of it is written). */
+export const checkSizes = (messages: readonly OutMessage[]): void => {
+  for (const m of messages) {
+    const bytes = sizeOf(m);
+    if (bytes > MAX_RECORD_BYTES) throw new RecordTooLargeError(m.topic, m.partition, bytes);
+  }
 };
 
 /** The broker's "too large" answers (its limit, or the topic's, may be below ours) as the fatal error they are. */

@@ -23,7 +23,9 @@ import { isUtf8 } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import { Admin, Consumer, FetchIsolationLevels, FindCoordinatorKeyTypes, ListOffsetTimestamps, Producer as PProducer } from "@platformatic/kafka";
 import type { ClusterMetadata, ExtendedGroupProtocolSubscription, GroupPartitionsAssignments, Message, MessageToProduce } from "@platformatic/kafka";
-import { checkSizes, chunk, recordBytes, RecordTooLargeError } from "./client.ts";
+import { recordBytes, RecordTooLargeError } from "./client.ts";
+// The send limits are kafkajs-client's (a partition's messages go out as one record batch in both libraries).
+import { checkSizes, chunk } from "./kafkajs-client.ts";
 import type { FetchedBatch, GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit, OutMessage, Producer, TopicSpec } from "./client.ts";
 
 /** Batch attribute bits (Kafka's record batch v2). */
@@ -69,6 +71,32 @@ const tooLarge = (e: unknown, c: readonly OutMessage[]): unknown => {
   const biggest = c.reduce((a, m) => (recordBytes(m) > recordBytes(a) ? m : a), c[0]!);
   return new RecordTooLargeError(biggest.topic, biggest.partition, undefined, { cause: e });
 };
+
+/**
+ * Notes where a send's records landed: per `topic/partition`, the offset after the last one (the
+ * answer names each partition's base offset; one send is one batch per partition). What the
+ * kafka-lmdb branch's `ProducedOffsets` asks of a client; returned already so the merge only types it.
+ */
+const noteProduced = (
+  produced: Map<string, number>,
+  sent: readonly OutMessage[],
+  result: { offsets?: { topic: string; partition: number; offset: bigint }[] },
+): void => {
+  const counts = new Map<string, number>();
+  for (const m of sent) counts.set(`${m.topic}/${m.partition}`, (counts.get(`${m.topic}/${m.partition}`) ?? 0) + 1);
+  for (const r of result.offsets ?? []) {
+    const where = `${r.topic}/${r.partition}`;
+    const n = counts.get(where);
+    if (n === undefined || r.offset < 0n) continue;
+    produced.set(where, Math.max(produced.get(where) ?? 0, Number(r.offset) + n));
+  }
+};
+
+/**
+ * What a send resolves to in client.ts: void on main, `ProducedOffsets` (this map) once the
+ * kafka-lmdb branch is merged; the map is returned either way, so that merge needs no edit here.
+ */
+type Sent = Awaited<ReturnType<Producer["send"]>>;
 
 const toRecord = (m: OutMessage): MessageToProduce => ({
   topic: m.topic,
@@ -182,20 +210,27 @@ class PlatformaticProducer implements Producer {
     private readonly onClose: () => void,
   ) {}
 
-  async send(messages: readonly OutMessage[]): Promise<void> {
+  /** Resolves to where the records landed (see `noteProduced`). */
+  async send(messages: readonly OutMessage[]): Promise<Sent> {
     checkSizes(messages);
-    for (const c of chunk(messages)) await this.p.send({ messages: c.map(toRecord) }).catch((e: unknown) => Promise.reject(tooLarge(e, c)));
+    const produced = new Map<string, number>();
+    for (const c of chunk(messages))
+      noteProduced(produced, c, await this.p.send({ messages: c.map(toRecord) }).catch((e: unknown) => Promise.reject(tooLarge(e, c))));
+    return produced as unknown as Sent;
   }
 
-  async sendInTransaction(messages: readonly OutMessage[], groupId: string, offsets: readonly OffsetCommit[]): Promise<void> {
+  /** Resolves to where the records landed (see `noteProduced`). */
+  async sendInTransaction(messages: readonly OutMessage[], groupId: string, offsets: readonly OffsetCommit[]): Promise<Sent> {
     if (!this.transactional) throw new Error("sendInTransaction needs a producer made with a transactional id");
     checkSizes(messages);
     // Nothing to write or commit: no transaction (the broker refuses to end one nothing was added
     // to with INVALID_TXN_STATE; kafkajs likewise sends no EndTxn then).
-    if (messages.length === 0 && offsets.length === 0) return;
+    const produced = new Map<string, number>();
+    if (messages.length === 0 && offsets.length === 0) return produced as unknown as Sent;
     const tx = await retrying(() => this.p.beginTransaction());
     try {
-      for (const c of chunk(messages)) await tx.send({ messages: c.map(toRecord) }).catch((e: unknown) => Promise.reject(tooLarge(e, c)));
+      for (const c of chunk(messages))
+        noteProduced(produced, c, await tx.send({ messages: c.map(toRecord) }).catch((e: unknown) => Promise.reject(tooLarge(e, c))));
       if (offsets.length > 0) {
         // AddOffsetsToTxn only reads the group id of the consumer it is given.
         await retrying(() => tx.addConsumer({ groupId } as unknown as Consumer));
@@ -212,6 +247,7 @@ class PlatformaticProducer implements Producer {
         }
       }
       await tx.commit();
+      return produced as unknown as Sent;
     } catch (e) {
       // An abort that fails leaves the library's transaction open: cancel forgets it locally.
       await tx
@@ -645,7 +681,12 @@ export class PlatformaticClient implements KafkaClient {
     return member;
   }
 
-  async readAll(topic: string, partitions?: readonly number[], opts: { timeoutMs?: number; readUncommitted?: boolean } = {}): Promise<InMessage[]> {
+  /** `from` (the kafka-lmdb branch's tail read): only the records at this offset and after, in every partition read. */
+  async readAll(
+    topic: string,
+    partitions?: readonly number[],
+    opts: { timeoutMs?: number; readUncommitted?: boolean; from?: number } = {},
+  ): Promise<InMessage[]> {
     const timeoutMs = opts.timeoutMs ?? 60_000;
     const started = performance.now();
     const deadline = Date.now() + timeoutMs;
@@ -654,7 +695,10 @@ export class PlatformaticClient implements KafkaClient {
       : await this.stableEnds(topic, partitions, deadline);
     const lows = (await this.listOffsets(topic, FetchIsolationLevels.READ_UNCOMMITTED, ListOffsetTimestamps.EARLIEST)).map(Number);
     const positions = new Map<number, bigint>();
-    for (const p of partitions ?? ends.map((_, i) => i)) if ((ends[p] ?? 0) > (lows[p] ?? 0)) positions.set(p, BigInt(lows[p] ?? 0));
+    for (const p of partitions ?? ends.map((_, i) => i)) {
+      const start = Math.max(lows[p] ?? 0, opts.from ?? 0);
+      if ((ends[p] ?? 0) > start) positions.set(p, BigInt(start));
+    }
     const out: InMessage[] = [];
     if (positions.size === 0) return out;
     const reader = this.offsets();
