@@ -32,7 +32,7 @@ import type { Checkpoint } from "../../src/engine/checkpoint/index.ts";
 import { checkCheckpoint, seedFromCheckpoint } from "./checkpoint-seed.ts";
 import { KafkaStreamInstance } from "./instance.ts";
 import type { Guarantee } from "./instance.ts";
-import { KafkajsClient } from "./kafkajs-client.ts";
+import { clientFor, type KafkaClientKind } from "./client-choice.ts";
 import { layoutOf, prefixedNames } from "./layout.ts";
 import type { Layout } from "./layout.ts";
 import { partitionFor } from "./murmur2.ts";
@@ -56,8 +56,8 @@ export interface KafkaRunOptions {
   /** Give up after this long (ms, default 300 000). */
   readonly timeoutMs?: number;
   readonly log?: (event: Record<string, unknown>) => void;
-  /** Use this client instead of one made from `brokers`. */
-  readonly client?: KafkaClient;
+  /** Use this client instead of one made from `brokers`, or make one of this kind (default: LOCKSTEP_KAFKA_CLIENT, else kafkajs). */
+  readonly client?: KafkaClient | KafkaClientKind;
   /** Draw a progress bar on stderr when it is a TTY (default false; the CLI turns it on unless `-q`). */
   readonly progress?: boolean;
   /**
@@ -162,7 +162,7 @@ export const finalViewOf = (messages: readonly InMessage[]): unknown[] => {
 /** Runs a definition over finite inputs on Kafka and returns the final views. */
 export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOptions): Promise<RunResult> => {
   const { plan, registry } = resolveDefinition(def, opts.registry, opts.params);
-  const client = opts.client ?? new KafkajsClient(opts.brokers);
+  const { client, owned } = clientFor(opts.client, opts.brokers);
   if (opts.fromCheckpoint) checkCheckpoint(opts.fromCheckpoint, plan);
   const appId = opts.appId ?? `lockstep-${plan.name.replace(/[^A-Za-z0-9._-]/g, "-")}-${randomUUID().slice(0, 8)}`;
   const layout = layoutOf(plan, appId, opts.partitions ?? 3, prefixedNames(`${appId}.`, appId));
@@ -258,6 +258,6 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
     progress.done();
     for (const inst of instances) await inst.stop().catch(() => {});
     if (!opts.keepTopics) await client.deleteTopics(layout.topics.map((t) => t.topic)).catch(() => {});
-    if (!opts.client) await client.close();
+    if (owned) await client.close();
   }
 };

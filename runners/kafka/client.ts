@@ -1,7 +1,8 @@
 /**
  * The Kafka client interface the runner is written against. kafkajs sits
- * behind it (`kafkajs-client.ts`); another client could replace it without
- * touching the runner or the engine.
+ * behind it (`kafkajs-client.ts`, the default), or @platformatic/kafka
+ * (`platformatic-client.ts`; `client-choice.ts` picks one), without touching
+ * the runner or the engine.
  *
  * @module
  */

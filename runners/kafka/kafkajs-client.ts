@@ -115,7 +115,7 @@ const isRetriable = (e: unknown): boolean => {
 };
 
 /** Refuses a send holding a record Kafka can never store (before anything of it is written). */
-const checkSizes = (messages: readonly OutMessage[]): void => {
+export const checkSizes = (messages: readonly OutMessage[]): void => {
   for (const m of messages) {
     const bytes = sizeOf(m);
     if (bytes > MAX_RECORD_BYTES) throw new RecordTooLargeError(m.topic, m.partition, bytes);

@@ -21,7 +21,7 @@ import { checkCheckpoint, seedFromCheckpoint } from "./checkpoint-seed.ts";
 import { checkCompatibility } from "./compat.ts";
 import { KafkaStreamInstance } from "./instance.ts";
 import type { Guarantee } from "./instance.ts";
-import { KafkajsClient } from "./kafkajs-client.ts";
+import { clientFor, type KafkaClientKind } from "./client-choice.ts";
 import { layoutOf, prefixedNames } from "./layout.ts";
 
 /** Options of an unbounded run. */
@@ -42,7 +42,8 @@ export interface KafkaStreamOptions {
   /** Serve Prometheus metrics on this port. */
   readonly metricsPort?: number;
   readonly log?: (event: Record<string, unknown>) => void;
-  readonly client?: KafkaClient;
+  /** A client to use, or which one to make from `brokers` (default: LOCKSTEP_KAFKA_CLIENT, else kafkajs). */
+  readonly client?: KafkaClient | KafkaClientKind;
   /**
    * Start a new application from a batch run's checkpoint (docs/semantics.md §17): its changelogs
    * (which must be empty) are seeded before any task starts; the source topics hold the records
@@ -64,7 +65,7 @@ export class KafkaStreamRunner {
   async start(def: Pipeline | Plan | string): Promise<void> {
     const { plan, registry } = resolveDefinition(def, this.opts.registry, this.opts.params);
     if (this.opts.fromCheckpoint) checkCheckpoint(this.opts.fromCheckpoint, plan);
-    const client = (this.client = this.opts.client ?? new KafkajsClient(this.opts.brokers));
+    const client = (this.client = clientFor(this.opts.client, this.opts.brokers).client);
     const appId = this.opts.appId ?? plan.name;
     const layout = layoutOf(plan, appId, this.opts.partitions ?? 3, prefixedNames(this.opts.topicPrefix ?? "", appId));
     await checkCompatibility(client, appId, plan);
@@ -123,7 +124,7 @@ export class KafkaStreamRunner {
   private async shutdown(): Promise<void> {
     await this.instance?.stop();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-    if (!this.opts.client) await this.client?.close();
+    if (typeof this.opts.client !== "object") await this.client?.close();
     this.opts.log?.({ event: "stopped" });
   }
 }

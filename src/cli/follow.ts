@@ -24,6 +24,8 @@ export const followCommand = async (
     appId?: string;
     topicPrefix: string;
     metricsPort?: number;
+    /** The Kafka client library (default: LOCKSTEP_KAFKA_CLIENT, else kafkajs). */
+    kafkaClient?: "kafkajs" | "platformatic";
     onExecutorError?: string;
     quiet?: boolean;
     /** Start a new application from a batch run's checkpoint (docs/semantics.md §17). */
@@ -45,6 +47,7 @@ export const followCommand = async (
       log,
       ...(o.appId ? { appId: o.appId } : {}),
       ...(o.metricsPort ? { metricsPort: o.metricsPort } : {}),
+      ...(o.kafkaClient ? { client: o.kafkaClient } : {}),
       ...(o.fromCheckpoint ? { fromCheckpoint: o.fromCheckpoint } : {}),
     });
     // A run that fails (at start, or later: runner.error()) still closes its consumers and producers, so the process exits.

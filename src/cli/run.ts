@@ -29,6 +29,8 @@ export interface KafkaCliOptions {
   readonly instances: number;
   readonly guarantee: "exactly-once" | "at-least-once";
   readonly keepTopics: boolean;
+  /** The Kafka client library (default: LOCKSTEP_KAFKA_CLIENT, else kafkajs). */
+  readonly client?: "kafkajs" | "platformatic";
 }
 
 /** What `run` was asked to do. */
@@ -158,6 +160,7 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
         instances: o.kafka?.instances ?? 1,
         guarantee: o.kafka?.guarantee ?? "exactly-once",
         keepTopics: o.kafka?.keepTopics ?? false,
+        ...(o.kafka?.client ? { client: o.kafka.client } : {}),
         progress: !o.quiet,
       }),
     );

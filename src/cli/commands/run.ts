@@ -55,6 +55,12 @@ export const registerRun: RegisterCommand = (cmd, io) => {
     .option("--brokers <list>", "kafka: bootstrap servers (default: KAFKA_BROKERS, else an embedded broker)")
     .option("--partitions <n>", "kafka: partitions of the topics a run creates", positiveInt, 3)
     .option("--instances <n>", "kafka: runner instances in the consumer group (bounded runs)", positiveInt, 1)
+    .addOption(
+      new Option("--kafka-client <name>", "kafka: the Kafka client library (default: LOCKSTEP_KAFKA_CLIENT, else kafkajs)").choices([
+        "kafkajs",
+        "platformatic",
+      ]),
+    )
     .addOption(new Option("--guarantee <mode>", "kafka: delivery guarantee").choices(["exactly-once", "at-least-once"]).default("exactly-once"))
     .option("--keep-topics", "kafka: keep a bounded run's topics afterwards")
     .option("--follow", "kafka: run unbounded on existing topics (no --in/--out) until SIGINT/SIGTERM")
@@ -64,8 +70,8 @@ export const registerRun: RegisterCommand = (cmd, io) => {
     .option("--gateway <url>", "flink: the SQL Gateway's REST URL (default: FLINK_GATEWAY, else a local Flink started for the run)")
     .action(async (pipeline: string, o) => {
       if (o.runner !== "flink" && o.gateway) throw new UsageError("--gateway is an option of the Flink runner. Fix: add --runner flink");
-      if (o.runner !== "kafka" && (o.follow || o.brokers || o.appId || o.metricsPort)) {
-        throw new UsageError("--follow, --brokers, --app-id and --metrics-port are options of the Kafka runner. Fix: add --runner kafka");
+      if (o.runner !== "kafka" && (o.follow || o.brokers || o.appId || o.metricsPort || o.kafkaClient)) {
+        throw new UsageError("--follow, --brokers, --kafka-client, --app-id and --metrics-port are options of the Kafka runner. Fix: add --runner kafka");
       }
       if (o.checkpointOut && o.runner !== "direct")
         throw new UsageError("--checkpoint-out is written by the DirectRunner (the batch part of a backfill). Fix: add --runner direct");
@@ -101,7 +107,14 @@ export const registerRun: RegisterCommand = (cmd, io) => {
       const { runCommand } = await import("../run.ts");
       await runCommand(plan, registry, {
         runner: o.runner,
-        kafka: { brokers: o.brokers, partitions: o.partitions, instances: o.instances, guarantee: o.guarantee, keepTopics: Boolean(o.keepTopics) },
+        kafka: {
+          brokers: o.brokers,
+          partitions: o.partitions,
+          instances: o.instances,
+          guarantee: o.guarantee,
+          keepTopics: Boolean(o.keepTopics),
+          ...(o.kafkaClient ? { client: o.kafkaClient } : {}),
+        },
         gateway: o.gateway,
         inputs: o.in ?? {},
         outputs: o.out ?? {},

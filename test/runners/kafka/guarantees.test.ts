@@ -14,7 +14,8 @@ import { canonicalJson } from "../../../src/core/canonical.ts";
 import { compile } from "../../../src/plan/compile.ts";
 import type { Pipeline } from "../../../src/plan/graph.ts";
 import { runDirect } from "../../../runners/direct/index.ts";
-import { KafkajsClient, KafkaStreamRunner, runKafka } from "../../../runners/kafka/index.ts";
+import { KafkaStreamRunner, runKafka } from "../../../runners/kafka/index.ts";
+import { makeKafkaClient } from "../../../runners/kafka/client-choice.ts";
 import type { OutMessage } from "../../../runners/kafka/client.ts";
 import { CHUNK_BYTES, CHUNK_MESSAGES, chunk } from "../../../runners/kafka/kafkajs-client.ts";
 import { layoutOf, prefixedNames, subTopologyOf } from "../../../runners/kafka/layout.ts";
@@ -286,7 +287,7 @@ describe("commits that fail are recovered from the committed state", () => {
   for (const c of cases) {
     it(`${c.name}: every 3rd commit fails (before or after reaching the broker); the same results as the DirectRunner`, async () => {
       const direct = await runDirect(c.pipeline, { inputs: c.inputs });
-      const flaky = new FlakyCommits(new KafkajsClient(brokers()), 3);
+      const flaky = new FlakyCommits(makeKafkaClient(undefined, brokers()), 3);
       const logs: Record<string, unknown>[] = [];
       try {
         const kafka = await runKafka(c.pipeline, {

@@ -8,13 +8,13 @@
  * pins the seed.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { KafkajsClient } from "../../../runners/kafka/kafkajs-client.ts";
+import { makeKafkaClient } from "../../../runners/kafka/client-choice.ts";
 import { checkHandoff } from "../../../src/parity/handoff.ts";
 import { brokers } from "./helpers.ts";
 
 const RUNS = Number(process.env.HANDOFF_RUNS ?? 12);
 const SEED = process.env.PARITY_SEED === undefined ? 20261203 : Number(process.env.PARITY_SEED);
-const client = new KafkajsClient(brokers());
+const client = makeKafkaClient(undefined, brokers());
 afterAll(() => client.close());
 
 describe("backfill meeting streaming", () => {

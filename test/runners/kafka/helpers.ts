@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import { canonicalJson } from "../../../src/core/canonical.ts";
 import { finalViewOf } from "../../../runners/kafka/bounded.ts";
 import type { KafkaClient } from "../../../runners/kafka/client.ts";
-import { KafkajsClient } from "../../../runners/kafka/kafkajs-client.ts";
+import { makeKafkaClient } from "../../../runners/kafka/client-choice.ts";
 import { metaTopic } from "../../../runners/kafka/compat.ts";
 import { layoutOf, prefixedNames } from "../../../runners/kafka/layout.ts";
 import { partitionFor } from "../../../runners/kafka/murmur2.ts";
@@ -198,8 +198,9 @@ export class FlakyCommits implements KafkaClient {
  * deleted (and the client closed) after the file's tests — or the enclosing
  * describe's, when called inside one.
  */
-export const kafkaForTests = (): { client: KafkajsClient; topics: string[] } => {
-  const client = new KafkajsClient(brokers());
+export const kafkaForTests = (): { client: KafkaClient; topics: string[] } => {
+  // LOCKSTEP_KAFKA_CLIENT=platformatic runs a file's tests on @platformatic/kafka.
+  const client = makeKafkaClient(undefined, brokers());
   const topics: string[] = [];
   afterAll(async () => {
     await client.deleteTopics(topics);

@@ -1,0 +1,77 @@
+/**
+ * Which Kafka client the runner uses: kafkajs (the default) or @platformatic/kafka
+ * (`--kafka-client`, the `client` option, or LOCKSTEP_KAFKA_CLIENT when neither is given).
+ *
+ * @module
+ */
+import type { GroupConsumer, GroupHandlers, InMessage, KafkaClient, Producer, TopicSpec } from "./client.ts";
+import { KafkajsClient } from "./kafkajs-client.ts";
+
+/** The clients lockstep ships. */
+export const KAFKA_CLIENTS = ["kafkajs", "platformatic"] as const;
+/** A client lockstep ships, by name. */
+export type KafkaClientKind = (typeof KAFKA_CLIENTS)[number];
+
+/** Is `s` the name of a client lockstep ships? */
+export const isKafkaClientKind = (s: string): s is KafkaClientKind => (KAFKA_CLIENTS as readonly string[]).includes(s);
+
+/**
+ * The client used when none is chosen: LOCKSTEP_KAFKA_CLIENT when set (so a whole test run or
+ * deployment can switch without touching call sites), else kafkajs.
+ */
+export const defaultKafkaClient = (): KafkaClientKind => {
+  const env = process.env.LOCKSTEP_KAFKA_CLIENT;
+  if (env === undefined || env === "") return "kafkajs";
+  if (!isKafkaClientKind(env)) throw new Error(`LOCKSTEP_KAFKA_CLIENT=${env}: the Kafka client is one of ${KAFKA_CLIENTS.join(", ")}`);
+  return env;
+};
+
+/**
+ * The @platformatic/kafka client, loaded on its first call: the library took ~0.6 s to import
+ * on this machine (kafkajs 0.06–0.2 s), which a run on kafkajs should not pay.
+ */
+class LazyPlatformaticClient implements KafkaClient {
+  private inner: Promise<KafkaClient> | undefined;
+
+  constructor(
+    private readonly brokers: readonly string[],
+    private readonly clientId: string | undefined,
+  ) {}
+
+  private get(): Promise<KafkaClient> {
+    return (this.inner ??= import("./platformatic-client.ts").then((m) => new m.PlatformaticClient(this.brokers, this.clientId)));
+  }
+
+  createTopics(specs: readonly TopicSpec[]): Promise<void> {
+    return this.get().then((c) => c.createTopics(specs));
+  }
+  deleteTopics(topics: readonly string[]): Promise<void> {
+    return this.get().then((c) => c.deleteTopics(topics));
+  }
+  endOffsets(topic: string): Promise<number[]> {
+    return this.get().then((c) => c.endOffsets(topic));
+  }
+  committedOffsets(groupId: string, topic: string): Promise<number[]> {
+    return this.get().then((c) => c.committedOffsets(groupId, topic));
+  }
+  producer(opts?: { transactionalId?: string }): Promise<Producer> {
+    return this.get().then((c) => c.producer(opts));
+  }
+  groupConsumer(groupId: string, topics: readonly string[], handlers: GroupHandlers, opts: { readCommitted: boolean }): Promise<GroupConsumer> {
+    return this.get().then((c) => c.groupConsumer(groupId, topics, handlers, opts));
+  }
+  readAll(topic: string, partitions?: readonly number[], opts?: { timeoutMs?: number; readUncommitted?: boolean }): Promise<InMessage[]> {
+    return this.get().then((c) => c.readAll(topic, partitions, opts));
+  }
+  async close(): Promise<void> {
+    if (this.inner) await (await this.inner).close();
+  }
+}
+
+/** A new client of that kind (the default one when `kind` is undefined). */
+export const makeKafkaClient = (kind: KafkaClientKind | undefined, brokers: readonly string[], clientId?: string): KafkaClient =>
+  (kind ?? defaultKafkaClient()) === "platformatic" ? new LazyPlatformaticClient(brokers, clientId) : new KafkajsClient(brokers, clientId);
+
+/** The client a run was given, or a new one of the kind it named; `owned` when the run made it (and closes it). */
+export const clientFor = (given: KafkaClient | KafkaClientKind | undefined, brokers: readonly string[]): { client: KafkaClient; owned: boolean } =>
+  typeof given === "object" ? { client: given, owned: false } : { client: makeKafkaClient(given, brokers), owned: true };
