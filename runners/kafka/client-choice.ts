@@ -6,6 +6,7 @@
  */
 import type { GroupConsumer, GroupHandlers, InMessage, KafkaClient, Producer, TopicSpec } from "./client.ts";
 import { KafkajsClient } from "./kafkajs-client.ts";
+import { DefinitionError } from "../../src/core/errors.ts";
 
 /** The clients lockstep ships. */
 export const KAFKA_CLIENTS = ["kafkajs", "platformatic"] as const;
@@ -26,6 +27,27 @@ export const defaultKafkaClient = (): KafkaClientKind => {
   return env;
 };
 
+/** True when `e` says the package @platformatic/kafka is not installed. */
+const isMissing = (e: unknown): boolean =>
+  (e as { code?: string })?.code === "ERR_MODULE_NOT_FOUND" && String((e as Error).message).includes("@platformatic/kafka");
+
+/**
+ * The error of choosing the platformatic client without its package. It is an optional peer
+ * dependency, not a dependency: every 1.x release with transactions depends on
+ * `@platformatic/dynamic-buffer`, which declares Node ≥ 22.19, so installing lockstep on Node 20
+ * would warn (EBADENGINE) for a client most users never pick. It runs on Node 20 (the Kafka suite
+ * passes on it here); whoever picks it installs it.
+ */
+const missingPlatformatic = (cause: unknown): DefinitionError => {
+  const e = new DefinitionError(
+    "--kafka-client platformatic",
+    "the package @platformatic/kafka is not installed (lockstep lists it as an optional peer dependency)",
+    "run `npm install @platformatic/kafka@^1.35.0` in your app (on Node 20 npm warns that a dependency of it asks for Node 22; it runs on Node 20), or use --kafka-client kafkajs",
+  );
+  (e as { cause?: unknown }).cause = cause;
+  return e;
+};
+
 /**
  * The @platformatic/kafka client, loaded on its first call: the library took ~0.6 s to import
  * on this machine (kafkajs 0.06–0.2 s), which a run on kafkajs should not pay.
@@ -39,7 +61,12 @@ class LazyPlatformaticClient implements KafkaClient {
   ) {}
 
   private get(): Promise<KafkaClient> {
-    return (this.inner ??= import("./platformatic-client.ts").then((m) => new m.PlatformaticClient(this.brokers, this.clientId)));
+    return (this.inner ??= import("./platformatic-client.ts").then(
+      (m) => new m.PlatformaticClient(this.brokers, this.clientId),
+      (e: unknown) => {
+        throw isMissing(e) ? missingPlatformatic(e) : e;
+      },
+    ));
   }
 
   createTopics(specs: readonly TopicSpec[]): Promise<void> {

@@ -118,6 +118,21 @@ describe("npm install lockstep (the packed tarball) into a fresh app", { timeout
     expect(JSON.parse(r.out)).toEqual({ direct: totals, arquero: totals, parity: true, stages: expect.any(Number) });
   });
 
+  it("the optional @platformatic/kafka client, not installed, is refused with the package to install (no broker needed)", () => {
+    expect(readdirSync(join(app, "node_modules"))).not.toContain("@platformatic");
+    const script = [
+      'import { makeKafkaClient } from "lockstep/kafka";',
+      'const c = makeKafkaClient("platformatic", ["127.0.0.1:1"]);',
+      "try { await c.endOffsets('t'); console.log('no error'); } catch (e) { console.log(JSON.stringify({ name: e.name, message: e.message })); }",
+    ].join("\n");
+    writeFileSync(join(app, "platformatic.mjs"), script);
+    const r = ok(sh(process.execPath, ["platformatic.mjs"], app));
+    const e = JSON.parse(r.out) as { name: string; message: string };
+    expect(e.name).toBe("DefinitionError");
+    expect(e.message).toMatch(/@platformatic\/kafka is not installed/);
+    expect(e.message).toMatch(/npm install @platformatic\/kafka@\^1\.35\.0/);
+  });
+
   it("the app's tsc type-checks under strict, exactOptionalPropertyTypes and noUncheckedIndexedAccess", () => {
     ok(sh("npx", ["--no", "--", "tsc", "-p", "tsconfig.json"], app));
   });
