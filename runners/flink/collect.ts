@@ -15,6 +15,7 @@ import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
 import { elem } from "../../src/engine/elem.ts";
 import { FinalView } from "../../src/engine/final-view.ts";
 import type { DeadLetter, LateElement } from "../../src/engine/operator.ts";
+import { setOwnField } from "../../src/core/fields.ts";
 import { lateElementOf } from "../../src/engine/windowed/lateness.ts";
 import type { OutputTable, RowShape } from "./step.ts";
 
@@ -39,7 +40,11 @@ export const readTable = async (dir: string): Promise<Row[]> => {
 
 /** The element a row stands for. */
 export const elementOf = (shape: RowShape, row: Row): unknown => {
-  if (shape.raw) return JSON.parse(row._raw as string);
+  if (shape.raw) {
+    const v = JSON.parse(row._raw as string) as Record<string, unknown>;
+    for (const name of shape.overlay ?? []) setOwnField(v, name, row[shape.fields.find((f) => f.name === name)!.column] ?? null);
+    return v;
+  }
   // fromEntries defines own properties, so a "__proto__" field stays data.
   return Object.fromEntries(shape.fields.map((f) => [f.name, row[f.column] ?? null]));
 };

@@ -26,6 +26,7 @@ import { filterStep } from "./steps/filter.ts";
 import { flattenStep } from "./steps/flatten.ts";
 import { keyByStep } from "./steps/key-by.ts";
 import { mapStep } from "./steps/map.ts";
+import { sequenceStep } from "./steps/sequence.ts";
 import { sinkStep } from "./steps/sink.ts";
 import type { SourceTable } from "./steps/source.ts";
 import { sourceStep } from "./steps/source.ts";
@@ -52,8 +53,10 @@ export interface FlinkProgram {
   readonly sources: readonly SourceTable[];
   /** The tables the job writes: sinks, dead letters, late elements. */
   readonly outputs: readonly OutputTable[];
-  /** True when the job calls `ls_fsum`/`ls_fmean` (the runner registers the UDF jar first). */
+  /** True when the job calls lockstep's Java UDFs (the runner registers the UDF jar first). */
   readonly udfs: boolean;
+  /** True when the job calls `ls_js` (the runner builds the pinned JavaScript bundle and registers the GraalJS functions). */
+  readonly js: boolean;
 }
 
 /** The outcome of compiling: a program, or the refusal of one stage. */
@@ -67,13 +70,14 @@ const OUTSIDE: Partial<Record<PlanNode["op"], string>> = {
   dispatch: "executors are not in the Flink slice yet (they need the GraalJS UDFs)",
   apply: "executors are not in the Flink slice yet (they need the GraalJS UDFs)",
   join: "joins are not in the Flink slice yet",
-  sequence: "sequence is not in the Flink slice yet",
 };
 
 /** Where a compiled program's files live; explain shows placeholders. */
 export interface CompileOptions {
   /** The work directory holding `in/<table>` and `out/<table>` (default `"<work dir>"`, for explain). */
   readonly workDir?: string;
+  /** The pinned JavaScript bundle `ls_js` runs (default: placeholders, for explain and for a first pass that learns whether one is needed). */
+  readonly js?: { readonly path: string; readonly sha256: string };
 }
 
 /** The step of each op the slice runs: a visitor table, as the arquero runner keeps one. */
@@ -87,6 +91,7 @@ const STEPS: Partial<Record<PlanNode["op"], StepFn<PlanNode>>> = {
   sink: sinkStep as StepFn<PlanNode>,
   dedupe: dedupeStep as StepFn<PlanNode>,
   flatten: flattenStep as StepFn<PlanNode>,
+  sequence: sequenceStep as StepFn<PlanNode>,
 };
 
 /** The step of `n` (a source's needs the source tables), or one that refuses it. */
@@ -110,6 +115,9 @@ export const compile = (plan: Plan, facts: ReadonlyMap<string, StreamFacts>, opt
   const stages: CompiledStage[] = [];
   const names = new Set<string>();
   let udfs = false;
+  let js = false;
+  const pin = opts.js ?? { path: `${workDir}/functions.js`, sha256: "<sha-256 of the bundle>" };
+  const literal = (s: string): string => `'${s.replaceAll("'", "''")}'`;
   let current: string[] = [];
   const b: Build = {
     facts,
@@ -134,6 +142,10 @@ export const compile = (plan: Plan, facts: ReadonlyMap<string, StreamFacts>, opt
     useUdfs: () => {
       udfs = true;
     },
+    useJs: () => {
+      js = true;
+      return { path: literal(pin.path), sha256: literal(pin.sha256) };
+    },
   };
   const rels = new Map<string, Rel>();
   try {
@@ -152,5 +164,5 @@ export const compile = (plan: Plan, facts: ReadonlyMap<string, StreamFacts>, opt
     throw e;
   }
   const run = inserts.length === 1 ? inserts[0]! : `EXECUTE STATEMENT SET BEGIN\n${inserts.map((s) => `${s};`).join("\n")}\nEND`;
-  return { pipeline: plan.name, version: plan.version, statements: [...defines, run], stages, sources, outputs, udfs };
+  return { pipeline: plan.name, version: plan.version, statements: [...defines, run], stages, sources, outputs, udfs, js };
 };

@@ -34,6 +34,8 @@ export const refuse = (stage: string, reason: string): never => {
 /** What an output table's rows are, so the runner can rebuild elements and side outputs from them. */
 export interface RowShape {
   readonly raw: boolean;
+  /** Fields set over `_raw` from their columns (see `Rel.overlay`). */
+  readonly overlay?: readonly string[];
   readonly fields: readonly FieldColumn[];
   readonly pane: PaneKey | null;
 }
@@ -67,8 +69,14 @@ export interface Build {
   insert(sql: string): void;
   /** Declares an output table the runner reads back after the job. */
   output(o: OutputTable): void;
-  /** Records that the job calls the exact-sum UDAFs (`ls_fsum`, `ls_fmean`). */
+  /** Records that the job calls lockstep's Java UDFs (`ls_fsum`, `ls_fmean`, `ls_u16`, `ls_ranked_array`). */
   useUdfs(): void;
+  /**
+   * Records that the job calls the GraalJS functions (`ls_js`) on the run's pinned bundle of
+   * lockstep's functions and the definition's executors; returns the bundle's path and SHA-256
+   * as SQL string literals.
+   */
+  useJs(): { readonly path: string; readonly sha256: string };
 }
 
 /** One plan node's compilation: its output rows. */

@@ -120,6 +120,7 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
       table: lateTable,
       path,
       raw: rel.raw,
+      overlay: rel.overlay ?? [],
       fields: rel.fields,
       pane: null,
     });
@@ -164,6 +165,7 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
     fields,
     unsupported: new Map(),
     raw: false,
+    overlay: [],
     key: rel.key,
     pane: { keys: rel.key.map((kind, i) => ({ column: `_pk${i}`, kind })), windowed: window !== null },
   };

@@ -26,7 +26,7 @@ export const mapStep: StepFn<MapNode> = (n, [input], b) => {
     fields.push({ name, column: `f${i}`, kind: out.kind });
     exprs.push(`${out.sql} AS f${i}`);
   });
-  const rel: Rel = { ...input!, view: b.name(n.id), fields, unsupported: new Map(), raw: false };
+  const rel: Rel = { ...input!, view: b.name(n.id), fields, unsupported: new Map(), raw: false, overlay: [] };
   const meta = selectList(metaColumns(input!), { _raw: "CAST(NULL AS STRING)" });
   b.define(view(rel.view, `SELECT ${[meta, ...exprs].join(", ")} FROM ${input!.view}`));
   return rel;

@@ -51,6 +51,7 @@ export const withTimestampsStep: StepFn<WithTimestampsNode> = (n, [input], b) =>
     table: dead,
     path,
     raw: input!.raw,
+    overlay: input!.overlay ?? [],
     fields: input!.fields,
     pane: null,
   });
