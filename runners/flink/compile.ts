@@ -25,11 +25,12 @@ import { dedupeStep } from "./steps/dedupe.ts";
 import { filterStep } from "./steps/filter.ts";
 import { flattenStep } from "./steps/flatten.ts";
 import { keyByStep } from "./steps/key-by.ts";
+import { lookupStep } from "./steps/lookup.ts";
 import { mapStep } from "./steps/map.ts";
 import { sequenceStep } from "./steps/sequence.ts";
 import { sinkStep } from "./steps/sink.ts";
 import type { SourceTable } from "./steps/source.ts";
-import { sourceStep } from "./steps/source.ts";
+import { sourceStep, tableStep } from "./steps/source.ts";
 import { windowStep } from "./steps/window.ts";
 import { withTimestampsStep } from "./steps/with-timestamps.ts";
 
@@ -64,8 +65,6 @@ export type Compiled = FlinkProgram | { readonly refused: Refusal };
 
 /** Why each op outside the slice is refused. */
 const OUTSIDE: Partial<Record<PlanNode["op"], string>> = {
-  table: "tables (point-in-time lookups) are not in the Flink slice yet",
-  lookup: "point-in-time lookups are not in the Flink slice yet",
   flatMap: "flatMap is not in the Flink slice yet (arrays are not SQL columns here)",
   dispatch: "executors are not in the Flink slice yet (they need the GraalJS UDFs)",
   apply: "executors are not in the Flink slice yet (they need the GraalJS UDFs)",
@@ -92,13 +91,16 @@ const STEPS: Partial<Record<PlanNode["op"], StepFn<PlanNode>>> = {
   dedupe: dedupeStep as StepFn<PlanNode>,
   flatten: flattenStep as StepFn<PlanNode>,
   sequence: sequenceStep as StepFn<PlanNode>,
+  lookup: lookupStep as StepFn<PlanNode>,
 };
 
 /** The step of `n` (a source's needs the source tables), or one that refuses it. */
 const stepOf = (n: PlanNode, sources: SourceTable[]): StepFn<PlanNode> =>
   n.op === "source"
     ? (sourceStep(sources) as StepFn<PlanNode>)
-    : (STEPS[n.op] ?? (() => refuse(n.id, OUTSIDE[n.op] ?? `${n.op} is not in the Flink slice yet`)));
+    : n.op === "table"
+      ? (tableStep(sources) as StepFn<PlanNode>)
+      : (STEPS[n.op] ?? (() => refuse(n.id, OUTSIDE[n.op] ?? `${n.op} is not in the Flink slice yet`)));
 
 /**
  * Compiles a validated plan (`facts` from `validatePlan`) to Flink SQL.

@@ -21,7 +21,7 @@ import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
 import { admit, sourceKeyText } from "../../src/engine/edge.ts";
 import type { DeadLetter, StageMetrics } from "../../src/engine/operator.ts";
 import type { RawRecord } from "../../src/engine/topology.ts";
-import type { SourceNode } from "../../src/plan/ir.ts";
+import type { SourceNode, TableNode } from "../../src/plan/ir.ts";
 import { makeDecoder } from "../../src/schema/decode.ts";
 import { fromSchema } from "../../src/schema/from-schema.ts";
 import { recordsOf } from "../../src/run/inputs.ts";
@@ -41,8 +41,8 @@ const columnValue = (v: Readonly<Record<string, unknown>>, f: FieldColumn): unkn
   return typeof x === f.kind ? x : null;
 };
 
-/** Decodes `input` for source `node` and writes the clean lines of `table` (one file in its directory). */
-export const writeSourceFile = async (node: SourceNode, table: SourceTable, input: InputSource, ctx: EdgeContext): Promise<void> => {
+/** Decodes `input` for source (or table) `node` and writes the clean lines of `table` (one file in its directory). */
+export const writeSourceFile = async (node: SourceNode | TableNode, table: SourceTable, input: InputSource, ctx: EdgeContext): Promise<void> => {
   const decode = makeDecoder(fromSchema(node.schema));
   const m = ctx.metrics(node.id);
   await mkdir(table.path, { recursive: true });
@@ -66,7 +66,7 @@ export const writeSourceFile = async (node: SourceNode, table: SourceTable, inpu
     }
     m.out++;
     const v = a.value as Readonly<Record<string, unknown>>;
-    const line: Record<string, unknown> = { _line: rec.offset, _sk: sourceKeyText(node, v) ?? "", _raw: canonicalJson(v) };
+    const line: Record<string, unknown> = { _line: rec.offset, _sk: node.op === "table" ? "" : (sourceKeyText(node, v) ?? ""), _raw: canonicalJson(v) };
     for (const f of table.fields) line[f.column] = columnValue(v, f);
     if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, "drain");
   };

@@ -23,7 +23,7 @@ import { DefinitionError } from "../../src/core/errors.ts";
 import { newMetrics } from "../../src/engine/operator.ts";
 import type { DeadLetter, LateElement, StageMetrics } from "../../src/engine/operator.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
-import type { Plan, SourceNode } from "../../src/plan/ir.ts";
+import type { Plan, SourceNode, TableNode } from "../../src/plan/ir.ts";
 import { validatePlan } from "../../src/plan/validate.ts";
 import { resolveDefinition } from "../../src/run/definition.ts";
 import type { RunOptions } from "../../src/run/options.ts";
@@ -88,7 +88,7 @@ export const runFlink = async (def: Pipeline | Plan | string, opts: FlinkRunOpti
   try {
     // Refused before anything is read or submitted.
     const program = compileOrRefuse(plan, workDir);
-    const names = plan.nodes.filter((n) => n.op === "source").map((n) => n.id);
+    const names = plan.nodes.filter((n) => n.op === "source" || n.op === "table").map((n) => n.id);
     const missing = names.filter((n) => opts.inputs[n] === undefined);
     if (missing.length > 0)
       throw new DefinitionError("inputs", `no input for ${missing.map((m) => `"${m}"`).join(", ")} of pipeline "${plan.name}"`, "give one per source");
@@ -98,7 +98,7 @@ export const runFlink = async (def: Pipeline | Plan | string, opts: FlinkRunOpti
     const metricsOf = (stage: string) => (metrics[stage] ??= newMetrics());
     const byId = new Map(plan.nodes.map((n) => [n.id, n]));
     for (const s of program.sources) {
-      await writeSourceFile(byId.get(s.id) as SourceNode, s, opts.inputs[s.id]!, { deadLetter: (d) => deadLetters.push(d), metrics: metricsOf });
+      await writeSourceFile(byId.get(s.id) as SourceNode | TableNode, s, opts.inputs[s.id]!, { deadLetter: (d) => deadLetters.push(d), metrics: metricsOf });
     }
     const udfs = program.udfs ? await udfStatements() : [];
     await withGateway(opts.gateway, log, async (url) => {
