@@ -15,7 +15,8 @@ import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
 import { elem } from "../../src/engine/elem.ts";
 import { FinalView } from "../../src/engine/final-view.ts";
 import type { DeadLetter, LateElement } from "../../src/engine/operator.ts";
-import { setOwnField } from "../../src/core/fields.ts";
+import { ownField, setOwnField } from "../../src/core/fields.ts";
+import { noBranchReason } from "../../src/engine/ops/executors.ts";
 import { lateElementOf } from "../../src/engine/windowed/lateness.ts";
 import type { OutputTable, RowShape } from "./step.ts";
 
@@ -65,17 +66,19 @@ export const finalViewOfRows = (shape: RowShape, rows: readonly Row[]): unknown[
   return view.rows();
 };
 
-/** The dead letters of a withTimestamps stage from its table's rows (their event time was not a finite number). */
+/**
+ * The dead letters of a stage from its table's rows: a withTimestamps' (their event time was not
+ * a finite number) or a dispatch's (no branch for their value, worded by the engine's rule).
+ */
 export const deadLettersOfRows = (o: Extract<OutputTable, { kind: "deadLetters" }>, rows: readonly Row[]): DeadLetter[] =>
-  rows.map((row) =>
-    boundDeadLetter({
-      source: row._src as string,
-      offset: row._line as number,
-      stage: o.stage,
-      reason: `event time is ${canonicalJson(null)}, not a finite number of ms`,
-      value: elementOf(o, row),
-    }),
-  );
+  rows.map((row) => {
+    const value = elementOf(o, row);
+    const reason =
+      o.what === "eventTime"
+        ? `event time is ${canonicalJson(null)}, not a finite number of ms`
+        : noBranchReason(o.field, ownField(value as Record<string, unknown>, o.field), o.known);
+    return boundDeadLetter({ source: row._src as string, offset: row._line as number, stage: o.stage, reason, value });
+  });
 
 /** The late elements of a combine from its table's rows. */
 export const lateOfRows = (o: Extract<OutputTable, { kind: "late" }>, rows: readonly Row[]): LateElement[] =>

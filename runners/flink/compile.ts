@@ -23,6 +23,7 @@ import { Refused, refuse } from "./step.ts";
 import { combineStep } from "./steps/combine.ts";
 import { dedupeStep } from "./steps/dedupe.ts";
 import { filterStep } from "./steps/filter.ts";
+import { applyStep, dispatchStep } from "./steps/executors.ts";
 import { flattenStep } from "./steps/flatten.ts";
 import { keyByStep } from "./steps/key-by.ts";
 import { lookupStep } from "./steps/lookup.ts";
@@ -66,8 +67,6 @@ export type Compiled = FlinkProgram | { readonly refused: Refusal };
 /** Why each op outside the slice is refused. */
 const OUTSIDE: Partial<Record<PlanNode["op"], string>> = {
   flatMap: "flatMap is not in the Flink slice yet (arrays are not SQL columns here)",
-  dispatch: "executors are not in the Flink slice yet (they need the GraalJS UDFs)",
-  apply: "executors are not in the Flink slice yet (they need the GraalJS UDFs)",
   join: "joins are not in the Flink slice yet",
 };
 
@@ -92,6 +91,8 @@ const STEPS: Partial<Record<PlanNode["op"], StepFn<PlanNode>>> = {
   flatten: flattenStep as StepFn<PlanNode>,
   sequence: sequenceStep as StepFn<PlanNode>,
   lookup: lookupStep as StepFn<PlanNode>,
+  dispatch: dispatchStep as StepFn<PlanNode>,
+  apply: applyStep as StepFn<PlanNode>,
 };
 
 /** The step of `n` (a source's needs the source tables), or one that refuses it. */

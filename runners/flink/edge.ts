@@ -26,7 +26,7 @@ import { makeDecoder } from "../../src/schema/decode.ts";
 import { fromSchema } from "../../src/schema/from-schema.ts";
 import { recordsOf } from "../../src/run/inputs.ts";
 import type { InputSource } from "../../src/run/inputs.ts";
-import type { FieldColumn } from "./rel.ts";
+import { columnValue } from "./column-value.ts";
 import type { SourceTable } from "./steps/source.ts";
 
 /** Where the edge reports. */
@@ -34,12 +34,6 @@ export interface EdgeContext {
   deadLetter(d: DeadLetter): void;
   metrics(stage: string): StageMetrics;
 }
-
-/** The value of a column: the field when it has the column's kind, else null (a missing field reads as null, §1). */
-const columnValue = (v: Readonly<Record<string, unknown>>, f: FieldColumn): unknown => {
-  const x = Object.hasOwn(v, f.name) ? v[f.name] : null;
-  return typeof x === f.kind ? x : null;
-};
 
 /** Decodes `input` for source (or table) `node` and writes the clean lines of `table` (one file in its directory). */
 export const writeSourceFile = async (node: SourceNode | TableNode, table: SourceTable, input: InputSource, ctx: EdgeContext): Promise<void> => {

@@ -50,6 +50,8 @@ export type OutputTable = RowShape & {
 } & (
     | { readonly kind: "sink" }
     | { readonly kind: "deadLetters"; readonly what: "eventTime" }
+    /** A dispatch's rows with no branch: `known` is the branch values joined by ", ". */
+    | { readonly kind: "deadLetters"; readonly what: "dispatch"; readonly field: string; readonly known: string }
     | { readonly kind: "late"; readonly allowedLateness: number; readonly session: boolean }
   );
 

@@ -28,13 +28,14 @@ export const jsonMembers = (stage: string, rel: Rel, names: readonly string[]): 
 
 /**
  * The element as the JSON the bundle's functions take: `{ raw, over }` — the source record's text
- * (or null once rebuilt) and the fields set over it (all fields once rebuilt), NULL ON NULL.
+ * (or null once rebuilt) and the fields set over it (all fields once rebuilt), NULL ON NULL;
+ * `extra` members (`'name' VALUE sql`) go first.
  */
-export const elementArgSql = (stage: string, rel: Rel): string => {
+export const elementArgSql = (stage: string, rel: Rel, extra: readonly string[] = []): string => {
   const over = rel.raw ? (rel.overlay ?? []) : rel.fields.map((f) => f.name);
   for (const name of rel.unsupported.keys()) if (!rel.raw) refuse(stage, rel.unsupported.get(name)!);
   const members = jsonMembers(stage, rel, over);
-  return `JSON_OBJECT('raw' VALUE ${rel.raw ? "_raw" : "CAST(NULL AS STRING)"}, 'over' VALUE JSON_OBJECT(${members}${members === "" ? "" : " "}NULL ON NULL) NULL ON NULL)`;
+  return `JSON_OBJECT(${extra.map((m) => `${m}, `).join("")}'raw' VALUE ${rel.raw ? "_raw" : "CAST(NULL AS STRING)"}, 'over' VALUE JSON_OBJECT(${members}${members === "" ? "" : " "}NULL ON NULL) NULL ON NULL)`;
 };
 
 /** A call of the bundle's function `fn` on `arg` (JSON text): its result as JSON text, NULL for nothing. */

@@ -103,6 +103,7 @@ export const registerRun: RegisterCommand = (cmd, io) => {
         runner: o.runner,
         kafka: { brokers: o.brokers, partitions: o.partitions, instances: o.instances, guarantee: o.guarantee, keepTopics: Boolean(o.keepTopics) },
         gateway: o.gateway,
+        modules: [...(def.kind === "module" ? [def.path] : []), ...(o.executors ? [o.executors] : [])],
         inputs: o.in ?? {},
         outputs: o.out ?? {},
         deadLetters: o.deadLetters,
