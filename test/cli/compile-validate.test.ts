@@ -232,8 +232,16 @@ describe("lockstep explain", () => {
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/^pipeline "window-count" v1 on flink: 6 stages/);
     expect(ok.out).toMatch(/^CREATE TEMPORARY TABLE /m);
-    const refused = await cli("explain", flagship, "--runner", "flink", "--json");
-    expect(JSON.parse(refused.out).refused).toMatchObject({ stage: "events.dispatch", reason: expect.stringMatching(/executor/) });
+    const refused = await cli("explain", repo("examples/wordcount.ts"), "--runner", "flink", "--json");
+    expect(JSON.parse(refused.out).refused).toMatchObject({ stage: "lines.flatMap", reason: expect.stringMatching(/flatMap/) });
+    // The flagship: executors through GraalJS, the lookup as version intervals, the sequence ranked in SQL.
+    const flag = await cli("explain", flagship, "--runner", "flink");
+    expect(flag.code).toBe(0);
+    expect(flag.out).toMatch(/^pipeline "user-sequences" v1 on flink: 9 stages/);
+    expect(flag.out).toMatch(/^-- events\.dispatch \(dispatch\)\n.*'longView@1'/m);
+    expect(flag.out).toMatch(/ls_js\('<work dir>\/functions\.js', '<sha-256 of the bundle>', 'ls_exec'/);
+    expect(flag.out).toMatch(/LEFT JOIN ls_events_items_lookup_versions AS v ON/);
+    expect(flag.out).toMatch(/ls_ranked_array\(_rk, JSON_OBJECT\(/);
   });
 
   it("run --runner flink refuses the same definition with the stage and reason before anything starts (exit 2)", async () => {

@@ -16,7 +16,7 @@ import userSequences from "../../../examples/user-sequences.ts";
 import { ast } from "../../../src/expr/ast.ts";
 import type { Expr } from "../../../src/expr/ast.ts";
 import { buildPipeline } from "../../../src/parity/pipelines.ts";
-import type { PreStep, Recipe, Terminal } from "../../../src/parity/pipelines.ts";
+import type { Recipe, Terminal } from "../../../src/parity/pipelines.ts";
 import type { Pipeline } from "../../../src/plan/graph.ts";
 import { explainFlink, formatFlinkExplanation } from "../../../runners/flink/explain.ts";
 
@@ -37,9 +37,12 @@ const refusalOf = (p: Pipeline) => explainFlink(p).refused;
 describe("flink compile: refusals name the stage and the reason", () => {
   const cases: [string, Recipe, string, RegExp][] = [
     ["dedupe with a ttl", recipe({ pre: [{ kind: "dedupe", ttl: 2000 }] }), "events.dedupe", /ttl/],
-    ["lookup", recipe({ pre: [{ kind: "lookup" }] }), "labels", /table|lookup/],
-    ["apply", recipe({ pre: [{ kind: "apply", executor: "double" }] }), "events.apply", /executor/],
-    ["dispatch", recipe({ pre: [{ kind: "dispatch", branches: { a: "keep", b: "drop", c: "keep" } } as PreStep] }), "events.dispatch", /executor/],
+    [
+      "an executor on rows a map rebuilt",
+      recipe({ pre: [{ kind: "mapX", expr: ast.call("mul", ast.field("x"), ast.lit(2)) }, { kind: "apply", executor: "double" }] }),
+      "events.apply",
+      /executor on rows a map or a lookup rebuilt/,
+    ],
     ["flatMap", recipe({ pre: [{ kind: "flatMap" }] }), "events.flatMap", /flatMap/],
     [
       "join",
@@ -47,7 +50,7 @@ describe("flink compile: refusals name the stage and the reason", () => {
       "events-others.join",
       /join/,
     ],
-    ["sequence", recipe({ terminal: { kind: "sequence", latest: 2, ttl: null } }), "events.sequence", /sequence/],
+    ["sequence with a ttl", recipe({ terminal: { kind: "sequence", latest: 2, ttl: 2000 } }), "events.sequence", /ttl/],
     ["no late panes", recipe({ terminal: combine({ late: false }) }), "events.window", /late panes/],
     ["collect", recipe({ terminal: combine({ aggs: ["collect"] }) }), "events.combine", /collect/],
     ["first", recipe({ terminal: combine({ aggs: ["count", "first"] }) }), "events.combine", /first/],
@@ -120,7 +123,6 @@ describe("flink compile: refusals name the stage and the reason", () => {
 
   it("the examples outside the slice", () => {
     expect(refusalOf(wordcount)?.stage).toBe("lines.flatMap");
-    expect(refusalOf(userSequences)?.reason).toMatch(/executor/);
     expect(refusalOf(sessions)?.reason).toMatch(/aggregate first/);
   });
 
@@ -130,6 +132,24 @@ describe("flink compile: refusals name the stage and the reason", () => {
 });
 
 describe("flink compile: accepted definitions", () => {
+  it("the flagship: dispatch (keep, drop, an executor in GraalJS), dedupe, point-in-time lookup, keyBy, sequence", () => {
+    const e = explainFlink(userSequences);
+    expect(e.refused).toBeUndefined();
+    expect(e.stages.map((s) => s.op)).toEqual(["source", "withTimestamps", "dispatch", "dedupe", "table", "lookup", "keyBy", "sequence", "sink"]);
+    expect(e.udfs).toBe(true);
+    expect(e.js).toBe(true);
+    const sqlOf = (op: string) => e.stages.find((s) => s.op === op)!.sql.join("\n");
+    // keep/drop are SQL; only the executor's branch calls GraalJS, from the pinned bundle.
+    expect(sqlOf("dispatch")).toMatch(/CASE f\d+ WHEN 'save' THEN 'keep' WHEN 'click' THEN 'keep' WHEN 'view' THEN 'longView@1' WHEN 'hide' THEN 'drop'/);
+    expect(sqlOf("dispatch")).toMatch(/ls_js\('<work dir>\/functions\.js', '<sha-256 of the bundle>', 'ls_exec'/);
+    expect(sqlOf("lookup")).toMatch(/LEAD\(_vf\) OVER \(PARTITION BY _vk ORDER BY _vf\)/);
+    expect(sqlOf("lookup")).toMatch(/LEFT JOIN .* IS NOT DISTINCT FROM v\._vk AND v\._vf <= e\._t/);
+    expect(sqlOf("sequence")).toMatch(/ROW_NUMBER\(\) OVER \(PARTITION BY _k0 ORDER BY _t DESC, _io ASC\)/);
+    expect(sqlOf("sequence")).toMatch(/WHERE _rk <= 50/);
+    expect(sqlOf("sequence")).toMatch(/ls_ranked_array\(_rk, JSON_OBJECT\(KEY 'itemId' VALUE f\d+, KEY 'type' VALUE f\d+, KEY 'ts' VALUE f\d+, KEY 'category' VALUE f\d+ NULL ON NULL\)\)/);
+    expect(formatFlinkExplanation(e)).toMatch(/^-- first: ADD JAR <lockstep GraalJS jar>/m);
+  });
+
   it("window-count: one job, a table per sink, late table per windowed combine, dead letters per withTimestamps", () => {
     const e = explainFlink(windowCount);
     expect(e.refused).toBeUndefined();
