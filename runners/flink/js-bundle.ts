@@ -6,8 +6,8 @@
  * before running any of it, so a job runs only the code its run built.
  *
  * GraalJS has no Node: `node:*` imports of the bundled modules (e.g. the
- * plan hash's `node:crypto`) become stubs that throw when called; the
- * executor path never calls them (§5: executors do no IO).
+ * plan hash's `node:crypto`) become stubs, and timers functions, that throw
+ * when called; the executor path never calls them (§5: executors do no IO).
  *
  * @module
  */
@@ -48,6 +48,16 @@ const stubNode: Plugin = {
 };
 
 /**
+ * Host globals GraalJS lacks, defined before any bundled module runs: modules that keep a
+ * reference at load (e.g. fast-check's `setTimeout`) load, and a call throws, naming it — executors
+ * do no IO and set no timers (§5).
+ */
+const BANNER = ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate", "clearImmediate"]
+  .map((g) => `if (typeof globalThis.${g} !== "function") globalThis.${g} = function () { throw new Error("${g} is not available to executors in Flink"); };`)
+  .concat(['if (typeof globalThis.queueMicrotask !== "function") globalThis.queueMicrotask = (f) => void Promise.resolve().then(f);'])
+  .join("\n");
+
+/**
  * Bundles lockstep's functions and the executors of `modules` (with `params`, the pipeline's
  * parameters) into `<dir>/functions.js`, and returns its path and SHA-256.
  */
@@ -76,6 +86,7 @@ export const buildJsBundle = async (dir: string, modules: readonly string[], par
     outfile: out,
     alias: { lockstep: dsl },
     plugins: [stubNode],
+    banner: { js: BANNER },
     logLevel: "silent",
   });
   const sha256 = createHash("sha256")

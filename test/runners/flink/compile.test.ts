@@ -39,7 +39,12 @@ describe("flink compile: refusals name the stage and the reason", () => {
     ["dedupe with a ttl", recipe({ pre: [{ kind: "dedupe", ttl: 2000 }] }), "events.dedupe", /ttl/],
     [
       "an executor on rows a map rebuilt",
-      recipe({ pre: [{ kind: "mapX", expr: ast.call("mul", ast.field("x"), ast.lit(2)) }, { kind: "apply", executor: "double" }] }),
+      recipe({
+        pre: [
+          { kind: "mapX", expr: ast.call("mul", ast.field("x"), ast.lit(2)) },
+          { kind: "apply", executor: "double" },
+        ],
+      }),
       "events.apply",
       /executor on rows a map or a lookup rebuilt/,
     ],
@@ -146,7 +151,9 @@ describe("flink compile: accepted definitions", () => {
     expect(sqlOf("lookup")).toMatch(/LEFT JOIN .* IS NOT DISTINCT FROM v\._vk AND v\._vf <= e\._t/);
     expect(sqlOf("sequence")).toMatch(/ROW_NUMBER\(\) OVER \(PARTITION BY _k0 ORDER BY _t DESC, _io ASC\)/);
     expect(sqlOf("sequence")).toMatch(/WHERE _rk <= 50/);
-    expect(sqlOf("sequence")).toMatch(/ls_ranked_array\(_rk, JSON_OBJECT\(KEY 'itemId' VALUE f\d+, KEY 'type' VALUE f\d+, KEY 'ts' VALUE f\d+, KEY 'category' VALUE f\d+ NULL ON NULL\)\)/);
+    expect(sqlOf("sequence")).toMatch(
+      /ls_ranked_array\(_rk, JSON_OBJECT\(KEY 'itemId' VALUE f\d+, KEY 'type' VALUE f\d+, KEY 'ts' VALUE f\d+, KEY 'category' VALUE f\d+ NULL ON NULL\)\)/,
+    );
     expect(formatFlinkExplanation(e)).toMatch(/^-- first: ADD JAR <lockstep GraalJS jar>/m);
   });
 

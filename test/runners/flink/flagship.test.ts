@@ -19,7 +19,12 @@ describe("the flagship on Flink", () => {
 
   /** Runs the flagship on both runners over `events` and `items`; returns the DirectRunner's files. */
   const both = async (name: string, events: string, items: string): Promise<{ out: string; dead: string }> => {
-    const files = (runner: string) => ["--out", `sequences=${join(dir, `${name}-${runner}.jsonl`)}`, "--dead-letters", join(dir, `${name}-${runner}-dead.jsonl`)];
+    const files = (runner: string) => [
+      "--out",
+      `sequences=${join(dir, `${name}-${runner}.jsonl`)}`,
+      "--dead-letters",
+      join(dir, `${name}-${runner}-dead.jsonl`),
+    ];
     const args = ["run", repo("examples/user-sequences.ts"), "--in", `events=${events}`, "--in", `items=${items}`, "-q"];
     const direct = await cli(...args, ...files("direct"));
     expect(direct.code, direct.err).toBe(0);

@@ -7,6 +7,7 @@
  * view exactly, dead letters and late elements as sets. Each Flink job
  * takes seconds, so the random part is a few runs (FLINK_PARITY_RUNS).
  */
+import { join } from "node:path";
 import fc from "fast-check";
 import * as t from "io-ts";
 import { describe, expect, inject, it } from "vitest";
@@ -21,6 +22,7 @@ import { runDirect } from "../../../runners/direct/index.ts";
 import { explainFlink, runFlink } from "../../../runners/flink/index.ts";
 
 const gateway = inject("flinkGateway");
+const PIPELINES_MODULE = join(import.meta.dirname, "../../../src/parity/pipelines.ts");
 const RUNS = Number(process.env.FLINK_PARITY_RUNS ?? 4);
 const SEED = Number(process.env.FLINK_PARITY_SEED ?? 15);
 
@@ -37,7 +39,8 @@ const checkParity = async (def: Pipeline, inputs: Record<string, readonly unknow
     throw e;
   });
   if (direct === undefined) return undefined;
-  const flink = await runFlink(def, { inputs, gateway, log: () => undefined });
+  // The generated pipelines' executors (recipeExecutors) come from this module: bundled for GraalJS.
+  const flink = await runFlink(def, { inputs, gateway, log: () => undefined, modules: [PIPELINES_MODULE] });
   expect(asFiles(flink)).toEqual(asFiles(direct));
   expect(asSet(flink.deadLetters)).toEqual(asSet(direct.deadLetters));
   expect(asSet(flink.late)).toEqual(asSet(direct.late));
@@ -56,11 +59,22 @@ const acceptedWith = (kinds: readonly string[]) =>
 
 const accepted = acceptedWith(["fixed", "sliding"]);
 
+/** Recipes the compiler accepts that run executors (dispatch with keep/drop/executor branches, apply), whatever their terminal. */
+const withExecutors = recipeArb.filter(
+  (r) =>
+    r.pre.some((p) => p.kind === "apply" || (p.kind === "dispatch" && Object.values(p.branches).some((b) => b !== "keep" && b !== "drop"))) &&
+    explainFlink(buildPipeline(r)).refused === undefined,
+);
+/** Recipes the compiler accepts that dispatch (dead letters for values without a branch included). */
+const withDispatch = recipeArb.filter((r) => r.pre.some((p) => p.kind === "dispatch") && explainFlink(buildPipeline(r)).refused === undefined);
+
 describe("FlinkRunner parity with the DirectRunner", () => {
   for (const [what, recipes, runs] of [
     ["generated pipelines", accepted, RUNS],
     ["generated pipelines with session windows", acceptedWith(["session"]), Math.ceil(RUNS / 2)],
     ["generated pipelines flattening two sources", accepted.filter((r) => r.union === true), Math.ceil(RUNS / 2)],
+    ["generated pipelines running executors in GraalJS", withExecutors, RUNS],
+    ["generated pipelines with a dispatch", withDispatch, Math.ceil(RUNS / 2)],
   ] as const)
     it(`${what} on generated histories (${runs} runs)`, async () => {
       let rows = 0;
