@@ -6,6 +6,7 @@
  * with the content rule deciding between versions of equal time — and
  * generated sequence pipelines the compiler accepts on generated histories.
  */
+import { join } from "node:path";
 import fc from "fast-check";
 import * as t from "io-ts";
 import { describe, expect, inject, it } from "vitest";
@@ -20,6 +21,7 @@ import { runDirect } from "../../../runners/direct/index.ts";
 import { explainFlink, runFlink } from "../../../runners/flink/index.ts";
 
 const gateway = inject("flinkGateway");
+const PIPELINES_MODULE = join(import.meta.dirname, "../../../src/parity/pipelines.ts");
 const RUNS = Number(process.env.FLINK_PARITY_RUNS ?? 4);
 const SEED = Number(process.env.FLINK_PARITY_SEED ?? 15);
 
@@ -29,7 +31,8 @@ const asFiles = (r: RunResult): Record<string, string[]> => Object.fromEntries(O
 /** Runs `def` on both runners and asserts parity; returns the DirectRunner's result. */
 const checkParity = async (def: Pipeline, inputs: Record<string, readonly unknown[]>): Promise<RunResult> => {
   const direct = await runDirect(def, { inputs: structuredClone(inputs) });
-  const flink = await runFlink(def, { inputs, gateway, log: () => undefined });
+  // The generated pipelines' executors (recipeExecutors) come from this module: bundled for GraalJS.
+  const flink = await runFlink(def, { inputs, gateway, log: () => undefined, modules: [PIPELINES_MODULE] });
   expect(asFiles(flink)).toEqual(asFiles(direct));
   expect(asSet(flink.deadLetters)).toEqual(asSet(direct.deadLetters));
   return direct;
