@@ -6,11 +6,12 @@
  * when there are several). What the slice cannot run exactly is refused
  * with the stage and the reason, before anything is submitted.
  *
- * The first slice (docs/flink-runner.md): file sources (decoded at the
+ * The slice (docs/flink-runner.md): file sources and tables (decoded at the
  * edge in Node, then read as JSON lines with an explicit `_line`), filter,
- * map, withTimestamps, keyBy, dedupe (without ttl), window (fixed, sliding,
- * session, global; late panes on), combine (count, sum, mean, min, max, countDistinct)
- * and sinks.
+ * map, withTimestamps, dispatch and apply (executors in GraalJS), keyBy,
+ * dedupe (without ttl), point-in-time lookup, sequence (without ttl), window
+ * (fixed, sliding, session, global; late panes on), combine (count, sum,
+ * mean, min, max, countDistinct) and sinks.
  *
  * @module
  */
