@@ -54,6 +54,8 @@ const checkParity = async (def: Pipeline, inputs: Record<string, readonly unknow
 const acceptedWith = (kinds: readonly string[]) =>
   recipeArb.filter((r) => {
     if (r.terminal.kind !== "combine" || !kinds.includes(r.terminal.window?.kind ?? "none")) return false;
+    // Executors, dispatch and lookups have their own properties (below, and sequence-lookup.test.ts).
+    if (r.pre.some((p) => p.kind === "apply" || p.kind === "dispatch" || p.kind === "lookup")) return false;
     return explainFlink(buildPipeline(r)).refused === undefined;
   });
 
