@@ -5,7 +5,7 @@
  * sink and dead-letter files byte for byte — on the example's data, and on
  * that data with every tie the rules decide added: equal times within a
  * user, versions of one item valid from the same time, duplicate event ids
- * with different content, a value with no dispatch branch.
+ * with different content, views either side of the executor's filter.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -213,4 +213,28 @@ describe("FlinkRunner parity with the DirectRunner", () => {
     const direct = (await checkParity(def, { events }))!;
     expect(direct.outputs.sums).toHaveLength(3);
   });
+
+  it("dispatch: keep, an executor in GraalJS, and a dead letter for a value with no branch (§5)", async () => {
+    const def = buildPipeline({
+      sourceKey: true,
+      pre: [{ kind: "dispatch", branches: { a: "keep", b: "upper" } }],
+      keyFields: ["k"],
+      terminal: { kind: "none" },
+      tap: false,
+      post: null,
+    });
+    const events = [
+      { id: "1", k: "a", ts: 1, x: 1, s: "keep me", tag: "a" },
+      { id: "2", k: "a", ts: 2, x: 2, s: "shout ünï", tag: "b" },
+      { id: "3", k: "b", ts: 3, x: 3, s: "no branch", tag: "c" },
+    ];
+    const direct = (await checkParity(def, { events }))!;
+    // The rules by hand: tag c has no branch (default: a dead letter), tag b is upper-cased by the executor.
+    expect(direct.deadLetters.map((d) => [d.offset, d.reason])).toEqual([[3, 'no dispatch branch for tag="c" (branches: a, b)']]);
+    expect(
+      Object.values(direct.outputs)[0]!
+        .map((e) => (e as { s: string }).s)
+        .sort(),
+    ).toEqual(["SHOUT ÜNÏ", "keep me"]);
+  });
 });
