@@ -76,7 +76,9 @@ export const deadLettersOfRows = (o: Extract<OutputTable, { kind: "deadLetters" 
     const reason =
       o.what === "eventTime"
         ? `event time is ${canonicalJson(null)}, not a finite number of ms`
-        : noBranchReason(o.field, ownField(value as Record<string, unknown>, o.field), o.known);
+        : o.what === "reason"
+          ? (row._reason as string)
+          : noBranchReason(o.field, ownField(value as Record<string, unknown>, o.field), o.known);
     return boundDeadLetter({ source: row._src as string, offset: row._line as number, stage: o.stage, reason, value });
   });
 

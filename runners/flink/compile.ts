@@ -18,6 +18,8 @@
 import type { Plan, PlanNode } from "../../src/plan/ir.ts";
 import { inputsOf } from "../../src/plan/ir.ts";
 import type { StreamFacts } from "../../src/plan/validate.ts";
+import { inferRowTypes } from "../../src/plan/row-types.ts";
+import type { SchemaJson } from "../../src/schema/json-schema.ts";
 import type { Rel } from "./rel.ts";
 import type { Build, OutputTable, Refusal, StepFn } from "./step.ts";
 import { Refused, refuse } from "./step.ts";
@@ -25,6 +27,7 @@ import { combineStep } from "./steps/combine.ts";
 import { dedupeStep } from "./steps/dedupe.ts";
 import { filterStep } from "./steps/filter.ts";
 import { applyStep, dispatchStep } from "./steps/executors.ts";
+import { flatMapStep } from "./steps/flat-map.ts";
 import { flattenStep } from "./steps/flatten.ts";
 import { keyByStep } from "./steps/key-by.ts";
 import { lookupStep } from "./steps/lookup.ts";
@@ -67,7 +70,6 @@ export type Compiled = FlinkProgram | { readonly refused: Refusal };
 
 /** Why each op outside the slice is refused. */
 const OUTSIDE: Partial<Record<PlanNode["op"], string>> = {
-  flatMap: "flatMap is not in the Flink slice yet (arrays are not SQL columns here)",
   join: "joins are not in the Flink slice yet",
 };
 
@@ -94,6 +96,7 @@ const STEPS: Partial<Record<PlanNode["op"], StepFn<PlanNode>>> = {
   lookup: lookupStep as StepFn<PlanNode>,
   dispatch: dispatchStep as StepFn<PlanNode>,
   apply: applyStep as StepFn<PlanNode>,
+  flatMap: flatMapStep as StepFn<PlanNode>,
 };
 
 /** The step of `n` (a source's needs the source tables), or one that refuses it. */
@@ -123,9 +126,15 @@ export const compile = (plan: Plan, facts: ReadonlyMap<string, StreamFacts>, opt
   const pin = opts.js ?? { path: `${workDir}/functions.js`, sha256: "<sha-256 of the bundle>" };
   const literal = (s: string): string => `'${s.replaceAll("'", "''")}'`;
   let current: string[] = [];
+  let rows: ReadonlyMap<string, { row: SchemaJson }> | undefined;
   const b: Build = {
     facts,
     byId,
+    rowOf: (stage) => {
+      const { hash: _hash, ...unhashed } = plan as Plan & { hash?: string };
+      rows ??= inferRowTypes(unhashed, facts).rows;
+      return rows.get(stage)?.row ?? { type: "unknown" };
+    },
     name: (hint) => {
       const base = hint.replace(/[^A-Za-z0-9_]/g, "_").toLowerCase();
       let name = `ls_${base}`;

@@ -55,6 +55,11 @@ export interface Rel {
    * record with these fields replaced or added. Empty or absent while `_raw` is the element.
    */
   readonly overlay?: readonly string[];
+  /**
+   * True after a flatMap: rows made of one record share its `_line`, so the order among them
+   * (which a clock or a dedupe reads) has no column; such stages are refused.
+   */
+  readonly fanned?: boolean;
   /** The key columns' kinds after a keyBy (`_k0…`), else null. */
   readonly key: readonly (SqlKind | "null")[] | null;
   /** Set after a combine: the rows are final panes with this output key. */

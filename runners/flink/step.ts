@@ -10,6 +10,7 @@ import type { SqlKind } from "../../src/expr/compile-sql.ts";
 import { SQL_TYPES } from "../../src/expr/compile-sql.ts";
 import type { PlanNode } from "../../src/plan/ir.ts";
 import type { StreamFacts } from "../../src/plan/validate.ts";
+import type { SchemaJson } from "../../src/schema/json-schema.ts";
 import type { FieldColumn, PaneKey } from "./rel.ts";
 import type { Rel } from "./rel.ts";
 
@@ -50,6 +51,8 @@ export type OutputTable = RowShape & {
 } & (
     | { readonly kind: "sink" }
     | { readonly kind: "deadLetters"; readonly what: "eventTime" }
+    /** Rows with their reason in a `_reason` column (a flatMap's, an expression's run-time error). */
+    | { readonly kind: "deadLetters"; readonly what: "reason" }
     /** A dispatch's rows with no branch: `known` is the branch values joined by ", ". */
     | { readonly kind: "deadLetters"; readonly what: "dispatch"; readonly field: string; readonly known: string }
     | { readonly kind: "late"; readonly allowedLateness: number; readonly session: boolean }
@@ -61,6 +64,8 @@ export interface Build {
   readonly facts: ReadonlyMap<string, StreamFacts>;
   /** The plan's nodes by id. */
   readonly byId: ReadonlyMap<string, PlanNode>;
+  /** The inferred row type of a stage's output (`src/plan/row-types.ts`). */
+  rowOf(stage: string): SchemaJson;
   /** A fresh SQL name for a view or table of `stage` (`hint` makes it readable). */
   name(hint: string): string;
   /** The directory for a source's or output's files (a SQL string literal is made of it by the caller). */

@@ -12,6 +12,14 @@
  *   column rule (numbers as text, which SQL casts exactly); null when its
  *   filter dropped the element.
  *
+ * - `ls_flat({ x, as, raw, over, cols })` → rows (`ls_js_flat`): the
+ *   flatMap of expression `x` (plan JSON text) by the engine's own
+ *   `flatMapValues` — each output as `{ raw, c }`, each dead letter as
+ *   `{ dead: reason }` (an expression's run-time error too, §15);
+ * - `ls_expr({ x, raw, over })` → `{ t }` or `{ dead }`: a condition the SQL
+ *   catalogue cannot say exactly, by the JavaScript compiler of `src/expr`
+ *   (`t` is "1" when it is exactly true, §4).
+ *
  * The element is `{ raw, over }`: the source record's canonical JSON (or
  * null once rebuilt) with the fields `over` set over it.
  *
@@ -20,6 +28,10 @@
 import { canonicalJson } from "../../../src/core/canonical.ts";
 import { isObject, setOwnField } from "../../../src/core/fields.ts";
 import { DROP, runHooks } from "../../../src/engine/ops/executors/hooks.ts";
+import { flatMapValues, notAnArrayReason } from "../../../src/engine/ops/stateless.ts";
+import type { Expr } from "../../../src/expr/ast.ts";
+import { compileExpr } from "../../../src/expr/compile-js.ts";
+import { ExpressionError } from "../../../src/expr/regex.ts";
 import type { EnrichContext, Executor } from "../../../src/registry/executor.ts";
 import { columnValue } from "../column-value.ts";
 import type { FieldColumn } from "../rel.ts";
@@ -42,11 +54,10 @@ const NO_SERVICES: EnrichContext = {
   call: (service) => Promise.reject(new Error(`service "${service}": executors that call services are not in the Flink slice`)),
 };
 
-/** What `ls_exec` returns for an output: its canonical JSON and its typed columns. */
-const encode = (ref: string, out: unknown, cols: readonly [string, string, FieldColumn["kind"]][]): unknown => {
-  if (out === DROP) return null;
-  if (!isObject(out))
-    throw new Error(`executor ${ref} returned ${canonicalJson(out ?? null).slice(0, 100)}, not an object: only objects are rows in the Flink slice`);
+type Cols = readonly [string, string, FieldColumn["kind"]][];
+
+/** An output row: its canonical JSON and its typed columns. */
+const row = (out: Record<string, unknown>, cols: Cols): unknown => {
   const c: Record<string, unknown> = {};
   for (const [name, column, kind] of cols) {
     const x = columnValue(out, { name, kind });
@@ -54,6 +65,32 @@ const encode = (ref: string, out: unknown, cols: readonly [string, string, Field
     c[column] = typeof x === "number" ? (Object.is(x, -0) ? "-0" : String(x)) : x;
   }
   return { raw: canonicalJson(out), c };
+};
+
+/** What `ls_exec` returns for an output: its row, or null when the filter dropped the element. */
+const encode = (ref: string, out: unknown, cols: Cols): unknown => {
+  if (out === DROP) return null;
+  if (!isObject(out))
+    throw new Error(`executor ${ref} returned ${canonicalJson(out ?? null).slice(0, 100)}, not an object: only objects are rows in the Flink slice`);
+  return row(out, cols);
+};
+
+/** Expressions compiled once per plan JSON text (a job calls the same few on every row). */
+const compiled = new Map<string, (row: unknown) => unknown>();
+const exprOf = (x: string): ((row: unknown) => unknown) => {
+  let f = compiled.get(x);
+  if (f === undefined) compiled.set(x, (f = compileExpr(JSON.parse(x) as Expr)));
+  return f;
+};
+
+/** `f()`, or the dead letter of an expression's run-time error (§15: the one error an expression raises). */
+const orDead = <A>(f: () => A): A | { dead: string } => {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ExpressionError) return { dead: e.message };
+    throw e;
+  }
 };
 
 /** Installs the functions on `globalThis`, with the executors the bundle's modules define. */
@@ -67,6 +104,29 @@ export const installFunctions = (executors: ReadonlyMap<string, Executor>): void
     const out = runHooks(ex, elementOf(x), NO_SERVICES);
     return out instanceof Promise ? out.then((o) => encode(x.ref, o, cols)) : encode(x.ref, out, cols);
   };
+  g.ls_flat = (x: ElementArg & { x: string; as: string | null; cols: string }) => {
+    const cols = JSON.parse(x.cols) as Cols;
+    let items: unknown;
+    try {
+      items = exprOf(x.x)(elementOf(x));
+    } catch (e) {
+      if (e instanceof ExpressionError) return [{ dead: e.message }];
+      throw e;
+    }
+    // The engine's rule (§4): null yields nothing, a non-array is a dead letter, then each item.
+    if (items === null) return [];
+    if (!Array.isArray(items)) return [{ dead: notAnArrayReason(items) }];
+    const dead: { dead: string }[] = [];
+    const values = flatMapValues(items, x.as ?? undefined, (reason) => void dead.push({ dead: reason }));
+    return [
+      ...dead,
+      ...values.map((v) => {
+        if (!isObject(v)) throw new Error(`internal: flatMap gave a non-object ${canonicalJson(v).slice(0, 40)}`);
+        return row(v, cols);
+      }),
+    ];
+  };
+  g.ls_expr = (x: ElementArg & { x: string }) => orDead(() => ({ t: exprOf(x.x)(elementOf(x)) === true ? "1" : "0" }));
 };
 
 /** The executors of a bundled module: the default pipeline's (`registryOf` is passed in: it needs the params) and every exported executor, also inside exported arrays and objects. */

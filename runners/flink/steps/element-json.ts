@@ -38,10 +38,18 @@ export const elementArgSql = (stage: string, rel: Rel, extra: readonly string[] 
   return `JSON_OBJECT(${extra.map((m) => `${m}, `).join("")}'raw' VALUE ${rel.raw ? "_raw" : "CAST(NULL AS STRING)"}, 'over' VALUE JSON_OBJECT(${members}${members === "" ? "" : " "}NULL ON NULL) NULL ON NULL)`;
 };
 
-/** A call of the bundle's function `fn` on `arg` (JSON text): its result as JSON text, NULL for nothing. */
-export const jsCall = (b: Build, fn: string, arg: string): string => {
+/** A call of the bundle's function `fn` on `arg` (JSON text): its result as JSON text, NULL for nothing (`ls_js_flat`: a table function, one row per array item). */
+export const jsCall = (b: Build, fn: string, arg: string, udf: "ls_js" | "ls_js_flat" = "ls_js"): string => {
   const { path, sha256 } = b.useJs();
-  return `ls_js(${path}, ${sha256}, '${fn}', ${arg})`;
+  return `${udf}(${path}, ${sha256}, '${fn}', ${arg})`;
+};
+
+/** A typed column from the JSON text `_y` of a JavaScript row (`{ raw, c }`; numbers come as text, cast exactly). */
+export const jsColumn = (json: string, column: string, kind: Rel["fields"][number]["kind"]): string => {
+  const v = `JSON_VALUE(${json}, '$.c.${column}')`;
+  if (kind === "number") return `CAST(${v} AS DOUBLE) AS ${column}`;
+  if (kind === "string") return `${v} AS ${column}`;
+  return `JSON_VALUE(${json}, '$.c.${column}' RETURNING BOOLEAN) AS ${column}`;
 };
 
 /** The canonical JSON of the element (STRING). */

@@ -25,23 +25,12 @@ import { fileTable, view } from "../sql.ts";
 import type { Build } from "../step.ts";
 import { refuse, sqlType } from "../step.ts";
 import type { StepFn } from "../step.ts";
-import { elementArgSql, jsCall } from "./element-json.ts";
+import { elementArgSql, jsCall, jsColumn } from "./element-json.ts";
 
 /** A SQL string literal of `s` (ours or data), or the stage refused. */
 const lit = (stage: string, s: string): string => {
   const l = sqlString(s);
   return typeof l === "string" ? l : refuse(stage, l.refused);
-};
-
-/**
- * A typed column of an executor's output: numbers come as their shortest text, cast exactly
- * (Flink's `JSON_VALUE … RETURNING DOUBLE` fails on an integral JSON number).
- */
-const outColumn = (column: string, kind: Rel["fields"][number]["kind"]): string => {
-  const v = `JSON_VALUE(_x, '$.c.${column}')`;
-  if (kind === "number") return `CAST(${v} AS DOUBLE) AS ${column}`;
-  if (kind === "string") return `${v} AS ${column}`;
-  return `JSON_VALUE(_x, '$.c.${column}' RETURNING BOOLEAN) AS ${column}`;
 };
 
 /**
@@ -57,7 +46,7 @@ const executed = (stage: string, rel: Rel, from: string, b: Build): string => {
   b.define(view(called, `SELECT ${selectList(metaColumns(rel))}, ${jsCall(b, "ls_exec", arg)} AS _x FROM ${from} WHERE _r LIKE '%@%'`));
   const meta = selectList(metaColumns(rel), { _raw: "JSON_VALUE(_x, '$.raw')" });
   const out = b.name(`${stage}_out`);
-  b.define(view(out, `SELECT ${[meta, ...rel.fields.map((f) => outColumn(f.column, f.kind))].join(", ")} FROM ${called} WHERE _x IS NOT NULL`));
+  b.define(view(out, `SELECT ${[meta, ...rel.fields.map((f) => jsColumn("_x", f.column, f.kind))].join(", ")} FROM ${called} WHERE _x IS NOT NULL`));
   return out;
 };
 

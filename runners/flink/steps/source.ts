@@ -33,10 +33,13 @@ export const kindOfField = (s: SchemaJson): SqlKind | undefined => {
 };
 
 /** The columns of a source's fields, and the fields that have none (with why). */
-export const sourceColumns = (n: SourceNode | TableNode): { fields: FieldColumn[]; unsupported: Map<string, string> } => {
+export const sourceColumns = (n: SourceNode | TableNode): { fields: FieldColumn[]; unsupported: Map<string, string> } => columnsOfSchema(n.schema);
+
+/** The columns of a row type's fields (`f0`, … in order), and the fields that have none (with why). */
+export const columnsOfSchema = (row: SchemaJson): { fields: FieldColumn[]; unsupported: Map<string, string> } => {
   const fields: FieldColumn[] = [];
   const unsupported = new Map<string, string>();
-  for (const [name, schema] of fieldsOf(n.schema).fields) {
+  for (const [name, schema] of fieldsOf(row).fields) {
     const kind = kindOfField(schema);
     if (kind === undefined)
       unsupported.set(name, `the field "${name}" is ${describeSchema(schema)}: only numbers, strings and booleans are SQL columns in the Flink slice`);
