@@ -232,8 +232,8 @@ describe("lockstep explain", () => {
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/^pipeline "window-count" v1 on flink: 6 stages/);
     expect(ok.out).toMatch(/^CREATE TEMPORARY TABLE /m);
-    const refused = await cli("explain", repo("examples/wordcount.ts"), "--runner", "flink", "--json");
-    expect(JSON.parse(refused.out).refused).toMatchObject({ stage: "lines.flatMap", reason: expect.stringMatching(/flatMap/) });
+    const refused = await cli("explain", repo("examples/sessions.ts"), "--runner", "flink", "--json");
+    expect(JSON.parse(refused.out).refused).toMatchObject({ stage: "clicks.combine", reason: expect.stringMatching(/aggregate first/) });
     // The flagship: executors through GraalJS, the lookup as version intervals, the sequence ranked in SQL.
     const flag = await cli("explain", flagship, "--runner", "flink");
     expect(flag.code).toBe(0);
@@ -247,16 +247,16 @@ describe("lockstep explain", () => {
   it("run --runner flink refuses the same definition with the stage and reason before anything starts (exit 2)", async () => {
     const r = await cli(
       "run",
-      repo("examples/wordcount.ts"),
+      repo("examples/sessions.ts"),
       "--runner",
       "flink",
       "--in",
-      `lines=${repo("examples/data/window-events.jsonl")}`,
+      `clicks=${repo("examples/data/clicks.jsonl")}`,
       "--gateway",
       "http://127.0.0.1:9",
     );
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/lines\.flatMap: the Flink runner cannot run this stage: flatMap/);
+    expect(r.err).toMatch(/clicks\.combine: the Flink runner cannot run this stage: the aggregate first/);
     const misplaced = await cli(
       "run",
       repo("examples/wordcount.ts"),

@@ -16,6 +16,8 @@
  *   flatMap of expression `x` (plan JSON text) by the engine's own
  *   `flatMapValues` — each output as `{ raw, c }`, each dead letter as
  *   `{ dead: reason }` (an expression's run-time error too, §15);
+ * - `ls_map({ x, raw, over, cols })` → `{ raw, c }` or `{ dead }`: a map
+ *   whose object SQL cannot compute exactly, by the same compiler;
  * - `ls_expr({ x, raw, over })` → `{ t }` or `{ dead }`: a condition the SQL
  *   catalogue cannot say exactly, by the JavaScript compiler of `src/expr`
  *   (`t` is "1" when it is exactly true, §4).
@@ -125,6 +127,14 @@ export const installFunctions = (executors: ReadonlyMap<string, Executor>): void
         return row(v, cols);
       }),
     ];
+  };
+  g.ls_map = (x: ElementArg & { x: string; cols: string }) => {
+    const cols = JSON.parse(x.cols) as Cols;
+    return orDead(() => {
+      const v = exprOf(x.x)(elementOf(x));
+      if (!isObject(v)) throw new Error(`internal: a map gave a non-object ${canonicalJson(v ?? null).slice(0, 40)}`);
+      return row(v, cols);
+    });
   };
   g.ls_expr = (x: ElementArg & { x: string }) => orDead(() => ({ t: exprOf(x.x)(elementOf(x)) === true ? "1" : "0" }));
 };

@@ -8,13 +8,13 @@
  *
  * @module
  */
-import { compileSql, sqlString } from "../../../src/expr/compile-sql.ts";
+import { compileSql } from "../../../src/expr/compile-sql.ts";
 import type { FilterNode } from "../../../src/plan/ir.ts";
 import { allColumns, selectList } from "../rel.ts";
-import { fileTable, view } from "../sql.ts";
+import { view } from "../sql.ts";
 import type { StepFn } from "../step.ts";
-import { refuse, sqlType } from "../step.ts";
-import { elementArgSql, jsCall } from "./element-json.ts";
+import { lit } from "./flat-map.ts";
+import { jsResults } from "./js-stage.ts";
 import { scopeOf } from "./scope.ts";
 
 /** The step of a filter. */
@@ -28,35 +28,7 @@ export const filterStep: StepFn<FilterNode> = (n, [input], b) => {
     b.define(view(rel.view, `SELECT ${columns} FROM ${input!.view} WHERE ${where}`));
     return rel;
   }
-  // In GraalJS: the engine's compiled expression on the element.
-  const x = sqlString(JSON.stringify(n.expr));
-  if (typeof x !== "string") return refuse(n.id, `${cond.refused.path}: ${cond.refused.reason}`);
-  const judged = b.name(`${n.id}_js`);
-  b.define(view(judged, `SELECT ${columns}, ${jsCall(b, "ls_expr", elementArgSql(n.id, input!, [`'x' VALUE ${x}`]))} AS _y FROM ${input!.view}`));
-  const dead = b.name(`dl_${n.id}`);
-  const deadCols: [string, string][] = [
-    ["_line", "BIGINT"],
-    ["_src", "STRING"],
-    ["_raw", "STRING"],
-    ...input!.fields.map((f): [string, string] => [f.column, sqlType(f.kind)]),
-    ["_reason", "STRING"],
-  ];
-  const path = b.path("out", dead);
-  b.define(fileTable(dead, deadCols, path));
-  b.insert(
-    `INSERT INTO ${dead} SELECT ${deadCols.map(([c]) => (c === "_reason" ? "JSON_VALUE(_y, '$.dead') AS _reason" : c)).join(", ")} FROM ${judged} WHERE JSON_VALUE(_y, '$.dead') IS NOT NULL`,
-  );
-  b.output({
-    kind: "deadLetters",
-    what: "reason",
-    stage: n.id,
-    table: dead,
-    path,
-    raw: input!.raw,
-    overlay: input!.overlay ?? [],
-    fields: input!.fields,
-    pane: null,
-  });
-  b.define(view(rel.view, `SELECT ${columns} FROM ${judged} WHERE JSON_VALUE(_y, '$.t') = '1'`));
+  const called = jsResults(n.id, input!, b, "ls_expr", [`'x' VALUE ${lit(n.id, JSON.stringify(n.expr))}`], false);
+  b.define(view(rel.view, `SELECT ${columns} FROM ${called} WHERE JSON_VALUE(_y, '$.t') = '1'`));
   return rel;
 };

@@ -55,7 +55,7 @@ const acceptedWith = (kinds: readonly string[]) =>
   recipeArb.filter((r) => {
     if (r.terminal.kind !== "combine" || !kinds.includes(r.terminal.window?.kind ?? "none")) return false;
     // Executors, dispatch and lookups have their own properties (below, and sequence-lookup.test.ts).
-    if (r.pre.some((p) => p.kind === "apply" || p.kind === "dispatch" || p.kind === "lookup")) return false;
+    if (r.pre.some((p) => p.kind === "apply" || p.kind === "dispatch" || p.kind === "lookup" || p.kind === "flatMap")) return false;
     return explainFlink(buildPipeline(r)).refused === undefined;
   });
 
@@ -67,6 +67,8 @@ const withExecutors = recipeArb.filter(
     r.pre.some((p) => p.kind === "apply" || (p.kind === "dispatch" && Object.values(p.branches).some((b) => b !== "keep" && b !== "drop"))) &&
     explainFlink(buildPipeline(r)).refused === undefined,
 );
+/** Recipes the compiler accepts with a flatMap (in GraalJS, with the map after it that reads nested fields). */
+const withFlatMap = recipeArb.filter((r) => r.pre.some((p) => p.kind === "flatMap") && explainFlink(buildPipeline(r)).refused === undefined);
 /** Recipes the compiler accepts that dispatch (dead letters for values without a branch included). */
 const withDispatch = recipeArb.filter((r) => r.pre.some((p) => p.kind === "dispatch") && explainFlink(buildPipeline(r)).refused === undefined);
 
@@ -77,6 +79,7 @@ describe("FlinkRunner parity with the DirectRunner", () => {
     ["generated pipelines flattening two sources", accepted.filter((r) => r.union === true), Math.ceil(RUNS / 2)],
     ["generated pipelines running executors in GraalJS", withExecutors, RUNS],
     ["generated pipelines with a dispatch", withDispatch, Math.ceil(RUNS / 2)],
+    ["generated pipelines with a flatMap", withFlatMap, RUNS],
   ] as const)
     it(`${what} on generated histories (${runs} runs)`, async () => {
       let rows = 0;
