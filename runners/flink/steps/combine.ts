@@ -1,28 +1,11 @@
-/**
- * `combine`: the final pane of every key and window, computed directly
- * (panes accumulate and the last one is complete, §9), as the arquero
- * runner does: aggregate inputs, window starts, the lateness rule
- *
- *     late ⇔ _c ≥ _we + allowedLateness          (§8; a NULL clock is −∞)
- *
- * with late rows written to this stage's late table, then `GROUP BY` key
- * and window. `sum` and `mean` are the exactly rounded Java UDAFs
- * (`ls_fsum`, `ls_fmean`), never Flink's SUM/AVG on doubles; `count`,
- * `min`, `max` are SQL's (min/max of numbers only: an input that is never a
- * number gives null, §10), `countDistinct` is `COUNT(DISTINCT …)`. Other
- * aggregates are refused.
- *
- * @module
- */
-import { sqlNumber } from "../../../src/expr/compile-sql.ts";
 import type { AggSpec, CombineNode, WindowNode } from "../../../src/plan/ir.ts";
 import type { FieldColumn, Rel } from "../rel.ts";
 import { metaColumns, selectList } from "../rel.ts";
-import { fileTable, view } from "../sql.ts";
+import { view } from "../sql.ts";
 import type { Build, StepFn } from "../step.ts";
-import { refuse, sqlType } from "../step.ts";
+import { refuse } from "../step.ts";
 import { sqlOf } from "./scope.ts";
-import { alignDownSql, slidingCandidates } from "./window.ts";
+import { boundedWindows } from "./window.ts";
 
 /** The SQL aggregate of `a` over input column `col` (of `kind`), or a refusal. */
 const aggregate = (stage: string, a: AggSpec, col: string | null, kind: string | null, b: Build): string => {
@@ -74,56 +57,7 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
     grouped = `SELECT ${[...keyCols, "CAST(NULL AS DOUBLE) AS _ws", "CAST(NULL AS DOUBLE) AS _we", ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${evaluated} GROUP BY ${keyCols.join(", ")}`;
   } else {
     const carried = [...metaColumns(rel), ...fieldCols, ...inputCols];
-    const windowed = b.name(`${n.id}_win`);
-    // A session element's proto-window is [t, t + gap) (§7); the lateness rule judges it (§8).
-    const size = fn.kind === "session" ? fn.gap : fn.size;
-    if (fn.kind === "fixed") {
-      b.define(view(windowed, `SELECT ${carried.join(", ")}, ${alignDownSql(fn.size, fn.offset)} AS _ws FROM ${evaluated}`));
-    } else if (fn.kind === "session") {
-      b.define(view(windowed, `SELECT ${carried.join(", ")}, _t AS _ws FROM ${evaluated}`));
-    } else {
-      // One row per candidate window: the latest start ≤ _t, then earlier ones while the window still reaches past _t.
-      const candidates = b.name(`${n.id}_cand`);
-      const list = Array.from({ length: slidingCandidates(fn) }, (_, j) => `(${j})`).join(", ");
-      b.define(
-        view(
-          candidates,
-          `SELECT ${carried.join(", ")}, ${alignDownSql(fn.period, fn.offset)} - CAST(_wn AS DOUBLE) * ${sqlNumber(fn.period)} AS _ws FROM ${evaluated} CROSS JOIN (VALUES ${list}) AS wn(_wn)`,
-        ),
-      );
-      b.define(view(windowed, `SELECT ${carried.join(", ")}, _ws FROM ${candidates} WHERE _ws + ${sqlNumber(fn.size)} > _t`));
-    }
-    const bounded = b.name(`${n.id}_bounds`);
-    b.define(view(bounded, `SELECT ${carried.join(", ")}, _ws, _ws + ${sqlNumber(size)} AS _we FROM ${windowed}`));
-    const L = sqlNumber(window!.allowedLateness);
-    const late = `_c IS NOT NULL AND _c >= _we + ${L}`;
-
-    const lateTable = b.name(`late_${n.id}`);
-    const lateCols: [string, string][] = [
-      ["_line", "BIGINT"],
-      ["_src", "STRING"],
-      ["_raw", "STRING"],
-      ...rel.fields.map((f): [string, string] => [f.column, sqlType(f.kind)]),
-      ["_t", "DOUBLE"],
-      ["_c", "DOUBLE"],
-      ["_ws", "DOUBLE"],
-      ["_we", "DOUBLE"],
-    ];
-    const path = b.path("out", lateTable);
-    b.define(fileTable(lateTable, lateCols, path));
-    b.insert(`INSERT INTO ${lateTable} SELECT ${lateCols.map(([c]) => c).join(", ")} FROM ${bounded} WHERE ${late}`);
-    b.output({
-      kind: "late",
-      allowedLateness: window!.allowedLateness,
-      session: fn.kind === "session",
-      stage: n.id,
-      table: lateTable,
-      path,
-      raw: rel.raw,
-      overlay: rel.overlay ?? [],
-      fields: rel.fields,
-      pane: null,
-    });
+    const { bounded, late } = boundedWindows(n.id, rel, window!, carried, evaluated, b);
     if (fn.kind === "session") {
       // Sessions from the kept proto-windows, per key in order of start: a row starts a new session
       // when it starts at or after every earlier end (touching windows do not merge, §7); the order
