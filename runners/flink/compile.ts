@@ -29,6 +29,7 @@ import { filterStep } from "./steps/filter.ts";
 import { applyStep, dispatchStep } from "./steps/executors.ts";
 import { flatMapStep } from "./steps/flat-map.ts";
 import { flattenStep } from "./steps/flatten.ts";
+import { joinStep } from "./steps/join.ts";
 import { keyByStep } from "./steps/key-by.ts";
 import { lookupStep } from "./steps/lookup.ts";
 import { mapStep } from "./steps/map.ts";
@@ -69,9 +70,7 @@ export interface FlinkProgram {
 export type Compiled = FlinkProgram | { readonly refused: Refusal };
 
 /** Why each op outside the slice is refused. */
-const OUTSIDE: Partial<Record<PlanNode["op"], string>> = {
-  join: "joins are not in the Flink slice yet",
-};
+const OUTSIDE: Partial<Record<PlanNode["op"], string>> = {};
 
 /** Where a compiled program's files live; explain shows placeholders. */
 export interface CompileOptions {
@@ -97,6 +96,7 @@ const STEPS: Partial<Record<PlanNode["op"], StepFn<PlanNode>>> = {
   dispatch: dispatchStep as StepFn<PlanNode>,
   apply: applyStep as StepFn<PlanNode>,
   flatMap: flatMapStep as StepFn<PlanNode>,
+  join: joinStep as StepFn<PlanNode>,
 };
 
 /** The step of `n` (a source's needs the source tables), or one that refuses it. */

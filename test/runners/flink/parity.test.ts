@@ -69,6 +69,8 @@ const withExecutors = recipeArb.filter(
 );
 /** Recipes the compiler accepts with a flatMap (in GraalJS, with the map after it that reads nested fields). */
 const withFlatMap = recipeArb.filter((r) => r.pre.some((p) => p.kind === "flatMap") && explainFlink(buildPipeline(r)).refused === undefined);
+/** Recipes the compiler accepts that end in a windowed join (inner or left). */
+const withJoin = recipeArb.filter((r) => r.terminal.kind === "join" && explainFlink(buildPipeline(r)).refused === undefined);
 /** Recipes the compiler accepts that dispatch (dead letters for values without a branch included). */
 const withDispatch = recipeArb.filter((r) => r.pre.some((p) => p.kind === "dispatch") && explainFlink(buildPipeline(r)).refused === undefined);
 
@@ -80,6 +82,8 @@ describe("FlinkRunner parity with the DirectRunner", () => {
     ["generated pipelines running executors in GraalJS", withExecutors, RUNS],
     ["generated pipelines with a dispatch", withDispatch, Math.ceil(RUNS / 2)],
     ["generated pipelines with a flatMap", withFlatMap, RUNS],
+    // Generated join histories are small and often pair nothing: twice the runs.
+    ["generated pipelines ending in a join", withJoin, RUNS * 2],
   ] as const)
     it(`${what} on generated histories (${runs} runs)`, async () => {
       let rows = 0;
@@ -239,5 +243,55 @@ describe("FlinkRunner parity with the DirectRunner", () => {
         .map((e) => (e as { s: string }).s)
         .sort(),
     ).toEqual(["SHOUT ÜNÏ", "keep me"]);
+  });
+
+  it("join: every pair per key and window, a left element alone with null, late elements by each side's own lateness (§8, §10)", async () => {
+    const Ev = t.type({ user: t.string, ts: t.number, v: t.string });
+    const def = L.pipeline("join-by-hand", { version: 1 }, ({ source, sink }) => {
+      const side = (name: string, lateness: string) =>
+        L.pipe(
+          source(name, Ev, { key: "user" }),
+          L.withTimestamps((e) => e.field("ts")),
+          L.keyBy("user"),
+          L.window(L.fixed("10s"), { allowedLateness: lateness }),
+        );
+      return L.pipe(side("views", "0s"), L.join(side("clicks", "5s"), { kind: "left", as: ["view", "click"] }), sink("joined"));
+    });
+    const views = [
+      { user: "a", ts: 1_000, v: "v1" },
+      { user: "a", ts: 2_000, v: "v2" },
+      { user: "b", ts: 3_000, v: "v3" },
+      { user: "a", ts: 25_000, v: "v4" },
+      // a's clock is 25 000 ≥ 10 000 + 0: late for [0, 10 000).
+      { user: "a", ts: 4_000, v: "v-late" },
+    ];
+    const clicks = [
+      { user: "a", ts: 1_500, v: "c1" },
+      { user: "a", ts: 9_000, v: "c2" },
+      { user: "a", ts: 12_000, v: "c3" },
+      // a's clock is 12 000 < 10 000 + 5 000: on time for [0, 10 000) on this side.
+      { user: "a", ts: 5_000, v: "c4" },
+    ];
+    const direct = (await checkParity(def, { views, clicks }))!;
+    const rows = direct.outputs.joined!.map((x) => {
+      const r = x as { windowStart: number; view: { v: string }; click: { v: string } | null };
+      return [r.windowStart, r.view.v, r.click?.v ?? null];
+    });
+    // The rules by hand: [0, 10 000) pairs v1, v2 with c1, c2, c4; b's v3 alone; [20 000, 30 000) v4 alone; c3's window has no view.
+    expect(rows.map((x) => JSON.stringify(x)).sort()).toEqual(
+      [
+        [0, "v1", "c1"],
+        [0, "v1", "c2"],
+        [0, "v1", "c4"],
+        [0, "v2", "c1"],
+        [0, "v2", "c2"],
+        [0, "v2", "c4"],
+        [0, "v3", null],
+        [20_000, "v4", null],
+      ]
+        .map((x) => JSON.stringify(x))
+        .sort(),
+    );
+    expect(direct.late.map((x) => [x.source, x.offset])).toEqual([["views", 5]]);
   });
 });
