@@ -50,10 +50,10 @@ describe("flink compile: refusals name the stage and the reason", () => {
     ],
     ["a dedupe after a flatMap", recipe({ pre: [{ kind: "flatMap" }, { kind: "dedupe" }] }), "events.dedupe", /after a flatMap/],
     [
-      "join",
-      recipe({ terminal: { kind: "join", window: { kind: "fixed", size: 1000, offset: 0 }, lateness: 0, joinKind: "inner" } }),
+      "a join in session windows",
+      recipe({ terminal: { kind: "join", window: { kind: "session", gap: 1000 }, lateness: 0, joinKind: "inner" } }),
       "events-others.join",
-      /join/,
+      /session/,
     ],
     ["sequence with a ttl", recipe({ terminal: { kind: "sequence", latest: 2, ttl: 2000 } }), "events.sequence", /ttl/],
     ["no late panes", recipe({ terminal: combine({ late: false }) }), "events.window", /late panes/],
@@ -154,6 +154,14 @@ describe("flink compile: refusals name the stage and the reason", () => {
 });
 
 describe("flink compile: accepted definitions", () => {
+  it("a windowed left join: both sides windowed by their own stage, SQL's LEFT JOIN on key and window, one late table per side", () => {
+    const e = explainFlink(buildPipeline(recipe({ terminal: { kind: "join", window: { kind: "fixed", size: 1000, offset: 0 }, lateness: 0, joinKind: "left" } })));
+    expect(e.refused).toBeUndefined();
+    const sql = e.stages.find((s) => s.op === "join")!.sql.join("\n");
+    expect(sql).toMatch(/LEFT JOIN .* ON l\._k0 IS NOT DISTINCT FROM r\._k0 AND l\._ws IS NOT DISTINCT FROM r\._ws/);
+    expect(sql.match(/CREATE TEMPORARY TABLE ls_late_events_others_join/g)).toHaveLength(2);
+  });
+
   it("wordcount: the flatMap and the filter the SQL catalogue refuses (length) run in GraalJS, each with its dead letters", () => {
     const e = explainFlink(wordcount);
     expect(e.refused).toBeUndefined();
