@@ -11,6 +11,8 @@
  */
 import { sqlString } from "../../../src/expr/compile-sql.ts";
 import type { Rel } from "../rel.ts";
+import { allColumns, selectList } from "../rel.ts";
+import { view } from "../sql.ts";
 import type { Build } from "../step.ts";
 import { refuse } from "../step.ts";
 
@@ -56,4 +58,16 @@ export const jsColumn = (json: string, column: string, kind: Rel["fields"][numbe
 export const canonicalJsonSql = (stage: string, rel: Rel, b: Build): string => {
   if (rel.raw && (rel.overlay ?? []).length === 0) return "_raw";
   return `JSON_VALUE(${jsCall(b, "ls_canonical", elementArgSql(stage, rel))}, '$.c')`;
+};
+
+/**
+ * `rel` as the source record again: a view whose `_raw` is the element's canonical JSON (computed
+ * in GraalJS when the element was rebuilt or has fields set over it), for stages that hand the
+ * whole element to JavaScript and take its output back as `_raw`.
+ */
+export const asRecord = (stage: string, rel: Rel, b: Build): Rel => {
+  if (rel.raw && (rel.overlay ?? []).length === 0) return rel;
+  const out: Rel = { ...rel, view: b.name(`${stage}_record`), raw: true, overlay: [] };
+  b.define(view(out.view, `SELECT ${selectList(allColumns(rel), { _raw: canonicalJsonSql(stage, rel, b) })} FROM ${rel.view}`));
+  return out;
 };

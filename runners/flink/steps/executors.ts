@@ -10,8 +10,9 @@
  * output comes back as canonical JSON (the new `_raw`) and the typed columns,
  * NULL when its filter dropped the element.
  *
- * Refused: an executor on rows that are no longer the source record (after
- * a map, or with lookup fields set over it), and stages after a combine.
+ * Rows that are no longer the source record (after a map, or with lookup
+ * fields set over it) get their canonical JSON as `_raw` first (`asRecord`),
+ * so kept and executed rows are alike. Refused: stages after a combine.
  * The runner refuses executors that call services, and
  * `--on-executor-error dead-letter`: an executor that throws fails the job.
  *
@@ -25,7 +26,7 @@ import { fileTable, view } from "../sql.ts";
 import type { Build } from "../step.ts";
 import { refuse, sqlType } from "../step.ts";
 import type { StepFn } from "../step.ts";
-import { elementArgSql, jsCall, jsColumn } from "./element-json.ts";
+import { asRecord, elementArgSql, jsCall, jsColumn } from "./element-json.ts";
 
 /** A SQL string literal of `s` (ours or data), or the stage refused. */
 const lit = (stage: string, s: string): string => {
@@ -38,8 +39,6 @@ const lit = (stage: string, s: string): string => {
  * canonical JSON as `_raw` and its typed columns; dropped rows are gone.
  */
 const executed = (stage: string, rel: Rel, from: string, b: Build): string => {
-  if (!rel.raw || (rel.overlay ?? []).length > 0)
-    return refuse(stage, "an executor on rows a map or a lookup rebuilt is not in the Flink slice yet (its input must still be the source record)");
   const cols = JSON.stringify(rel.fields.map((f) => [f.name, f.column, f.kind]));
   const arg = elementArgSql(stage, rel, ["'ref' VALUE _r", `'cols' VALUE ${lit(stage, cols)}`]);
   const called = b.name(`${stage}_exec`);
@@ -78,8 +77,10 @@ const deadLetters = (n: DispatchNode, rel: Rel, from: string, b: Build): void =>
 };
 
 /** Routes `rel` by `route` (SQL giving `_r`), then keeps, runs or dead-letters each row. */
-const routed = (stage: string, rel: Rel, route: string, b: Build, executors: boolean, onDead?: (from: string) => void): Rel => {
-  if (rel.pane !== null) return refuse(stage, "an executor stage after a combine is not in the Flink slice yet");
+const routed = (stage: string, input: Rel, route: string, b: Build, executors: boolean, onDead?: (from: string) => void): Rel => {
+  if (input.pane !== null) return refuse(stage, "an executor stage after a combine is not in the Flink slice yet");
+  // An executor's output comes back as `_raw`, so every row of the stage is the record `_raw` says.
+  const rel = executors ? asRecord(stage, input, b) : input;
   const columns = allColumns(rel);
   const r = b.name(`${stage}_routes`);
   b.define(view(r, `SELECT ${selectList(columns)}, ${route} AS _r FROM ${rel.view}`));

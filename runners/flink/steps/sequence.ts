@@ -9,8 +9,8 @@
  *    the canonical JSON compared only where two versions share a time (a
  *    `COUNT(*)` over (key, id, _t) says where);
  * 2. `ROW_NUMBER() OVER (PARTITION BY key ORDER BY _t DESC, id ASC) ≤ latest`;
- * 3. the entries (`JSON_OBJECT` of the listed fields, NULL ON NULL: a
- *    missing field reads as null, §1) assembled by `ls_ranked_array` in rank
+ * 3. the entries (JSON text of the listed fields by `JSON_STRING`, null for
+ *    NULL: a missing field reads as null, §1) assembled by `ls_ranked_array` in rank
  *    order — a Java UDAF, because ARRAY_AGG/JSON_ARRAYAGG keep whatever
  *    order rows reach them in.
  *
@@ -19,12 +19,13 @@
  * number `-0` is `0`. The row `{ …key, [as]: entries }` is written as JSON
  * text in `_raw`; its output key is the stage key (§11).
  *
- * Refused: a ttl (expiry by the key's running newest time is not here yet),
- * an id or entry field without a SQL column, a sequence after a combine.
+ * With a ttl, entries older than the key's newest time minus the ttl are
+ * cut once, at the end (see the step). Refused: an id or entry field
+ * without a SQL column, a sequence after a combine.
  *
  * @module
  */
-import { sqlString } from "../../../src/expr/compile-sql.ts";
+import { sqlNumber, sqlString } from "../../../src/expr/compile-sql.ts";
 import type { SequenceNode } from "../../../src/plan/ir.ts";
 import type { FieldColumn, Rel } from "../rel.ts";
 import { allColumns, metaColumns, selectList } from "../rel.ts";
@@ -63,13 +64,20 @@ const keyMembers = (stage: string, names: readonly string[], as: string): string
 /** The step of a sequence. */
 export const sequenceStep: StepFn<SequenceNode> = (n, [input], b: Build) => {
   const rel = input!;
-  if (n.ttl !== undefined) return refuse(n.id, "sequence with a ttl is not in the Flink slice yet");
   if (rel.pane !== null) return refuse(n.id, "a sequence after a combine is not in the Flink slice yet");
   const keyNames = b.facts.get(n.input)?.key ?? null;
   if (rel.key === null || keyNames === null) return refuse(n.id, "a sequence needs a keyBy upstream");
   const keyCols = rel.key.map((_, i) => `_k${i}`);
   const id = idSql(columnOf(n, rel, n.idField, "id"));
-  const entry = n.fields.map((name) => `KEY ${nameLiteral(n.id, name)} VALUE ${columnOf(n, rel, name, "sequence").column}`);
+  // An entry as JSON text: `{"f":<JSON of the column>,…}` (JSON_STRING quotes and escapes strings; NULL is null).
+  // Computed first and carried as a column: Flink's planner cannot plan an expression as this aggregate's
+  // argument when it has pruned the input to empty (a filter that is always false).
+  const entry = `'{' || ${n.fields
+    .map(
+      (name, i) =>
+        `${nameLiteral(n.id, `${i === 0 ? "" : ","}${JSON.stringify(name)}:`)} || COALESCE(JSON_STRING(${columnOf(n, rel, name, "sequence").column}), 'null')`,
+    )
+    .join(" || ")} || '}'`;
   b.useUdfs();
   const columns = allColumns(rel);
 
@@ -77,7 +85,7 @@ export const sequenceStep: StepFn<SequenceNode> = (n, [input], b: Build) => {
   b.define(
     view(
       withIds,
-      `SELECT ${selectList(columns)}, ${id.eq} AS _id, ${id.ord} AS _io, COUNT(*) OVER (PARTITION BY ${[...keyCols, id.eq, "_t"].join(", ")}) AS _nt FROM ${rel.view}`,
+      `SELECT ${selectList(columns)}, ${id.eq} AS _id, ${id.ord} AS _io, ${entry} AS _ej, COUNT(*) OVER (PARTITION BY ${[...keyCols, id.eq, "_t"].join(", ")}) AS _nt FROM ${rel.view}`,
     ),
   );
   // The content rule (§10): of one id's versions, the greater time, then the greater canonical JSON —
@@ -87,21 +95,34 @@ export const sequenceStep: StepFn<SequenceNode> = (n, [input], b: Build) => {
   b.define(
     view(
       best,
-      `SELECT ${selectList([...columns, "_io"])}, ROW_NUMBER() OVER (PARTITION BY ${[...keyCols, "_id"].join(", ")} ORDER BY _t DESC, ${content} DESC) AS _vn FROM ${withIds}`,
+      `SELECT ${selectList([...columns, "_io", "_ej"])}, ROW_NUMBER() OVER (PARTITION BY ${[...keyCols, "_id"].join(", ")} ORDER BY _t DESC, ${content} DESC) AS _vn FROM ${withIds}`,
     ),
   );
+  // ttl: entries older than the key's newest time minus ttl go (§10). An element that was already that old
+  // when it arrived (counted as expired by the engine) is older than the final newest time minus ttl too, and
+  // no version it could have beaten is newer, so cutting once at the end gives the same entries.
+  let live = best;
+  if (n.ttl !== undefined) {
+    live = b.name(`${n.id}_live`);
+    b.define(
+      view(
+        live,
+        `SELECT ${selectList([...columns, "_io", "_ej", "_vn"])} FROM (SELECT ${selectList([...columns, "_io", "_ej", "_vn"])}, MAX(_t) OVER (PARTITION BY ${keyCols.join(", ")}) AS _km FROM ${best}) WHERE _t >= _km - ${sqlNumber(n.ttl)}`,
+      ),
+    );
+  }
   const ranked = b.name(`${n.id}_ranked`);
   b.define(
     view(
       ranked,
-      `SELECT ${selectList(columns)}, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(", ")} ORDER BY _t DESC, _io ASC) AS _rk FROM ${best} WHERE _vn = 1`,
+      `SELECT ${selectList([...columns, "_ej"])}, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(", ")} ORDER BY _t DESC, _io ASC) AS _rk FROM ${live} WHERE _vn = 1`,
     ),
   );
   const grouped = b.name(`${n.id}_groups`);
   b.define(
     view(
       grouped,
-      `SELECT ${keyCols.join(", ")}, MAX(_t) AS _t, ls_ranked_array(_rk, JSON_OBJECT(${entry.join(", ")} NULL ON NULL)) AS _es FROM ${ranked} WHERE _rk <= ${n.latest} GROUP BY ${keyCols.join(", ")}`,
+      `SELECT ${keyCols.join(", ")}, MAX(_t) AS _t, ls_ranked_array(_rk, _ej) AS _es FROM ${ranked} WHERE _rk <= ${n.latest} GROUP BY ${keyCols.join(", ")}`,
     ),
   );
 
