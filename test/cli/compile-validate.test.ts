@@ -241,7 +241,7 @@ describe("lockstep explain", () => {
     expect(flag.out).toMatch(/^-- events\.dispatch \(dispatch\)\n.*'longView@1'/m);
     expect(flag.out).toMatch(/ls_js\('<work dir>\/functions\.js', '<sha-256 of the bundle>', 'ls_exec'/);
     expect(flag.out).toMatch(/LEFT JOIN ls_events_items_lookup_versions AS v ON/);
-    expect(flag.out).toMatch(/ls_ranked_array\(_rk, JSON_OBJECT\(/);
+    expect(flag.out).toMatch(/ls_ranked_array\(_rk, _ej\)/);
   });
 
   it("run --runner flink refuses the same definition with the stage and reason before anything starts (exit 2)", async () => {
