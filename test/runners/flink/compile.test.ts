@@ -197,7 +197,7 @@ describe("flink compile: accepted definitions", () => {
     expect(sqlOf("sequence")).toMatch(/ROW_NUMBER\(\) OVER \(PARTITION BY _k0 ORDER BY _t DESC, _io ASC\)/);
     expect(sqlOf("sequence")).toMatch(/WHERE _rk <= 50/);
     expect(sqlOf("sequence")).toMatch(
-      /'\{"itemId":' \|\| COALESCE\(JSON_STRING\(f\d+\), 'null'\) \|\| ',"type":' \|\| COALESCE\(JSON_STRING\(f\d+\), 'null'\) \|\| ',"ts":' .* \|\| ',"category":' .* AS _ej/,
+      /'\{' \|\| '"itemId":' \|\| COALESCE\(JSON_STRING\(f\d+\), 'null'\) \|\| ',"type":' \|\| COALESCE\(JSON_STRING\(f\d+\), 'null'\) \|\| ',"ts":' .* \|\| ',"category":' .* AS _ej/,
     );
     expect(sqlOf("sequence")).toMatch(/ls_ranked_array\(_rk, _ej\) AS _es/);
     expect(formatFlinkExplanation(e)).toMatch(/^-- first: ADD JAR <lockstep GraalJS jar>/m);
