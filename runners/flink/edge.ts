@@ -26,7 +26,8 @@ import { makeDecoder } from "../../src/schema/decode.ts";
 import { fromSchema } from "../../src/schema/from-schema.ts";
 import { recordsOf } from "../../src/run/inputs.ts";
 import type { InputSource } from "../../src/run/inputs.ts";
-import { columnValue } from "./column-value.ts";
+import { RunError } from "../../src/core/errors.ts";
+import { columnProblem, columnValue } from "./column-value.ts";
 import type { SourceTable } from "./steps/source.ts";
 
 /** Where the edge reports. */
@@ -61,7 +62,17 @@ export const writeSourceFile = async (node: SourceNode | TableNode, table: Sourc
     m.out++;
     const v = a.value as Readonly<Record<string, unknown>>;
     const line: Record<string, unknown> = { _line: rec.offset, _sk: node.op === "table" ? "" : (sourceKeyText(node, v) ?? ""), _raw: canonicalJson(v) };
-    for (const f of table.fields) line[f.column] = columnValue(v, f);
+    for (const f of table.fields) {
+      const x = columnValue(v, f);
+      const problem = columnProblem(f, x);
+      if (problem !== undefined)
+        throw new RunError(`${node.id}: the record at offset ${rec.offset}: ${problem}; run it on the direct, arquero or kafka runner`, node.id, {
+          source: node.id,
+          offset: rec.offset,
+          field: f.name,
+        });
+      line[f.column] = x;
+    }
     if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, "drain");
   };
   try {

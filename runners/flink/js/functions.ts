@@ -35,7 +35,7 @@ import type { Expr } from "../../../src/expr/ast.ts";
 import { compileExpr } from "../../../src/expr/compile-js.ts";
 import { ExpressionError } from "../../../src/expr/regex.ts";
 import type { EnrichContext, Executor } from "../../../src/registry/executor.ts";
-import { columnValue } from "../column-value.ts";
+import { columnProblem, columnValue } from "../column-value.ts";
 import type { FieldColumn } from "../rel.ts";
 
 /** An element as the SQL side passes it. */
@@ -63,6 +63,8 @@ const row = (out: Record<string, unknown>, cols: Cols): unknown => {
   const c: Record<string, unknown> = {};
   for (const [name, column, kind] of cols) {
     const x = columnValue(out, { name, kind });
+    const problem = columnProblem({ name }, x);
+    if (problem !== undefined) throw new Error(`${problem} (in ${canonicalJson(out).slice(0, 200)})`);
     // Numbers as their shortest text (Flink's JSON_VALUE … RETURNING DOUBLE fails on integral JSON numbers); -0 stays -0.
     c[column] = typeof x === "number" ? (Object.is(x, -0) ? "-0" : String(x)) : x;
   }

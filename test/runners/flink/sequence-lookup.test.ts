@@ -18,6 +18,7 @@ import { compile } from "../../../src/plan/compile.ts";
 import type { Pipeline } from "../../../src/plan/graph.ts";
 import type { RunResult } from "../../../src/run/result.ts";
 import { runDirect } from "../../../runners/direct/index.ts";
+import { LONE_SURROGATE_PROBLEM } from "../../../runners/flink/column-value.ts";
 import { explainFlink, runFlink } from "../../../runners/flink/index.ts";
 
 const gateway = inject("flinkGateway");
@@ -28,11 +29,16 @@ const SEED = Number(process.env.FLINK_PARITY_SEED ?? 15);
 const asSet = (xs: readonly unknown[]): string[] => xs.map(canonicalJson).sort(compareStrings);
 const asFiles = (r: RunResult): Record<string, string[]> => Object.fromEntries(Object.entries(r.outputs).map(([k, rows]) => [k, rows.map(canonicalJson)]));
 
-/** Runs `def` on both runners and asserts parity; returns the DirectRunner's result. */
-const checkParity = async (def: Pipeline, inputs: Record<string, readonly unknown[]>): Promise<RunResult> => {
+/** Runs `def` on both runners and asserts parity; returns the DirectRunner's result (undefined outside the Flink runner's strings). */
+const checkParity = async (def: Pipeline, inputs: Record<string, readonly unknown[]>): Promise<RunResult | undefined> => {
   const direct = await runDirect(def, { inputs: structuredClone(inputs) });
   // The generated pipelines' executors (recipeExecutors) come from this module: bundled for GraalJS.
-  const flink = await runFlink(def, { inputs, gateway, log: () => undefined, modules: [PIPELINES_MODULE] });
+  const flink = await runFlink(def, { inputs, gateway, log: () => undefined, modules: [PIPELINES_MODULE] }).catch((e: unknown) => {
+    // A lone surrogate in a string column fails a Flink run rather than changing its answer (docs/flink-runner.md).
+    if (e instanceof Error && e.message.includes(LONE_SURROGATE_PROBLEM)) return undefined;
+    throw e;
+  });
+  if (flink === undefined) return undefined;
   expect(asFiles(flink)).toEqual(asFiles(direct));
   expect(asSet(flink.deadLetters)).toEqual(asSet(direct.deadLetters));
   return direct;
@@ -65,7 +71,7 @@ describe("sequence on Flink", () => {
       { user: "u2", id: "a", ts: 3, x: 2 },
       { user: "u2", id: "c", ts: 5 },
     ];
-    const direct = await checkParity(def, { events });
+    const direct = (await checkParity(def, { events }))!;
     expect(direct.outputs.seqs).toEqual([
       {
         user: "u1",
@@ -98,7 +104,7 @@ describe("sequence on Flink", () => {
       ),
     );
     const events = [10, 9, -0, 0, 100, -5].map((id) => ({ k: "a", id, ts: 1 }));
-    const direct = await checkParity(def, { events });
+    const direct = (await checkParity(def, { events }))!;
     // -0 and 0 are one id (either version: they write alike).
     expect(canonicalJson(direct.outputs.out)).toBe(canonicalJson([{ k: "a", ids: [{ id: -5 }, { id: 0 }, { id: 9 }] }]));
   });
@@ -109,7 +115,7 @@ describe("sequence on Flink", () => {
       fc.asyncProperty(
         accepted.chain((recipe) => historiesFor(compile(buildPipeline(recipe)), { maxRecords: 40 }).map((h) => ({ recipe, h }))),
         async ({ recipe, h }) => {
-          await checkParity(buildPipeline(recipe), h.inputs as Record<string, unknown[]>);
+          fc.pre((await checkParity(buildPipeline(recipe), h.inputs as Record<string, unknown[]>)) !== undefined);
         },
       ),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
@@ -153,7 +159,7 @@ describe("point-in-time lookup on Flink", () => {
       { user: "u", ts: 5 },
       { user: "u", ts: 5, item: "i3" },
     ];
-    const direct = await checkParity(def, { events, items });
+    const direct = (await checkParity(def, { events, items }))!;
     const got = direct.outputs.out!.map((e) => {
       const x = e as { ts: number; item?: string | null; category: unknown; rank: unknown };
       return canonicalJson([x.ts, x.item ?? null, x.category, x.rank]);
@@ -179,7 +185,7 @@ describe("point-in-time lookup on Flink", () => {
       fc.asyncProperty(
         accepted.chain((recipe) => historiesFor(compile(buildPipeline(recipe)), { maxRecords: 40 }).map((h) => ({ recipe, h }))),
         async ({ recipe, h }) => {
-          await checkParity(buildPipeline(recipe), h.inputs as Record<string, unknown[]>);
+          fc.pre((await checkParity(buildPipeline(recipe), h.inputs as Record<string, unknown[]>)) !== undefined);
         },
       ),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
