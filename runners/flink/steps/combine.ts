@@ -28,8 +28,12 @@ const aggregate = (stage: string, a: AggSpec, col: string | null, kind: string |
       // Distinct by canonical JSON: a number -0 is 0; COUNT(DISTINCT) skips nulls as the rule does.
       if (kind === null || kind === "null") return "CAST(0 AS DOUBLE)";
       return `CAST(COUNT(DISTINCT ${numeric ? `CASE WHEN ${col} = 0 THEN 0E0 ELSE ${col} END` : col}) AS DOUBLE)`;
+    case "first":
+    case "last":
+      // Chosen per group by a window function before grouping (`_fv…`, see the step); every row of a group holds it.
+      return kind === null || kind === "null" ? "CAST(NULL AS BOOLEAN)" : `MAX(${col!.replace(/^_a/, "_fv")})`;
     default:
-      return refuse(stage, `the aggregate ${a.fn} is not in the Flink slice yet (count, sum, mean, min, max, countDistinct are)`);
+      return refuse(stage, `the aggregate ${a.fn} is not in the Flink slice yet (count, sum, mean, min, max, countDistinct, first, last are)`);
   }
 };
 
@@ -52,34 +56,65 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
   b.define(view(evaluated, `SELECT ${[selectList([...metaColumns(rel), ...fieldCols]), ...inputExprs].join(", ")} FROM ${rel.view}`));
   const inputCols = inputs.flatMap((x) => (x === null ? [] : [x.col]));
 
-  let grouped: string;
+  // Where each group's rows are, what groups them, and its bounds.
+  let from: string;
+  let where = "";
+  let group: string[];
+  let bounds: [string, string];
+  let carried = [...metaColumns(rel), ...fieldCols, ...inputCols];
   if (fn.kind === "global") {
-    grouped = `SELECT ${[...keyCols, "CAST(NULL AS DOUBLE) AS _ws", "CAST(NULL AS DOUBLE) AS _we", ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${evaluated} GROUP BY ${keyCols.join(", ")}`;
+    from = evaluated;
+    group = keyCols;
+    bounds = ["CAST(NULL AS DOUBLE) AS _ws", "CAST(NULL AS DOUBLE) AS _we"];
   } else {
-    const carried = [...metaColumns(rel), ...fieldCols, ...inputCols];
     const { bounded, late } = boundedWindows(n.id, rel, window!, carried, evaluated, b);
+    carried = [...carried, "_ws", "_we"];
     if (fn.kind === "session") {
       // Sessions from the kept proto-windows, per key in order of start: a row starts a new session
       // when it starts at or after every earlier end (touching windows do not merge, §7); the order
       // does not depend on arrival, so neither do the sessions. (_line only makes the order total.)
       const order = `PARTITION BY ${keyCols.join(", ")} ORDER BY _ws, _line`;
-      const cols = [...carried, "_ws", "_we"].join(", ");
+      const cols = carried.join(", ");
       const ends = b.name(`${n.id}_ends`);
       b.define(
         view(ends, `SELECT ${cols}, MAX(_we) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS _pe FROM ${bounded} WHERE NOT (${late})`),
       );
-      const sessions = b.name(`${n.id}_sessions`);
+      from = b.name(`${n.id}_sessions`);
       b.define(
         view(
-          sessions,
+          from,
           `SELECT ${cols}, SUM(CASE WHEN _pe IS NULL OR _ws >= _pe THEN 1 ELSE 0 END) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS _sid FROM ${ends}`,
         ),
       );
-      grouped = `SELECT ${[...keyCols, "MIN(_ws) AS _ws", "MAX(_we) AS _we", ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${sessions} GROUP BY ${[...keyCols, "_sid"].join(", ")}`;
+      carried = [...carried, "_sid"];
+      group = [...keyCols, "_sid"];
+      bounds = ["MIN(_ws) AS _ws", "MAX(_we) AS _we"];
     } else {
-      grouped = `SELECT ${[...keyCols, "_ws", "_we", ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${bounded} WHERE NOT (${late}) GROUP BY ${[...keyCols, "_ws", "_we"].join(", ")}`;
+      from = bounded;
+      where = ` WHERE NOT (${late})`;
+      group = [...keyCols, "_ws", "_we"];
+      bounds = ["_ws", "_we"];
     }
   }
+  // first / last (§10): the value of the smallest / largest (event time, value) in value order, nulls
+  // ignored — FIRST_VALUE over the group's rows, nulls last, strings by UTF-16 code unit (`ls_u16`).
+  const chosen = n.aggs.flatMap(([, a], i) => {
+    const x = inputs[i];
+    if ((a.fn !== "first" && a.fn !== "last") || x === null || x.kind === "null") return [];
+    const dir = a.fn === "first" ? "ASC" : "DESC";
+    if (x.kind === "string") b.useUdfs();
+    const ord = x.kind === "string" ? `ls_u16(${x.col})` : x.col;
+    return [
+      `FIRST_VALUE(${x.col}) OVER (PARTITION BY ${group.join(", ")} ORDER BY CASE WHEN ${x.col} IS NULL THEN 1 ELSE 0 END, _t ${dir}, ${ord} ${dir}) AS _fv${i}`,
+    ];
+  });
+  if (chosen.length > 0) {
+    const picked = b.name(`${n.id}_picked`);
+    b.define(view(picked, `SELECT ${[...carried, ...chosen].join(", ")} FROM ${from}${where}`));
+    from = picked;
+    where = "";
+  }
+  const grouped = `SELECT ${[...keyCols, ...bounds, ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${from}${where} GROUP BY ${group.join(", ")}`;
   const groups = b.name(`${n.id}_groups`);
   b.define(view(groups, grouped));
 
@@ -91,7 +126,7 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
     named.set("windowStart", { sql: "_ws", kind: "number" });
     named.set("windowEnd", { sql: "_we", kind: "number" });
   }
-  n.aggs.forEach(([name], i) => named.set(name, { sql: `_g${i}`, kind: "number" }));
+  n.aggs.forEach(([name, a], i) => named.set(name, { sql: `_g${i}`, kind: a.fn === "first" || a.fn === "last" ? (inputs[i]?.kind ?? "null") : "number" }));
   const fields: FieldColumn[] = [...named].map(([name, x], i) => ({ name, column: `f${i}`, kind: x.kind }));
   const out: Rel = {
     view: b.name(n.id),

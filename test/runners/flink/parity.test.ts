@@ -65,6 +65,7 @@ const acceptedWith = (kinds: readonly string[]) =>
     if (r.terminal.kind !== "combine" || !kinds.includes(r.terminal.window?.kind ?? "none")) return false;
     // Executors, dispatch and lookups have their own properties (below, and sequence-lookup.test.ts).
     if (r.pre.some((p) => p.kind === "apply" || p.kind === "dispatch" || p.kind === "lookup" || p.kind === "flatMap")) return false;
+    if (r.terminal.aggs.includes("first") || r.terminal.aggs.includes("last")) return false;
     return explainFlink(buildPipeline(r)).refused === undefined;
   });
 
@@ -78,6 +79,10 @@ const withExecutors = recipeArb.filter(
 );
 /** Recipes the compiler accepts with a flatMap (in GraalJS, with the map after it that reads nested fields). */
 const withFlatMap = recipeArb.filter((r) => r.pre.some((p) => p.kind === "flatMap") && explainFlink(buildPipeline(r)).refused === undefined);
+/** Recipes the compiler accepts whose combine has `first` or `last`, any window. */
+const withFirstLast = recipeArb.filter(
+  (r) => r.terminal.kind === "combine" && r.terminal.aggs.some((a) => a === "first" || a === "last") && explainFlink(buildPipeline(r)).refused === undefined,
+);
 /** Recipes the compiler accepts that end in a windowed join (inner or left). */
 const withJoin = recipeArb.filter((r) => r.terminal.kind === "join" && explainFlink(buildPipeline(r)).refused === undefined);
 /** Recipes the compiler accepts that dispatch (dead letters for values without a branch included). */
@@ -91,6 +96,7 @@ describe("FlinkRunner parity with the DirectRunner", () => {
     ["generated pipelines running executors in GraalJS", withExecutors, RUNS],
     ["generated pipelines with a dispatch", withDispatch, Math.ceil(RUNS / 2)],
     ["generated pipelines with a flatMap", withFlatMap, RUNS],
+    ["generated combines with first or last", withFirstLast, RUNS],
     // Generated join histories are small and often pair nothing: twice the runs.
     ["generated pipelines ending in a join", withJoin, RUNS * 2],
   ] as const)
