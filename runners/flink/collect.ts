@@ -15,6 +15,8 @@ import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
 import { elem } from "../../src/engine/elem.ts";
 import { FinalView } from "../../src/engine/final-view.ts";
 import type { DeadLetter, LateElement } from "../../src/engine/operator.ts";
+import { ownField, setOwnField } from "../../src/core/fields.ts";
+import { noBranchReason } from "../../src/engine/ops/executors.ts";
 import { lateElementOf } from "../../src/engine/windowed/lateness.ts";
 import type { OutputTable, RowShape } from "./step.ts";
 
@@ -39,7 +41,11 @@ export const readTable = async (dir: string): Promise<Row[]> => {
 
 /** The element a row stands for. */
 export const elementOf = (shape: RowShape, row: Row): unknown => {
-  if (shape.raw) return JSON.parse(row._raw as string);
+  if (shape.raw) {
+    const v = JSON.parse(row._raw as string) as Record<string, unknown>;
+    for (const name of shape.overlay ?? []) setOwnField(v, name, row[shape.fields.find((f) => f.name === name)!.column] ?? null);
+    return v;
+  }
   // fromEntries defines own properties, so a "__proto__" field stays data.
   return Object.fromEntries(shape.fields.map((f) => [f.name, row[f.column] ?? null]));
 };
@@ -60,17 +66,21 @@ export const finalViewOfRows = (shape: RowShape, rows: readonly Row[]): unknown[
   return view.rows();
 };
 
-/** The dead letters of a withTimestamps stage from its table's rows (their event time was not a finite number). */
+/**
+ * The dead letters of a stage from its table's rows: a withTimestamps' (their event time was not
+ * a finite number) or a dispatch's (no branch for their value, worded by the engine's rule).
+ */
 export const deadLettersOfRows = (o: Extract<OutputTable, { kind: "deadLetters" }>, rows: readonly Row[]): DeadLetter[] =>
-  rows.map((row) =>
-    boundDeadLetter({
-      source: row._src as string,
-      offset: row._line as number,
-      stage: o.stage,
-      reason: `event time is ${canonicalJson(null)}, not a finite number of ms`,
-      value: elementOf(o, row),
-    }),
-  );
+  rows.map((row) => {
+    const value = elementOf(o, row);
+    const reason =
+      o.what === "eventTime"
+        ? `event time is ${canonicalJson(null)}, not a finite number of ms`
+        : o.what === "reason"
+          ? (row._reason as string)
+          : noBranchReason(o.field, ownField(value as Record<string, unknown>, o.field), o.known);
+    return boundDeadLetter({ source: row._src as string, offset: row._line as number, stage: o.stage, reason, value });
+  });
 
 /** The late elements of a combine from its table's rows. */
 export const lateOfRows = (o: Extract<OutputTable, { kind: "late" }>, rows: readonly Row[]): LateElement[] =>

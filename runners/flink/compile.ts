@@ -6,29 +6,37 @@
  * when there are several). What the slice cannot run exactly is refused
  * with the stage and the reason, before anything is submitted.
  *
- * The first slice (docs/flink-runner.md): file sources (decoded at the
+ * The slice (docs/flink-runner.md): file sources and tables (decoded at the
  * edge in Node, then read as JSON lines with an explicit `_line`), filter,
- * map, withTimestamps, keyBy, dedupe (without ttl), window (fixed, sliding,
- * session, global; late panes on), combine (count, sum, mean, min, max, countDistinct)
- * and sinks.
+ * map, withTimestamps, dispatch and apply (executors in GraalJS), keyBy,
+ * dedupe (without ttl), point-in-time lookup, sequence (without ttl), window
+ * (fixed, sliding, session, global; late panes on), combine (count, sum,
+ * mean, min, max, countDistinct) and sinks.
  *
  * @module
  */
 import type { Plan, PlanNode } from "../../src/plan/ir.ts";
 import { inputsOf } from "../../src/plan/ir.ts";
 import type { StreamFacts } from "../../src/plan/validate.ts";
+import { inferRowTypes } from "../../src/plan/row-types.ts";
+import type { SchemaJson } from "../../src/schema/json-schema.ts";
 import type { Rel } from "./rel.ts";
 import type { Build, OutputTable, Refusal, StepFn } from "./step.ts";
 import { Refused, refuse } from "./step.ts";
 import { combineStep } from "./steps/combine.ts";
 import { dedupeStep } from "./steps/dedupe.ts";
 import { filterStep } from "./steps/filter.ts";
+import { applyStep, dispatchStep } from "./steps/executors.ts";
+import { flatMapStep } from "./steps/flat-map.ts";
 import { flattenStep } from "./steps/flatten.ts";
+import { joinStep } from "./steps/join.ts";
 import { keyByStep } from "./steps/key-by.ts";
+import { lookupStep } from "./steps/lookup.ts";
 import { mapStep } from "./steps/map.ts";
+import { sequenceStep } from "./steps/sequence.ts";
 import { sinkStep } from "./steps/sink.ts";
 import type { SourceTable } from "./steps/source.ts";
-import { sourceStep } from "./steps/source.ts";
+import { sourceStep, tableStep } from "./steps/source.ts";
 import { windowStep } from "./steps/window.ts";
 import { withTimestampsStep } from "./steps/with-timestamps.ts";
 
@@ -52,28 +60,24 @@ export interface FlinkProgram {
   readonly sources: readonly SourceTable[];
   /** The tables the job writes: sinks, dead letters, late elements. */
   readonly outputs: readonly OutputTable[];
-  /** True when the job calls `ls_fsum`/`ls_fmean` (the runner registers the UDF jar first). */
+  /** True when the job calls lockstep's Java UDFs (the runner registers the UDF jar first). */
   readonly udfs: boolean;
+  /** True when the job calls `ls_js` (the runner builds the pinned JavaScript bundle and registers the GraalJS functions). */
+  readonly js: boolean;
 }
 
 /** The outcome of compiling: a program, or the refusal of one stage. */
 export type Compiled = FlinkProgram | { readonly refused: Refusal };
 
 /** Why each op outside the slice is refused. */
-const OUTSIDE: Partial<Record<PlanNode["op"], string>> = {
-  table: "tables (point-in-time lookups) are not in the Flink slice yet",
-  lookup: "point-in-time lookups are not in the Flink slice yet",
-  flatMap: "flatMap is not in the Flink slice yet (arrays are not SQL columns here)",
-  dispatch: "executors are not in the Flink slice yet (they need the GraalJS UDFs)",
-  apply: "executors are not in the Flink slice yet (they need the GraalJS UDFs)",
-  join: "joins are not in the Flink slice yet",
-  sequence: "sequence is not in the Flink slice yet",
-};
+const OUTSIDE: Partial<Record<PlanNode["op"], string>> = {};
 
 /** Where a compiled program's files live; explain shows placeholders. */
 export interface CompileOptions {
   /** The work directory holding `in/<table>` and `out/<table>` (default `"<work dir>"`, for explain). */
   readonly workDir?: string;
+  /** The pinned JavaScript bundle `ls_js` runs (default: placeholders, for explain and for a first pass that learns whether one is needed). */
+  readonly js?: { readonly path: string; readonly sha256: string };
 }
 
 /** The step of each op the slice runs: a visitor table, as the arquero runner keeps one. */
@@ -87,13 +91,21 @@ const STEPS: Partial<Record<PlanNode["op"], StepFn<PlanNode>>> = {
   sink: sinkStep as StepFn<PlanNode>,
   dedupe: dedupeStep as StepFn<PlanNode>,
   flatten: flattenStep as StepFn<PlanNode>,
+  sequence: sequenceStep as StepFn<PlanNode>,
+  lookup: lookupStep as StepFn<PlanNode>,
+  dispatch: dispatchStep as StepFn<PlanNode>,
+  apply: applyStep as StepFn<PlanNode>,
+  flatMap: flatMapStep as StepFn<PlanNode>,
+  join: joinStep as StepFn<PlanNode>,
 };
 
 /** The step of `n` (a source's needs the source tables), or one that refuses it. */
 const stepOf = (n: PlanNode, sources: SourceTable[]): StepFn<PlanNode> =>
   n.op === "source"
     ? (sourceStep(sources) as StepFn<PlanNode>)
-    : (STEPS[n.op] ?? (() => refuse(n.id, OUTSIDE[n.op] ?? `${n.op} is not in the Flink slice yet`)));
+    : n.op === "table"
+      ? (tableStep(sources) as StepFn<PlanNode>)
+      : (STEPS[n.op] ?? (() => refuse(n.id, OUTSIDE[n.op] ?? `${n.op} is not in the Flink slice yet`)));
 
 /**
  * Compiles a validated plan (`facts` from `validatePlan`) to Flink SQL.
@@ -110,10 +122,19 @@ export const compile = (plan: Plan, facts: ReadonlyMap<string, StreamFacts>, opt
   const stages: CompiledStage[] = [];
   const names = new Set<string>();
   let udfs = false;
+  let js = false;
+  const pin = opts.js ?? { path: `${workDir}/functions.js`, sha256: "<sha-256 of the bundle>" };
+  const literal = (s: string): string => `'${s.replaceAll("'", "''")}'`;
   let current: string[] = [];
+  let rows: ReadonlyMap<string, { row: SchemaJson }> | undefined;
   const b: Build = {
     facts,
     byId,
+    rowOf: (stage) => {
+      const { hash: _hash, ...unhashed } = plan as Plan & { hash?: string };
+      rows ??= inferRowTypes(unhashed, facts).rows;
+      return rows.get(stage)?.row ?? { type: "unknown" };
+    },
     name: (hint) => {
       const base = hint.replace(/[^A-Za-z0-9_]/g, "_").toLowerCase();
       let name = `ls_${base}`;
@@ -134,6 +155,10 @@ export const compile = (plan: Plan, facts: ReadonlyMap<string, StreamFacts>, opt
     useUdfs: () => {
       udfs = true;
     },
+    useJs: () => {
+      js = true;
+      return { path: literal(pin.path), sha256: literal(pin.sha256) };
+    },
   };
   const rels = new Map<string, Rel>();
   try {
@@ -152,5 +177,5 @@ export const compile = (plan: Plan, facts: ReadonlyMap<string, StreamFacts>, opt
     throw e;
   }
   const run = inserts.length === 1 ? inserts[0]! : `EXECUTE STATEMENT SET BEGIN\n${inserts.map((s) => `${s};`).join("\n")}\nEND`;
-  return { pipeline: plan.name, version: plan.version, statements: [...defines, run], stages, sources, outputs, udfs };
+  return { pipeline: plan.name, version: plan.version, statements: [...defines, run], stages, sources, outputs, udfs, js };
 };

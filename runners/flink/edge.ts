@@ -21,12 +21,13 @@ import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
 import { admit, sourceKeyText } from "../../src/engine/edge.ts";
 import type { DeadLetter, StageMetrics } from "../../src/engine/operator.ts";
 import type { RawRecord } from "../../src/engine/topology.ts";
-import type { SourceNode } from "../../src/plan/ir.ts";
+import type { SourceNode, TableNode } from "../../src/plan/ir.ts";
 import { makeDecoder } from "../../src/schema/decode.ts";
 import { fromSchema } from "../../src/schema/from-schema.ts";
 import { recordsOf } from "../../src/run/inputs.ts";
 import type { InputSource } from "../../src/run/inputs.ts";
-import type { FieldColumn } from "./rel.ts";
+import { RunError } from "../../src/core/errors.ts";
+import { columnProblem, columnValue } from "./column-value.ts";
 import type { SourceTable } from "./steps/source.ts";
 
 /** Where the edge reports. */
@@ -35,14 +36,8 @@ export interface EdgeContext {
   metrics(stage: string): StageMetrics;
 }
 
-/** The value of a column: the field when it has the column's kind, else null (a missing field reads as null, §1). */
-const columnValue = (v: Readonly<Record<string, unknown>>, f: FieldColumn): unknown => {
-  const x = Object.hasOwn(v, f.name) ? v[f.name] : null;
-  return typeof x === f.kind ? x : null;
-};
-
-/** Decodes `input` for source `node` and writes the clean lines of `table` (one file in its directory). */
-export const writeSourceFile = async (node: SourceNode, table: SourceTable, input: InputSource, ctx: EdgeContext): Promise<void> => {
+/** Decodes `input` for source (or table) `node` and writes the clean lines of `table` (one file in its directory). */
+export const writeSourceFile = async (node: SourceNode | TableNode, table: SourceTable, input: InputSource, ctx: EdgeContext): Promise<void> => {
   const decode = makeDecoder(fromSchema(node.schema));
   const m = ctx.metrics(node.id);
   await mkdir(table.path, { recursive: true });
@@ -66,8 +61,18 @@ export const writeSourceFile = async (node: SourceNode, table: SourceTable, inpu
     }
     m.out++;
     const v = a.value as Readonly<Record<string, unknown>>;
-    const line: Record<string, unknown> = { _line: rec.offset, _sk: sourceKeyText(node, v) ?? "", _raw: canonicalJson(v) };
-    for (const f of table.fields) line[f.column] = columnValue(v, f);
+    const line: Record<string, unknown> = { _line: rec.offset, _sk: node.op === "table" ? "" : (sourceKeyText(node, v) ?? ""), _raw: canonicalJson(v) };
+    for (const f of table.fields) {
+      const x = columnValue(v, f);
+      const problem = columnProblem(f, x);
+      if (problem !== undefined)
+        throw new RunError(`${node.id}: the record at offset ${rec.offset}: ${problem}; run it on the direct, arquero or kafka runner`, node.id, {
+          source: node.id,
+          offset: rec.offset,
+          field: f.name,
+        });
+      line[f.column] = x;
+    }
     if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, "drain");
   };
   try {

@@ -25,8 +25,10 @@ export interface FlinkExplanation {
   readonly stages: readonly CompiledStage[];
   /** Every statement the runner would submit, in order (empty when refused). */
   readonly statements: readonly string[];
-  /** True when the job needs the exact-sum UDF jar registered first. */
+  /** True when the job needs lockstep's Java UDF jar registered first. */
   readonly udfs: boolean;
+  /** True when the job calls `ls_js` (GraalJS) on the run's pinned bundle of lockstep's functions and the definition's executors. */
+  readonly js: boolean;
   /** Set when the definition cannot run on Flink. */
   readonly refused?: Refusal;
 }
@@ -44,15 +46,22 @@ export const explainFlink = (
   const { hash: _hash, ...unhashed } = plan;
   const c = compile(plan, validatePlan(unhashed));
   const head = { runner: "flink" as const, pipeline: plan.name, version: plan.version };
-  if ("refused" in c) return { ...head, stages: [], statements: [], udfs: false, refused: c.refused };
-  return { ...head, stages: c.stages, statements: c.statements, udfs: c.udfs };
+  if ("refused" in c) return { ...head, stages: [], statements: [], udfs: false, js: false, refused: c.refused };
+  return { ...head, stages: c.stages, statements: c.statements, udfs: c.udfs, js: c.js };
 };
 
 /** An explanation as text (for `lockstep explain --runner flink`). */
 export const formatFlinkExplanation = (e: FlinkExplanation): string => {
   if (e.refused) return `pipeline "${e.pipeline}" v${e.version} cannot run on flink: stage ${e.refused.stage}: ${e.refused.reason}\n`;
   const lines = [`pipeline "${e.pipeline}" v${e.version} on flink: ${e.stages.length} stages, ${e.statements.length} statements`];
-  if (e.udfs) lines.push("-- first: ADD JAR <lockstep UDF jar>; CREATE TEMPORARY FUNCTION ls_fsum / ls_fmean (exactly rounded sum and mean)");
+  if (e.udfs)
+    lines.push(
+      "-- first: ADD JAR <lockstep UDF jar>; CREATE TEMPORARY FUNCTION ls_fsum / ls_fmean (exactly rounded sum and mean), ls_u16 (UTF-16 string order), ls_ranked_array (arrays in rank order)",
+    );
+  if (e.js)
+    lines.push(
+      "-- first: ADD JAR <lockstep GraalJS jar>; CREATE TEMPORARY FUNCTION ls_js; the run bundles lockstep's functions and the definition's executors with esbuild into <work dir>/functions.js, pinned below by its SHA-256",
+    );
   for (const s of e.stages) {
     lines.push(`-- ${s.stage} (${s.op})`);
     for (const q of s.sql) lines.push(`${q};`);

@@ -50,6 +50,16 @@ export interface Rel {
   readonly unsupported: ReadonlyMap<string, string>;
   /** True while the element is the source record itself (`_raw`); false once rebuilt from `fields`. */
   readonly raw: boolean;
+  /**
+   * Fields set over `_raw` from their columns (a lookup's `take`), in order: the element is the
+   * record with these fields replaced or added. Empty or absent while `_raw` is the element.
+   */
+  readonly overlay?: readonly string[];
+  /**
+   * True after a flatMap: rows made of one record share its `_line`, so the order among them
+   * (which a clock or a dedupe reads) has no column; such stages are refused.
+   */
+  readonly fanned?: boolean;
   /** The key columns' kinds after a keyBy (`_k0…`), else null. */
   readonly key: readonly (SqlKind | "null")[] | null;
   /** Set after a combine: the rows are final panes with this output key. */

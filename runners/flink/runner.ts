@@ -23,7 +23,7 @@ import { DefinitionError } from "../../src/core/errors.ts";
 import { newMetrics } from "../../src/engine/operator.ts";
 import type { DeadLetter, LateElement, StageMetrics } from "../../src/engine/operator.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
-import type { Plan, SourceNode } from "../../src/plan/ir.ts";
+import type { Plan, SourceNode, TableNode } from "../../src/plan/ir.ts";
 import { validatePlan } from "../../src/plan/validate.ts";
 import { resolveDefinition } from "../../src/run/definition.ts";
 import type { RunOptions } from "../../src/run/options.ts";
@@ -32,6 +32,8 @@ import { deadLettersOfRows, finalViewOfRows, lateOfRows, readTable } from "./col
 import type { FlinkProgram } from "./compile.ts";
 import { compile } from "./compile.ts";
 import { writeSourceFile } from "./edge.ts";
+import type { JsBundle } from "./js-bundle.ts";
+import { buildJsBundle } from "./js-bundle.ts";
 import { BATCH_SESSION, connectGateway } from "./gateway/index.ts";
 import type { Refusal } from "./step.ts";
 
@@ -43,6 +45,11 @@ export interface FlinkRunOptions extends RunOptions {
   readonly log?: (line: string) => void;
   /** How long the job may take (default 10 minutes). */
   readonly timeoutMs?: number;
+  /**
+   * The modules the definition's executors come from (the pipeline module, an `--executors`
+   * module): bundled with esbuild for GraalJS when the job runs executors (`js-bundle.ts`).
+   */
+  readonly modules?: readonly string[];
 }
 
 /** The error of a definition the slice refuses: the stage and the reason, exit 2 like any invalid definition. */
@@ -54,19 +61,48 @@ export const refusalError = (r: Refusal): DefinitionError =>
   );
 
 /** Compiles a resolved plan, throwing the refusal. */
-export const compileOrRefuse = (plan: Plan, workDir: string): FlinkProgram => {
+export const compileOrRefuse = (plan: Plan, workDir: string, js?: JsBundle): FlinkProgram => {
   const { hash: _hash, ...unhashed } = plan;
-  const c = compile(plan, validatePlan(unhashed), { workDir });
+  const c = compile(plan, validatePlan(unhashed), { workDir, ...(js ? { js } : {}) });
   if ("refused" in c) throw refusalError(c.refused);
   return c;
 };
 
-/** Runs `f` with a gateway URL, starting the local Flink when none is given. */
-const withGateway = async <A>(given: string | undefined, log: (line: string) => void, f: (url: string) => Promise<A>): Promise<A> => {
+/** The executors the plan runs, refused where the slice cannot run them: services, dead-lettered failures, no module to bundle. */
+const checkExecutors = (plan: Plan, opts: FlinkRunOptions): string[] => {
+  const refs = new Set<string>();
+  for (const n of plan.nodes) {
+    if (n.op === "apply") refs.add(n.executor);
+    if (n.op === "dispatch") for (const b of Object.values(n.branches)) if (b !== "keep" && b !== "drop") refs.add(b);
+  }
+  const stage = plan.nodes.find((n) => n.op === "apply" || n.op === "dispatch")?.id ?? "";
+  if (refs.size === 0) return [];
+  if (opts.onExecutorError === "deadLetter")
+    throw refusalError({ stage, reason: "--on-executor-error dead-letter is not in the Flink slice yet (an executor that throws fails the job)" });
+  for (const ref of refs) {
+    const ex = opts.registry?.executors.get(ref);
+    if (ex && ex.uses.length > 0)
+      throw refusalError({ stage, reason: `executor ${ref} calls services (${ex.uses.join(", ")}): service calls are not in the Flink slice yet` });
+  }
+  if ((opts.modules ?? []).length === 0)
+    throw refusalError({
+      stage,
+      reason: "executors run in GraalJS from a bundle of their module: run the pipeline module (or give --executors), not a value without its source",
+    });
+  return [...refs];
+};
+
+/** Runs `f` with a gateway URL, starting the local Flink (with `extraJars` on its classpath) when none is given. */
+const withGateway = async <A>(
+  given: string | undefined,
+  log: (line: string) => void,
+  extraJars: readonly string[],
+  f: (url: string) => Promise<A>,
+): Promise<A> => {
   if (given) return f(given);
   log("no --gateway: starting the local Flink (the first run downloads it with Maven)");
   const { startLocalGateway } = await import("../../scripts/flink/gateway.ts");
-  const gw = await startLocalGateway();
+  const gw = await startLocalGateway(extraJars.length > 0 ? { extraJars: [...extraJars] } : {});
   try {
     return await f(gw.url);
   } finally {
@@ -87,8 +123,20 @@ export const runFlink = async (def: Pipeline | Plan | string, opts: FlinkRunOpti
   const workDir = await mkdtemp(join(tmpdir(), "lockstep-flink-"));
   try {
     // Refused before anything is read or submitted.
-    const program = compileOrRefuse(plan, workDir);
-    const names = plan.nodes.filter((n) => n.op === "source").map((n) => n.id);
+    let program = compileOrRefuse(plan, workDir);
+    checkExecutors(plan, opts);
+    let js: string[] = [];
+    let runtime: readonly string[] = [];
+    if (program.js) {
+      // The bundle's pin is part of the SQL: compiled again once it is built.
+      const bundle = await buildJsBundle(join(workDir, "js"), opts.modules ?? [], plan.params ?? {});
+      program = compileOrRefuse(plan, workDir, bundle);
+      const { buildJsUdfJars, jsUdfRegistrationSql } = await import("../../scripts/flink/udfs.ts");
+      const jars = await buildJsUdfJars();
+      js = jsUdfRegistrationSql(jars.jar);
+      runtime = jars.runtime;
+    }
+    const names = plan.nodes.filter((n) => n.op === "source" || n.op === "table").map((n) => n.id);
     const missing = names.filter((n) => opts.inputs[n] === undefined);
     if (missing.length > 0)
       throw new DefinitionError("inputs", `no input for ${missing.map((m) => `"${m}"`).join(", ")} of pipeline "${plan.name}"`, "give one per source");
@@ -98,13 +146,13 @@ export const runFlink = async (def: Pipeline | Plan | string, opts: FlinkRunOpti
     const metricsOf = (stage: string) => (metrics[stage] ??= newMetrics());
     const byId = new Map(plan.nodes.map((n) => [n.id, n]));
     for (const s of program.sources) {
-      await writeSourceFile(byId.get(s.id) as SourceNode, s, opts.inputs[s.id]!, { deadLetter: (d) => deadLetters.push(d), metrics: metricsOf });
+      await writeSourceFile(byId.get(s.id) as SourceNode | TableNode, s, opts.inputs[s.id]!, { deadLetter: (d) => deadLetters.push(d), metrics: metricsOf });
     }
     const udfs = program.udfs ? await udfStatements() : [];
-    await withGateway(opts.gateway, log, async (url) => {
+    await withGateway(opts.gateway, log, runtime, async (url) => {
       const session = await connectGateway(url).openSession({ ...BATCH_SESSION });
       try {
-        for (const sql of [...udfs, ...program.statements]) await session.execute(sql, { timeoutMs: opts.timeoutMs ?? 600_000 });
+        for (const sql of [...udfs, ...js, ...program.statements]) await session.execute(sql, { timeoutMs: opts.timeoutMs ?? 600_000 });
       } finally {
         await session.close();
       }

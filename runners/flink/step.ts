@@ -10,6 +10,7 @@ import type { SqlKind } from "../../src/expr/compile-sql.ts";
 import { SQL_TYPES } from "../../src/expr/compile-sql.ts";
 import type { PlanNode } from "../../src/plan/ir.ts";
 import type { StreamFacts } from "../../src/plan/validate.ts";
+import type { SchemaJson } from "../../src/schema/json-schema.ts";
 import type { FieldColumn, PaneKey } from "./rel.ts";
 import type { Rel } from "./rel.ts";
 
@@ -34,6 +35,8 @@ export const refuse = (stage: string, reason: string): never => {
 /** What an output table's rows are, so the runner can rebuild elements and side outputs from them. */
 export interface RowShape {
   readonly raw: boolean;
+  /** Fields set over `_raw` from their columns (see `Rel.overlay`). */
+  readonly overlay?: readonly string[];
   readonly fields: readonly FieldColumn[];
   readonly pane: PaneKey | null;
 }
@@ -48,6 +51,10 @@ export type OutputTable = RowShape & {
 } & (
     | { readonly kind: "sink" }
     | { readonly kind: "deadLetters"; readonly what: "eventTime" }
+    /** Rows with their reason in a `_reason` column (a flatMap's, an expression's run-time error). */
+    | { readonly kind: "deadLetters"; readonly what: "reason" }
+    /** A dispatch's rows with no branch: `known` is the branch values joined by ", ". */
+    | { readonly kind: "deadLetters"; readonly what: "dispatch"; readonly field: string; readonly known: string }
     | { readonly kind: "late"; readonly allowedLateness: number; readonly session: boolean }
   );
 
@@ -57,6 +64,8 @@ export interface Build {
   readonly facts: ReadonlyMap<string, StreamFacts>;
   /** The plan's nodes by id. */
   readonly byId: ReadonlyMap<string, PlanNode>;
+  /** The inferred row type of a stage's output (`src/plan/row-types.ts`). */
+  rowOf(stage: string): SchemaJson;
   /** A fresh SQL name for a view or table of `stage` (`hint` makes it readable). */
   name(hint: string): string;
   /** The directory for a source's or output's files (a SQL string literal is made of it by the caller). */
@@ -67,8 +76,14 @@ export interface Build {
   insert(sql: string): void;
   /** Declares an output table the runner reads back after the job. */
   output(o: OutputTable): void;
-  /** Records that the job calls the exact-sum UDAFs (`ls_fsum`, `ls_fmean`). */
+  /** Records that the job calls lockstep's Java UDFs (`ls_fsum`, `ls_fmean`, `ls_u16`, `ls_ranked_array`). */
   useUdfs(): void;
+  /**
+   * Records that the job calls the GraalJS functions (`ls_js`) on the run's pinned bundle of
+   * lockstep's functions and the definition's executors; returns the bundle's path and SHA-256
+   * as SQL string literals.
+   */
+  useJs(): { readonly path: string; readonly sha256: string };
 }
 
 /** One plan node's compilation: its output rows. */

@@ -8,6 +8,8 @@
  * - `ls_fsum(x)` / `ls_fmean(x)`: lockstep's exactly rounded `sum` / `mean` (bit-identical to
  *   src/combine/fsum.ts; Flink's own SUM/AVG add in arrival order and round at every step).
  * - `ls_double_bits(x)`: a DOUBLE's IEEE-754 bits as 16 hex digits (tests compare doubles exactly).
+ * - `ls_u16(s)`: a sort key ordering strings by UTF-16 code unit (lockstep's order; Flink's is by code point).
+ * - `ls_ranked_array(rank, json)`: the JSON array of a group's texts in rank order (`sequence`).
  *
  * The jar is cached as <cache>/flink/udfs/lockstep-flink-udfs-<hash>.jar, the hash covering the
  * POM and every source file, so editing a source builds a new jar and an old one is never used.
@@ -36,6 +38,8 @@ export const UDF_CLASSES: Readonly<Record<string, string>> = Object.freeze({
   ls_fsum: "dev.lockstep.flink.ExactSum",
   ls_fmean: "dev.lockstep.flink.ExactMean",
   ls_double_bits: "dev.lockstep.flink.DoubleBits",
+  ls_u16: "dev.lockstep.flink.Utf16Key",
+  ls_ranked_array: "dev.lockstep.flink.RankedArray",
 });
 
 /** Every file of the project that goes into the jar, sorted (the build folder `target/` left out). */

@@ -39,6 +39,8 @@ export interface RunCommandOptions {
   readonly kafka?: KafkaCliOptions;
   /** The Flink runner's SQL Gateway URL (else FLINK_GATEWAY, else a local Flink). */
   readonly gateway?: string;
+  /** Flink: the modules the executors come from (the pipeline module, `--executors`), bundled for GraalJS. */
+  readonly modules?: readonly string[];
   readonly inputs: Record<string, string>;
   readonly outputs: Record<string, string>;
   readonly deadLetters?: string;
@@ -182,6 +184,7 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
       registry,
       onExecutorError: o.onExecutorError,
       gateway: o.gateway ?? process.env.FLINK_GATEWAY,
+      modules: o.modules ?? [],
       log: (l) => (o.quiet ? undefined : o.err(`lockstep[flink]: ${l}\n`)),
     });
   }

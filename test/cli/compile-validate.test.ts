@@ -1,12 +1,22 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hashPlan } from "../../src/plan/compile.ts";
+import { buildPipeline } from "../../src/parity/pipelines.ts";
+import { compile, hashPlan } from "../../src/plan/compile.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import { cli, repo, tempDir } from "./helpers.ts";
 
 const dir = tempDir();
 const flagship = repo("examples/user-sequences.ts");
+/** A compiled plan outside the Flink slice (every example is in it): a combine with `collect`. */
+const collectPipeline = buildPipeline({
+  sourceKey: true,
+  pre: [],
+  keyFields: ["k"],
+  terminal: { kind: "combine", window: null, lateness: 0, early: null, late: true, aggs: ["collect"] },
+  tap: false,
+  post: null,
+});
 const inputs = ["--in", `events=${repo("examples/data/events.jsonl")}`, "--in", `items=${repo("examples/data/items.jsonl")}`];
 
 /** Writes a changed copy of a compiled plan; `rehash` makes it a consistent definition again. */
@@ -232,23 +242,28 @@ describe("lockstep explain", () => {
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/^pipeline "window-count" v1 on flink: 6 stages/);
     expect(ok.out).toMatch(/^CREATE TEMPORARY TABLE /m);
-    const refused = await cli("explain", flagship, "--runner", "flink", "--json");
-    expect(JSON.parse(refused.out).refused).toMatchObject({ stage: "events.dispatch", reason: expect.stringMatching(/executor/) });
+    // Every example runs on Flink now: a compiled plan with an aggregate outside the slice is refused.
+    const plan = join(dir, "collect.json");
+    writeFileSync(plan, JSON.stringify(compile(collectPipeline)));
+    const refused = await cli("explain", plan, "--runner", "flink", "--json");
+    expect(JSON.parse(refused.out).refused).toMatchObject({ stage: "events.combine", reason: expect.stringMatching(/aggregate collect/) });
+    // The flagship: executors through GraalJS, the lookup as version intervals, the sequence ranked in SQL.
+    const flag = await cli("explain", flagship, "--runner", "flink");
+    expect(flag.code).toBe(0);
+    expect(flag.out).toMatch(/^pipeline "user-sequences" v1 on flink: 9 stages/);
+    expect(flag.out).toMatch(/^-- events\.dispatch \(dispatch\)\n.*'longView@1'/m);
+    expect(flag.out).toMatch(/ls_js\('<work dir>\/functions\.js', '<sha-256 of the bundle>', 'ls_exec'/);
+    expect(flag.out).toMatch(/LEFT JOIN ls_events_items_lookup_versions AS v ON/);
+    expect(flag.out).toMatch(/ls_ranked_array\(_rk, _ej\)/);
   });
 
   it("run --runner flink refuses the same definition with the stage and reason before anything starts (exit 2)", async () => {
-    const r = await cli(
-      "run",
-      repo("examples/wordcount.ts"),
-      "--runner",
-      "flink",
-      "--in",
-      `lines=${repo("examples/data/window-events.jsonl")}`,
-      "--gateway",
-      "http://127.0.0.1:9",
-    );
+    const plan = join(dir, "collect-run.json");
+    writeFileSync(plan, JSON.stringify(compile(collectPipeline)));
+    writeFileSync(join(dir, "collect-events.jsonl"), `${JSON.stringify({ id: "1", k: "a", ts: 1, x: 1, s: "s", tag: "a" })}\n`);
+    const r = await cli("run", plan, "--runner", "flink", "--in", `events=${join(dir, "collect-events.jsonl")}`, "--gateway", "http://127.0.0.1:9");
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/lines\.flatMap: the Flink runner cannot run this stage: flatMap/);
+    expect(r.err).toMatch(/events\.combine: the Flink runner cannot run this stage: the aggregate collect/);
     const misplaced = await cli(
       "run",
       repo("examples/wordcount.ts"),

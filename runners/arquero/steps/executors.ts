@@ -12,7 +12,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { canonicalJson } from "../../../src/core/canonical.ts";
 import { RunError } from "../../../src/core/errors.ts";
-import { MAX_IN_FLIGHT, runHooks } from "../../../src/engine/ops/executors.ts";
+import { MAX_IN_FLIGHT, noBranchReason, runHooks } from "../../../src/engine/ops/executors.ts";
 import type { ApplyNode, DispatchNode } from "../../../src/plan/ir.ts";
 import type { EnrichContext, Executor } from "../../../src/registry/executor.ts";
 import { COL, fieldColumn, fieldsOf, hasExotic, internalColumns, valuesOf } from "../columns.ts";
@@ -240,7 +240,7 @@ export const dispatchStep = (n: DispatchNode): Step => {
       const table = input!.derive({ _r: routeExpr(n, input!.columnNames().includes(fieldColumn(n.field))) });
       const routes: Route[] = Object.values(n.branches).map((b) => (b === "keep" || b === "drop" ? b : rt.registry.executors.get(b)!));
       const col = input!.columnNames().includes(fieldColumn(n.field)) ? valuesOf(input!, fieldColumn(n.field)) : undefined;
-      const miss = (r: number) => `no dispatch branch for ${n.field}=${canonicalJson(col?.[r] ?? null)} (branches: ${known})`;
+      const miss = (r: number) => noBranchReason(n.field, col?.[r] ?? null, known);
       return execute(table, routes, n.otherwise === "deadLetter" ? { deadLetter: true } : n.otherwise, n.id, miss, rt);
     },
   };

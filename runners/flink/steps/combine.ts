@@ -1,28 +1,11 @@
-/**
- * `combine`: the final pane of every key and window, computed directly
- * (panes accumulate and the last one is complete, §9), as the arquero
- * runner does: aggregate inputs, window starts, the lateness rule
- *
- *     late ⇔ _c ≥ _we + allowedLateness          (§8; a NULL clock is −∞)
- *
- * with late rows written to this stage's late table, then `GROUP BY` key
- * and window. `sum` and `mean` are the exactly rounded Java UDAFs
- * (`ls_fsum`, `ls_fmean`), never Flink's SUM/AVG on doubles; `count`,
- * `min`, `max` are SQL's (min/max of numbers only: an input that is never a
- * number gives null, §10), `countDistinct` is `COUNT(DISTINCT …)`. Other
- * aggregates are refused.
- *
- * @module
- */
-import { sqlNumber } from "../../../src/expr/compile-sql.ts";
 import type { AggSpec, CombineNode, WindowNode } from "../../../src/plan/ir.ts";
 import type { FieldColumn, Rel } from "../rel.ts";
 import { metaColumns, selectList } from "../rel.ts";
-import { fileTable, view } from "../sql.ts";
+import { view } from "../sql.ts";
 import type { Build, StepFn } from "../step.ts";
-import { refuse, sqlType } from "../step.ts";
+import { refuse } from "../step.ts";
 import { sqlOf } from "./scope.ts";
-import { alignDownSql, slidingCandidates } from "./window.ts";
+import { boundedWindows } from "./window.ts";
 
 /** The SQL aggregate of `a` over input column `col` (of `kind`), or a refusal. */
 const aggregate = (stage: string, a: AggSpec, col: string | null, kind: string | null, b: Build): string => {
@@ -45,8 +28,12 @@ const aggregate = (stage: string, a: AggSpec, col: string | null, kind: string |
       // Distinct by canonical JSON: a number -0 is 0; COUNT(DISTINCT) skips nulls as the rule does.
       if (kind === null || kind === "null") return "CAST(0 AS DOUBLE)";
       return `CAST(COUNT(DISTINCT ${numeric ? `CASE WHEN ${col} = 0 THEN 0E0 ELSE ${col} END` : col}) AS DOUBLE)`;
+    case "first":
+    case "last":
+      // Chosen per group by a window function before grouping (`_fv…`, see the step); every row of a group holds it.
+      return kind === null || kind === "null" ? "CAST(NULL AS BOOLEAN)" : `MAX(${col!.replace(/^_a/, "_fv")})`;
     default:
-      return refuse(stage, `the aggregate ${a.fn} is not in the Flink slice yet (count, sum, mean, min, max, countDistinct are)`);
+      return refuse(stage, `the aggregate ${a.fn} is not in the Flink slice yet (count, sum, mean, min, max, countDistinct, first, last are)`);
   }
 };
 
@@ -69,82 +56,65 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
   b.define(view(evaluated, `SELECT ${[selectList([...metaColumns(rel), ...fieldCols]), ...inputExprs].join(", ")} FROM ${rel.view}`));
   const inputCols = inputs.flatMap((x) => (x === null ? [] : [x.col]));
 
-  let grouped: string;
+  // Where each group's rows are, what groups them, and its bounds.
+  let from: string;
+  let where = "";
+  let group: string[];
+  let bounds: [string, string];
+  let carried = [...metaColumns(rel), ...fieldCols, ...inputCols];
   if (fn.kind === "global") {
-    grouped = `SELECT ${[...keyCols, "CAST(NULL AS DOUBLE) AS _ws", "CAST(NULL AS DOUBLE) AS _we", ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${evaluated} GROUP BY ${keyCols.join(", ")}`;
+    from = evaluated;
+    group = keyCols;
+    bounds = ["CAST(NULL AS DOUBLE) AS _ws", "CAST(NULL AS DOUBLE) AS _we"];
   } else {
-    const carried = [...metaColumns(rel), ...fieldCols, ...inputCols];
-    const windowed = b.name(`${n.id}_win`);
-    // A session element's proto-window is [t, t + gap) (§7); the lateness rule judges it (§8).
-    const size = fn.kind === "session" ? fn.gap : fn.size;
-    if (fn.kind === "fixed") {
-      b.define(view(windowed, `SELECT ${carried.join(", ")}, ${alignDownSql(fn.size, fn.offset)} AS _ws FROM ${evaluated}`));
-    } else if (fn.kind === "session") {
-      b.define(view(windowed, `SELECT ${carried.join(", ")}, _t AS _ws FROM ${evaluated}`));
-    } else {
-      // One row per candidate window: the latest start ≤ _t, then earlier ones while the window still reaches past _t.
-      const candidates = b.name(`${n.id}_cand`);
-      const list = Array.from({ length: slidingCandidates(fn) }, (_, j) => `(${j})`).join(", ");
-      b.define(
-        view(
-          candidates,
-          `SELECT ${carried.join(", ")}, ${alignDownSql(fn.period, fn.offset)} - CAST(_wn AS DOUBLE) * ${sqlNumber(fn.period)} AS _ws FROM ${evaluated} CROSS JOIN (VALUES ${list}) AS wn(_wn)`,
-        ),
-      );
-      b.define(view(windowed, `SELECT ${carried.join(", ")}, _ws FROM ${candidates} WHERE _ws + ${sqlNumber(fn.size)} > _t`));
-    }
-    const bounded = b.name(`${n.id}_bounds`);
-    b.define(view(bounded, `SELECT ${carried.join(", ")}, _ws, _ws + ${sqlNumber(size)} AS _we FROM ${windowed}`));
-    const L = sqlNumber(window!.allowedLateness);
-    const late = `_c IS NOT NULL AND _c >= _we + ${L}`;
-
-    const lateTable = b.name(`late_${n.id}`);
-    const lateCols: [string, string][] = [
-      ["_line", "BIGINT"],
-      ["_src", "STRING"],
-      ["_raw", "STRING"],
-      ...rel.fields.map((f): [string, string] => [f.column, sqlType(f.kind)]),
-      ["_t", "DOUBLE"],
-      ["_c", "DOUBLE"],
-      ["_ws", "DOUBLE"],
-      ["_we", "DOUBLE"],
-    ];
-    const path = b.path("out", lateTable);
-    b.define(fileTable(lateTable, lateCols, path));
-    b.insert(`INSERT INTO ${lateTable} SELECT ${lateCols.map(([c]) => c).join(", ")} FROM ${bounded} WHERE ${late}`);
-    b.output({
-      kind: "late",
-      allowedLateness: window!.allowedLateness,
-      session: fn.kind === "session",
-      stage: n.id,
-      table: lateTable,
-      path,
-      raw: rel.raw,
-      fields: rel.fields,
-      pane: null,
-    });
+    const { bounded, late } = boundedWindows(n.id, rel, window!, carried, evaluated, b);
+    carried = [...carried, "_ws", "_we"];
     if (fn.kind === "session") {
       // Sessions from the kept proto-windows, per key in order of start: a row starts a new session
       // when it starts at or after every earlier end (touching windows do not merge, §7); the order
       // does not depend on arrival, so neither do the sessions. (_line only makes the order total.)
       const order = `PARTITION BY ${keyCols.join(", ")} ORDER BY _ws, _line`;
-      const cols = [...carried, "_ws", "_we"].join(", ");
+      const cols = carried.join(", ");
       const ends = b.name(`${n.id}_ends`);
       b.define(
         view(ends, `SELECT ${cols}, MAX(_we) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS _pe FROM ${bounded} WHERE NOT (${late})`),
       );
-      const sessions = b.name(`${n.id}_sessions`);
+      from = b.name(`${n.id}_sessions`);
       b.define(
         view(
-          sessions,
+          from,
           `SELECT ${cols}, SUM(CASE WHEN _pe IS NULL OR _ws >= _pe THEN 1 ELSE 0 END) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS _sid FROM ${ends}`,
         ),
       );
-      grouped = `SELECT ${[...keyCols, "MIN(_ws) AS _ws", "MAX(_we) AS _we", ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${sessions} GROUP BY ${[...keyCols, "_sid"].join(", ")}`;
+      carried = [...carried, "_sid"];
+      group = [...keyCols, "_sid"];
+      bounds = ["MIN(_ws) AS _ws", "MAX(_we) AS _we"];
     } else {
-      grouped = `SELECT ${[...keyCols, "_ws", "_we", ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${bounded} WHERE NOT (${late}) GROUP BY ${[...keyCols, "_ws", "_we"].join(", ")}`;
+      from = bounded;
+      where = ` WHERE NOT (${late})`;
+      group = [...keyCols, "_ws", "_we"];
+      bounds = ["_ws", "_we"];
     }
   }
+  // first / last (§10): the value of the smallest / largest (event time, value) in value order, nulls
+  // ignored — FIRST_VALUE over the group's rows, nulls last, strings by UTF-16 code unit (`ls_u16`).
+  const chosen = n.aggs.flatMap(([, a], i) => {
+    const x = inputs[i];
+    if ((a.fn !== "first" && a.fn !== "last") || x === null || x.kind === "null") return [];
+    const dir = a.fn === "first" ? "ASC" : "DESC";
+    if (x.kind === "string") b.useUdfs();
+    const ord = x.kind === "string" ? `ls_u16(${x.col})` : x.col;
+    return [
+      `FIRST_VALUE(${x.col}) OVER (PARTITION BY ${group.join(", ")} ORDER BY CASE WHEN ${x.col} IS NULL THEN 1 ELSE 0 END, _t ${dir}, ${ord} ${dir}) AS _fv${i}`,
+    ];
+  });
+  if (chosen.length > 0) {
+    const picked = b.name(`${n.id}_picked`);
+    b.define(view(picked, `SELECT ${[...carried, ...chosen].join(", ")} FROM ${from}${where}`));
+    from = picked;
+    where = "";
+  }
+  const grouped = `SELECT ${[...keyCols, ...bounds, ...aggs.map((s, i) => `${s} AS _g${i}`)].join(", ")} FROM ${from}${where} GROUP BY ${group.join(", ")}`;
   const groups = b.name(`${n.id}_groups`);
   b.define(view(groups, grouped));
 
@@ -156,7 +126,7 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
     named.set("windowStart", { sql: "_ws", kind: "number" });
     named.set("windowEnd", { sql: "_we", kind: "number" });
   }
-  n.aggs.forEach(([name], i) => named.set(name, { sql: `_g${i}`, kind: "number" }));
+  n.aggs.forEach(([name, a], i) => named.set(name, { sql: `_g${i}`, kind: a.fn === "first" || a.fn === "last" ? (inputs[i]?.kind ?? "null") : "number" }));
   const fields: FieldColumn[] = [...named].map(([name, x], i) => ({ name, column: `f${i}`, kind: x.kind }));
   const out: Rel = {
     view: b.name(n.id),
@@ -164,6 +134,7 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
     fields,
     unsupported: new Map(),
     raw: false,
+    overlay: [],
     key: rel.key,
     pane: { keys: rel.key.map((kind, i) => ({ column: `_pk${i}`, kind })), windowed: window !== null },
   };

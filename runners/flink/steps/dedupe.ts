@@ -19,6 +19,8 @@ import { refuse } from "../step.ts";
 export const dedupeStep: StepFn<DedupeNode> = (n, [input], b) => {
   if (n.ttl !== undefined) return refuse(n.id, "dedupe with a ttl is not in the Flink slice yet");
   if (input!.pane !== null) return refuse(n.id, "a dedupe after a combine is not in the Flink slice yet");
+  // The outputs of one record share its `_line`: their order, which this stage reads, has no column.
+  if (input!.fanned) return refuse(n.id, "a dedupe after a flatMap is not in the Flink slice yet (the order among one record's items has no column)");
   // Arrival order between sources (runs of 256 from each in turn) is not carried yet.
   if (input!.sources.length > 1) return refuse(n.id, "a dedupe after a flatten is not in the Flink slice yet");
   const byName = new Map(input!.fields.map((f) => [f.name, f]));

@@ -17,7 +17,7 @@ import type { StepFn } from "../step.ts";
 import { refuse } from "../step.ts";
 
 /** What must be equal for two streams to share one set of columns. */
-const layout = (r: Rel): string => JSON.stringify([r.fields, r.raw, r.key, r.pane, [...r.unsupported]]);
+const layout = (r: Rel): string => JSON.stringify([r.fields, r.raw, r.overlay ?? [], r.key, r.pane, [...r.unsupported]]);
 
 /** The step of a flatten. */
 export const flattenStep: StepFn<FlattenNode> = (n, ins, b) => {

@@ -31,6 +31,6 @@ export const sinkStep: StepFn<SinkNode> = (n, [input], b) => {
   const path = b.path("out", table);
   b.define(fileTable(table, columns, path));
   b.insert(`INSERT INTO ${table} SELECT ${columns.map(([c]) => c).join(", ")} FROM ${rel.view}`);
-  b.output({ kind: "sink", stage: n.id, table, path, raw: rel.raw, fields: rel.fields, pane: rel.pane });
+  b.output({ kind: "sink", stage: n.id, table, path, raw: rel.raw, overlay: rel.overlay ?? [], fields: rel.fields, pane: rel.pane });
   return rel satisfies Rel;
 };

@@ -8,7 +8,7 @@
  */
 import type { SqlKind } from "../../../src/expr/compile-sql.ts";
 import { sqlString } from "../../../src/expr/compile-sql.ts";
-import type { SourceNode } from "../../../src/plan/ir.ts";
+import type { SourceNode, TableNode } from "../../../src/plan/ir.ts";
 import { describeSchema, fieldsOf } from "../../../src/plan/schema-fields.ts";
 import type { SchemaJson } from "../../../src/schema/json-schema.ts";
 import type { FieldColumn, Rel } from "../rel.ts";
@@ -33,10 +33,13 @@ export const kindOfField = (s: SchemaJson): SqlKind | undefined => {
 };
 
 /** The columns of a source's fields, and the fields that have none (with why). */
-export const sourceColumns = (n: SourceNode): { fields: FieldColumn[]; unsupported: Map<string, string> } => {
+export const sourceColumns = (n: SourceNode | TableNode): { fields: FieldColumn[]; unsupported: Map<string, string> } => columnsOfSchema(n.schema);
+
+/** The columns of a row type's fields (`f0`, … in order), and the fields that have none (with why). */
+export const columnsOfSchema = (row: SchemaJson): { fields: FieldColumn[]; unsupported: Map<string, string> } => {
   const fields: FieldColumn[] = [];
   const unsupported = new Map<string, string>();
-  for (const [name, schema] of fieldsOf(n.schema).fields) {
+  for (const [name, schema] of fieldsOf(row).fields) {
     const kind = kindOfField(schema);
     if (kind === undefined)
       unsupported.set(name, `the field "${name}" is ${describeSchema(schema)}: only numbers, strings and booleans are SQL columns in the Flink slice`);
@@ -71,4 +74,27 @@ export const sourceStep =
       view(rel.view, `SELECT ${selectList(columns, { _src: sqlString(n.id) as string, _t: "CAST(0 AS DOUBLE)", _c: "CAST(NULL AS DOUBLE)" })} FROM ${table}`),
     );
     return rel;
+  };
+
+/**
+ * The step of a table (§2, §10): the same file table as a source's, which the runner writes at
+ * the edge (rows whose `validFrom` is not a finite number are the table's dead letters there, once
+ * however many lookups read it), and a view of its versions: `_line`, `_raw` (the row's canonical
+ * JSON) and the typed columns. Only a lookup reads it.
+ */
+export const tableStep =
+  (sources: SourceTable[]): StepFn<TableNode> =>
+  (n: TableNode, _ins, b: Build): Rel => {
+    const { fields, unsupported } = sourceColumns(n);
+    const table = b.name(`in_${n.id}`);
+    const path = b.path("in", table);
+    const columns: [string, string][] = [
+      ["_line", "BIGINT"],
+      ["_sk", "STRING"],
+      ["_raw", "STRING"],
+      ...fields.map((f): [string, string] => [f.column, sqlType(f.kind)]),
+    ];
+    b.define(fileTable(table, columns, path));
+    sources.push({ id: n.id, table, path, fields });
+    return { view: table, sources: [n.id], fields, unsupported, raw: true, overlay: [], key: null, pane: null };
   };

@@ -16,8 +16,10 @@
 import type { WindowNode } from "../../../src/plan/ir.ts";
 import type { WindowFn } from "../../../src/window/types.ts";
 import { sqlNumber } from "../../../src/expr/compile-sql.ts";
-import type { StepFn } from "../step.ts";
-import { refuse } from "../step.ts";
+import type { Rel } from "../rel.ts";
+import { fileTable, view } from "../sql.ts";
+import type { Build, StepFn } from "../step.ts";
+import { refuse, sqlType } from "../step.ts";
 
 /** The step of a window: checks what the slice supports, passes the rows on. */
 export const windowStep: StepFn<WindowNode> = (n, [input]) => {
@@ -44,3 +46,71 @@ export const alignDownSql = (step: number, offset: number): string => {
 
 /** How many candidate windows a sliding window needs per element (`ceil(size / period)`). */
 export const slidingCandidates = (fn: Extract<WindowFn, { kind: "sliding" }>): number => Math.ceil(fn.size / fn.period);
+
+/**
+ * The rows of `from` (a view of `rel`'s rows with the `carried` columns) in their windows of
+ * `window` (fixed, sliding, or a session's proto-windows `[t, t + gap)`, §7) as the view
+ * `bounded` with `_ws`, `_we`; the lateness rule (§8) as the SQL condition `late`, whose rows go
+ * to the late table of stage `stage` (reported with `window`'s allowed lateness). Shared by
+ * combine and join (each join side with its own window stage).
+ */
+export const boundedWindows = (
+  stage: string,
+  rel: Rel,
+  window: WindowNode,
+  carried: readonly string[],
+  from: string,
+  b: Build,
+): { bounded: string; late: string } => {
+  const fn = window.window;
+  if (fn.kind === "global") throw new Error("internal: the global window has no bounds");
+  const windowed = b.name(`${stage}_win`);
+  const size = fn.kind === "session" ? fn.gap : fn.size;
+  if (fn.kind === "fixed") {
+    b.define(view(windowed, `SELECT ${carried.join(", ")}, ${alignDownSql(fn.size, fn.offset)} AS _ws FROM ${from}`));
+  } else if (fn.kind === "session") {
+    b.define(view(windowed, `SELECT ${carried.join(", ")}, _t AS _ws FROM ${from}`));
+  } else {
+    // One row per candidate window: the latest start ≤ _t, then earlier ones while the window still reaches past _t.
+    const candidates = b.name(`${stage}_cand`);
+    const list = Array.from({ length: slidingCandidates(fn) }, (_, j) => `(${j})`).join(", ");
+    b.define(
+      view(
+        candidates,
+        `SELECT ${carried.join(", ")}, ${alignDownSql(fn.period, fn.offset)} - CAST(_wn AS DOUBLE) * ${sqlNumber(fn.period)} AS _ws FROM ${from} CROSS JOIN (VALUES ${list}) AS wn(_wn)`,
+      ),
+    );
+    b.define(view(windowed, `SELECT ${carried.join(", ")}, _ws FROM ${candidates} WHERE _ws + ${sqlNumber(fn.size)} > _t`));
+  }
+  const bounded = b.name(`${stage}_bounds`);
+  b.define(view(bounded, `SELECT ${carried.join(", ")}, _ws, _ws + ${sqlNumber(size)} AS _we FROM ${windowed}`));
+  const late = `_c IS NOT NULL AND _c >= _we + ${sqlNumber(window.allowedLateness)}`;
+
+  const lateTable = b.name(`late_${stage}`);
+  const lateCols: [string, string][] = [
+    ["_line", "BIGINT"],
+    ["_src", "STRING"],
+    ["_raw", "STRING"],
+    ...rel.fields.map((f): [string, string] => [f.column, sqlType(f.kind)]),
+    ["_t", "DOUBLE"],
+    ["_c", "DOUBLE"],
+    ["_ws", "DOUBLE"],
+    ["_we", "DOUBLE"],
+  ];
+  const path = b.path("out", lateTable);
+  b.define(fileTable(lateTable, lateCols, path));
+  b.insert(`INSERT INTO ${lateTable} SELECT ${lateCols.map(([c]) => c).join(", ")} FROM ${bounded} WHERE ${late}`);
+  b.output({
+    kind: "late",
+    allowedLateness: window.allowedLateness,
+    session: fn.kind === "session",
+    stage,
+    table: lateTable,
+    path,
+    raw: rel.raw,
+    overlay: rel.overlay ?? [],
+    fields: rel.fields,
+    pane: null,
+  });
+  return { bounded, late };
+};

@@ -21,6 +21,8 @@ import { sqlOf } from "./scope.ts";
 /** The step of a withTimestamps. */
 export const withTimestampsStep: StepFn<WithTimestampsNode> = (n, [input], b) => {
   if (input!.pane !== null) return refuse(n.id, "a withTimestamps after a combine is not in the Flink slice yet");
+  // The outputs of one record share its `_line`: their order, which this stage reads, has no column.
+  if (input!.fanned) return refuse(n.id, "a withTimestamps after a flatMap is not in the Flink slice yet (the order among one record's items has no column)");
   // A source reaching a flatten along two paths gives twin rows with one `_line`: the clock's order between
   // them is the DirectRunner's depth-first one, which SQL has no column for.
   if (new Set(input!.sources).size < input!.sources.length)
@@ -51,6 +53,7 @@ export const withTimestampsStep: StepFn<WithTimestampsNode> = (n, [input], b) =>
     table: dead,
     path,
     raw: input!.raw,
+    overlay: input!.overlay ?? [],
     fields: input!.fields,
     pane: null,
   });

@@ -116,6 +116,7 @@ export const registerRun: RegisterCommand = (cmd, io) => {
           ...(o.kafkaClient ? { client: o.kafkaClient } : {}),
         },
         gateway: o.gateway,
+        modules: [...(def.kind === "module" ? [def.path] : []), ...(o.executors ? [o.executors] : [])],
         inputs: o.in ?? {},
         outputs: o.out ?? {},
         deadLetters: o.deadLetters,

@@ -119,6 +119,13 @@ export const applyOp = (n: ApplyNode, ctx: EngineContext, emit: Emit, services: 
   return executorOp({ id: n.id, route: () => ex }, ctx, emit, services);
 };
 
+/**
+ * The dead-letter reason of an element whose `field` value (`key`) has no dispatch branch (§5),
+ * `known` the branch values joined by ", ": one wording for every runner.
+ */
+export const noBranchReason = (field: string, key: unknown, known: string): string =>
+  `no dispatch branch for ${field}=${canonicalJson(key ?? null)} (branches: ${known})`;
+
 /** `dispatch`: the executor of the element's type. */
 export const dispatchOp = (n: DispatchNode, ctx: EngineContext, emit: Emit, services: Map<string, ServiceCaller>): Operator => {
   const routes = new Map<string, Executor | "keep" | "drop">();
@@ -133,7 +140,7 @@ export const dispatchOp = (n: DispatchNode, ctx: EngineContext, emit: Emit, serv
         const key = ownField(v as Readonly<Record<string, unknown>>, field);
         const r = typeof key === "string" ? routes.get(key) : undefined;
         if (r !== undefined) return r;
-        if (otherwise === "deadLetter") return { deadLetter: `no dispatch branch for ${field}=${canonicalJson(key ?? null)} (branches: ${known})` };
+        if (otherwise === "deadLetter") return { deadLetter: noBranchReason(field, key, known) };
         return otherwise;
       },
     },

@@ -43,4 +43,36 @@ describe("lockstep run --runner flink", () => {
       expect(readFileSync(join(dir, `direct-w${i}-counts.jsonl`), "utf8").length).toBeGreaterThan(0);
     });
   }
+
+  it("wordcount (a flatMap and a filter in GraalJS): the DirectRunner's files", async () => {
+    const args = ["run", repo("examples/wordcount.ts"), "--in", `lines=${repo("examples/data/lines.jsonl")}`, "-q"];
+    const out = (runner: string) => ["--out", `counts=${join(dir, `${runner}-wc.jsonl`)}`, "--dead-letters", join(dir, `${runner}-wc-dead.jsonl`)];
+    const direct = await cli(...args, ...out("direct"));
+    expect(direct.code, direct.err).toBe(0);
+    const flink = await cli(...args, "--runner", "flink", "--gateway", gateway, ...out("flink"));
+    expect(flink.code, flink.err).toBe(0);
+    for (const f of ["wc", "wc-dead"]) expect(readFileSync(join(dir, `flink-${f}.jsonl`), "utf8")).toBe(readFileSync(join(dir, `direct-${f}.jsonl`), "utf8"));
+    // The example's data has lines that are not records (dead letters) and words to count.
+    expect(readFileSync(join(dir, "direct-wc.jsonl"), "utf8").length).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, "direct-wc-dead.jsonl"), "utf8").length).toBeGreaterThan(0);
+  });
+
+  it("sessions (first and last per session): the DirectRunner's files", async () => {
+    const args = ["run", repo("examples/sessions.ts"), "--in", `clicks=${repo("examples/data/clicks.jsonl")}`, "-q"];
+    const out = (runner: string) => [
+      "--out",
+      `sessions=${join(dir, `${runner}-s.jsonl`)}`,
+      "--dead-letters",
+      join(dir, `${runner}-s-dead.jsonl`),
+      "--late",
+      join(dir, `${runner}-s-late.jsonl`),
+    ];
+    const direct = await cli(...args, ...out("direct"));
+    expect(direct.code, direct.err).toBe(0);
+    const flink = await cli(...args, "--runner", "flink", "--gateway", gateway, ...out("flink"));
+    expect(flink.code, flink.err).toBe(0);
+    for (const f of ["s", "s-dead", "s-late"])
+      expect(readFileSync(join(dir, `flink-${f}.jsonl`), "utf8")).toBe(readFileSync(join(dir, `direct-${f}.jsonl`), "utf8"));
+    expect(readFileSync(join(dir, "direct-s.jsonl"), "utf8")).toMatch(/"firstPage":/);
+  });
 });

@@ -7,6 +7,7 @@
  * view exactly, dead letters and late elements as sets. Each Flink job
  * takes seconds, so the random part is a few runs (FLINK_PARITY_RUNS).
  */
+import { join } from "node:path";
 import fc from "fast-check";
 import * as t from "io-ts";
 import { describe, expect, inject, it } from "vitest";
@@ -18,9 +19,11 @@ import { compile } from "../../../src/plan/compile.ts";
 import type { Pipeline } from "../../../src/plan/graph.ts";
 import type { RunResult } from "../../../src/run/result.ts";
 import { runDirect } from "../../../runners/direct/index.ts";
+import { LONE_SURROGATE_PROBLEM } from "../../../runners/flink/column-value.ts";
 import { explainFlink, runFlink } from "../../../runners/flink/index.ts";
 
 const gateway = inject("flinkGateway");
+const PIPELINES_MODULE = join(import.meta.dirname, "../../../src/parity/pipelines.ts");
 const RUNS = Number(process.env.FLINK_PARITY_RUNS ?? 4);
 const SEED = Number(process.env.FLINK_PARITY_SEED ?? 15);
 
@@ -30,6 +33,9 @@ const asFiles = (r: RunResult): Record<string, string[]> => Object.fromEntries(O
 /** True for the one failure outside the parity guarantee (§14): a running sum past ±1.8e308. */
 const sumOverflow = (e: unknown): boolean => e instanceof RangeError && /fsum: the running sum exceeded/.test(e.message);
 
+/** True for the Flink runner's refusal of a string its STRING columns cannot hold (a lone surrogate). */
+const unrepresentable = (e: unknown): boolean => e instanceof Error && e.message.includes(LONE_SURROGATE_PROBLEM);
+
 /** Runs `def` on both runners and asserts parity; returns the DirectRunner's result (undefined outside the guarantee). */
 const checkParity = async (def: Pipeline, inputs: Record<string, readonly unknown[]>): Promise<RunResult | undefined> => {
   const direct = await runDirect(def, { inputs: structuredClone(inputs) }).catch((e: unknown) => {
@@ -37,7 +43,13 @@ const checkParity = async (def: Pipeline, inputs: Record<string, readonly unknow
     throw e;
   });
   if (direct === undefined) return undefined;
-  const flink = await runFlink(def, { inputs, gateway, log: () => undefined });
+  // The generated pipelines' executors (recipeExecutors) come from this module: bundled for GraalJS.
+  const flink = await runFlink(def, { inputs, gateway, log: () => undefined, modules: [PIPELINES_MODULE] }).catch((e: unknown) => {
+    // A lone surrogate in a string column fails a Flink run rather than changing its answer (docs/flink-runner.md).
+    if (unrepresentable(e)) return undefined;
+    throw e;
+  });
+  if (flink === undefined) return undefined;
   expect(asFiles(flink)).toEqual(asFiles(direct));
   expect(asSet(flink.deadLetters)).toEqual(asSet(direct.deadLetters));
   expect(asSet(flink.late)).toEqual(asSet(direct.late));
@@ -51,16 +63,42 @@ const checkParity = async (def: Pipeline, inputs: Record<string, readonly unknow
 const acceptedWith = (kinds: readonly string[]) =>
   recipeArb.filter((r) => {
     if (r.terminal.kind !== "combine" || !kinds.includes(r.terminal.window?.kind ?? "none")) return false;
+    // Executors, dispatch and lookups have their own properties (below, and sequence-lookup.test.ts).
+    if (r.pre.some((p) => p.kind === "apply" || p.kind === "dispatch" || p.kind === "lookup" || p.kind === "flatMap")) return false;
+    if (r.terminal.aggs.includes("first") || r.terminal.aggs.includes("last")) return false;
     return explainFlink(buildPipeline(r)).refused === undefined;
   });
 
 const accepted = acceptedWith(["fixed", "sliding"]);
+
+/** Recipes the compiler accepts that run executors (dispatch with keep/drop/executor branches, apply), whatever their terminal. */
+const withExecutors = recipeArb.filter(
+  (r) =>
+    r.pre.some((p) => p.kind === "apply" || (p.kind === "dispatch" && Object.values(p.branches).some((b) => b !== "keep" && b !== "drop"))) &&
+    explainFlink(buildPipeline(r)).refused === undefined,
+);
+/** Recipes the compiler accepts with a flatMap (in GraalJS, with the map after it that reads nested fields). */
+const withFlatMap = recipeArb.filter((r) => r.pre.some((p) => p.kind === "flatMap") && explainFlink(buildPipeline(r)).refused === undefined);
+/** Recipes the compiler accepts whose combine has `first` or `last`, any window. */
+const withFirstLast = recipeArb.filter(
+  (r) => r.terminal.kind === "combine" && r.terminal.aggs.some((a) => a === "first" || a === "last") && explainFlink(buildPipeline(r)).refused === undefined,
+);
+/** Recipes the compiler accepts that end in a windowed join (inner or left). */
+const withJoin = recipeArb.filter((r) => r.terminal.kind === "join" && explainFlink(buildPipeline(r)).refused === undefined);
+/** Recipes the compiler accepts that dispatch (dead letters for values without a branch included). */
+const withDispatch = recipeArb.filter((r) => r.pre.some((p) => p.kind === "dispatch") && explainFlink(buildPipeline(r)).refused === undefined);
 
 describe("FlinkRunner parity with the DirectRunner", () => {
   for (const [what, recipes, runs] of [
     ["generated pipelines", accepted, RUNS],
     ["generated pipelines with session windows", acceptedWith(["session"]), Math.ceil(RUNS / 2)],
     ["generated pipelines flattening two sources", accepted.filter((r) => r.union === true), Math.ceil(RUNS / 2)],
+    ["generated pipelines running executors in GraalJS", withExecutors, RUNS],
+    ["generated pipelines with a dispatch", withDispatch, Math.ceil(RUNS / 2)],
+    ["generated pipelines with a flatMap", withFlatMap, RUNS],
+    ["generated combines with first or last", withFirstLast, RUNS],
+    // Generated join histories are small and often pair nothing: twice the runs.
+    ["generated pipelines ending in a join", withJoin, RUNS * 2],
   ] as const)
     it(`${what} on generated histories (${runs} runs)`, async () => {
       let rows = 0;
@@ -196,5 +234,79 @@ describe("FlinkRunner parity with the DirectRunner", () => {
     const events = [...xs.map((x) => ({ k: "a", x })), ...xs.reverse().map((x) => ({ k: "b", x: x * 3 })), { k: "c", x: -0 }];
     const direct = (await checkParity(def, { events }))!;
     expect(direct.outputs.sums).toHaveLength(3);
+  });
+
+  it("dispatch: keep, an executor in GraalJS, and a dead letter for a value with no branch (§5)", async () => {
+    const def = buildPipeline({
+      sourceKey: true,
+      pre: [{ kind: "dispatch", branches: { a: "keep", b: "upper" } }],
+      keyFields: ["k"],
+      terminal: { kind: "none" },
+      tap: false,
+      post: null,
+    });
+    const events = [
+      { id: "1", k: "a", ts: 1, x: 1, s: "keep me", tag: "a" },
+      { id: "2", k: "a", ts: 2, x: 2, s: "shout ünï", tag: "b" },
+      { id: "3", k: "b", ts: 3, x: 3, s: "no branch", tag: "c" },
+    ];
+    const direct = (await checkParity(def, { events }))!;
+    // The rules by hand: tag c has no branch (default: a dead letter), tag b is upper-cased by the executor.
+    expect(direct.deadLetters.map((d) => [d.offset, d.reason])).toEqual([[3, 'no dispatch branch for tag="c" (branches: a, b)']]);
+    expect(
+      Object.values(direct.outputs)[0]!
+        .map((e) => (e as { s: string }).s)
+        .sort(),
+    ).toEqual(["SHOUT ÜNÏ", "keep me"]);
+  });
+
+  it("join: every pair per key and window, a left element alone with null, late elements by each side's own lateness (§8, §10)", async () => {
+    const Ev = t.type({ user: t.string, ts: t.number, v: t.string });
+    const def = L.pipeline("join-by-hand", { version: 1 }, ({ source, sink }) => {
+      const side = (name: string, lateness: string) =>
+        L.pipe(
+          source(name, Ev, { key: "user" }),
+          L.withTimestamps((e) => e.field("ts")),
+          L.keyBy("user"),
+          L.window(L.fixed("10s"), { allowedLateness: lateness }),
+        );
+      return L.pipe(side("views", "0s"), L.join(side("clicks", "5s"), { kind: "left", as: ["view", "click"] }), sink("joined"));
+    });
+    const views = [
+      { user: "a", ts: 1_000, v: "v1" },
+      { user: "a", ts: 2_000, v: "v2" },
+      { user: "b", ts: 3_000, v: "v3" },
+      { user: "a", ts: 25_000, v: "v4" },
+      // a's clock is 25 000 ≥ 10 000 + 0: late for [0, 10 000).
+      { user: "a", ts: 4_000, v: "v-late" },
+    ];
+    const clicks = [
+      { user: "a", ts: 1_500, v: "c1" },
+      { user: "a", ts: 9_000, v: "c2" },
+      { user: "a", ts: 12_000, v: "c3" },
+      // a's clock is 12 000 < 10 000 + 5 000: on time for [0, 10 000) on this side.
+      { user: "a", ts: 5_000, v: "c4" },
+    ];
+    const direct = (await checkParity(def, { views, clicks }))!;
+    const rows = direct.outputs.joined!.map((x) => {
+      const r = x as { windowStart: number; view: { v: string }; click: { v: string } | null };
+      return [r.windowStart, r.view.v, r.click?.v ?? null];
+    });
+    // The rules by hand: [0, 10 000) pairs v1, v2 with c1, c2, c4; b's v3 alone; [20 000, 30 000) v4 alone; c3's window has no view.
+    expect(rows.map((x) => JSON.stringify(x)).sort()).toEqual(
+      [
+        [0, "v1", "c1"],
+        [0, "v1", "c2"],
+        [0, "v1", "c4"],
+        [0, "v2", "c1"],
+        [0, "v2", "c2"],
+        [0, "v2", "c4"],
+        [0, "v3", null],
+        [20_000, "v4", null],
+      ]
+        .map((x) => JSON.stringify(x))
+        .sort(),
+    );
+    expect(direct.late.map((x) => [x.source, x.offset])).toEqual([["views", 5]]);
   });
 });

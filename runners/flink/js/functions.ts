@@ -1,0 +1,158 @@
+/**
+ * The functions of the JavaScript bundle a Flink job runs in GraalJS
+ * (`ls_js(bundle, sha256, fn, json)`, runners/flink/graaljs): lockstep's own
+ * code from `src/`, so Flink applies the same rules as every runner —
+ *
+ * - `ls_canonical({ raw, over })` → `{ c }`: the element's canonical JSON
+ *   (§1), where SQL cannot print it (Flink prints numbers as Java does);
+ * - `ls_exec({ ref, raw, over, cols })` → `{ raw, c }` or null: the
+ *   executor `ref` run by the engine's own `runHooks` (§5: hook order,
+ *   filter, async hooks), its output as canonical JSON and as the typed
+ *   columns `cols` (`[[name, column, kind], …]`, JSON text) by the edge's
+ *   column rule (numbers as text, which SQL casts exactly); null when its
+ *   filter dropped the element.
+ *
+ * - `ls_flat({ x, as, raw, over, cols })` → rows (`ls_js_flat`): the
+ *   flatMap of expression `x` (plan JSON text) by the engine's own
+ *   `flatMapValues` — each output as `{ raw, c }`, each dead letter as
+ *   `{ dead: reason }` (an expression's run-time error too, §15);
+ * - `ls_map({ x, raw, over, cols })` → `{ raw, c }` or `{ dead }`: a map
+ *   whose object SQL cannot compute exactly, by the same compiler;
+ * - `ls_expr({ x, raw, over })` → `{ t }` or `{ dead }`: a condition the SQL
+ *   catalogue cannot say exactly, by the JavaScript compiler of `src/expr`
+ *   (`t` is "1" when it is exactly true, §4).
+ *
+ * The element is `{ raw, over }`: the source record's canonical JSON (or
+ * null once rebuilt) with the fields `over` set over it.
+ *
+ * @module
+ */
+import { canonicalJson } from "../../../src/core/canonical.ts";
+import { isObject, setOwnField } from "../../../src/core/fields.ts";
+import { DROP, runHooks } from "../../../src/engine/ops/executors/hooks.ts";
+import { flatMapValues, notAnArrayReason } from "../../../src/engine/ops/stateless.ts";
+import type { Expr } from "../../../src/expr/ast.ts";
+import { compileExpr } from "../../../src/expr/compile-js.ts";
+import { ExpressionError } from "../../../src/expr/regex.ts";
+import type { EnrichContext, Executor } from "../../../src/registry/executor.ts";
+import { columnProblem, columnValue } from "../column-value.ts";
+import type { FieldColumn } from "../rel.ts";
+
+/** An element as the SQL side passes it. */
+interface ElementArg {
+  readonly raw: string | null;
+  readonly over: Readonly<Record<string, unknown>>;
+}
+
+/** The element an {@link ElementArg} stands for. */
+const elementOf = (x: ElementArg): Record<string, unknown> => {
+  const v = (x.raw === null ? {} : JSON.parse(x.raw)) as Record<string, unknown>;
+  for (const [k, val] of Object.entries(x.over)) setOwnField(v, k, val);
+  return v;
+};
+
+/** No services in the Flink slice: the runner refuses executors that declare any, so this is never reached. */
+const NO_SERVICES: EnrichContext = {
+  call: (service) => Promise.reject(new Error(`service "${service}": executors that call services are not in the Flink slice`)),
+};
+
+type Cols = readonly [string, string, FieldColumn["kind"]][];
+
+/** An output row: its canonical JSON and its typed columns. */
+const row = (out: Record<string, unknown>, cols: Cols): unknown => {
+  const c: Record<string, unknown> = {};
+  for (const [name, column, kind] of cols) {
+    const x = columnValue(out, { name, kind });
+    const problem = columnProblem({ name }, x);
+    if (problem !== undefined) throw new Error(`${problem} (in ${canonicalJson(out).slice(0, 200)})`);
+    // Numbers as their shortest text (Flink's JSON_VALUE … RETURNING DOUBLE fails on integral JSON numbers); -0 stays -0.
+    c[column] = typeof x === "number" ? (Object.is(x, -0) ? "-0" : String(x)) : x;
+  }
+  return { raw: canonicalJson(out), c };
+};
+
+/** What `ls_exec` returns for an output: its row, or null when the filter dropped the element. */
+const encode = (ref: string, out: unknown, cols: Cols): unknown => {
+  if (out === DROP) return null;
+  if (!isObject(out))
+    throw new Error(`executor ${ref} returned ${canonicalJson(out ?? null).slice(0, 100)}, not an object: only objects are rows in the Flink slice`);
+  return row(out, cols);
+};
+
+/** Expressions compiled once per plan JSON text (a job calls the same few on every row). */
+const compiled = new Map<string, (row: unknown) => unknown>();
+const exprOf = (x: string): ((row: unknown) => unknown) => {
+  let f = compiled.get(x);
+  if (f === undefined) compiled.set(x, (f = compileExpr(JSON.parse(x) as Expr)));
+  return f;
+};
+
+/** `f()`, or the dead letter of an expression's run-time error (§15: the one error an expression raises). */
+const orDead = <A>(f: () => A): A | { dead: string } => {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ExpressionError) return { dead: e.message };
+    throw e;
+  }
+};
+
+/** Installs the functions on `globalThis`, with the executors the bundle's modules define. */
+export const installFunctions = (executors: ReadonlyMap<string, Executor>): void => {
+  const g = globalThis as Record<string, unknown>;
+  g.ls_canonical = (x: ElementArg) => ({ c: canonicalJson(elementOf(x)) });
+  g.ls_exec = (x: ElementArg & { ref: string; cols: string }) => {
+    const ex = executors.get(x.ref);
+    if (ex === undefined) throw new Error(`the executor bundle has no executor ${x.ref}`);
+    const cols = JSON.parse(x.cols) as [string, string, FieldColumn["kind"]][];
+    const out = runHooks(ex, elementOf(x), NO_SERVICES);
+    return out instanceof Promise ? out.then((o) => encode(x.ref, o, cols)) : encode(x.ref, out, cols);
+  };
+  g.ls_flat = (x: ElementArg & { x: string; as: string | null; cols: string }) => {
+    const cols = JSON.parse(x.cols) as Cols;
+    let items: unknown;
+    try {
+      items = exprOf(x.x)(elementOf(x));
+    } catch (e) {
+      if (e instanceof ExpressionError) return [{ dead: e.message }];
+      throw e;
+    }
+    // The engine's rule (§4): null yields nothing, a non-array is a dead letter, then each item.
+    if (items === null) return [];
+    if (!Array.isArray(items)) return [{ dead: notAnArrayReason(items) }];
+    const dead: { dead: string }[] = [];
+    const values = flatMapValues(items, x.as ?? undefined, (reason) => void dead.push({ dead: reason }));
+    return [
+      ...dead,
+      ...values.map((v) => {
+        if (!isObject(v)) throw new Error(`internal: flatMap gave a non-object ${canonicalJson(v).slice(0, 40)}`);
+        return row(v, cols);
+      }),
+    ];
+  };
+  g.ls_map = (x: ElementArg & { x: string; cols: string }) => {
+    const cols = JSON.parse(x.cols) as Cols;
+    return orDead(() => {
+      const v = exprOf(x.x)(elementOf(x));
+      if (!isObject(v)) throw new Error(`internal: a map gave a non-object ${canonicalJson(v ?? null).slice(0, 40)}`);
+      return row(v, cols);
+    });
+  };
+  g.ls_expr = (x: ElementArg & { x: string }) => orDead(() => ({ t: exprOf(x.x)(elementOf(x)) === true ? "1" : "0" }));
+};
+
+/** The executors of a bundled module: the default pipeline's (`registryOf` is passed in: it needs the params) and every exported executor, also inside exported arrays and objects. */
+export const executorsOf = (mod: Readonly<Record<string, unknown>>, ofPipeline: (p: unknown) => Iterable<Executor>): Map<string, Executor> => {
+  const out = new Map<string, Executor>();
+  const visit = (x: unknown, depth: number): void => {
+    if (Array.isArray(x)) for (const y of x) visit(y, depth);
+    else if (typeof x === "object" && x !== null) {
+      const kind = (x as { kind?: unknown }).kind;
+      if (kind === "executor") out.set((x as Executor).ref, x as Executor);
+      else if (kind === "pipeline") for (const ex of ofPipeline(x)) out.set(ex.ref, ex);
+      else if (depth === 0) for (const y of Object.values(x)) visit(y, 1);
+    }
+  };
+  for (const v of Object.values(mod)) visit(v, 0);
+  return out;
+};
