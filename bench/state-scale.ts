@@ -16,10 +16,9 @@
  * @module
  */
 import { spawnSync } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { once } from "node:events";
+import { flagshipData } from "./flagship-data.ts";
 
 const args = process.argv.slice(2);
 const heapAt = args.indexOf("--heap");
@@ -33,55 +32,7 @@ if (!(EVENTS > 0 && USERS > 0) || STATES.some((s) => s !== "memory" && s !== "lm
   process.exit(2);
 }
 
-const dir = join(tmpdir(), `lockstep-state-scale-v2-${EVENTS}-${USERS}`);
-const eventsFile = join(dir, "events.jsonl");
-const itemsFile = join(dir, "items.jsonl");
-
-/** Writes `lines()` to `path` through a temp file, so an interrupted run never leaves half a file. */
-const writeLines = async (path: string, lines: () => Generator<string>): Promise<void> => {
-  const tmp = `${path}.tmp`;
-  const out = createWriteStream(tmp);
-  let chunk: string[] = [];
-  for (const line of lines()) {
-    chunk.push(line);
-    if (chunk.length === 10_000) {
-      if (!out.write(chunk.join(""))) await once(out, "drain");
-      chunk = [];
-    }
-  }
-  out.end(chunk.join(""));
-  await once(out, "finish");
-  renameSync(tmp, path);
-};
-
-const generate = async (): Promise<void> => {
-  if (existsSync(eventsFile) && existsSync(itemsFile)) return;
-  mkdirSync(dir, { recursive: true });
-  // mulberry32 in 32-bit integer arithmetic: an LCG computed in doubles (seed * 1103515245 passes 2^53)
-  // loses bits and falls into a short cycle, which drew only ~2,500 distinct users out of a million.
-  let a = 42;
-  const rand = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const TYPES = ["save", "click", "view", "hide"] as const;
-  await writeLines(itemsFile, function* () {
-    for (let i = 0; i < 2000; i++) yield `{"itemId":"i${i}","category":"c${i % 17}","updatedAt":0}\n`;
-  });
-  await writeLines(eventsFile, function* () {
-    for (let n = 0; n < EVENTS; n++) {
-      const type = TYPES[Math.floor(rand() * 4)]!;
-      const user = Math.floor(rand() * USERS);
-      const item = Math.floor(rand() * 2000);
-      const ts = 1_000_000 + n * 10 - Math.floor(rand() * 500);
-      const duration = type === "view" ? `,"durationMs":${Math.floor(rand() * 3000)}` : "";
-      yield `{"eventId":"e${Math.floor(n * 0.98)}","userId":"u${user}","itemId":"i${item}","type":"${type}","ts":${ts}${duration}}\n`;
-    }
-  });
-};
+const { dir, eventsFile, itemsFile } = await flagshipData(EVENTS, USERS);
 
 interface Outcome {
   readonly state: string;
@@ -121,7 +72,6 @@ const runOnce = (state: string): Outcome => {
   };
 };
 
-await generate();
 console.log(
   `# ${EVENTS.toLocaleString("en")} events, ${USERS.toLocaleString("en")} users (${(statSync(eventsFile).size / 2 ** 20).toFixed(0)} MiB)${heap ? `, --max-old-space-size=${heap}` : ""}`,
 );

@@ -43,6 +43,11 @@ export interface FlinkRunOptions extends RunOptions {
   readonly gateway?: string;
   /** Where log lines go (default: stderr). */
   readonly log?: (line: string) => void;
+  /**
+   * The job's parallelism (`parallelism.default` of its session). Absent: the deployment's default
+   * (the local Flink's is 1; it has 2 task slots). The output does not depend on it.
+   */
+  readonly parallelism?: number;
   /** How long the job may take (default 10 minutes). */
   readonly timeoutMs?: number;
   /**
@@ -150,7 +155,8 @@ export const runFlink = async (def: Pipeline | Plan | string, opts: FlinkRunOpti
     }
     const udfs = program.udfs ? await udfStatements() : [];
     await withGateway(opts.gateway, log, runtime, async (url) => {
-      const session = await connectGateway(url).openSession({ ...BATCH_SESSION });
+      const parallelism: Record<string, string> = opts.parallelism === undefined ? {} : { "parallelism.default": String(opts.parallelism) };
+      const session = await connectGateway(url).openSession({ ...BATCH_SESSION, ...parallelism });
       try {
         for (const sql of [...udfs, ...js, ...program.statements]) await session.execute(sql, { timeoutMs: opts.timeoutMs ?? 600_000 });
       } finally {

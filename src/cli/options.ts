@@ -30,13 +30,6 @@ export const collectPairs =
  */
 export const paramOption = (): ReturnType<typeof collectPairs> => collectPairs("--param", "window=fixed:10s");
 
-/** Parses a whole number ≥ 1 option. */
-export const positiveInt = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`"${v}" is not a whole number ≥ 1. Fix: e.g. --partitions 3`);
-  return n;
-};
-
 /** Parses a whole number option of at least `min`; the fix shows `flag` with an example. */
 export const wholeNumber =
   (flag: string, min: number, example = Math.max(min, 100)) =>

@@ -39,6 +39,8 @@ export interface RunCommandOptions {
   readonly kafka?: KafkaCliOptions;
   /** The Flink runner's SQL Gateway URL (else FLINK_GATEWAY, else a local Flink). */
   readonly gateway?: string;
+  /** Flink: the job's parallelism (default: the deployment's `parallelism.default`; the local Flink's is 1). */
+  readonly parallelism?: number;
   /** Flink: the modules the executors come from (the pipeline module, `--executors`), bundled for GraalJS. */
   readonly modules?: readonly string[];
   readonly inputs: Record<string, string>;
@@ -185,6 +187,7 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
       onExecutorError: o.onExecutorError,
       gateway: o.gateway ?? process.env.FLINK_GATEWAY,
       modules: o.modules ?? [],
+      ...(o.parallelism === undefined ? {} : { parallelism: o.parallelism }),
       log: (l) => (o.quiet ? undefined : o.err(`lockstep[flink]: ${l}\n`)),
     });
   }

@@ -273,6 +273,21 @@ describe("lockstep explain", () => {
       `lines=${repo("examples/data/window-events.jsonl")}`,
     );
     expect(misplaced.code).toBe(2);
-    expect(misplaced.err).toMatch(/--gateway is an option of the Flink runner/);
+    expect(misplaced.err).toMatch(/--gateway and --parallelism are options of the Flink runner/);
+    const parallel = await cli("run", repo("examples/wordcount.ts"), "--parallelism", "2", "--in", `lines=${repo("examples/data/window-events.jsonl")}`);
+    expect(parallel.code).toBe(2);
+    expect(parallel.err).toMatch(/--gateway and --parallelism are options of the Flink runner/);
+    const zero = await cli(
+      "run",
+      repo("examples/wordcount.ts"),
+      "--runner",
+      "flink",
+      "--parallelism",
+      "0",
+      "--in",
+      `lines=${repo("examples/data/window-events.jsonl")}`,
+    );
+    expect(zero.code).toBe(2);
+    expect(zero.err).toMatch(/--parallelism 0: expected a whole number ≥ 1. Fix: e.g. --parallelism 2/);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { Option } from "commander";
-import { collectPairs, paramOption, parseDeadLetterRate, positiveInt } from "../options.ts";
+import { collectPairs, paramOption, parseDeadLetterRate, wholeNumber } from "../options.ts";
 import { UsageError } from "../usage-error.ts";
 import type { RegisterCommand } from "./command.ts";
 
@@ -45,7 +45,7 @@ export const registerRun: RegisterCommand = (cmd, io) => {
         .default("memory"),
     )
     .option("--state-dir <dir>", "direct --state lmdb: an empty or new directory for the state (default a temporary one); removed after the run")
-    .option("--state-cache <n>", "direct --state lmdb: state values held in memory before written out", positiveInt, 100_000)
+    .option("--state-cache <n>", "direct --state lmdb: state values held in memory before written out", wholeNumber("--state-cache", 1, 100_000), 100_000)
     .option("--store <dir>", "also write each keyed sink's final view to this view store (for lockstep serve), as a new snapshot")
     .option(
       "--checkpoint-out <file>",
@@ -53,8 +53,8 @@ export const registerRun: RegisterCommand = (cmd, io) => {
     )
     .option("--from-checkpoint <file>", "kafka: start from a direct run's --checkpoint-out (a new application; the inputs are the records after the cut)")
     .option("--brokers <list>", "kafka: bootstrap servers (default: KAFKA_BROKERS, else an embedded broker)")
-    .option("--partitions <n>", "kafka: partitions of the topics a run creates", positiveInt, 3)
-    .option("--instances <n>", "kafka: runner instances in the consumer group (bounded runs)", positiveInt, 1)
+    .option("--partitions <n>", "kafka: partitions of the topics a run creates", wholeNumber("--partitions", 1, 3), 3)
+    .option("--instances <n>", "kafka: runner instances in the consumer group (bounded runs)", wholeNumber("--instances", 1, 2), 1)
     .addOption(
       new Option("--kafka-client <name>", "kafka: the Kafka client library (default: LOCKSTEP_KAFKA_CLIENT, else kafkajs)").choices([
         "kafkajs",
@@ -66,10 +66,16 @@ export const registerRun: RegisterCommand = (cmd, io) => {
     .option("--follow", "kafka: run unbounded on existing topics (no --in/--out) until SIGINT/SIGTERM")
     .option("--app-id <id>", "kafka --follow: application id (consumer group, internal topic prefix; default the pipeline name)")
     .option("--topic-prefix <prefix>", "kafka --follow: prefix of source and sink topic names", "")
-    .option("--metrics-port <port>", "kafka --follow: serve Prometheus metrics on 127.0.0.1:<port>/metrics", positiveInt)
+    .option("--metrics-port <port>", "kafka --follow: serve Prometheus metrics on 127.0.0.1:<port>/metrics", wholeNumber("--metrics-port", 1, 9464))
     .option("--gateway <url>", "flink: the SQL Gateway's REST URL (default: FLINK_GATEWAY, else a local Flink started for the run)")
+    .option(
+      "--parallelism <n>",
+      "flink: the job's parallelism (default: the deployment's parallelism.default; the local Flink's is 1, its slots 2)",
+      wholeNumber("--parallelism", 1, 2),
+    )
     .action(async (pipeline: string, o) => {
-      if (o.runner !== "flink" && o.gateway) throw new UsageError("--gateway is an option of the Flink runner. Fix: add --runner flink");
+      if (o.runner !== "flink" && (o.gateway || o.parallelism))
+        throw new UsageError("--gateway and --parallelism are options of the Flink runner. Fix: add --runner flink");
       if (o.runner !== "kafka" && (o.follow || o.brokers || o.appId || o.metricsPort || o.kafkaClient)) {
         throw new UsageError("--follow, --brokers, --kafka-client, --app-id and --metrics-port are options of the Kafka runner. Fix: add --runner kafka");
       }
@@ -116,6 +122,7 @@ export const registerRun: RegisterCommand = (cmd, io) => {
           ...(o.kafkaClient ? { client: o.kafkaClient } : {}),
         },
         gateway: o.gateway,
+        ...(o.parallelism === undefined ? {} : { parallelism: o.parallelism }),
         modules: [...(def.kind === "module" ? [def.path] : []), ...(o.executors ? [o.executors] : [])],
         inputs: o.in ?? {},
         outputs: o.out ?? {},
