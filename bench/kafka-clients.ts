@@ -7,10 +7,9 @@
  *
  *   npx tsx bench/kafka-clients.ts [records=200000]
  */
-import * as t from "io-ts";
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
-import * as L from "../dsl/index.ts";
+import { PARTITIONS, pipeline } from "./kafka-pipe.ts";
 import type { KafkaClientKind } from "../runners/kafka/client-choice.ts";
 import { KafkajsClient } from "../runners/kafka/kafkajs-client.ts";
 import { partitionFor } from "../runners/kafka/murmur2.ts";
@@ -18,18 +17,6 @@ import { KafkaStreamRunner } from "../runners/kafka/runner.ts";
 import { startBroker } from "../scripts/kafka/broker.ts";
 
 const N = Number(process.argv[2] ?? 200_000);
-const PARTITIONS = 3;
-const Ev = t.type({ id: t.number, user: t.string, amount: t.number });
-
-/** The pipeline of bench/kafka.ts: parse, keep amount > 10, reshape, write. */
-const pipeline = L.pipeline("bench-pipe", { version: 1 }, ({ source, sink }) =>
-  L.pipe(
-    source("in", Ev, { key: "user" }),
-    L.filter((e) => e.field("amount").gt(10)),
-    L.map((e) => ({ id: e.field("id"), user: e.field("user"), cents: e.field("amount").mul(100) })),
-    sink("out"),
-  ),
-);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () =>

@@ -10,10 +10,9 @@
  *   npm run bench:kafka                # 200k messages, 10 s of latency per row
  *   npm run bench:kafka -- 50000 [latency seconds]
  */
-import * as t from "io-ts";
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
-import * as L from "../dsl/index.ts";
+import { handTransform, PARTITIONS, pipeline } from "./kafka-pipe.ts";
 import { KafkaStreamRunner } from "../runners/kafka/runner.ts";
 import { KafkajsClient } from "../runners/kafka/kafkajs-client.ts";
 import { partitionFor } from "../runners/kafka/murmur2.ts";
@@ -23,23 +22,6 @@ const N = Number(process.argv[2] ?? 200_000);
 const LATENCY_SECONDS = Number(process.argv[3] ?? (N < 10_000 ? 2 : 10));
 /** Records per send: a kafkajs send is never split, and the broker refuses requests over ~1 MB. */
 const SEND_CHUNK = 10_000;
-const PARTITIONS = 3;
-const Ev = t.type({ id: t.number, user: t.string, amount: t.number });
-
-/** The pipeline both sides implement: parse, keep amount > 10, reshape, write. */
-const pipeline = L.pipeline("bench-pipe", { version: 1 }, ({ source, sink }) =>
-  L.pipe(
-    source("in", Ev, { key: "user" }),
-    L.filter((e) => e.field("amount").gt(10)),
-    L.map((e) => ({ id: e.field("id"), user: e.field("user"), cents: e.field("amount").mul(100) })),
-    sink("out"),
-  ),
-);
-const handTransform = (v: string): string | undefined => {
-  const e = JSON.parse(v) as { id: number; user: string; amount: number };
-  return e.amount > 10 ? JSON.stringify({ cents: e.amount * 100, id: e.id, user: e.user }) : undefined;
-};
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 

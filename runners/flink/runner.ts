@@ -45,7 +45,8 @@ export interface FlinkRunOptions extends RunOptions {
   readonly log?: (line: string) => void;
   /**
    * The job's parallelism (`parallelism.default` of its session). Absent: the deployment's default
-   * (the local Flink's is 1; it has 2 task slots). The output does not depend on it.
+   * (the local Flink's is 1; it has 2 task slots). Flink's adaptive batch scheduler gives each
+   * vertex at most this, fewer for small inputs. The output does not depend on it.
    */
   readonly parallelism?: number;
   /** How long the job may take (default 10 minutes). */

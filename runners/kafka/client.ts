@@ -116,6 +116,23 @@ export interface PassedRecords {
   readonly highWatermark: number;
 }
 
+/**
+ * Waits until newly created topics can be used: polls `ready` (every partition of `names` has a
+ * leader) every 100 ms; a failing poll is retried too; gives up after 10 s with the topics' names.
+ * Both clients need it: a create returns before the controller has elected the leaders.
+ */
+export const untilLeaders = async (names: readonly string[], ready: () => Promise<boolean>): Promise<void> => {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (await ready()) return;
+    } catch (e) {
+      if (attempt >= 100) throw e;
+    }
+    if (attempt >= 100) throw new Error(`topics ${names.join(", ")} have no leaders after 10 s`);
+    await new Promise<void>((r) => setTimeout(r, 100));
+  }
+};
+
 /** Callbacks of a group consumer. */
 export interface GroupHandlers {
   /** The partitions this member now owns, per topic (after every rebalance). */

@@ -14,7 +14,7 @@ import { isUtf8 } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import { AssignerProtocol, Kafka, logLevel } from "kafkajs";
 import type { Admin, Consumer, EachBatchPayload, PartitionAssigner, Producer as KProducer } from "kafkajs";
-import { MAX_RECORD_BYTES, recordBytes, RecordTooLargeError } from "./client.ts";
+import { MAX_RECORD_BYTES, recordBytes, RecordTooLargeError, untilLeaders } from "./client.ts";
 import type { GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit, OutMessage, Producer, TopicSpec } from "./client.ts";
 
 /**
@@ -296,16 +296,10 @@ export class KafkajsClient implements KafkaClient {
       })),
     });
     const names = missing.map((s) => s.topic);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const { topics } = await admin.fetchTopicMetadata({ topics: names });
-        if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
-      } catch (e) {
-        if (attempt >= 100) throw e;
-      }
-      if (attempt >= 100) throw new Error(`topics ${names.join(", ")} have no leaders after 10 s`);
-      await sleep(100);
-    }
+    await untilLeaders(names, async () => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      return topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+    });
   }
 
   async deleteTopics(topics: readonly string[]): Promise<void> {

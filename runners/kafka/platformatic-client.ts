@@ -23,7 +23,7 @@ import { isUtf8 } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import { Admin, Consumer, FetchIsolationLevels, FindCoordinatorKeyTypes, ListOffsetTimestamps, Producer as PProducer } from "@platformatic/kafka";
 import type { ClusterMetadata, ExtendedGroupProtocolSubscription, GroupPartitionsAssignments, Message, MessageToProduce } from "@platformatic/kafka";
-import { recordBytes, RecordTooLargeError } from "./client.ts";
+import { recordBytes, RecordTooLargeError, untilLeaders } from "./client.ts";
 // The send limits are kafkajs-client's (a partition's messages go out as one record batch in both libraries).
 import { checkSizes, chunk } from "./kafkajs-client.ts";
 import type { FetchedBatch, GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit, OutMessage, Producer, TopicSpec } from "./client.ts";
@@ -601,16 +601,10 @@ export class PlatformaticClient implements KafkaClient {
     }
     if (missing.length === 0) return;
     const names = missing.map((s) => s.topic);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const md = await admin.metadata({ topics: names, forceUpdate: true });
-        if (names.every((n) => (md.topics.get(n)?.partitionsCount ?? 0) > 0 && md.topics.get(n)!.partitions.every((p) => p.leader >= 0))) return;
-      } catch (e) {
-        if (attempt >= 100) throw e;
-      }
-      if (attempt >= 100) throw new Error(`topics ${names.join(", ")} have no leaders after 10 s`);
-      await sleep(100);
-    }
+    await untilLeaders(names, async () => {
+      const md = await admin.metadata({ topics: names, forceUpdate: true });
+      return names.every((n) => (md.topics.get(n)?.partitionsCount ?? 0) > 0 && md.topics.get(n)!.partitions.every((p) => p.leader >= 0));
+    });
   }
 
   async deleteTopics(topics: readonly string[]): Promise<void> {
