@@ -25,8 +25,16 @@
  * grow past {@link MAX_PENDING} records is committed in parts, so the output
  * buffered in memory (and a transaction) stays bounded.
  *
+ * State on disk (`state`): each task keeps its stores in an LMDB environment
+ * of its own under the instance's state directory, with a checkpoint file
+ * written at a clean close (a rebalance that moves the task away, a graceful
+ * stop), so the task's next start restores only the changelog records after
+ * it; a failed task, or a process killed, leaves none and the store is wiped
+ * and restored in full (local-store.ts says why that is the correct thing).
+ *
  * @module
  */
+import { join } from "node:path";
 import type { EngineContext, StageMetrics } from "../../src/engine/operator.ts";
 import { newMetrics } from "../../src/engine/operator.ts";
 import type { Plan } from "../../src/plan/ir.ts";
@@ -34,7 +42,11 @@ import type { Registry } from "../../src/registry/registry.ts";
 import { RecordTooLargeError } from "./client.ts";
 import type { GroupConsumer, InMessage, KafkaClient, OffsetCommit, Producer } from "./client.ts";
 import type { InputTopic, Layout, SubTopology } from "./layout.ts";
-import { Task } from "./task.ts";
+import type { LmdbStateBackend } from "../../src/engine/lmdb-state.ts";
+import type { TaskState } from "./changelog-state.ts";
+import { LmdbChangelogState } from "./lmdb-changelog-state.ts";
+import { closeTaskStore, openTaskStore } from "./local-store.ts";
+import { changelogTopicOf, Task } from "./task.ts";
 
 /** Delivery guarantee. */
 export type Guarantee = "exactly-once" | "at-least-once";
@@ -68,6 +80,22 @@ export interface InstanceOptions {
   readonly committedRecords?: Map<string, number>;
   /** Structured log lines. */
   readonly log?: (event: Record<string, unknown>) => void;
+  /**
+   * Keep task state on disk in LMDB under `dir` (this instance's own directory: one task
+   * directory each, with its checkpoint file), `cacheEntries` values cached per task. Default: memory.
+   */
+  readonly state?: { readonly dir: string; readonly cacheEntries?: number };
+}
+
+/** A task's store on disk while the task runs. */
+interface LocalStore {
+  readonly dir: string;
+  readonly backend: LmdbStateBackend;
+  /**
+   * Per changelog topic: the store holds every record of the task's partition before this offset —
+   * where its restore read to, then where its own committed writes ended (the checkpoint's offsets).
+   */
+  readonly ends: Map<string, number>;
 }
 
 /** Records a task may buffer before it commits in the middle of a batch. */
@@ -96,6 +124,12 @@ export class KafkaStreamInstance {
   /** Commit latencies (ms) of the last commits, for metrics. */
   readonly commitMs: number[] = [];
   private readonly commitListeners: ((ms: number, records: number) => void)[] = [];
+  private readonly local = new Map<string, LocalStore>();
+  /**
+   * Changelog records read back to restore tasks, since the instance started: `full` by tasks that
+   * restored the whole changelog, `tail` by tasks that restored after a checkpoint (state on disk).
+   */
+  readonly restored = { full: 0, tail: 0, tasksFull: 0, tasksTail: 0 };
 
   /** Tells `listener` each commit's duration (ms) and record count (the metrics histograms). */
   onCommit(listener: (ms: number, records: number) => void): void {
@@ -149,7 +183,7 @@ export class KafkaStreamInstance {
   /** After a rebalance: drops the tasks of partitions we lost, takes over the ones we gained. */
   private async reassign(): Promise<void> {
     if (this.stopped) return;
-    for (const [id, t] of this.tasks) if (!this.owned.includes(t.partition)) await this.dropTask(id);
+    for (const [id, t] of this.tasks) if (!this.owned.includes(t.partition)) await this.dropTask(id, true);
     for (const [id, p] of this.producers) {
       if (!this.tasks.has(id)) {
         this.producers.delete(id);
@@ -184,14 +218,49 @@ export class KafkaStreamInstance {
       this.producers.delete(id);
       this.producers.set(id, await client.producer({ transactionalId: `${groupId}-${id}` }));
     }
-    const task = new Task(sub, partition, {
+    const opts = {
       plan: this.o.plan,
       registry: this.o.registry,
       layout,
       onExecutorError: this.o.onExecutorError,
-      metrics: (stage) => (this.metrics[stage] ??= newMetrics()),
-    });
-    for (const stage of sub.stateful) task.state.restore(stage, await client.readAll(layout.changelogTopic(stage), [partition]));
+      metrics: (stage: string) => (this.metrics[stage] ??= newMetrics()),
+    };
+    const topics = sub.stateful.map((stage) => ({ stage, topic: layout.changelogTopic(stage) }));
+    let state: TaskState | undefined;
+    let from: ReadonlyMap<string, number> = new Map();
+    let wiped: string | undefined;
+    if (this.o.state) {
+      // The ends before reading: the store will hold at least everything before them.
+      const ends = new Map<string, number>();
+      for (const { topic } of topics) ends.set(topic, (await client.endOffsets(topic))[partition] ?? 0);
+      const dir = join(this.o.state.dir, id);
+      const opened = await openTaskStore(dir, id, ends, this.o.state.cacheEntries);
+      this.local.set(id, { dir, backend: opened.backend, ends });
+      ({ from, wiped } = opened);
+      state = new LmdbChangelogState(partition, changelogTopicOf(sub, layout), opened.backend);
+    }
+    let restored = 0;
+    let task: Task;
+    try {
+      task = new Task(sub, partition, opts, state);
+      for (const { stage, topic } of topics) {
+        const start = from.get(topic) ?? 0;
+        const records = await client.readAll(topic, [partition], start > 0 ? { from: start } : undefined);
+        restored += records.length;
+        task.state.restore(stage, records);
+      }
+    } catch (e) {
+      await this.closeLocal(id, false);
+      throw e;
+    }
+    const tail = this.o.state !== undefined && wiped === undefined;
+    if (tail) {
+      this.restored.tail += restored;
+      this.restored.tasksTail++;
+    } else {
+      this.restored.full += restored;
+      this.restored.tasksFull++;
+    }
     const reporter = layout.subTopologies.find((s) => s.tables.length > 0)?.id;
     for (const table of sub.tables) await task.loadTable(table, this.tables.get(table) ?? [], sub.id === reporter && partition === 0);
     const resumed: Record<string, number> = {};
@@ -206,27 +275,57 @@ export class KafkaStreamInstance {
       event: "task started",
       task: id,
       ms: Math.round(performance.now() - t0),
+      restored,
+      ...(this.o.state ? { restoredFrom: tail ? "checkpoint" : "beginning", ...(wiped !== undefined ? { wiped } : {}) } : {}),
       ...(Object.keys(resumed).length > 0 ? { resumedAt: resumed } : {}),
     });
     return task;
   }
 
-  /** Forgets a task (its state is in the changelog) and closes its producer. */
-  private async dropTask(id: string): Promise<void> {
+  /**
+   * Forgets a task (its state is in the changelog) and closes its producer and store. `clean`: the
+   * task is given up with its work committed (a rebalance, a stop), so its store on disk gets a
+   * checkpoint — if nothing changed since its last commit; a failed task's store gets none.
+   */
+  private async dropTask(id: string, clean: boolean): Promise<void> {
+    const task = this.tasks.get(id);
     this.tasks.delete(id);
     const p = this.producers.get(id);
     this.producers.delete(id);
     await p?.close().catch(() => {});
+    await this.closeLocal(id, clean && task !== undefined && task.state.pendingWrites() === 0 && task.pending() === 0);
+  }
+
+  /** Closes a task's store on disk, if it has one, with a checkpoint when `clean`. */
+  private async closeLocal(id: string, clean: boolean): Promise<void> {
+    const local = this.local.get(id);
+    if (!local) return;
+    this.local.delete(id);
+    try {
+      await closeTaskStore(local.dir, id, local.backend, clean ? local.ends : undefined);
+    } catch (e) {
+      // Without a checkpoint the store is wiped when next opened: slower, never wrong.
+      this.o.log?.({ event: "closing task store failed", task: id, error: (e as Error)?.message });
+    }
   }
 
   private async commit(task: Task, offsets: readonly OffsetCommit[]): Promise<void> {
     await task.flush();
     const out = task.drain();
     const t0 = performance.now();
-    if (this.o.guarantee === "exactly-once") await this.producers.get(task.id)!.sendInTransaction(out, this.o.groupId, offsets);
+    let produced: ReadonlyMap<string, number>;
+    if (this.o.guarantee === "exactly-once") produced = await this.producers.get(task.id)!.sendInTransaction(out, this.o.groupId, offsets);
     else {
-      await this.shared!.send(out);
+      produced = await this.shared!.send(out);
       if (offsets.length > 0) await this.consumer!.commit(offsets);
+    }
+    // Where the task's own changelog writes ended: a checkpoint names these, never the topic's end.
+    const local = this.local.get(task.id);
+    if (local) {
+      for (const [topic, end] of local.ends) {
+        const at = produced.get(`${topic}/${task.partition}`);
+        if (at !== undefined && at > end) local.ends.set(topic, at);
+      }
     }
     const tally = this.o.committedRecords;
     if (tally) for (const m of out) tally.set(`${m.topic}/${m.partition}`, (tally.get(`${m.topic}/${m.partition}`) ?? 0) + 1);
@@ -291,7 +390,7 @@ export class KafkaStreamInstance {
     const count = (this.failures.get(taskId) ?? 0) + 1;
     this.failures.set(taskId, count);
     this.o.log?.({ event: "batch failed", task: taskId, attempt: count, error: (e as Error)?.message });
-    await this.dropTask(taskId);
+    await this.dropTask(taskId, false);
     // An executor error, or a record Kafka can never store: retrying cannot help, the run fails.
     if ((e as Error)?.name === "RunError" || e instanceof RecordTooLargeError) {
       this.failure ??= e;
@@ -398,6 +497,8 @@ export class KafkaStreamInstance {
     this.backoffs.clear();
     await this.consumer?.stop();
     await this.queue.catch(() => {});
+    // Every task's work is committed now (or it failed and is gone): stores on disk get their checkpoint.
+    for (const id of [...this.tasks.keys()]) await this.dropTask(id, true);
     for (const p of this.producers.values()) await p.close().catch(() => {});
     this.producers.clear();
     await this.shared?.close().catch(() => {});
