@@ -52,7 +52,7 @@ export interface RunCommandOptions {
   readonly checkpointOut?: string;
   /** Kafka: start from this checkpoint file. */
   readonly fromCheckpoint?: string;
-  /** DirectRunner: where operator state lives (default memory). */
+  /** DirectRunner and Kafka: where operator state lives (default memory). */
   readonly state?: StateChoice;
 }
 
@@ -159,6 +159,7 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
         guarantee: o.kafka?.guarantee ?? "exactly-once",
         keepTopics: o.kafka?.keepTopics ?? false,
         progress: !o.quiet,
+        ...(o.state ? { state: o.state } : {}),
       }),
     );
   }
