@@ -114,6 +114,22 @@ describe("state in LMDB gives the results of state in memory", () => {
     expectParity(results[1]!, direct, "lmdb state, failing commits");
     expect(results[1]!.outputs).toEqual(results[0]!.outputs);
   });
+
+  it("at-least-once, two instances sharing the partitions: lmdb = DirectRunner", async () => {
+    const { events, items } = engagement(89, 600);
+    const inputs = { events: jsonl("events", events), items: jsonl("items", items) };
+    const direct = await runDirect(userSequences, { inputs });
+    const kafka = await runKafka(userSequences, {
+      inputs,
+      brokers: brokers(),
+      partitions: 3,
+      instances: 2,
+      guarantee: "at-least-once",
+      timeoutMs: 90_000,
+      state: { lmdb: { cacheEntries: 16 } },
+    });
+    expectParity(kafka, direct, "lmdb state, at-least-once, two instances");
+  });
 });
 
 describe("restarts with state in LMDB", () => {
