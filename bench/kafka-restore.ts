@@ -3,7 +3,9 @@
  * aggregate over N keys (one record each, so ≈ N changelog records), stopped gracefully, then
  * restarted — with its checkpoints (a tail replay: nothing was written since), with the
  * checkpoints removed (the store wiped and the changelog replayed in full), and with state in
- * memory (a full replay, as every restart was before). Each restart is measured from `start()`
+ * memory (a full replay, as every restart was before); last, with a tail: another instance (state in
+ * memory) processes records for a tenth of the keys while the LMDB one is down, which then restarts
+ * from its checkpoints and replays just those changelog records. Each restart is measured from `start()`
  * until every task has restored its state: wall time, this process's CPU time, and changelog
  * records read. Uses KAFKA_BROKERS or starts the embedded broker.
  *
@@ -60,37 +62,43 @@ const main = async () => {
   const lmdb = { lmdb: { dir } } as const;
   try {
     await client.createTopics(layout.topics);
-    const producer = await client.producer();
-    for (let i = 0; i < KEYS; i += 10_000) {
-      const batch = [];
-      for (let k = i; k < Math.min(KEYS, i + 10_000); k++) {
-        const user = `u${k}`;
-        batch.push({
-          topic: `${app.topicPrefix}in`,
-          partition: partitionFor(user, PARTITIONS),
-          key: user,
-          value: JSON.stringify({ user, n: k % 97, ts: 1_000_000 + k }),
-        });
+    /** Produces one record for each of keys [from, to). */
+    const produceKeys = async (from: number, to: number, ts: number) => {
+      const producer = await client.producer();
+      for (let i = from; i < to; i += 10_000) {
+        const batch = [];
+        for (let k = i; k < Math.min(to, i + 10_000); k++) {
+          const user = `u${k}`;
+          batch.push({
+            topic: `${app.topicPrefix}in`,
+            partition: partitionFor(user, PARTITIONS),
+            key: user,
+            value: JSON.stringify({ user, n: k % 97, ts: ts + k }),
+          });
+        }
+        await producer.send(batch);
       }
-      await producer.send(batch);
-    }
-    await producer.close();
-
-    // The first run builds the state: every input (source and repartition) committed to its end.
+      await producer.close();
+    };
+    /** Runs `r` until every input (source and repartition) is committed to its end, then stops it. */
+    const runToEnd = async (r: KafkaStreamRunner) => {
+      await r.start(pipeline);
+      for (;;) {
+        if (r.error()) throw r.error();
+        let done = true;
+        for (const topic of inputs) {
+          const [ends, committed] = await Promise.all([client.endOffsets(topic), client.committedOffsets(appId, topic)]);
+          if (ends.some((e, p) => e > 0 && (committed[p] ?? -1) < e)) done = false;
+        }
+        if (done) break;
+        await sleep(500);
+      }
+      await r.stop();
+    };
+    await produceKeys(0, KEYS, 1_000_000);
+    // The first run builds the state.
     const t0 = performance.now();
-    const first = runner(lmdb, []);
-    await first.start(pipeline);
-    for (;;) {
-      if (first.error()) throw first.error();
-      let done = true;
-      for (const topic of inputs) {
-        const [ends, committed] = await Promise.all([client.endOffsets(topic), client.committedOffsets(appId, topic)]);
-        if (ends.some((e, p) => e > 0 && (committed[p] ?? -1) < e)) done = false;
-      }
-      if (done) break;
-      await sleep(500);
-    }
-    await first.stop();
+    await runToEnd(runner(lmdb, []));
     let changelog = 0;
     for (const s of layout.subTopologies)
       for (const st of s.stateful) changelog += (await client.endOffsets(layout.changelogTopic(st))).reduce((a, b) => a + b, 0);
@@ -121,6 +129,10 @@ const main = async () => {
       rows.push(await restart("lmdb, no checkpoint (full)", lmdb));
       rows.push(await restart("memory (full)", "memory"));
     }
+    // A tail: another instance (state in memory) moves a tenth of the keys on while this one is down.
+    await produceKeys(0, Math.floor(KEYS / 10), 10_000_000);
+    await runToEnd(runner("memory", []));
+    rows.push(await restart("lmdb, checkpoint, tail of a tenth of the keys", lmdb));
     console.log(`node ${process.version}, ${new Date().toISOString()}, ${PARTITIONS} partitions, ${tasks} tasks, ${KEYS} keys`);
     console.log("| restart | wall ms | CPU ms | changelog records restored | load average (1/5/15 min) |");
     console.log("| --- | ---: | ---: | ---: | --- |");

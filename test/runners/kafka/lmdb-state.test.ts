@@ -71,10 +71,10 @@ const lmdbRunner = (app: App, dir: string, logs: Record<string, unknown>[] = [])
 };
 
 describe("state in LMDB gives the results of state in memory", () => {
-  it("generated pipelines × histories: direct = kafka-lmdb (12 cases, a cache of 8 values)", async () => {
+  it("generated pipelines × histories: direct = kafka-lmdb (24 cases, a cache of 8 values)", async () => {
     const report = await checkRecipeParity({
       runners: ["direct", "kafka-lmdb"],
-      runs: 12,
+      runs: 24,
       seed: 20261204,
       brokers: brokers(),
       kafka: { timeoutMs: 30_000 },
