@@ -488,6 +488,23 @@ export class KafkaStreamInstance {
     return this.failure;
   }
 
+  /**
+   * A task that never had a batch may still hold work of its start (a table's dead letters, the note
+   * that they were reported): it is committed at a graceful stop, like an idle firing, so a store on
+   * disk can be closed with a checkpoint. Nothing is committed after a fatal error, as anywhere else.
+   */
+  private async commitLeftovers(): Promise<void> {
+    for (const task of [...this.tasks.values()]) {
+      if (this.failure !== undefined || (task.pending() === 0 && task.state.pendingWrites() === 0)) continue;
+      try {
+        await this.commit(task, []);
+      } catch (e) {
+        this.o.log?.({ event: "commit at stop failed", task: task.id, error: (e as Error)?.message });
+        await this.dropTask(task.id, false);
+      }
+    }
+  }
+
   /** Drains in-flight work (the batch being processed is finished and committed), leaves the group. */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -495,6 +512,9 @@ export class KafkaStreamInstance {
     if (this.timer) clearInterval(this.timer);
     for (const t of this.backoffs.values()) clearTimeout(t);
     this.backoffs.clear();
+    // After the batch in flight, while still a member of the group (so a new owner of the partition
+    // fences this commit or sees it): see commitLeftovers.
+    await this.locked(() => this.commitLeftovers()).catch(() => {});
     await this.consumer?.stop();
     await this.queue.catch(() => {});
     // Every task's work is committed now (or it failed and is gone): stores on disk get their checkpoint.
