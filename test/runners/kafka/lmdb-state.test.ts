@@ -20,6 +20,7 @@ import { runKafka } from "../../../runners/kafka/bounded.ts";
 import { KafkajsClient } from "../../../runners/kafka/kafkajs-client.ts";
 import { CHECKPOINT_FILE } from "../../../runners/kafka/local-store.ts";
 import userSequences from "../../../examples/user-sequences.ts";
+import { cli } from "../../cli/helpers.ts";
 import { expectExactlyOnce, kill, produceRows, scenarioTopics, startRunner, terminate, windowCountScenario, committedCount } from "../../faults/harness.ts";
 import {
   appTopics,
@@ -32,6 +33,7 @@ import {
   kafkaForTests,
   produce,
   readings,
+  repo,
   runningTotals,
   stageOf,
   waitForView,
@@ -129,6 +131,31 @@ describe("state in LMDB gives the results of state in memory", () => {
       state: { lmdb: { cacheEntries: 16 } },
     });
     expectParity(kafka, direct, "lmdb state, at-least-once, two instances");
+  });
+});
+
+describe("lockstep run --runner kafka --state lmdb", () => {
+  it("writes the DirectRunner's sink file and removes the run's state afterwards", async () => {
+    const d = tempDir();
+    const state = join(d, "state");
+    const args = (runner: string, out: string) => [
+      "run",
+      repo("examples/window-count.ts"),
+      "--in",
+      `events=${repo("examples/data/window-events.jsonl")}`,
+      "--out",
+      `counts=${join(d, out)}`,
+      "--runner",
+      runner,
+      "-q",
+    ];
+    const direct = await cli(...args("direct", "direct.jsonl"));
+    expect(direct.code, direct.err).toBe(0);
+    const kafka = await cli(...args("kafka", "kafka.jsonl"), "--brokers", brokers().join(","), "--state", "lmdb", "--state-dir", state, "--state-cache", "5");
+    expect(kafka.code, kafka.err).toBe(0);
+    expect(readFileSync(join(d, "kafka.jsonl"), "utf8")).toBe(readFileSync(join(d, "direct.jsonl"), "utf8"));
+    expect(readFileSync(join(d, "direct.jsonl"), "utf8").split("\n").filter(Boolean).length).toBeGreaterThan(5);
+    expect(readdirSync(state)).toEqual([]);
   });
 });
 
