@@ -230,6 +230,8 @@ export class KafkaStreamInstance {
     let from: ReadonlyMap<string, number> = new Map();
     let wiped: string | undefined;
     if (this.o.state) {
+      // A store left open by a start that failed half-way is closed first (without a checkpoint).
+      await this.closeLocal(id, false);
       // The ends before reading: the store will hold at least everything before them.
       const ends = new Map<string, number>();
       for (const { topic } of topics) ends.set(topic, (await client.endOffsets(topic))[partition] ?? 0);
@@ -241,6 +243,7 @@ export class KafkaStreamInstance {
     }
     let restored = 0;
     let task: Task;
+    const resumed: Record<string, number> = {};
     try {
       task = new Task(sub, partition, opts, state);
       for (const { stage, topic } of topics) {
@@ -249,7 +252,15 @@ export class KafkaStreamInstance {
         restored += records.length;
         task.state.restore(stage, records);
       }
+      const reporter = layout.subTopologies.find((s) => s.tables.length > 0)?.id;
+      for (const table of sub.tables) await task.loadTable(table, this.tables.get(table) ?? [], sub.id === reporter && partition === 0);
+      for (const input of sub.inputs) {
+        const committed = (await client.committedOffsets(groupId, input.topic))[partition] ?? -1;
+        this.positions.set(`${input.topic}/${partition}`, Math.max(committed, 0));
+        if (committed > 0) resumed[input.topic] = committed;
+      }
     } catch (e) {
+      // A task that did not start keeps no store open (and its next start wipes it: no checkpoint).
       await this.closeLocal(id, false);
       throw e;
     }
@@ -260,14 +271,6 @@ export class KafkaStreamInstance {
     } else {
       this.restored.full += restored;
       this.restored.tasksFull++;
-    }
-    const reporter = layout.subTopologies.find((s) => s.tables.length > 0)?.id;
-    for (const table of sub.tables) await task.loadTable(table, this.tables.get(table) ?? [], sub.id === reporter && partition === 0);
-    const resumed: Record<string, number> = {};
-    for (const input of sub.inputs) {
-      const committed = (await client.committedOffsets(groupId, input.topic))[partition] ?? -1;
-      this.positions.set(`${input.topic}/${partition}`, Math.max(committed, 0));
-      if (committed > 0) resumed[input.topic] = committed;
     }
     if (this.o.finishedTasks?.has(id)) task.finished = true;
     this.tasks.set(id, task);

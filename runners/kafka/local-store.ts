@@ -25,7 +25,7 @@
  *   full replay, never a wrong answer: a file that does not parse or whose
  *   checksum fails (corrupt), of another task, naming other changelog topics,
  *   paired with another store (a random id written into the store at the
- *   same close), an offset past the topic's end (the topic was recreated, or
+ *   same close), a store LMDB cannot open, an offset past the topic's end (the topic was recreated, or
  *   the store is ahead of the changelog), or older than
  *   {@link MAX_CHECKPOINT_AGE_MS} (compaction may by then have removed
  *   tombstones written after it, which a tail replay would miss).
@@ -144,10 +144,22 @@ export const openTaskStore = async (dir: string, task: string, ends: ReadonlyMap
     if ("invalid" in read) wiped = read.invalid;
     else cp = read.checkpoint;
   }
-  let backend = new LmdbStateBackend(opts);
-  if (cp) wiped = checkpointProblem(cp, task, backend.meta(STORE_ID), ends, Date.now());
+  let backend: LmdbStateBackend | undefined;
+  // Without a checkpoint the store is not even opened: after a crash it may be torn (it is written
+  // without fsync), and LMDB can take a torn file down with the process rather than throw.
+  try {
+    if (cp) {
+      backend = new LmdbStateBackend(opts);
+      wiped = checkpointProblem(cp, task, backend.meta(STORE_ID), ends, Date.now());
+    }
+  } catch (e) {
+    // A store LMDB cannot open or read is wiped like any other that cannot be trusted.
+    wiped = `store unreadable (${(e as Error)?.message})`;
+    await backend?.close().catch(() => {});
+    backend = undefined;
+  }
   if (wiped !== undefined) {
-    await backend.close();
+    await backend?.close();
     rmSync(storeDir, { recursive: true, force: true });
     backend = new LmdbStateBackend(opts);
   }
@@ -157,7 +169,7 @@ export const openTaskStore = async (dir: string, task: string, ends: ReadonlyMap
     fsyncPath(dir);
   }
   const from = new Map([...ends.keys()].map((t) => [t, wiped === undefined ? cp!.offsets[t]! : 0]));
-  return { backend, from, wiped };
+  return { backend: backend!, from, wiped };
 };
 
 /**

@@ -72,6 +72,17 @@ describe("task store and checkpoint", () => {
       ["another task's", () => {}, new Map([[TOPIC, 40]]), "1-1", /task 1-0/],
       ["store replaced", (d) => rmSync(join(d, "store"), { recursive: true }), new Map([[TOPIC, 40]]), "1-0", /another store/],
       [
+        // As after a crash: no checkpoint, and a store that is not LMDB's (torn): wiped without being opened.
+        "no checkpoint, store torn",
+        (d) => {
+          rmSync(join(d, CHECKPOINT_FILE));
+          writeFileSync(join(d, "store", "data.mdb"), "not an LMDB file ".repeat(1000));
+        },
+        new Map([[TOPIC, 40]]),
+        "1-0",
+        /no checkpoint/,
+      ],
+      [
         "too old",
         (d) => writeFileSync(join(d, CHECKPOINT_FILE), encodeCheckpoint({ ...checkpointOf(d), writtenAt: Date.now() - MAX_CHECKPOINT_AGE_MS - 1 })),
         new Map([[TOPIC, 40]]),
