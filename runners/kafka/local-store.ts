@@ -12,8 +12,9 @@
  *   and nothing changed since (no undrained write), the store is flushed and
  *   fsynced, and only then is the file written (to a temporary name, fsynced,
  *   renamed). Its offsets are where the task's own changelog writes ended
- *   (the produce answers), or the end it restored to: never the topic's end
- *   at close, which may hold another owner's writes the store lacks.
+ *   (the produce answers), or the changelog's end when its restore began:
+ *   never the topic's end at close, which may hold another owner's writes
+ *   the store lacks.
  * - It is deleted when the task opens the store, before any record is
  *   processed: from then on the store may hold writes of transactions that
  *   will abort (under exactly-once) or of records that will be read again.
