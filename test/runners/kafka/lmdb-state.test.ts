@@ -6,6 +6,7 @@
  * exactly-once, the whole changelog into a wiped store — with the
  * DirectRunner's final view either way.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +21,7 @@ import { runKafka } from "../../../runners/kafka/bounded.ts";
 import { KafkajsClient } from "../../../runners/kafka/kafkajs-client.ts";
 import { CHECKPOINT_FILE } from "../../../runners/kafka/local-store.ts";
 import userSequences from "../../../examples/user-sequences.ts";
-import { cli } from "../../cli/helpers.ts";
+import { cli, SOURCE_BIN } from "../../cli/helpers.ts";
 import { expectExactlyOnce, kill, produceRows, scenarioTopics, startRunner, terminate, windowCountScenario, committedCount } from "../../faults/harness.ts";
 import {
   appTopics,
@@ -157,6 +158,82 @@ describe("lockstep run --runner kafka --state lmdb", () => {
     expect(readFileSync(join(d, "direct.jsonl"), "utf8").split("\n").filter(Boolean).length).toBeGreaterThan(5);
     expect(readdirSync(state)).toEqual([]);
   });
+});
+
+describe("lockstep run --runner kafka --follow --state lmdb", () => {
+  it("keeps the task stores in --state-dir: after SIGTERM every task has a checkpoint, and the next process restores from them", async () => {
+    const app = freshApp("lmdb-follow-cli");
+    topics.push(...appTopics(runningTotals, app));
+    const state = tempDir();
+    const follow = (onErr: (s: string) => void): ChildProcess => {
+      const child = spawn(
+        process.execPath,
+        [
+          ...SOURCE_BIN,
+          "run",
+          "test/runners/kafka/pipelines/running-totals.ts",
+          "--runner",
+          "kafka",
+          "--follow",
+          "--brokers",
+          brokers().join(","),
+          "--app-id",
+          app.appId,
+          "--topic-prefix",
+          app.topicPrefix,
+          "--state",
+          "lmdb",
+          "--state-dir",
+          state,
+        ],
+        { cwd: repo("."), stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LOCKSTEP_LOG_LEVEL: "debug" } },
+      );
+      child.stderr!.setEncoding("utf8").on("data", onErr);
+      return child;
+    };
+    const stop = async (c: ChildProcess) => {
+      c.kill("SIGTERM");
+      if (c.exitCode === null) await new Promise((r) => c.once("exit", r));
+      expect(c.exitCode).toBe(0);
+    };
+    const rows = readings(103, 400);
+    const source = `${app.topicPrefix}readings`;
+    const sink = `${app.topicPrefix}totals`;
+    const [half, all] = await Promise.all([200, 400].map((n) => runDirect(runningTotals, { inputs: { readings: jsonl(`f${n}`, rows.slice(0, n)) } })));
+
+    let log1 = "";
+    const first = follow((s) => void (log1 += s));
+    try {
+      await waitUntil("the first process is following", () => log1.includes('"following"') || first.exitCode !== null, 90_000);
+      expect(first.exitCode, log1).toBeNull();
+      await produce(client, source, 3, rows.slice(0, 200), ["device"]);
+      await waitForView(client, sink, half!.outputs.totals!, { timeoutMs: 90_000 });
+    } finally {
+      await stop(first);
+    }
+    const tasks = readdirSync(join(state, app.appId)).filter((f) => !f.startsWith("."));
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const t of tasks) expect(existsSync(join(state, app.appId, t, CHECKPOINT_FILE)), t).toBe(true);
+
+    let log2 = "";
+    const second = follow((s) => void (log2 += s));
+    try {
+      await waitUntil("the second process is following", () => log2.includes('"following"') || second.exitCode !== null, 90_000);
+      await produce(client, source, 3, rows.slice(200), ["device"]);
+      await waitForView(client, sink, all!.outputs.totals!, { timeoutMs: 90_000 });
+    } finally {
+      await stop(second);
+    }
+    const started = log2
+      .split("\n")
+      .filter((l) => l.includes('"task started"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(started.length).toBe(tasks.length);
+    expect(
+      started.every((e) => e.restoredFrom === "checkpoint" && e.restored === 0),
+      log2,
+    ).toBe(true);
+  }, 180_000);
 });
 
 describe("restarts with state in LMDB", () => {
