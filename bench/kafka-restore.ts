@@ -15,8 +15,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import * as t from "io-ts";
-import * as L from "../dsl/index.ts";
+import pipeline from "./kafka-keyed-count.ts";
 import { compile } from "../src/plan/compile.ts";
 import { KafkaStreamRunner } from "../runners/kafka/runner.ts";
 import type { KafkaStreamOptions } from "../runners/kafka/runner.ts";
@@ -29,18 +28,6 @@ import { startBroker } from "../scripts/kafka/broker.ts";
 const KEYS = Number(process.argv[2] ?? 100_000);
 const ROUNDS = Number(process.argv[3] ?? 2);
 const PARTITIONS = 3;
-const Ev = t.type({ user: t.string, n: t.number, ts: t.number });
-const pipeline = L.pipeline("bench-restore", { version: 1 }, ({ source, sink }) =>
-  L.pipe(
-    source("in", Ev, { key: "user" }),
-    L.withTimestamps((e) => e.field("ts")),
-    L.keyBy("user"),
-    L.window(L.global(), { trigger: { early: { every: 1 } } }),
-    L.combine({ count: L.count(), total: L.sum("n") }),
-    sink("out"),
-  ),
-);
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () =>
   loadavg()
