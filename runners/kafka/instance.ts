@@ -173,11 +173,23 @@ export class KafkaStreamInstance {
       },
       { readCommitted: true },
     );
-    if (this.o.ends) this.timer = setInterval(() => void this.locked(() => this.checkEnds()), 100);
+    if (this.o.ends) this.timer = setInterval(() => this.periodic(() => this.checkEnds()), 100);
     else if ((this.o.idleMs ?? 5000) > 0) {
       const idleMs = this.o.idleMs ?? 5000;
-      this.timer = setInterval(() => void this.locked(() => this.checkIdle(idleMs)), Math.max(50, idleMs / 2));
+      this.timer = setInterval(() => this.periodic(() => this.checkIdle(idleMs)), Math.max(50, idleMs / 2));
     }
+  }
+
+  private periodicQueued = false;
+  /**
+   * Queues a periodic check (end of input, idle firing) unless one is still queued or running: a
+   * check slower than its interval (idle firing scans a task's keys, which on disk means reading
+   * them) would otherwise pile up in the queue ahead of the batches, until every task looked idle.
+   */
+  private periodic(check: () => Promise<void>): void {
+    if (this.periodicQueued) return;
+    this.periodicQueued = true;
+    void this.locked(check).finally(() => (this.periodicQueued = false));
   }
 
   /** After a rebalance: drops the tasks of partitions we lost, takes over the ones we gained. */
