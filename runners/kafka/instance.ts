@@ -111,6 +111,12 @@ export class KafkaStreamInstance {
   private shared: Producer | undefined;
   private owned: number[] = [];
   private readonly positions = new Map<string, number>();
+  /**
+   * Per input `topic/partition`: records known to be in the partition past the last batch fetched
+   * (its high watermark then, minus where the fetch ended). A partition behind is not idle, however
+   * long its task waits for the queue: see checkIdle.
+   */
+  private readonly behind = new Map<string, number>();
   private readonly tables = new Map<string, InMessage[]>();
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -165,7 +171,12 @@ export class KafkaStreamInstance {
           this.o.log?.({ event: "assigned", partitions: this.owned });
           void this.locked(() => this.reassign());
         },
-        onBatch: (batch, heartbeat) => this.locked(() => this.onBatch(batch, heartbeat)),
+        onBatch: (batch, heartbeat) => {
+          if (batch.highWatermark !== undefined && batch.nextOffset !== undefined)
+            this.behind.set(`${batch.topic}/${batch.partition}`, batch.highWatermark - batch.nextOffset);
+          return this.locked(() => this.onBatch(batch, heartbeat));
+        },
+        onPassed: (p) => this.behind.set(`${p.topic}/${p.partition}`, p.highWatermark - p.nextOffset),
         onCrash: (e) => {
           this.o.log?.({ event: "consumer crashed", error: (e as Error)?.message });
           this.failure ??= e;
@@ -479,6 +490,9 @@ export class KafkaStreamInstance {
     for (const task of [...this.tasks.values()]) {
       if (this.stopped || this.failure !== undefined) return;
       if (now - task.lastActivity < idleMs || !this.owned.includes(task.partition)) continue;
+      // A task whose input is still coming is waiting for the queue, not idle: firing it would scan
+      // its keys (reads of every one, with state on disk) while its records wait.
+      if (task.sub.inputs.some((i) => (this.behind.get(`${i.topic}/${task.partition}`) ?? 0) > 0)) continue;
       try {
         if (await task.idle(now)) await this.commit(task, []);
       } catch (e) {
