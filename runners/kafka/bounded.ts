@@ -9,6 +9,9 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { canonicalJson, compareStrings } from "../../src/core/canonical.ts";
 import { DefinitionError } from "../../src/core/errors.ts";
 import { compareValues } from "../../src/core/order.ts";
@@ -26,6 +29,7 @@ import type { InputSource } from "../../src/run/inputs.ts";
 import { runProgress } from "../../src/run/progress.ts";
 import type { InputMeter } from "../../src/run/progress.ts";
 import type { RunResult } from "../../src/run/result.ts";
+import type { StateChoice } from "../../src/run/options.ts";
 import { MAX_RECORD_BYTES, recordBytes } from "./client.ts";
 import type { InMessage, KafkaClient, OutMessage } from "./client.ts";
 import type { Checkpoint } from "../../src/engine/checkpoint/index.ts";
@@ -70,6 +74,13 @@ export interface KafkaRunOptions {
    * before any task starts, and `inputs` are the records after the cut.
    */
   readonly fromCheckpoint?: Checkpoint;
+  /**
+   * Where task state lives: `"memory"` (default), or on disk in LMDB (`"lmdb"`, or `{ lmdb: { dir,
+   * cacheEntries, keep } }`), each instance's tasks under `<dir>/<appId>/instance-<i>`. The results
+   * are the same. The run's directory is removed afterwards unless `keep` (`dir` defaults to a
+   * temporary one).
+   */
+  readonly state?: StateChoice;
 }
 
 /**
@@ -175,6 +186,9 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
       `give one per source and table, e.g. ${missing.map((m) => `--in ${m}=path.jsonl`).join(" ")}`,
     );
   const instances: KafkaStreamInstance[] = [];
+  const choice = opts.state ?? "memory";
+  const lmdb = choice === "memory" ? undefined : choice === "lmdb" ? {} : choice.lmdb;
+  const stateRoot = lmdb ? (lmdb.dir ?? mkdtempSync(join(tmpdir(), "lockstep-kafka-state-"))) : undefined;
   const progress = runProgress("kafka", opts.inputs, { enabled: opts.progress });
   opts.log?.({ event: "run", app: appId, partitions: layout.partitions, subTopologies: layout.subTopologies.length });
   try {
@@ -207,6 +221,9 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
         ends,
         finishedTasks,
         committedRecords,
+        ...(stateRoot !== undefined
+          ? { state: { dir: join(stateRoot, appId, `instance-${i}`), ...(lmdb?.cacheEntries !== undefined ? { cacheEntries: lmdb.cacheEntries } : {}) } }
+          : {}),
         ...(opts.log ? { log: (e: Record<string, unknown>) => opts.log!({ instance: i, ...e }) } : {}),
       });
       instances.push(inst);
@@ -258,6 +275,7 @@ export const runKafka = async (def: Pipeline | Plan | string, opts: KafkaRunOpti
     progress.done();
     for (const inst of instances) await inst.stop().catch(() => {});
     if (!opts.keepTopics) await client.deleteTopics(layout.topics.map((t) => t.topic)).catch(() => {});
+    if (stateRoot !== undefined && !lmdb?.keep) rmSync(lmdb?.dir === undefined ? stateRoot : join(stateRoot, appId), { recursive: true, force: true });
     if (owned) await client.close();
   }
 };

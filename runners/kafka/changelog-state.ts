@@ -6,14 +6,41 @@
  * On (re)assignment a task restores its stores by reading its changelog
  * partition to the end.
  *
+ * This module holds the changelog's record format (shared by both task state
+ * backends: this one in memory, and lmdb-changelog-state.ts on disk) and the
+ * memory backend.
+ *
  * @module
  */
 import type { KeyedStore, StateBackend, StateCodec } from "../../src/engine/state.ts";
 import { decodeStateText as decode, encodeStateText as encode } from "../../src/engine/state-text.ts";
 import type { InMessage, OutMessage } from "./client.ts";
 
-/** A state backend for one task (one sub-topology on one partition). */
-export class ChangelogState implements StateBackend {
+/** What a task needs of its state: stores for its operators, their changelog writes, and restoring them. */
+export interface TaskState extends StateBackend {
+  /** The changelog records for every key changed since the last call. */
+  drain(): OutMessage[];
+  /** Applies changelog records read back from `stage`'s topic (last write wins). */
+  restore(stage: string, records: readonly InMessage[]): void;
+  /** Keys changed and not yet drained (0: every change is in a drained changelog record). */
+  pendingWrites(): number;
+}
+
+/** The changelog record key of `key` in store `name`: a stage's stores share its changelog topic. */
+export const changelogKey = (name: string, key: string): string => `${name}\u0000${key}`;
+
+/** The store name and key of a changelog record key (see {@link changelogKey}). */
+export const splitChangelogKey = (recordKey: string): { name: string; key: string } => {
+  const at = recordKey.indexOf("\u0000");
+  return { name: recordKey.slice(0, at), key: recordKey.slice(at + 1) };
+};
+
+/** A changelog record's value: the state text of the value's persisted form; null (a tombstone) for a deleted key. */
+export const changelogValue = (value: unknown, codec: StateCodec<unknown> | undefined): string | null =>
+  value === undefined ? null : encode(codec ? codec.encode(value) : value);
+
+/** A state backend for one task (one sub-topology on one partition), in memory. */
+export class ChangelogState implements TaskState {
   private readonly maps = new Map<string, Map<string, unknown>>();
   private readonly dirty = new Map<string, Set<string>>();
   /** Each store's persisted form, once the store is opened with one. */
@@ -64,23 +91,23 @@ export class ChangelogState implements StateBackend {
       const topic = this.topicOf(stage)!;
       const map = this.maps.get(id)!;
       const codec = this.codecs.get(id);
-      for (const k of keys) {
-        const v = map.get(k);
-        const value = v === undefined ? null : encode(codec ? codec.encode(v) : v);
-        out.push({ topic, partition: this.partition, key: `${name}\u0000${k}`, value });
-      }
+      for (const k of keys) out.push({ topic, partition: this.partition, key: changelogKey(name, k), value: changelogValue(map.get(k), codec) });
     }
     this.dirty.clear();
     return out;
+  }
+
+  pendingWrites(): number {
+    let n = 0;
+    for (const d of this.dirty.values()) n += d.size;
+    return n;
   }
 
   /** Applies changelog records read back from `stage`'s topic (last write wins). */
   restore(stage: string, records: readonly InMessage[]): void {
     for (const r of records) {
       if (r.key === null) continue;
-      const at = r.key.indexOf("\u0000");
-      const name = r.key.slice(0, at);
-      const key = r.key.slice(at + 1);
+      const { name, key } = splitChangelogKey(r.key);
       const id = `${stage}\u0000${name}`;
       let m = this.maps.get(id);
       if (!m) this.maps.set(id, (m = new Map()));

@@ -80,15 +80,21 @@ export interface TopicSpec {
   readonly compacted?: boolean;
 }
 
+/**
+ * Where a send's records landed: per `topic/partition` written to, the offset after the last record
+ * written there (a task's checkpoint file names how far its own changelog writes went).
+ */
+export type ProducedOffsets = ReadonlyMap<string, number>;
+
 /** Writes records. */
 export interface Producer {
   /** Sends without a transaction (at-least-once). */
-  send(messages: readonly OutMessage[]): Promise<void>;
+  send(messages: readonly OutMessage[]): Promise<ProducedOffsets>;
   /**
    * Sends the messages and commits the consumer offsets in one transaction
    * (exactly-once); only for producers made with a transactional id.
    */
-  sendInTransaction(messages: readonly OutMessage[], groupId: string, offsets: readonly OffsetCommit[]): Promise<void>;
+  sendInTransaction(messages: readonly OutMessage[], groupId: string, offsets: readonly OffsetCommit[]): Promise<ProducedOffsets>;
   close(): Promise<void>;
 }
 
@@ -187,8 +193,10 @@ export interface KafkaClient {
    * Every committed record of the topic (optionally only some partitions), up
    * to the end offsets at the call; rejects after `timeoutMs` (default 60 s).
    * `readUncommitted` also returns records of aborted (and open) transactions:
-   * for inspecting a topic, never for the runner's own reads.
+   * for inspecting a topic, never for the runner's own reads. `from`: only
+   * the records at this offset and after, in every partition read (a task
+   * restoring the tail of its changelog past its checkpoint).
    */
-  readAll(topic: string, partitions?: readonly number[], opts?: { timeoutMs?: number; readUncommitted?: boolean }): Promise<InMessage[]>;
+  readAll(topic: string, partitions?: readonly number[], opts?: { timeoutMs?: number; readUncommitted?: boolean; from?: number }): Promise<InMessage[]>;
   close(): Promise<void>;
 }

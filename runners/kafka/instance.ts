@@ -25,8 +25,16 @@
  * grow past {@link MAX_PENDING} records is committed in parts, so the output
  * buffered in memory (and a transaction) stays bounded.
  *
+ * State on disk (`state`): each task keeps its stores in an LMDB environment
+ * of its own under the instance's state directory, with a checkpoint file
+ * written at a clean close (a rebalance that moves the task away, a graceful
+ * stop), so the task's next start restores only the changelog records after
+ * it; a failed task, or a process killed, leaves none and the store is wiped
+ * and restored in full (local-store.ts says why that is the correct thing).
+ *
  * @module
  */
+import { join } from "node:path";
 import type { EngineContext, StageMetrics } from "../../src/engine/operator.ts";
 import { newMetrics } from "../../src/engine/operator.ts";
 import type { Plan } from "../../src/plan/ir.ts";
@@ -34,7 +42,11 @@ import type { Registry } from "../../src/registry/registry.ts";
 import { RecordTooLargeError } from "./client.ts";
 import type { GroupConsumer, InMessage, KafkaClient, OffsetCommit, Producer } from "./client.ts";
 import type { InputTopic, Layout, SubTopology } from "./layout.ts";
-import { Task } from "./task.ts";
+import type { LmdbStateBackend } from "../../src/engine/lmdb-state.ts";
+import type { TaskState } from "./changelog-state.ts";
+import { LmdbChangelogState } from "./lmdb-changelog-state.ts";
+import { closeTaskStore, openTaskStore } from "./local-store.ts";
+import { changelogTopicOf, Task } from "./task.ts";
 
 /** Delivery guarantee. */
 export type Guarantee = "exactly-once" | "at-least-once";
@@ -68,6 +80,22 @@ export interface InstanceOptions {
   readonly committedRecords?: Map<string, number>;
   /** Structured log lines. */
   readonly log?: (event: Record<string, unknown>) => void;
+  /**
+   * Keep task state on disk in LMDB under `dir` (this instance's own directory: one task
+   * directory each, with its checkpoint file), `cacheEntries` values cached per task. Default: memory.
+   */
+  readonly state?: { readonly dir: string; readonly cacheEntries?: number };
+}
+
+/** A task's store on disk while the task runs. */
+interface LocalStore {
+  readonly dir: string;
+  readonly backend: LmdbStateBackend;
+  /**
+   * Per changelog topic: the store holds every record of the task's partition before this offset —
+   * where its restore read to, then where its own committed writes ended (the checkpoint's offsets).
+   */
+  readonly ends: Map<string, number>;
 }
 
 /** Records a task may buffer before it commits in the middle of a batch. */
@@ -83,6 +111,12 @@ export class KafkaStreamInstance {
   private shared: Producer | undefined;
   private owned: number[] = [];
   private readonly positions = new Map<string, number>();
+  /**
+   * Per input `topic/partition`: records known to be in the partition past the last batch fetched
+   * (its high watermark then, minus where the fetch ended). A partition behind is not idle, however
+   * long its task waits for the queue: see checkIdle.
+   */
+  private readonly behind = new Map<string, number>();
   private readonly tables = new Map<string, InMessage[]>();
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -96,6 +130,12 @@ export class KafkaStreamInstance {
   /** Commit latencies (ms) of the last commits, for metrics. */
   readonly commitMs: number[] = [];
   private readonly commitListeners: ((ms: number, records: number) => void)[] = [];
+  private readonly local = new Map<string, LocalStore>();
+  /**
+   * Changelog records read back to restore tasks, since the instance started: `full` by tasks that
+   * restored the whole changelog, `tail` by tasks that restored after a checkpoint (state on disk).
+   */
+  readonly restored = { full: 0, tail: 0, tasksFull: 0, tasksTail: 0 };
 
   /** Tells `listener` each commit's duration (ms) and record count (the metrics histograms). */
   onCommit(listener: (ms: number, records: number) => void): void {
@@ -131,7 +171,12 @@ export class KafkaStreamInstance {
           this.o.log?.({ event: "assigned", partitions: this.owned });
           void this.locked(() => this.reassign());
         },
-        onBatch: (batch, heartbeat) => this.locked(() => this.onBatch(batch, heartbeat)),
+        onBatch: (batch, heartbeat) => {
+          if (batch.highWatermark !== undefined && batch.nextOffset !== undefined)
+            this.behind.set(`${batch.topic}/${batch.partition}`, batch.highWatermark - batch.nextOffset);
+          return this.locked(() => this.onBatch(batch, heartbeat));
+        },
+        onPassed: (p) => this.behind.set(`${p.topic}/${p.partition}`, p.highWatermark - p.nextOffset),
         onCrash: (e) => {
           this.o.log?.({ event: "consumer crashed", error: (e as Error)?.message });
           this.failure ??= e;
@@ -139,17 +184,29 @@ export class KafkaStreamInstance {
       },
       { readCommitted: true },
     );
-    if (this.o.ends) this.timer = setInterval(() => void this.locked(() => this.checkEnds()), 100);
+    if (this.o.ends) this.timer = setInterval(() => this.periodic(() => this.checkEnds()), 100);
     else if ((this.o.idleMs ?? 5000) > 0) {
       const idleMs = this.o.idleMs ?? 5000;
-      this.timer = setInterval(() => void this.locked(() => this.checkIdle(idleMs)), Math.max(50, idleMs / 2));
+      this.timer = setInterval(() => this.periodic(() => this.checkIdle(idleMs)), Math.max(50, idleMs / 2));
     }
+  }
+
+  private periodicQueued = false;
+  /**
+   * Queues a periodic check (end of input, idle firing) unless one is still queued or running: a
+   * check slower than its interval (idle firing scans a task's keys, which on disk means reading
+   * them) would otherwise pile up in the queue ahead of the batches, until every task looked idle.
+   */
+  private periodic(check: () => Promise<void>): void {
+    if (this.periodicQueued) return;
+    this.periodicQueued = true;
+    void this.locked(check).finally(() => (this.periodicQueued = false));
   }
 
   /** After a rebalance: drops the tasks of partitions we lost, takes over the ones we gained. */
   private async reassign(): Promise<void> {
     if (this.stopped) return;
-    for (const [id, t] of this.tasks) if (!this.owned.includes(t.partition)) await this.dropTask(id);
+    for (const [id, t] of this.tasks) if (!this.owned.includes(t.partition)) await this.dropTask(id, true);
     for (const [id, p] of this.producers) {
       if (!this.tasks.has(id)) {
         this.producers.delete(id);
@@ -184,21 +241,59 @@ export class KafkaStreamInstance {
       this.producers.delete(id);
       this.producers.set(id, await client.producer({ transactionalId: `${groupId}-${id}` }));
     }
-    const task = new Task(sub, partition, {
+    const opts = {
       plan: this.o.plan,
       registry: this.o.registry,
       layout,
       onExecutorError: this.o.onExecutorError,
-      metrics: (stage) => (this.metrics[stage] ??= newMetrics()),
-    });
-    for (const stage of sub.stateful) task.state.restore(stage, await client.readAll(layout.changelogTopic(stage), [partition]));
-    const reporter = layout.subTopologies.find((s) => s.tables.length > 0)?.id;
-    for (const table of sub.tables) await task.loadTable(table, this.tables.get(table) ?? [], sub.id === reporter && partition === 0);
+      metrics: (stage: string) => (this.metrics[stage] ??= newMetrics()),
+    };
+    const topics = sub.stateful.map((stage) => ({ stage, topic: layout.changelogTopic(stage) }));
+    let state: TaskState | undefined;
+    let from: ReadonlyMap<string, number> = new Map();
+    let wiped: string | undefined;
+    if (this.o.state) {
+      // A store left open by a start that failed half-way is closed first (without a checkpoint).
+      await this.closeLocal(id, false);
+      // The ends before reading: the store will hold at least everything before them.
+      const ends = new Map<string, number>();
+      for (const { topic } of topics) ends.set(topic, (await client.endOffsets(topic))[partition] ?? 0);
+      const dir = join(this.o.state.dir, id);
+      const opened = await openTaskStore(dir, id, ends, this.o.state.cacheEntries);
+      this.local.set(id, { dir, backend: opened.backend, ends });
+      ({ from, wiped } = opened);
+      state = new LmdbChangelogState(partition, changelogTopicOf(sub, layout), opened.backend);
+    }
+    let restored = 0;
+    let task: Task;
     const resumed: Record<string, number> = {};
-    for (const input of sub.inputs) {
-      const committed = (await client.committedOffsets(groupId, input.topic))[partition] ?? -1;
-      this.positions.set(`${input.topic}/${partition}`, Math.max(committed, 0));
-      if (committed > 0) resumed[input.topic] = committed;
+    try {
+      task = new Task(sub, partition, opts, state);
+      for (const { stage, topic } of topics) {
+        const start = from.get(topic) ?? 0;
+        const records = await client.readAll(topic, [partition], start > 0 ? { from: start } : undefined);
+        restored += records.length;
+        task.state.restore(stage, records);
+      }
+      const reporter = layout.subTopologies.find((s) => s.tables.length > 0)?.id;
+      for (const table of sub.tables) await task.loadTable(table, this.tables.get(table) ?? [], sub.id === reporter && partition === 0);
+      for (const input of sub.inputs) {
+        const committed = (await client.committedOffsets(groupId, input.topic))[partition] ?? -1;
+        this.positions.set(`${input.topic}/${partition}`, Math.max(committed, 0));
+        if (committed > 0) resumed[input.topic] = committed;
+      }
+    } catch (e) {
+      // A task that did not start keeps no store open (and its next start wipes it: no checkpoint).
+      await this.closeLocal(id, false);
+      throw e;
+    }
+    const tail = this.o.state !== undefined && wiped === undefined;
+    if (tail) {
+      this.restored.tail += restored;
+      this.restored.tasksTail++;
+    } else {
+      this.restored.full += restored;
+      this.restored.tasksFull++;
     }
     if (this.o.finishedTasks?.has(id)) task.finished = true;
     this.tasks.set(id, task);
@@ -206,27 +301,57 @@ export class KafkaStreamInstance {
       event: "task started",
       task: id,
       ms: Math.round(performance.now() - t0),
+      restored,
+      ...(this.o.state ? { restoredFrom: tail ? "checkpoint" : "beginning", ...(wiped !== undefined ? { wiped } : {}) } : {}),
       ...(Object.keys(resumed).length > 0 ? { resumedAt: resumed } : {}),
     });
     return task;
   }
 
-  /** Forgets a task (its state is in the changelog) and closes its producer. */
-  private async dropTask(id: string): Promise<void> {
+  /**
+   * Forgets a task (its state is in the changelog) and closes its producer and store. `clean`: the
+   * task is given up with its work committed (a rebalance, a stop), so its store on disk gets a
+   * checkpoint — if nothing changed since its last commit; a failed task's store gets none.
+   */
+  private async dropTask(id: string, clean: boolean): Promise<void> {
+    const task = this.tasks.get(id);
     this.tasks.delete(id);
     const p = this.producers.get(id);
     this.producers.delete(id);
     await p?.close().catch(() => {});
+    await this.closeLocal(id, clean && task !== undefined && task.state.pendingWrites() === 0 && task.pending() === 0);
+  }
+
+  /** Closes a task's store on disk, if it has one, with a checkpoint when `clean`. */
+  private async closeLocal(id: string, clean: boolean): Promise<void> {
+    const local = this.local.get(id);
+    if (!local) return;
+    this.local.delete(id);
+    try {
+      await closeTaskStore(local.dir, id, local.backend, clean ? local.ends : undefined);
+    } catch (e) {
+      // Without a checkpoint the store is wiped when next opened: slower, never wrong.
+      this.o.log?.({ event: "closing task store failed", task: id, error: (e as Error)?.message });
+    }
   }
 
   private async commit(task: Task, offsets: readonly OffsetCommit[]): Promise<void> {
     await task.flush();
     const out = task.drain();
     const t0 = performance.now();
-    if (this.o.guarantee === "exactly-once") await this.producers.get(task.id)!.sendInTransaction(out, this.o.groupId, offsets);
+    let produced: ReadonlyMap<string, number>;
+    if (this.o.guarantee === "exactly-once") produced = await this.producers.get(task.id)!.sendInTransaction(out, this.o.groupId, offsets);
     else {
-      await this.shared!.send(out);
+      produced = await this.shared!.send(out);
       if (offsets.length > 0) await this.consumer!.commit(offsets);
+    }
+    // Where the task's own changelog writes ended: a checkpoint names these, never the topic's end.
+    const local = this.local.get(task.id);
+    if (local) {
+      for (const [topic, end] of local.ends) {
+        const at = produced.get(`${topic}/${task.partition}`);
+        if (at !== undefined && at > end) local.ends.set(topic, at);
+      }
     }
     const tally = this.o.committedRecords;
     if (tally) for (const m of out) tally.set(`${m.topic}/${m.partition}`, (tally.get(`${m.topic}/${m.partition}`) ?? 0) + 1);
@@ -291,7 +416,7 @@ export class KafkaStreamInstance {
     const count = (this.failures.get(taskId) ?? 0) + 1;
     this.failures.set(taskId, count);
     this.o.log?.({ event: "batch failed", task: taskId, attempt: count, error: (e as Error)?.message });
-    await this.dropTask(taskId);
+    await this.dropTask(taskId, false);
     // An executor error, or a record Kafka can never store: retrying cannot help, the run fails.
     if ((e as Error)?.name === "RunError" || e instanceof RecordTooLargeError) {
       this.failure ??= e;
@@ -365,6 +490,9 @@ export class KafkaStreamInstance {
     for (const task of [...this.tasks.values()]) {
       if (this.stopped || this.failure !== undefined) return;
       if (now - task.lastActivity < idleMs || !this.owned.includes(task.partition)) continue;
+      // A task whose input is still coming is waiting for the queue, not idle: firing it would scan
+      // its keys (reads of every one, with state on disk) while its records wait.
+      if (task.sub.inputs.some((i) => (this.behind.get(`${i.topic}/${task.partition}`) ?? 0) > 0)) continue;
       try {
         if (await task.idle(now)) await this.commit(task, []);
       } catch (e) {
@@ -389,6 +517,23 @@ export class KafkaStreamInstance {
     return this.failure;
   }
 
+  /**
+   * A task that never had a batch may still hold work of its start (a table's dead letters, the note
+   * that they were reported): it is committed at a graceful stop, like an idle firing, so a store on
+   * disk can be closed with a checkpoint. Nothing is committed after a fatal error, as anywhere else.
+   */
+  private async commitLeftovers(): Promise<void> {
+    for (const task of [...this.tasks.values()]) {
+      if (this.failure !== undefined || (task.pending() === 0 && task.state.pendingWrites() === 0)) continue;
+      try {
+        await this.commit(task, []);
+      } catch (e) {
+        this.o.log?.({ event: "commit at stop failed", task: task.id, error: (e as Error)?.message });
+        await this.dropTask(task.id, false);
+      }
+    }
+  }
+
   /** Drains in-flight work (the batch being processed is finished and committed), leaves the group. */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -396,8 +541,13 @@ export class KafkaStreamInstance {
     if (this.timer) clearInterval(this.timer);
     for (const t of this.backoffs.values()) clearTimeout(t);
     this.backoffs.clear();
+    // After the batch in flight, while still a member of the group (so a new owner of the partition
+    // fences this commit or sees it): see commitLeftovers.
+    await this.locked(() => this.commitLeftovers()).catch(() => {});
     await this.consumer?.stop();
     await this.queue.catch(() => {});
+    // Every task's work is committed now (or it failed and is gone): stores on disk get their checkpoint.
+    for (const id of [...this.tasks.keys()]) await this.dropTask(id, true);
     for (const p of this.producers.values()) await p.close().catch(() => {});
     this.producers.clear();
     await this.shared?.close().catch(() => {});

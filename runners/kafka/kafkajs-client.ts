@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { AssignerProtocol, Kafka, logLevel } from "kafkajs";
 import type { Admin, Consumer, EachBatchPayload, PartitionAssigner, Producer as KProducer } from "kafkajs";
 import { MAX_RECORD_BYTES, recordBytes, RecordTooLargeError, untilLeaders } from "./client.ts";
-import type { GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit, OutMessage, Producer, TopicSpec } from "./client.ts";
+import type { GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit, OutMessage, ProducedOffsets, Producer, TopicSpec } from "./client.ts";
 
 /**
  * Largest number of messages and bytes in one send: kafkajs sends a
@@ -130,22 +130,50 @@ const tooLarge = (e: unknown, c: readonly OutMessage[]): unknown => {
   return new RecordTooLargeError(biggest.topic, biggest.partition, undefined, { cause: e });
 };
 
+/**
+ * Records in `produced` where one send's records landed: a produce request carries one record batch
+ * per partition, and the answer names its base offset, so the batch's records end at base + count.
+ */
+const noteProduced = (
+  produced: Map<string, number>,
+  sent: readonly OutMessage[],
+  meta: readonly { topicName: string; partition: number; baseOffset?: string }[],
+): void => {
+  const counts = new Map<string, number>();
+  for (const m of sent) counts.set(`${m.topic}/${m.partition}`, (counts.get(`${m.topic}/${m.partition}`) ?? 0) + 1);
+  for (const r of meta) {
+    const where = `${r.topicName}/${r.partition}`;
+    const n = counts.get(where);
+    if (n === undefined || r.baseOffset === undefined || Number(r.baseOffset) < 0) continue;
+    produced.set(where, Math.max(produced.get(where) ?? 0, Number(r.baseOffset) + n));
+  }
+};
+
 class KafkajsProducer implements Producer {
   constructor(
     private readonly p: KProducer,
     private readonly onClose: () => void,
   ) {}
 
-  async send(messages: readonly OutMessage[]): Promise<void> {
+  async send(messages: readonly OutMessage[]): Promise<ProducedOffsets> {
     checkSizes(messages);
-    for (const c of chunk(messages)) await this.p.sendBatch({ topicMessages: toKafka(c), acks: -1 }).catch((e: unknown) => Promise.reject(tooLarge(e, c)));
+    const produced = new Map<string, number>();
+    for (const c of chunk(messages)) {
+      const meta = await this.p.sendBatch({ topicMessages: toKafka(c), acks: -1 }).catch((e: unknown) => Promise.reject(tooLarge(e, c)));
+      noteProduced(produced, c, meta);
+    }
+    return produced;
   }
 
-  async sendInTransaction(messages: readonly OutMessage[], groupId: string, offsets: readonly OffsetCommit[]): Promise<void> {
+  async sendInTransaction(messages: readonly OutMessage[], groupId: string, offsets: readonly OffsetCommit[]): Promise<ProducedOffsets> {
     checkSizes(messages);
+    const produced = new Map<string, number>();
     const tx = await this.p.transaction();
     try {
-      for (const c of chunk(messages)) await tx.sendBatch({ topicMessages: toKafka(c), acks: -1 }).catch((e: unknown) => Promise.reject(tooLarge(e, c)));
+      for (const c of chunk(messages)) {
+        const meta = await tx.sendBatch({ topicMessages: toKafka(c), acks: -1 }).catch((e: unknown) => Promise.reject(tooLarge(e, c)));
+        noteProduced(produced, c, meta);
+      }
       if (offsets.length > 0) {
         const topics = new Map<string, { partition: number; offset: string }[]>();
         for (const o of offsets) {
@@ -165,6 +193,7 @@ class KafkajsProducer implements Producer {
         }
       }
       await tx.commit();
+      return produced;
     } catch (e) {
       await tx.abort().catch(() => {});
       throw e;
@@ -442,7 +471,11 @@ export class KafkajsClient implements KafkaClient {
     });
   }
 
-  async readAll(topic: string, partitions?: readonly number[], opts: { timeoutMs?: number; readUncommitted?: boolean } = {}): Promise<InMessage[]> {
+  async readAll(
+    topic: string,
+    partitions?: readonly number[],
+    opts: { timeoutMs?: number; readUncommitted?: boolean; from?: number } = {},
+  ): Promise<InMessage[]> {
     const timeoutMs = opts.timeoutMs ?? 60_000;
     const { ends, lows } = opts.readUncommitted
       ? await this.highWatermarks(topic).then((hw) => ({
@@ -450,7 +483,8 @@ export class KafkajsClient implements KafkaClient {
           lows: new Map(hw.map((o) => [o.partition, Number(o.low)])),
         }))
       : await this.stableEnds(topic, partitions, Date.now() + timeoutMs);
-    const want = new Set((partitions ?? [...ends.keys()]).filter((p) => (ends.get(p) ?? 0) > (lows.get(p) ?? 0)));
+    const from = opts.from ?? 0;
+    const want = new Set((partitions ?? [...ends.keys()]).filter((p) => (ends.get(p) ?? 0) > Math.max(lows.get(p) ?? 0, from)));
     if (want.size === 0) return [];
     const pending = new Set(want);
     const out: InMessage[] = [];
@@ -494,7 +528,7 @@ export class KafkajsClient implements KafkaClient {
           if (!want.has(batch.partition)) return;
           const end = ends.get(batch.partition)!;
           for (const m of batch.messages) {
-            if (Number(m.offset) >= end) continue;
+            if (Number(m.offset) >= end || Number(m.offset) < from) continue;
             out.push({
               topic,
               partition: batch.partition,
@@ -507,6 +541,9 @@ export class KafkajsClient implements KafkaClient {
           }
         },
       });
+      // A tail read starts at `from` (kafkajs applies a seek when the partition is assigned; records
+      // fetched before it are dropped above).
+      if (from > 0) for (const p of want) consumer.seek({ topic, partition: p, offset: String(from) });
     };
     try {
       const started = setup();

@@ -25,6 +25,8 @@ export interface MetricsSource {
   onCommit?(listener: (ms: number, records: number) => void): void;
   /** The first fatal error, if any (then `/healthz` answers 503). */
   error?(): unknown;
+  /** Changelog records read back to restore tasks: in full, and after checkpoints (state on disk). */
+  readonly restored?: { readonly full: number; readonly tail: number };
 }
 
 const STAGE_COUNTERS: readonly [name: string, help: string, field: keyof StageMetrics][] = [
@@ -85,6 +87,17 @@ export const metricsRegistry = (src: MetricsSource): Registry => {
   src.onCommit?.((ms, records) => {
     duration.observe(ms / 1000);
     size.observe(records);
+  });
+  new Counter({
+    name: "lockstep_restored_records_total",
+    help: "Changelog records read back to restore tasks' state, by where the restore started (beginning: the whole changelog; checkpoint: the tail after a task's checkpoint, with --state lmdb).",
+    labelNames: ["from"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ from: "beginning" }, src.restored?.full ?? 0);
+      this.inc({ from: "checkpoint" }, src.restored?.tail ?? 0);
+    },
   });
   // Kept from the first endpoint for dashboards that read it: order statistics of the last commits.
   new Gauge({

@@ -10,6 +10,8 @@
  * @module
  */
 import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DefinitionError } from "../../src/core/errors.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
 import type { Plan } from "../../src/plan/ir.ts";
@@ -23,6 +25,8 @@ import { KafkaStreamInstance } from "./instance.ts";
 import type { Guarantee } from "./instance.ts";
 import { clientFor, type KafkaClientKind } from "./client-choice.ts";
 import { layoutOf, prefixedNames } from "./layout.ts";
+import { lockStateDir } from "./local-store.ts";
+import type { StateChoice } from "../../src/run/options.ts";
 
 /** Options of an unbounded run. */
 export interface KafkaStreamOptions {
@@ -50,7 +54,18 @@ export interface KafkaStreamOptions {
    * after the cut.
    */
   readonly fromCheckpoint?: Checkpoint;
+  /**
+   * Where task state lives: `"memory"` (default; restored from the changelogs at every start), or on
+   * disk in LMDB (`"lmdb"`, or `{ lmdb: { dir, cacheEntries } }`) under `<dir>/<appId>/<task>` with a
+   * checkpoint file per task, so a restart after a graceful stop restores only the changelogs' tail
+   * (docs/kafka-runner.md "State on disk"). `dir` defaults to `<tmpdir>/lockstep-kafka-state`; it is
+   * kept (that is its point), and one process at a time may use an application's directory in it.
+   */
+  readonly state?: StateChoice;
 }
+
+/** The default directory of task state on disk (Kafka Streams' is `/tmp/kafka-streams`). */
+export const DEFAULT_KAFKA_STATE_DIR = join(tmpdir(), "lockstep-kafka-state");
 
 /** A running stream processor. */
 export class KafkaStreamRunner {
@@ -58,6 +73,7 @@ export class KafkaStreamRunner {
   private server: Server | undefined;
   private client: KafkaClient | undefined;
   private stopping: Promise<void> | undefined;
+  private unlock: (() => void) | undefined;
 
   constructor(private readonly opts: KafkaStreamOptions) {}
 
@@ -89,6 +105,14 @@ export class KafkaStreamRunner {
       const seeded = await seedFromCheckpoint(client, layout, plan, this.opts.fromCheckpoint);
       this.opts.log?.({ event: "seeded from checkpoint", records: seeded });
     }
+    const choice = this.opts.state ?? "memory";
+    let state: { dir: string; cacheEntries?: number } | undefined;
+    if (choice !== "memory") {
+      const o = choice === "lmdb" ? {} : choice.lmdb;
+      const dir = join(o.dir ?? DEFAULT_KAFKA_STATE_DIR, appId);
+      this.unlock = lockStateDir(dir);
+      state = { dir, ...(o.cacheEntries !== undefined ? { cacheEntries: o.cacheEntries } : {}) };
+    }
     this.instance = new KafkaStreamInstance({
       client,
       plan,
@@ -99,6 +123,7 @@ export class KafkaStreamRunner {
       onExecutorError: this.opts.onExecutorError ?? "fail",
       ...(this.opts.idleMs !== undefined ? { idleMs: this.opts.idleMs } : {}),
       ...(this.opts.log ? { log: this.opts.log } : {}),
+      ...(state ? { state } : {}),
     });
     await this.instance.start();
     if (this.opts.metricsPort !== undefined) {
@@ -107,6 +132,11 @@ export class KafkaStreamRunner {
       this.server = await serveMetrics(this.opts.metricsPort, this.instance);
     }
     this.opts.log?.({ event: "started", app: appId, topics: layout.topics.length });
+  }
+
+  /** Changelog records restored since start, in full and after checkpoints (see `KafkaStreamInstance.restored`). */
+  restored(): KafkaStreamInstance["restored"] | undefined {
+    return this.instance?.restored;
   }
 
   /** The first fatal error, if any. */
@@ -123,6 +153,7 @@ export class KafkaStreamRunner {
 
   private async shutdown(): Promise<void> {
     await this.instance?.stop();
+    this.unlock?.();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
     if (typeof this.opts.client !== "object") await this.client?.close();
     this.opts.log?.({ event: "stopped" });

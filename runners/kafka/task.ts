@@ -19,6 +19,7 @@ import type { InputRecord } from "../../src/io/records.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import type { Registry } from "../../src/registry/registry.ts";
 import { ChangelogState } from "./changelog-state.ts";
+import type { TaskState } from "./changelog-state.ts";
 import type { InMessage, OutMessage } from "./client.ts";
 import { decodeWire, encodeElem, encodeEoi } from "./envelope.ts";
 import type { Layout, SubTopology } from "./layout.ts";
@@ -63,10 +64,16 @@ export interface TaskOptions {
   readonly metrics: (stage: string) => StageMetrics;
 }
 
+/** The changelog topic of each of `sub`'s stages that has one (its stateful stages), else undefined. */
+export const changelogTopicOf = (sub: SubTopology, layout: Layout): ((stage: string) => string | undefined) => {
+  const stateful = new Set(sub.stateful);
+  return (stage) => (stateful.has(stage) ? layout.changelogTopic(stage) : undefined);
+};
+
 /** One sub-topology on one partition. */
 export class Task {
   readonly id: string;
-  readonly state: ChangelogState;
+  readonly state: TaskState;
   private readonly topo: Topology;
   private out: OutMessage[] = [];
   /** Rows of panes opened while processing one record, flushed as one sink message each. */
@@ -86,10 +93,11 @@ export class Task {
     readonly sub: SubTopology,
     readonly partition: number,
     private readonly o: TaskOptions,
+    /** The task's state (default: in memory, see changelog-state.ts). */
+    state?: TaskState,
   ) {
     this.id = `${sub.id}-${partition}`;
-    const stateful = new Set(sub.stateful);
-    this.state = new ChangelogState(partition, (stage) => (stateful.has(stage) ? o.layout.changelogTopic(stage) : undefined));
+    this.state = state ?? new ChangelogState(partition, changelogTopicOf(sub, o.layout));
     const names = o.layout.names;
     const ctx: EngineContext = {
       registry: o.registry,

@@ -9,6 +9,7 @@
 import type { Checkpoint } from "../engine/checkpoint/index.ts";
 import type { Plan } from "../plan/ir.ts";
 import type { Registry } from "../registry/registry.ts";
+import type { StateChoice } from "../run/options.ts";
 import { KafkaStreamRunner } from "../../runners/kafka/runner.ts";
 import { withBrokers } from "../../runners/kafka/brokers.ts";
 import { untilStopRequested } from "./stop-signal.ts";
@@ -30,6 +31,8 @@ export const followCommand = async (
     quiet?: boolean;
     /** Start a new application from a batch run's checkpoint (docs/semantics.md §17). */
     fromCheckpoint?: Checkpoint;
+    /** Where task state lives (default memory). */
+    state?: StateChoice;
   },
   err: (s: string) => void,
 ): Promise<void> =>
@@ -49,6 +52,7 @@ export const followCommand = async (
       ...(o.metricsPort ? { metricsPort: o.metricsPort } : {}),
       ...(o.kafkaClient ? { client: o.kafkaClient } : {}),
       ...(o.fromCheckpoint ? { fromCheckpoint: o.fromCheckpoint } : {}),
+      ...(o.state ? { state: o.state } : {}),
     });
     // A run that fails (at start, or later: runner.error()) still closes its consumers and producers, so the process exits.
     const stop = untilStopRequested();

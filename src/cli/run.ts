@@ -58,7 +58,7 @@ export interface RunCommandOptions {
   readonly checkpointOut?: string;
   /** Kafka: start from this checkpoint file. */
   readonly fromCheckpoint?: string;
-  /** DirectRunner: where operator state lives (default memory). */
+  /** DirectRunner and Kafka: where operator state lives (default memory). */
   readonly state?: StateChoice;
 }
 
@@ -166,6 +166,7 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
         keepTopics: o.kafka?.keepTopics ?? false,
         ...(o.kafka?.client ? { client: o.kafka.client } : {}),
         progress: !o.quiet,
+        ...(o.state ? { state: o.state } : {}),
       }),
     );
   }

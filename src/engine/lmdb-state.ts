@@ -65,7 +65,8 @@ const DELETED = Symbol("deleted");
 /** One store's database and persisted form. */
 interface StoreDb {
   readonly db: Database<string, Buffer>;
-  readonly codec: StateCodec<unknown> | undefined;
+  /** Set when the store is first opened with one (a store restored from a log may be opened without, first). */
+  codec: StateCodec<unknown> | undefined;
   /** Decoded values held in memory; `DELETED` for deletes not yet written. */
   readonly cache: Map<string, unknown>;
   readonly dirty: Set<string>;
@@ -90,24 +91,68 @@ export class LmdbStateBackend implements StateBackend {
   }
 
   store<V>(stage: string, name: string, codec?: StateCodec<V>): KeyedStore<V> {
+    const { store, db } = this.entryOf(stage, name);
+    db.codec ??= codec as StateCodec<unknown> | undefined;
+    return store as KeyedStore<V>;
+  }
+
+  private entryOf(stage: string, name: string): { store: KeyedStore<unknown>; db: StoreDb } {
     const id = `${stage}/${name}`;
     const known = this.stores.get(id);
-    if (known) return known.store as KeyedStore<V>;
+    if (known) return known;
     const dbName = Buffer.byteLength(id) <= MAX_NAME_BYTES ? id : `#${hashOf(id)}`;
     const sdb: StoreDb = {
       db: this.env.openDB<string, Buffer>({ name: dbName, encoding: "string", keyEncoding: "binary" }),
-      codec: codec as StateCodec<unknown> | undefined,
+      codec: undefined,
       cache: new Map(),
       dirty: new Set(),
     };
-    const store: KeyedStore<V> = {
-      get: (key) => this.get(sdb, key) as V | undefined,
+    const store: KeyedStore<unknown> = {
+      get: (key) => this.get(sdb, key),
       set: (key, value) => this.set(sdb, key, value),
       delete: (key) => this.set(sdb, key, DELETED),
       keys: () => this.keysOf(sdb),
     };
-    this.stores.set(id, { store: store as KeyedStore<unknown>, db: sdb });
-    return store;
+    const entry = { store, db: sdb };
+    this.stores.set(id, entry);
+    return entry;
+  }
+
+  /**
+   * Writes entries of stage `stage`'s stores in their persisted form — the state text of
+   * `codec.encode(value)`, as a Kafka changelog carries it; `null` deletes — in one transaction,
+   * past the cache (the entries' cached values are dropped). For restoring stores from a log: the
+   * text is stored as it is, never decoded, so a store may be restored before it is opened.
+   */
+  restorePersisted(stage: string, entries: Iterable<{ readonly name: string; readonly key: string; readonly text: string | null }>): void {
+    this.flush();
+    this.env.transactionSync(() => {
+      for (const { name, key, text } of entries) {
+        const { db: s } = this.entryOf(stage, name);
+        if (s.cache.delete(key)) this.cached--;
+        const { dbKey, hashed } = dbKeyOf(key);
+        if (text === null) s.db.removeSync(dbKey);
+        else s.db.putSync(dbKey, hashed ? encodeStateText([key, text]) : text);
+      }
+    });
+  }
+
+  /**
+   * A value of the environment's own metadata (a database whose name holds no `/`, so it never
+   * meets a store's), e.g. the id a Kafka task's checkpoint file names its store by.
+   */
+  meta(key: string): string | undefined {
+    return this.metaDb().get(key);
+  }
+
+  /** Sets a metadata value (see {@link meta}), written at once. */
+  setMeta(key: string, value: string): void {
+    this.metaDb().putSync(key, value);
+  }
+
+  private metaDbOpen: Database<string, string> | undefined;
+  private metaDb(): Database<string, string> {
+    return (this.metaDbOpen ??= this.env.openDB<string, string>({ name: "lockstep-meta", encoding: "string" }));
   }
 
   /**

@@ -15,6 +15,8 @@
  *   out every 8 rows, and read back in LMDB's key order;
  * - `kafka`: the KafkaStreamRunner, bounded run on fresh topics
  *   (`history.partitions` partitions unless fixed), needs brokers;
+ * - `kafka-lmdb`: the same with task state in LMDB (runners/kafka/lmdb-changelog-state.ts)
+ *   behind a cache of 8 values, so values make the round trip through the store;
  * - `arquero`: the ArqueroBatchRunner (`runArquero`).
  *
  * {@link mapResult} wraps a runner with a post-processing step: the
@@ -155,13 +157,14 @@ const brokersOf = (ctx: Pick<RunContext, "brokers">): string[] | undefined => {
     : undefined;
 };
 
-const kafka: ParityRunner = {
-  name: "kafka",
+/** A bounded Kafka run of `h` (`state`: where task state lives). */
+const kafkaRun = (name: string, state: "memory" | { lmdb: { cacheEntries: number } }): ParityRunner => ({
+  name,
   slow: true,
-  unavailable: (ctx) => (brokersOf(ctx) ? undefined : "the kafka runner needs a broker: pass brokers (--brokers) or set KAFKA_BROKERS"),
+  unavailable: (ctx) => (brokersOf(ctx) ? undefined : `the ${name} runner needs a broker: pass brokers (--brokers) or set KAFKA_BROKERS`),
   async run(h, ctx) {
     const brokers = brokersOf(ctx);
-    if (!brokers) throw new Error("the kafka runner needs a broker: pass brokers or set KAFKA_BROKERS");
+    if (!brokers) throw new Error(`the ${name} runner needs a broker: pass brokers or set KAFKA_BROKERS`);
     const { runKafka } = await import("../../runners/kafka/bounded.ts");
     return runKafka(ctx.plan, {
       inputs: inputsOfHistory(h),
@@ -172,9 +175,13 @@ const kafka: ParityRunner = {
       instances: ctx.kafka?.instances ?? 1,
       guarantee: ctx.kafka?.guarantee ?? "exactly-once",
       timeoutMs: ctx.kafka?.timeoutMs ?? 120_000,
+      state,
     });
   },
-};
+});
+
+const kafka = kafkaRun("kafka", "memory");
+const kafkaLmdb = kafkaRun("kafka-lmdb", { lmdb: { cacheEntries: 8 } });
 
 const arquero: ParityRunner = {
   name: "arquero",
@@ -197,6 +204,7 @@ const RUNNERS = new Map<string, ParityRunner>([
   ["direct-reordered", directReordered],
   ["direct-lmdb", directLmdb],
   ["kafka", kafka],
+  ["kafka-lmdb", kafkaLmdb],
   ["arquero", arquero],
 ]);
 

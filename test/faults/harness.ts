@@ -7,6 +7,9 @@
  * @module
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, expect } from "vitest";
 import { canonicalJson } from "../../src/core/canonical.ts";
@@ -22,6 +25,17 @@ import { appTopics, bag, brokers, engagement, jsonl, keyedEvents, produce, repo,
 export const FAULT_KILLS = Number(process.env.FAULT_KILLS ?? 3);
 export const FAULT_EVENTS = Number(process.env.FAULT_EVENTS ?? 3000);
 export const FAULT_SEED = Number(process.env.FAULT_SEED ?? 1313);
+/**
+ * `FAULT_STATE=lmdb` runs every runner process with task state on disk (runners/kafka/local-store.ts):
+ * each live process of an application gets a state directory of its own (a slot), and a process
+ * started after one exited takes the lowest free slot — its predecessor's stores and checkpoints.
+ */
+export const FAULT_STATE = process.env.FAULT_STATE ?? "memory";
+const stateRoot = FAULT_STATE === "lmdb" ? mkdtempSync(join(tmpdir(), "lockstep-fault-state-")) : undefined;
+const slots = new Map<string, Set<number>>();
+afterAll(() => {
+  if (stateRoot) rmSync(stateRoot, { recursive: true, force: true });
+});
 /** The scenarios a fault test runs: the comma-separated names in env var `name`, by default every scenario. */
 export const faultPipelines = (name: string): string[] => (process.env[name] ?? "window-count,user-sequences").split(",");
 
@@ -61,6 +75,16 @@ export const startRunner = async (
   params: Readonly<Record<string, string>> = {},
   opts: { brokers?: readonly string[]; env?: Readonly<Record<string, string>>; startTimeoutMs?: number; idleMs?: number } = {},
 ): Promise<RunnerProcess> => {
+  let slot: { used: Set<number>; n: number } | undefined;
+  if (stateRoot && opts.env?.FAULT_STATE_DIR === undefined) {
+    const used = slots.get(app.appId) ?? new Set<number>();
+    slots.set(app.appId, used);
+    let n = 0;
+    while (used.has(n)) n++;
+    used.add(n);
+    slot = { used, n };
+  }
+  const stateEnv = slot ? { FAULT_STATE_DIR: join(stateRoot!, app.appId, `slot-${slot.n}`) } : {};
   const child = spawn(
     process.execPath,
     [
@@ -76,7 +100,7 @@ export const startRunner = async (
     {
       cwd: repo("."),
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...opts.env, ...(opts.idleMs !== undefined ? { FAULT_IDLE_MS: String(opts.idleMs) } : {}) },
+      env: { ...process.env, ...stateEnv, ...opts.env, ...(opts.idleMs !== undefined ? { FAULT_IDLE_MS: String(opts.idleMs) } : {}) },
     },
   );
   children.push(child);
@@ -91,6 +115,7 @@ export const startRunner = async (
     }
   });
   const exited = new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", () => r())));
+  void exited.then(() => slot?.used.delete(slot.n));
   const run: RunnerProcess = {
     child,
     exited,

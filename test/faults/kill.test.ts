@@ -15,6 +15,7 @@ import { describe, expect, it } from "vitest";
 import { freshApp, kafkaForTests, rng, waitForView, waitUntil } from "../runners/kafka/helpers.ts";
 import {
   FAULT_EVENTS,
+  FAULT_STATE,
   FAULT_KILLS,
   FAULT_SEED,
   SCENARIOS,
@@ -44,6 +45,15 @@ describe.each(PIPELINES)(`SIGKILL ×${FAULT_KILLS} over ${FAULT_EVENTS} events, 
     let killed = 0;
     for (let i = 0; i <= FAULT_KILLS; i++) {
       const run = await startRunner(app, s.example, s.params, { idleMs: 0 });
+      if (FAULT_STATE === "lmdb" && i > 0) {
+        // State on disk after a SIGKILL: no checkpoint, so every task wipes its store and restores in full.
+        await waitUntil("the restarted process started a task", () => run.logs.some((l) => l.event === "task started"), 60_000);
+        const started = run.logs.filter((l) => l.event === "task started");
+        expect(
+          started.every((l) => l.restoredFrom === "beginning" && l.wiped === "no checkpoint"),
+          JSON.stringify(started),
+        ).toBe(true);
+      }
       const before = i * chunk;
       await produceRows(client, s, app, rows.slice(before, (i + 1) * chunk));
       if (i === FAULT_KILLS) {

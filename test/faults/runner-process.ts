@@ -6,7 +6,8 @@
  * `example` names a file of examples/ (e.g. window-count), or is a path (with a "/") under the repository
  * to a module whose default export is the pipeline and whose `registry` export, if any, binds its
  * executors and service clients. Prints each log line as JSON on stdout,
- * exits 1 on a fatal error (FAULT_IDLE_MS in the environment sets idleMs), and stops gracefully (commit, leave the group) on SIGTERM, exiting 0.
+ * exits 1 on a fatal error (FAULT_IDLE_MS in the environment sets idleMs; FAULT_STATE_DIR keeps task state
+ * on disk in LMDB there, FAULT_GUARANTEE sets the guarantee), and stops gracefully (commit, leave the group) on SIGTERM, exiting 0.
  */
 import { join } from "node:path";
 import { KafkaStreamRunner } from "../../runners/kafka/runner.ts";
@@ -29,6 +30,8 @@ const runner = new KafkaStreamRunner({
   ...(mod.registry ? { registry: mod.registry } : {}),
   // FAULT_IDLE_MS=0 turns idle firing off: panes then follow elements alone, so their count is the DirectRunner's.
   ...(process.env.FAULT_IDLE_MS !== undefined ? { idleMs: Number(process.env.FAULT_IDLE_MS) } : {}),
+  ...(process.env.FAULT_STATE_DIR ? { state: { lmdb: { dir: process.env.FAULT_STATE_DIR } } } : {}),
+  ...(process.env.FAULT_GUARANTEE ? { guarantee: process.env.FAULT_GUARANTEE as "exactly-once" | "at-least-once" } : {}),
   log: (e) => process.stdout.write(JSON.stringify(e) + "\n"),
 });
 process.once("SIGTERM", () => void runner.stop().then(() => process.exit(0)));

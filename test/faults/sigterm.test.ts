@@ -20,6 +20,7 @@ import { freshApp, jsonl, kafkaForTests, sinkView, waitForView, waitUntil } from
 import {
   type App,
   FAULT_EVENTS,
+  FAULT_STATE,
   FAULT_SEED,
   SCENARIOS,
   type Scenario,
@@ -109,6 +110,15 @@ describe.each(PIPELINES)(`SIGTERM mid-run, then resume (${FAULT_EVENTS} events):
     await waitForView(client, sink, s.expected, { runners: [second], timeoutMs: 600_000 });
     const resumedAt = second.logs.filter((l) => l.event === "task started" && l.resumedAt !== undefined).length;
     expect(resumedAt, "the restart resumed tasks at their committed offsets").toBeGreaterThan(0);
+    if (FAULT_STATE === "lmdb") {
+      // State on disk: the graceful stop left a checkpoint per task, and nothing was written since.
+      const started = second.logs.filter((l) => l.event === "task started");
+      expect(started.length).toBeGreaterThan(0);
+      expect(
+        started.every((l) => l.restoredFrom === "checkpoint" && l.restored === 0),
+        JSON.stringify(started),
+      ).toBe(true);
+    }
     await terminate(second);
     expect((await sinkView(client, sink)).length).toBe(s.expected.length);
     const outcome = await expectExactlyOnce(client, s, app);

@@ -8,6 +8,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { Option } from "commander";
 import { collectPairs, paramOption, parseDeadLetterRate, wholeNumber } from "../options.ts";
+import type { StateChoice } from "../../run/options.ts";
 import { UsageError } from "../usage-error.ts";
 import type { RegisterCommand } from "./command.ts";
 
@@ -40,12 +41,23 @@ export const registerRun: RegisterCommand = (cmd, io) => {
     )
     .option("-q, --quiet", "no summary on stderr")
     .addOption(
-      new Option("--state <backend>", "direct: where operator state lives — memory, or lmdb on disk for state larger than the heap")
+      new Option(
+        "--state <backend>",
+        "direct, kafka: where operator state lives — memory, or lmdb on disk for state larger than the heap (kafka --follow: kept, so a restart restores only the changelogs' tail)",
+      )
         .choices(["memory", "lmdb"])
         .default("memory"),
     )
-    .option("--state-dir <dir>", "direct --state lmdb: an empty or new directory for the state (default a temporary one); removed after the run")
-    .option("--state-cache <n>", "direct --state lmdb: state values held in memory before written out", wholeNumber("--state-cache", 1, 100_000), 100_000)
+    .option(
+      "--state-dir <dir>",
+      "--state lmdb: direct and bounded kafka runs: an empty or new directory for the state (default a temporary one), removed after the run; kafka --follow: where task stores and their checkpoints are kept across restarts, one per instance (default <tmpdir>/lockstep-kafka-state)",
+    )
+    .option(
+      "--state-cache <n>",
+      "--state lmdb: state values held in memory (kafka: per task) before written out",
+      wholeNumber("--state-cache", 1, 100_000),
+      100_000,
+    )
     .option("--store <dir>", "also write each keyed sink's final view to this view store (for lockstep serve), as a new snapshot")
     .option(
       "--checkpoint-out <file>",
@@ -87,13 +99,14 @@ export const registerRun: RegisterCommand = (cmd, io) => {
         throw new UsageError(
           "--store writes a run's whole final view as a new snapshot, which would drop the batch run's keys that the stream never touched. Fix: keep the batch run's store and apply the stream's sink topics on top with `lockstep materialize --store DIR` (run the stream with --follow)",
         );
-      if (o.runner !== "direct" && o.state !== "memory") {
+      if (o.runner !== "direct" && o.runner !== "kafka" && o.state !== "memory") {
         throw new UsageError(
-          `--state ${o.state} is an option of the DirectRunner (the Kafka runner keeps state in changelog topics; the arquero runner is columnar). Fix: drop --state or use --runner direct`,
+          `--state ${o.state} is an option of the DirectRunner and the Kafka runner (the ${o.runner} runner keeps its own state). Fix: drop --state or use --runner direct`,
         );
       }
       if (o.state !== "lmdb" && o.stateDir) throw new UsageError("--state-dir is where --state lmdb keeps state. Fix: add --state lmdb");
-      if (o.stateDir && existsSync(o.stateDir) && readdirSync(o.stateDir).length > 0) {
+      // A follow run's directory is meant to be reused: its task stores and checkpoints make restarts fast.
+      if (!o.follow && o.stateDir && existsSync(o.stateDir) && readdirSync(o.stateDir).length > 0) {
         // A run starts from no state: state left in the directory would be read as this run's.
         throw new UsageError(`--state-dir ${o.stateDir} is not empty. Fix: give an empty or new directory`);
       }
@@ -107,7 +120,7 @@ export const registerRun: RegisterCommand = (cmd, io) => {
         if (Object.keys(o.in ?? {}).length || Object.keys(o.out ?? {}).length)
           throw new UsageError("--follow reads and writes topics, not files. Fix: drop --in/--out (produce to the source topics instead)");
         const fromCheckpoint = o.fromCheckpoint ? await (await import("../checkpoint-file.ts")).readCheckpointFile(o.fromCheckpoint) : undefined;
-        await followCommand(plan, registry, { ...o, ...(fromCheckpoint ? { fromCheckpoint } : {}) }, io.err);
+        await followCommand(plan, registry, { ...o, state: stateChoiceOf(o), ...(fromCheckpoint ? { fromCheckpoint } : {}) }, io.err);
         return;
       }
       const { runCommand } = await import("../run.ts");
@@ -135,7 +148,11 @@ export const registerRun: RegisterCommand = (cmd, io) => {
         store: o.store,
         checkpointOut: o.checkpointOut,
         fromCheckpoint: o.fromCheckpoint,
-        state: o.state === "lmdb" ? { lmdb: { dir: o.stateDir, cacheEntries: o.stateCache } } : "memory",
+        state: stateChoiceOf(o),
       });
     });
 };
+
+/** The run's state choice from `--state`, `--state-dir` and `--state-cache`. */
+const stateChoiceOf = (o: { state: string; stateDir?: string; stateCache: number }): StateChoice =>
+  o.state === "lmdb" ? { lmdb: { ...(o.stateDir ? { dir: o.stateDir } : {}), cacheEntries: o.stateCache } } : "memory";

@@ -43,6 +43,9 @@ describe("metrics endpoint", () => {
       expect(value(text, 'lockstep_records_out_total{stage="events.dispatch/longView@1"}')).toBe(1);
       expect(text).toMatch(/^lockstep_consumer_lag\{topic="[^"]+events",partition="\d"\} \d+$/m);
       expect(text).toMatch(/^lockstep_commit_latency_ms\{quantile="0.5"\} \d+(\.\d)?$/m);
+      // A fresh application: its tasks restored empty changelogs, from the beginning (state in memory).
+      expect(value(text, 'lockstep_restored_records_total{from="beginning"}')).toBe(0);
+      expect(value(text, 'lockstep_restored_records_total{from="checkpoint"}')).toBe(0);
       expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
     } finally {
       await runner.stop();
