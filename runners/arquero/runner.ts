@@ -30,6 +30,7 @@ import type { RunResult } from "../../src/run/result.ts";
 import type { RunOptions } from "../../src/run/options.ts";
 import { registerAggregates } from "./aggregates.ts";
 import { readInput } from "./inputs.ts";
+import { registerKeyText } from "./key-text.ts";
 import { planSteps } from "./planner.ts";
 import { progressBar } from "./progress.ts";
 import type { Runtime } from "./step.ts";
@@ -72,6 +73,7 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
   const q0 = performance.now();
   registerArqueroFunctions();
   registerAggregates();
+  registerKeyText();
   const { plan, registry } = resolveDefinition(def, opts.registry, opts.params);
   const { hash: _hash, ...unhashed } = plan;
   const facts = validatePlan(unhashed, registry);
