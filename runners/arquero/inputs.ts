@@ -28,6 +28,7 @@ import { admit, sourceKeyText } from "../../src/engine/edge.ts";
 import type { DeadLetterBody } from "../../src/engine/edge.ts";
 import { SOURCE_TURN } from "../../src/run/inputs.ts";
 import { fromSchema } from "../../src/schema/from-schema.ts";
+import { isObject, ownField } from "../../src/core/fields.ts";
 import { recordsOf } from "../../src/run/inputs.ts";
 import type { InputSource } from "../../src/run/inputs.ts";
 import type { InputMeter } from "../../src/run/progress.ts";
@@ -49,10 +50,31 @@ export const DIRECT_TURN = SOURCE_TURN;
 export const arrivalRank = (r: number, position: number, sources: number): number =>
   Math.floor(r / DIRECT_TURN) * sources * DIRECT_TURN + position * DIRECT_TURN + (r % DIRECT_TURN);
 
-/** The clock id of a decoded element: the source, plus its source key when it has one. */
+/** Distinct key values whose clock ids are remembered per input (a stream of distinct ids just stops adding). */
+const CLOCK_IDS_MAX = 1 << 16;
+
+/**
+ * The clock id of a decoded element: the source, plus its source key when
+ * it has one. A key of one field whose value is a string — the common case
+ * — has its text remembered per value: the canonical JSON of each row's key
+ * was a third of reading.
+ */
 const clockIdOf = (node: SourceNode | TableNode): ((v: unknown) => string) => {
   if (node.op === "table" || node.key.length === 0) return () => node.id;
-  return (v) => node.id + "\u0000" + sourceKeyText(node, (v ?? {}) as Readonly<Record<string, unknown>>);
+  const of = (v: unknown) => node.id + "\u0000" + sourceKeyText(node, (v ?? {}) as Readonly<Record<string, unknown>>);
+  if (node.key.length !== 1) return of;
+  const field = node.key[0]!;
+  const known = new Map<string, string>();
+  return (v) => {
+    const x = isObject(v) ? ownField(v, field) : null;
+    if (typeof x !== "string") return of(v);
+    let id = known.get(x);
+    if (id === undefined) {
+      id = of(v);
+      if (known.size < CLOCK_IDS_MAX) known.set(x, id);
+    }
+    return id;
+  };
 };
 
 /**

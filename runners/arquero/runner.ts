@@ -30,6 +30,7 @@ import type { RunResult } from "../../src/run/result.ts";
 import type { RunOptions } from "../../src/run/options.ts";
 import { registerAggregates } from "./aggregates.ts";
 import { readInput } from "./inputs.ts";
+import { registerKeyText } from "./key-text.ts";
 import { planSteps } from "./planner.ts";
 import { progressBar } from "./progress.ts";
 import type { Runtime } from "./step.ts";
@@ -69,8 +70,10 @@ const checkInputs = (plan: Plan, inputs: Readonly<Record<string, unknown>>): voi
 
 /** Runs a definition to completion as a columnar batch job; the result has the DirectRunner's shape. */
 export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRunOptions): Promise<RunResult> => {
+  const q0 = performance.now();
   registerArqueroFunctions();
   registerAggregates();
+  registerKeyText();
   const { plan, registry } = resolveDefinition(def, opts.registry, opts.params);
   const { hash: _hash, ...unhashed } = plan;
   const facts = validatePlan(unhashed, registry);
@@ -90,6 +93,7 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
     const sources = plan.nodes.filter((n): n is SourceNode => n.op === "source");
     const readCtx = { deadLetter: (d: DeadLetter) => deadLetters.push(boundDeadLetter(d)), metrics: metricsOf, meter: (name: string) => progress.input(name) };
     const r0 = performance.now();
+    if (timing()) log(`timing: plan ${Math.round(r0 - q0)} ms`);
     for (const t of tables) inputs.set(t.id, await readInput(t, opts.inputs[t.id]!, 0, 1, readCtx));
     for (const [i, s] of sources.entries()) inputs.set(s.id, await readInput(s, opts.inputs[s.id]!, i, sources.length, readCtx));
     if (timing()) log(`timing: read ${Math.round(performance.now() - r0)} ms`);
@@ -127,11 +131,15 @@ export const runArquero = async (def: Pipeline | Plan | string, opts: ArqueroRun
         readers.set(i, left);
         if (left === 0) results.delete(i);
       }
-      if (node.op === "sink") outputs[node.id] = finalViewOf(table);
-      else results.set(node.id, table);
+      if (node.op === "sink") {
+        const f0 = performance.now();
+        outputs[node.id] = finalViewOf(table);
+        if (timing()) rt.log(`timing: ${step.stage} final view ${Math.round(performance.now() - f0)} ms`);
+      } else results.set(node.id, table);
       // A source's decoded table now lives on in `results` only, and goes when its readers are done.
       if (node.op === "source") inputs.delete(node.id);
     }
+    if (timing()) log(`timing: run ${Math.round(performance.now() - q0)} ms`);
     return { plan, outputs, deadLetters, late, metrics };
   } finally {
     progress.done();

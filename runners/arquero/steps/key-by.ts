@@ -13,9 +13,8 @@ import type { Step } from "../step.ts";
 /** The arquero expression of a key's canonical JSON, given the field columns present (`null` for the others). */
 export const keyExpr = (fields: readonly string[], present: (column: string) => boolean): string => {
   const vals = fields.map((f) => (present(fieldColumn(f)) ? `(d[${JSON.stringify(fieldColumn(f))}] ?? null)` : "null"));
-  // One string field (the common case): its JSON in brackets, without building an array per row.
-  if (vals.length === 1 && vals[0] !== "null")
-    return `d => { const v = ${vals[0]}; return typeof (v ?? null) === "string" ? "[" + op.ls_json(v) + "]" : op.ls_json([v]); }`;
+  // One field (the common case): no array per row, and one text per distinct string value (see key-text.ts).
+  if (vals.length === 1 && vals[0] !== "null") return `d => op.ls_key1(${vals[0]})`;
   return `d => op.ls_json([${vals.join(", ")}])`;
 };
 
