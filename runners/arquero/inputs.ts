@@ -24,11 +24,11 @@ import type { RawRecord } from "../../src/engine/topology.ts";
 import type { DeadLetter, StageMetrics } from "../../src/engine/operator.ts";
 import type { SourceNode, TableNode } from "../../src/plan/ir.ts";
 import { makeDecoder } from "../../src/schema/decode.ts";
-import { admit, sourceKeyText } from "../../src/engine/edge.ts";
+import { admit } from "../../src/engine/edge.ts";
+import { clockIdOf } from "../../src/engine/clock-id.ts";
 import type { DeadLetterBody } from "../../src/engine/edge.ts";
 import { SOURCE_TURN } from "../../src/run/inputs.ts";
 import { fromSchema } from "../../src/schema/from-schema.ts";
-import { isObject, ownField } from "../../src/core/fields.ts";
 import { recordsOf } from "../../src/run/inputs.ts";
 import type { InputSource } from "../../src/run/inputs.ts";
 import type { InputMeter } from "../../src/run/progress.ts";
@@ -49,33 +49,6 @@ export const DIRECT_TURN = SOURCE_TURN;
 /** The arrival rank of record `r` of the source at `position` of `sources`. */
 export const arrivalRank = (r: number, position: number, sources: number): number =>
   Math.floor(r / DIRECT_TURN) * sources * DIRECT_TURN + position * DIRECT_TURN + (r % DIRECT_TURN);
-
-/** Distinct key values whose clock ids are remembered per input (a stream of distinct ids just stops adding). */
-const CLOCK_IDS_MAX = 1 << 16;
-
-/**
- * The clock id of a decoded element: the source, plus its source key when
- * it has one. A key of one field whose value is a string — the common case
- * — has its text remembered per value: the canonical JSON of each row's key
- * was a third of reading.
- */
-const clockIdOf = (node: SourceNode | TableNode): ((v: unknown) => string) => {
-  if (node.op === "table" || node.key.length === 0) return () => node.id;
-  const of = (v: unknown) => node.id + "\u0000" + sourceKeyText(node, (v ?? {}) as Readonly<Record<string, unknown>>);
-  if (node.key.length !== 1) return of;
-  const field = node.key[0]!;
-  const known = new Map<string, string>();
-  return (v) => {
-    const x = isObject(v) ? ownField(v, field) : null;
-    if (typeof x !== "string") return of(v);
-    let id = known.get(x);
-    if (id === undefined) {
-      id = of(v);
-      if (known.size < CLOCK_IDS_MAX) known.set(x, id);
-    }
-    return id;
-  };
-};
 
 /**
  * Reads and decodes one source or table.
@@ -135,7 +108,7 @@ export const readInput = async (
     [COL.src]: new Array<string>(n).fill(node.id),
     [COL.off]: offsets,
     ...(partitioned ? { [COL.part]: partitions } : {}),
-    [COL.sk]: values.map(clockId),
+    [COL.sk]: values.map((v) => clockId(v as Readonly<Record<string, unknown>>)),
     [COL.t]: new Array<number>(n).fill(0),
     [COL.c]: new Array<number>(n).fill(-Infinity),
   });

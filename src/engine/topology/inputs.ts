@@ -10,8 +10,8 @@ import type { Plan, SourceNode, TableNode } from "../../plan/ir.ts";
 import { makeDecoder } from "../../schema/decode.ts";
 import type { Decoder } from "../../schema/decode.ts";
 import { fromSchema } from "../../schema/from-schema.ts";
-import { ownField } from "../../core/fields.ts";
-import { admit, sourceKeyText } from "../edge.ts";
+import { admit } from "../edge.ts";
+import { clockIdOf } from "../clock-id.ts";
 import type { DeadLetterBody } from "../edge.ts";
 import { elem } from "../elem.ts";
 import type { Origin } from "../elem.ts";
@@ -28,33 +28,6 @@ export interface InputEntry {
   /** The clock id of an admitted value: the input's name, then NUL and the source-key text when the source is keyed. */
   readonly clockId: (v: Readonly<Record<string, unknown>>) => string;
 }
-
-/** Distinct source-key values whose clock ids an input keeps (past that, each is made again). */
-const CLOCK_ID_CACHE_MAX = 1 << 16;
-
-/**
- * The clock id of each value of `node`. Keys repeat (users, sessions), so for a source keyed by one
- * field the id of each string value is kept: one flat string, hashed once, where a new one would be
- * built and hashed again by every clock lookup (measured: a tenth of a stateless chain's time).
- */
-const clockIdOf = (node: SourceNode | TableNode): ((v: Readonly<Record<string, unknown>>) => string) => {
-  const input = node.id;
-  if (node.op !== "source" || node.key.length === 0) return () => input;
-  const make = (v: Readonly<Record<string, unknown>>): string => input + "\u0000" + sourceKeyText(node, v);
-  if (node.key.length !== 1) return make;
-  const field = node.key[0]!;
-  const ids = new Map<string, string>();
-  return (v) => {
-    const kv = ownField(v, field);
-    if (typeof kv !== "string") return make(v);
-    let id = ids.get(kv);
-    if (id === undefined) {
-      id = make(v);
-      if (ids.size < CLOCK_ID_CACHE_MAX) ids.set(kv, id);
-    }
-    return id;
-  };
-};
 
 /** The entry of input `node`, decoding with its schema. */
 export const inputEntry = (node: SourceNode | TableNode, emit: Emit, enter?: InputEntry["enter"]): InputEntry => ({
