@@ -123,6 +123,23 @@ export interface PassedRecords {
 }
 
 /**
+ * Runs `f` again while it fails with an error `isRetriable` accepts, up to `attempts` times with a
+ * growing pause (50 ms more each time, at most 500 ms). Both clients need it: a broker answers
+ * NOT_LEADER_FOR_PARTITION right after a topic is created, CONCURRENT_TRANSACTIONS right after a
+ * commit, and neither library always retries those itself.
+ */
+export const retryingWhile = async <A>(isRetriable: (e: unknown) => boolean, f: () => Promise<A>, attempts = 30): Promise<A> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await f();
+    } catch (e) {
+      if (!isRetriable(e) || attempt >= attempts) throw e;
+      await new Promise<void>((r) => setTimeout(r, Math.min(50 * attempt, 500)));
+    }
+  }
+};
+
+/**
  * Waits until newly created topics can be used: polls `ready` (every partition of `names` has a
  * leader) every 100 ms; a failing poll is retried too; gives up after 10 s with the topics' names.
  * Both clients need it: a create returns before the controller has elected the leaders.

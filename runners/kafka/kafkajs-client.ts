@@ -14,7 +14,7 @@ import { isUtf8 } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import { AssignerProtocol, Kafka, logLevel } from "kafkajs";
 import type { Admin, Consumer, EachBatchPayload, PartitionAssigner, Producer as KProducer } from "kafkajs";
-import { MAX_RECORD_BYTES, recordBytes, RecordTooLargeError, untilLeaders } from "./client.ts";
+import { MAX_RECORD_BYTES, recordBytes, RecordTooLargeError, retryingWhile, untilLeaders } from "./client.ts";
 import type { GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit, OutMessage, ProducedOffsets, Producer, TopicSpec } from "./client.ts";
 
 /**
@@ -98,16 +98,7 @@ const toKafka = (msgs: readonly OutMessage[]) => {
  * (kafkajs gives up on some at once: right after a topic is created, the
  * partition leader may answer NOT_LEADER_FOR_PARTITION for a moment).
  */
-const retrying = async <A>(f: () => Promise<A>, attempts = 30): Promise<A> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await f();
-    } catch (e) {
-      if (!isRetriable(e) || attempt >= attempts) throw e;
-      await sleep(Math.min(50 * attempt, 500));
-    }
-  }
-};
+const retrying = <A>(f: () => Promise<A>, attempts?: number): Promise<A> => retryingWhile(isRetriable, f, attempts);
 
 const isRetriable = (e: unknown): boolean => {
   const err = e as { retriable?: boolean; type?: string; message?: string };

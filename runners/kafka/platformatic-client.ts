@@ -23,7 +23,7 @@ import { isUtf8 } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import { Admin, Consumer, FetchIsolationLevels, FindCoordinatorKeyTypes, ListOffsetTimestamps, Producer as PProducer } from "@platformatic/kafka";
 import type { ClusterMetadata, ExtendedGroupProtocolSubscription, GroupPartitionsAssignments, Message, MessageToProduce } from "@platformatic/kafka";
-import { recordBytes, RecordTooLargeError, untilLeaders } from "./client.ts";
+import { recordBytes, RecordTooLargeError, retryingWhile, untilLeaders } from "./client.ts";
 // The send limits are kafkajs-client's (a partition's messages go out as one record batch in both libraries).
 import { checkSizes, chunk } from "./kafkajs-client.ts";
 import type { FetchedBatch, GroupConsumer, GroupHandlers, InMessage, KafkaClient, OffsetCommit, OutMessage, Producer, TopicSpec } from "./client.ts";
@@ -54,16 +54,7 @@ const isRetriable = (e: unknown): boolean =>
   causes(e).some((c) => c.apiId === "CONCURRENT_TRANSACTIONS" || (c.apiId !== undefined && c.canRetry === true)) ||
   /concurrent transactions/i.test((e as Error)?.message ?? "");
 
-const retrying = async <A>(f: () => Promise<A>, attempts = 30): Promise<A> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await f();
-    } catch (e) {
-      if (!isRetriable(e) || attempt >= attempts) throw e;
-      await sleep(Math.min(50 * attempt, 500));
-    }
-  }
-};
+const retrying = <A>(f: () => Promise<A>, attempts?: number): Promise<A> => retryingWhile(isRetriable, f, attempts);
 
 /** The broker's "too large" answers as the fatal error they are. */
 const tooLarge = (e: unknown, c: readonly OutMessage[]): unknown => {
