@@ -184,9 +184,13 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
     key: rel.key,
     pane: { keys: rel.key.map((kind, i) => ({ column: `_pk${i}`, kind })), windowed: window !== null },
   };
+  // A pane's rows come from the stage itself (the engine's origin { source: stage, offset: 0 }), which
+  // a dead letter of a later filter, map or flatMap names.
+  const origin = sqlString(n.id);
+  if (typeof origin !== "string") return refuse(n.id, origin.refused);
   const meta = selectList(metaColumns(out), {
     _line: "CAST(0 AS BIGINT)",
-    _src: "''",
+    _src: origin,
     _sk: "''",
     _raw: customs.length > 0 ? combinedRow(n.id, named, b) : "CAST(NULL AS STRING)",
     _t: "CAST(NULL AS DOUBLE)",
