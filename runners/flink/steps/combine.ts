@@ -39,7 +39,10 @@ const aggregate = (stage: string, a: AggSpec, col: string | null, kind: string |
       b.useUdfs();
       return `ls_ranked_array(${col!.replace(/^_a/, "_r")}, ${col})`;
     default:
-      return refuse(stage, `the aggregate ${a.fn} is not in the Flink slice yet (count, sum, mean, min, max, countDistinct, first, last and custom combiners are)`);
+      return refuse(
+        stage,
+        `the aggregate ${a.fn} is not in the Flink slice yet (count, sum, mean, min, max, countDistinct, first, last and custom combiners are)`,
+      );
   }
 };
 
@@ -176,7 +179,10 @@ export const combineStep: StepFn<CombineNode> = (n, [input], b) => {
     sources: rel.sources,
     fields,
     unsupported: new Map(
-      customs.map(([name, x]) => [name, `the field "${name}" is the combiner ${x.combiner}'s result: only numbers, strings and booleans are SQL columns in the Flink slice`]),
+      customs.map(([name, x]) => [
+        name,
+        `the field "${name}" is the combiner ${x.combiner}'s result: only numbers, strings and booleans are SQL columns in the Flink slice`,
+      ]),
     ),
     // With a custom combiner the row is JSON text in `_raw` (its result has no SQL column).
     raw: customs.length > 0,

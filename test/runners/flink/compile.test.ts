@@ -158,7 +158,9 @@ describe("flink compile: accepted definitions", () => {
     expect(sql).toMatch(/'\[' \|\| JSON_STRING\(_t\) \|\| ',' \|\| COALESCE\(JSON_STRING\(f\d+\), 'null'\) \|\| '\]' AS _a1/);
     expect(sql).toMatch(/ROW_NUMBER\(\) OVER \(PARTITION BY _k0, _ws, _we ORDER BY _t, ls_u16\(_a1\)\) AS _r1/);
     expect(sql).toMatch(/ls_ranked_array\(_r1, _a1\) AS _g1/);
-    expect(sql).toMatch(/'ls_combine'.*'spec' VALUE '\[\["k",null\],\["windowStart",null\],\["windowEnd",null\],\["count",null\],\["countPositive","countPositive@1"\]\]'/s);
+    expect(sql).toMatch(
+      /'ls_combine'.*'spec' VALUE '\[\["k",null\],\["windowStart",null\],\["windowEnd",null\],\["count",null\],\["countPositive","countPositive@1"\]\]'/s,
+    );
   });
 
   it("Nexmark's winning bids: a custom combiner over the whole element (row()) takes its canonical JSON", () => {
