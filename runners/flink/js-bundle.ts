@@ -67,13 +67,15 @@ export const buildJsBundle = async (dir: string, modules: readonly string[], par
   const entry = join(dir, "functions-entry.ts");
   const out = join(dir, "functions.js");
   const lines = [
-    `import { executorsOf, installFunctions } from ${JSON.stringify(sibling("js/functions"))};`,
+    `import { combinersOf, executorsOf, installFunctions } from ${JSON.stringify(sibling("js/functions"))};`,
     `import { registryOf } from ${JSON.stringify(join(HERE, "..", "..", "src", "plan", existsSync(join(HERE, "..", "..", "src", "plan", "compile.ts")) ? "compile.ts" : "compile.js"))};`,
     ...modules.map((m, i) => `import * as m${i} from ${JSON.stringify(resolve(m))};`),
     `const params = ${JSON.stringify(params)};`,
     "const executors = new Map();",
+    "const combiners = new Map();",
     ...modules.map((_, i) => `for (const [ref, ex] of executorsOf(m${i}, (p) => registryOf(p, params).executors.values())) executors.set(ref, ex);`),
-    "installFunctions(executors);",
+    ...modules.map((_, i) => `for (const [ref, c] of combinersOf(m${i}, (p) => registryOf(p, params).combiners.values())) combiners.set(ref, c);`),
+    "installFunctions(executors, combiners);",
   ];
   await writeFile(entry, `${lines.join("\n")}\n`);
   const dsl = join(HERE, "..", "..", "dsl", existsSync(join(HERE, "..", "..", "dsl", "index.ts")) ? "index.ts" : "index.js");

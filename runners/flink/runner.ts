@@ -74,13 +74,20 @@ export const compileOrRefuse = (plan: Plan, workDir: string, js?: JsBundle): Fli
   return c;
 };
 
-/** The executors the plan runs, refused where the slice cannot run them: services, dead-lettered failures, no module to bundle. */
+/** The executors the plan runs, refused where the slice cannot run them: services, dead-lettered failures, no module to bundle (for custom combiners too). */
 const checkExecutors = (plan: Plan, opts: FlinkRunOptions): string[] => {
   const refs = new Set<string>();
   for (const n of plan.nodes) {
     if (n.op === "apply") refs.add(n.executor);
     if (n.op === "dispatch") for (const b of Object.values(n.branches)) if (b !== "keep" && b !== "drop") refs.add(b);
   }
+  // Custom combiners run in GraalJS from the same bundle, so they need their module too.
+  const combining = plan.nodes.find((n) => n.op === "combine" && n.aggs.some(([, a]) => a.fn === "custom"));
+  if (combining !== undefined && (opts.modules ?? []).length === 0)
+    throw refusalError({
+      stage: combining.id,
+      reason: "custom combiners run in GraalJS from a bundle of their module: run the pipeline module (or give --executors), not a value without its source",
+    });
   const stage = plan.nodes.find((n) => n.op === "apply" || n.op === "dispatch")?.id ?? "";
   if (refs.size === 0) return [];
   if (opts.onExecutorError === "deadLetter")

@@ -22,6 +22,14 @@
  *   catalogue cannot say exactly, by the JavaScript compiler of `src/expr`
  *   (`t` is "1" when it is exactly true, §4).
  *
+ * - `ls_combine({ spec, v })` → `{ raw }`: a combine's output row whose
+ *   aggregates include a user combiner (§10) — `spec` (JSON text) names each
+ *   member `[name, ref]` (`ref` null for a value SQL computed, `v[i]`), in
+ *   the engine's order; a combiner's `v[i]` is the JSON text of its group's
+ *   `[time, input]` pairs, which it takes by `create`, `add(acc, input, time)`
+ *   and `extract` (the order of the pairs does not matter: the user
+ *   guarantees it, §10; SQL gives them in (time, input JSON) order anyway).
+ *
  * The element is `{ raw, over }`: the source record's canonical JSON (or
  * null once rebuilt) with the fields `over` set over it.
  *
@@ -34,7 +42,7 @@ import { flatMapValues, notAnArrayReason } from "../../../src/engine/ops/statele
 import type { Expr } from "../../../src/expr/ast.ts";
 import { compileExpr } from "../../../src/expr/compile-js.ts";
 import { ExpressionError } from "../../../src/expr/regex.ts";
-import type { EnrichContext, Executor } from "../../../src/registry/executor.ts";
+import type { CustomCombiner, EnrichContext, Executor } from "../../../src/registry/executor.ts";
 import { columnProblem, columnValue } from "../column-value.ts";
 import type { FieldColumn } from "../rel.ts";
 
@@ -98,8 +106,20 @@ const orDead = <A>(f: () => A): A | { dead: string } => {
 };
 
 /** Installs the functions on `globalThis`, with the executors the bundle's modules define. */
-export const installFunctions = (executors: ReadonlyMap<string, Executor>): void => {
+export const installFunctions = (executors: ReadonlyMap<string, Executor>, combiners: ReadonlyMap<string, CustomCombiner> = new Map()): void => {
   const g = globalThis as Record<string, unknown>;
+  g.ls_combine = (x: { spec: string; v: readonly unknown[] }) => {
+    const out: Record<string, unknown> = {};
+    (JSON.parse(x.spec) as [string, string | null][]).forEach(([name, ref], i) => {
+      if (ref === null) return setOwnField(out, name, x.v[i] ?? null);
+      const c = combiners.get(ref);
+      if (c === undefined) throw new Error(`the executor bundle has no combiner ${ref}`);
+      let acc = c.create();
+      for (const [t, input] of JSON.parse(x.v[i] as string) as [number, unknown][]) acc = c.add(acc, input, t);
+      setOwnField(out, name, c.extract(acc) ?? null);
+    });
+    return { raw: canonicalJson(out) };
+  };
   g.ls_canonical = (x: ElementArg) => ({ c: canonicalJson(elementOf(x)) });
   g.ls_exec = (x: ElementArg & { ref: string; cols: string }) => {
     const ex = executors.get(x.ref);
@@ -139,6 +159,17 @@ export const installFunctions = (executors: ReadonlyMap<string, Executor>): void
     });
   };
   g.ls_expr = (x: ElementArg & { x: string }) => orDead(() => ({ t: exprOf(x.x)(elementOf(x)) === true ? "1" : "0" }));
+};
+
+/** The combiners of a bundled module: the default pipeline's (`ofPipeline`, as for {@link executorsOf}) and every exported combiner. */
+export const combinersOf = (mod: Readonly<Record<string, unknown>>, ofPipeline: (p: unknown) => Iterable<CustomCombiner>): Map<string, CustomCombiner> => {
+  const out = new Map<string, CustomCombiner>();
+  for (const x of Object.values(mod)) {
+    const kind = typeof x === "object" && x !== null ? (x as { kind?: unknown }).kind : undefined;
+    if (kind === "combiner") out.set((x as CustomCombiner).ref, x as CustomCombiner);
+    else if (kind === "pipeline") for (const c of ofPipeline(x)) out.set(c.ref, c);
+  }
+  return out;
 };
 
 /** The executors of a bundled module: the default pipeline's (`registryOf` is passed in: it needs the params) and every exported executor, also inside exported arrays and objects. */

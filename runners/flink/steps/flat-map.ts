@@ -9,7 +9,9 @@
  *
  * The outputs of one record share its `_line`: the order among them has no
  * column, so a later withTimestamps or dedupe (which read arrival order) is
- * refused (`Rel.fanned`).
+ * refused (`Rel.fanned`). After a combine, the outputs of a pane keep its
+ * output key (`_pk…`, `_pws`, `_pwe`): the final view holds them all as that
+ * pane's rows, as the engine's does.
  *
  * @module
  */
@@ -30,7 +32,6 @@ export const lit = (stage: string, s: string): string => {
 /** The step of a flatMap. */
 export const flatMapStep: StepFn<FlatMapNode> = (n, [input], b) => {
   const rel = input!;
-  if (rel.pane !== null) return refuse(n.id, "a flatMap after a combine is not in the Flink slice yet");
   const { fields, unsupported } = columnsOfSchema(b.rowOf(n.id));
   const called = jsResults(
     n.id,

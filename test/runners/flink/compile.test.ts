@@ -11,6 +11,7 @@ import * as t from "io-ts";
 import * as L from "../../../dsl/index.ts";
 import windowCount from "../../../examples/window-count.ts";
 import wordcount from "../../../examples/wordcount.ts";
+import q9 from "../../../examples/nexmark/q9.ts";
 import sessions from "../../../examples/sessions.ts";
 import userSequences from "../../../examples/user-sequences.ts";
 import { ast } from "../../../src/expr/ast.ts";
@@ -148,6 +149,26 @@ describe("flink compile: accepted definitions", () => {
     const sql = e.stages.find((s) => s.op === "combine")!.sql.join("\n");
     expect(sql).toMatch(/FIRST_VALUE\(_a5\) OVER \(PARTITION BY _k0, _sid ORDER BY CASE WHEN _a5 IS NULL THEN 1 ELSE 0 END, _t ASC, ls_u16\(_a5\) ASC\)/);
     expect(sql).toMatch(/FIRST_VALUE\(_a6\) OVER \(PARTITION BY _k0, _sid ORDER BY CASE WHEN _a6 IS NULL THEN 1 ELSE 0 END, _t DESC, ls_u16\(_a6\) DESC\)/);
+  });
+
+  it("a custom combiner: each group's [time, input] pairs ranked by (time, UTF-16 JSON), run in GraalJS (ls_combine); the row is JSON text", () => {
+    const e = explainFlink(buildPipeline(recipe({ terminal: combine({ aggs: ["count", "countPositive"] }) })));
+    expect(e.refused).toBeUndefined();
+    const sql = e.stages.find((s) => s.op === "combine")!.sql.join("\n");
+    expect(sql).toMatch(/'\[' \|\| JSON_STRING\(_t\) \|\| ',' \|\| COALESCE\(JSON_STRING\(f\d+\), 'null'\) \|\| '\]' AS _a1/);
+    expect(sql).toMatch(/ROW_NUMBER\(\) OVER \(PARTITION BY _k0, _ws, _we ORDER BY _t, ls_u16\(_a1\)\) AS _r1/);
+    expect(sql).toMatch(/ls_ranked_array\(_r1, _a1\) AS _g1/);
+    expect(sql).toMatch(
+      /'ls_combine'.*'spec' VALUE '\[\["k",null\],\["windowStart",null\],\["windowEnd",null\],\["count",null\],\["countPositive","countPositive@1"\]\]'/s,
+    );
+  });
+
+  it("Nexmark's winning bids: a custom combiner over the whole element (row()) takes its canonical JSON", () => {
+    const e = explainFlink(q9);
+    expect(e.refused).toBeUndefined();
+    const sql = e.stages.find((s) => s.op === "combine")!.sql.join("\n");
+    expect(sql).toMatch(/'\[' \|\| JSON_STRING\(_t\) \|\| ',' \|\| JSON_VALUE\(ls_js\([^)]*'ls_canonical'/);
+    expect(sql).toMatch(/ls_ranked_array\(_r0, _a0\)/);
   });
 
   it("an executor on rows a map rebuilt: their canonical JSON becomes the record first (GraalJS)", () => {

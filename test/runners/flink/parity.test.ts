@@ -83,6 +83,10 @@ const withFlatMap = recipeArb.filter((r) => r.pre.some((p) => p.kind === "flatMa
 const withFirstLast = recipeArb.filter(
   (r) => r.terminal.kind === "combine" && r.terminal.aggs.some((a) => a === "first" || a === "last") && explainFlink(buildPipeline(r)).refused === undefined,
 );
+/** Recipes the compiler accepts whose combine has the user combiner `countPositive` (in GraalJS, `ls_combine`), any window. */
+const withCustom = recipeArb.filter(
+  (r) => r.terminal.kind === "combine" && r.terminal.aggs.includes("countPositive") && explainFlink(buildPipeline(r)).refused === undefined,
+);
 /** Recipes the compiler accepts that end in a windowed join (inner or left). */
 const withJoin = recipeArb.filter((r) => r.terminal.kind === "join" && explainFlink(buildPipeline(r)).refused === undefined);
 /** Recipes the compiler accepts that dispatch (dead letters for values without a branch included). */
@@ -97,6 +101,7 @@ describe("FlinkRunner parity with the DirectRunner", () => {
     ["generated pipelines with a dispatch", withDispatch, Math.ceil(RUNS / 2)],
     ["generated pipelines with a flatMap", withFlatMap, RUNS],
     ["generated combines with first or last", withFirstLast, RUNS],
+    ["generated combines with a custom combiner", withCustom, RUNS],
     // Generated join histories are small and often pair nothing: twice the runs.
     ["generated pipelines ending in a join", withJoin, RUNS * 2],
   ] as const)
