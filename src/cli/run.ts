@@ -12,7 +12,7 @@ import { access, constants } from "node:fs/promises";
 import { DefinitionError, RunError } from "../core/errors.ts";
 import { formatOf } from "../io/format.ts";
 import { writeRecords } from "../io/write.ts";
-import { sideOutputOrder } from "../run/side-outputs.ts";
+import { firstInSideOutputOrder, sideOutputOrder } from "../run/side-outputs.ts";
 import type { OnExecutorError } from "../engine/operator.ts";
 import type { StateChoice } from "../run/options.ts";
 import type { Plan } from "../plan/ir.ts";
@@ -257,10 +257,8 @@ const summaryOf = (plan: Plan, runner: string, ms: number, { result, views }: Fi
   const stageDead = result.deadLetters.filter((d) => d.stage !== d.source).length;
   if (stageDead > 0) lines.push(`  ${stageDead} elements rejected by stages (see --dead-letters)`);
   if (result.late.length > 0) lines.push(`  ${result.late.length} late (element, window) pairs dropped${o.late ? ` → ${o.late}` : " (see --late)"}`);
-  if (result.deadLetters.length > 0 && !o.deadLetters) {
-    lines.push(
-      `  first dead letter: ${result.deadLetters[0]!.source}:${result.deadLetters[0]!.offset}: ${result.deadLetters[0]!.reason} (write them all with --dead-letters)`,
-    );
-  }
+  // The first in the written order, not in arrival order: the Kafka runner's tasks report theirs in any order.
+  const first = o.deadLetters ? undefined : firstInSideOutputOrder(result.deadLetters);
+  if (first) lines.push(`  first dead letter: ${first.source}:${first.offset}: ${first.reason} (write them all with --dead-letters)`);
   return lines.join("\n") + "\n";
 };

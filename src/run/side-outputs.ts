@@ -16,9 +16,22 @@ interface SideOutput {
   readonly stage: string;
 }
 
+/** The written order up to the last rule (the canonical JSON of the whole record, compared only on a tie). */
+const byPlace = (a: SideOutput, b: SideOutput): number => compareStrings(a.source, b.source) || a.offset - b.offset || compareStrings(a.stage, b.stage);
+
+/**
+ * The record `sideOutputOrder(records)[0]` would be, in one pass: what the run summary names as the
+ * first dead letter, the same whichever order the runner's tasks reported them in.
+ */
+export const firstInSideOutputOrder = <A extends SideOutput>(records: readonly A[]): A | undefined => {
+  let best: A | undefined;
+  for (const r of records) if (best === undefined || (byPlace(r, best) || compareStrings(canonicalJson(r), canonicalJson(best))) < 0) best = r;
+  return best;
+};
+
 /** A copy of `records` in the written order. */
 export const sideOutputOrder = <A extends SideOutput>(records: readonly A[]): A[] =>
   records
     .map((r) => ({ r, text: canonicalJson(r) }))
-    .sort((a, b) => compareStrings(a.r.source, b.r.source) || a.r.offset - b.r.offset || compareStrings(a.r.stage, b.r.stage) || compareStrings(a.text, b.text))
+    .sort((a, b) => byPlace(a.r, b.r) || compareStrings(a.text, b.text))
     .map(({ r }) => r);
