@@ -11,6 +11,8 @@ import * as t from "io-ts";
 import * as L from "../../../dsl/index.ts";
 import windowCount from "../../../examples/window-count.ts";
 import wordcount from "../../../examples/wordcount.ts";
+import q4 from "../../../examples/nexmark/q4.ts";
+import q6 from "../../../examples/nexmark/q6.ts";
 import q9 from "../../../examples/nexmark/q9.ts";
 import sessions from "../../../examples/sessions.ts";
 import userSequences from "../../../examples/user-sequences.ts";
@@ -133,7 +135,15 @@ describe("flink compile: refusals name the stage and the reason", () => {
     expect(refusalOf(p)).toMatchObject({ stage: expect.stringMatching(/withTimestamps/), reason: expect.stringMatching(/two paths/) });
   });
 
-  it("the examples outside the slice", () => {});
+  it("the examples outside the slice: Nexmark q4 and q6, at the stage after their first combine", () => {
+    for (const q of [q4, q6]) {
+      const r = refusalOf(q);
+      expect(r?.stage).toMatch(/withTimestamps|keyBy/);
+      expect(r?.reason).toMatch(/after a combine/);
+    }
+    // Every other example compiles.
+    for (const p of [windowCount, wordcount, sessions, userSequences, q9]) expect(refusalOf(p)).toBeUndefined();
+  });
 
   it("the text form says the stage and the reason", () => {
     expect(formatFlinkExplanation(explainFlink(buildPipeline(recipe({ terminal: combine({ aggs: ["collect"] }) }))))).toMatch(
