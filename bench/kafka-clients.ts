@@ -9,10 +9,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
-import { PARTITIONS, pipeline } from "./kafka-pipe.ts";
+import { benchMessages, PARTITIONS, pipeline } from "./kafka-pipe.ts";
 import type { KafkaClientKind } from "../runners/kafka/client-choice.ts";
 import { KafkajsClient } from "../runners/kafka/kafkajs-client.ts";
-import { partitionFor } from "../runners/kafka/murmur2.ts";
 import { KafkaStreamRunner } from "../runners/kafka/runner.ts";
 import { startBroker } from "../scripts/kafka/broker.ts";
 
@@ -35,15 +34,7 @@ const main = async () => {
     const input = `${prefix}in`;
     await admin.createTopics([{ topic: input, partitions: PARTITIONS }]);
     const p = await admin.producer();
-    const msgs = Array.from({ length: N }, (_, i) => {
-      const user = `u${i % 1000}`;
-      return {
-        topic: input,
-        partition: partitionFor(JSON.stringify(user), PARTITIONS),
-        key: JSON.stringify(user),
-        value: JSON.stringify({ id: i, user, amount: (i * 7) % 50 }),
-      };
-    });
+    const msgs = benchMessages(input, N);
     for (let i = 0; i < msgs.length; i += 10_000) await p.send(msgs.slice(i, i + 10_000));
     await p.close();
     const ends = await admin.endOffsets(input);

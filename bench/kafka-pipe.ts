@@ -7,6 +7,7 @@
  */
 import * as t from "io-ts";
 import * as L from "../dsl/index.ts";
+import { partitionFor } from "../runners/kafka/murmur2.ts";
 
 /** Partitions of the benchmarks' topics. */
 export const PARTITIONS = 3;
@@ -29,3 +30,15 @@ export const handTransform = (v: string): string | undefined => {
   const e = JSON.parse(v) as { id: number; user: string; amount: number };
   return e.amount > 10 ? JSON.stringify({ cents: e.amount * 100, id: e.id, user: e.user }) : undefined;
 };
+
+/** `n` benchmark records for `topic`: 1,000 users round robin, each on the partition its key hashes to. */
+export const benchMessages = (topic: string, n: number) =>
+  Array.from({ length: n }, (_, i) => {
+    const user = `u${i % 1000}`;
+    return {
+      topic,
+      partition: partitionFor(JSON.stringify(user), PARTITIONS),
+      key: JSON.stringify(user),
+      value: JSON.stringify({ id: i, user, amount: (i * 7) % 50 }),
+    };
+  });

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
-import { handTransform, PARTITIONS, pipeline } from "./kafka-pipe.ts";
+import { benchMessages, handTransform, PARTITIONS, pipeline } from "./kafka-pipe.ts";
 import { KafkaStreamRunner } from "../runners/kafka/runner.ts";
 import { KafkajsClient } from "../runners/kafka/kafkajs-client.ts";
 import { partitionFor } from "../runners/kafka/murmur2.ts";
@@ -45,15 +45,7 @@ const main = async () => {
     const input = `bench-in-${randomUUID().slice(0, 8)}`;
     await client.createTopics([{ topic: input, partitions: PARTITIONS }]);
     const p = await client.producer();
-    const msgs = Array.from({ length: N }, (_, i) => {
-      const user = `u${i % 1000}`;
-      return {
-        topic: input,
-        partition: partitionFor(JSON.stringify(user), PARTITIONS),
-        key: JSON.stringify(user),
-        value: JSON.stringify({ id: i, user, amount: (i * 7) % 50 }),
-      };
-    });
+    const msgs = benchMessages(input, N);
     const sendAll = async (producer: Awaited<ReturnType<KafkajsClient["producer"]>>, all: typeof msgs) => {
       for (let i = 0; i < all.length; i += SEND_CHUNK) await producer.send(all.slice(i, i + SEND_CHUNK));
     };
