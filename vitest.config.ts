@@ -14,11 +14,14 @@ const alias = Object.entries(paths)
 // setup, or KAFKA_BROKERS), the rest start none.
 const KAFKA = ["test/kafka/**/*.test.ts", "test/runners/kafka/**/*.test.ts", "test/faults/**/*.test.ts", "test/bench/kafka-*.test.ts"];
 // The Flink tests that need a Flink cluster and gateway (slow to start) run in `npm run test:flink`
-// (vitest.flink.config.ts, all of test/runners/flink); compile.test.ts needs neither and runs here too.
+// (vitest.flink.config.ts, all of test/runners/flink); compile.test.ts needs neither and runs here.
 // Every file there but compile.test.ts, found by listing the folder so a new Flink test can't land in `npm test` by accident.
 const FLINK = readdirSync("test/runners/flink")
   .filter((f) => f.endsWith(".test.ts") && f !== "compile.test.ts")
   .map((f) => `test/runners/flink/${f}`);
+// Of those, the few jobs `npm test` runs on a real local Flink too (issue 15: a small Flink subset in
+// the parity suite): the flagship's files byte for byte and a parity subset, about ten jobs.
+const FLINK_IN_NPM_TEST = ["test/runners/flink/flagship.test.ts", "test/runners/flink/parity-subset.test.ts"];
 
 export default defineConfig({
   resolve: { alias },
@@ -36,6 +39,18 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           // One broker on two cores: Kafka test files run one at a time.
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "flink",
+          include: FLINK_IN_NPM_TEST,
+          globalSetup: ["test/flink-global-setup.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          // One small cluster (2 slots) on two cores: Flink test files run one at a time.
           fileParallelism: false,
         },
       },

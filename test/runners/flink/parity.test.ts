@@ -2,95 +2,28 @@
  * The FlinkRunner against the DirectRunner on a real Flink (the local
  * gateway, or FLINK_GATEWAY): generated pipelines the compiler accepts, on
  * generated histories (one property flattening two sources), and hand-made
- * lateness cases across source keys and across flattened sources.
- * Parity is judged as everywhere (docs/semantics.md §14): each sink's final
- * view exactly, dead letters and late elements as sets. Each Flink job
- * takes seconds, so the random part is a few runs (FLINK_PARITY_RUNS).
+ * cases: lateness across flattened sources whose source keys share a name,
+ * sessions, exact sums, dispatch, a join. The helpers are in
+ * parity-cases.ts; a few of these jobs run in `npm test` as
+ * parity-subset.test.ts (the lateness rule per source key is there).
  */
-import { join } from "node:path";
-import fc from "fast-check";
 import * as t from "io-ts";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as L from "../../../dsl/index.ts";
-import { canonicalJson, compareStrings } from "../../../src/core/canonical.ts";
-import { historiesFor } from "../../../src/parity/histories.ts";
-import { buildPipeline, recipeArb } from "../../../src/parity/pipelines.ts";
-import { compile } from "../../../src/plan/compile.ts";
-import type { Pipeline } from "../../../src/plan/graph.ts";
-import type { RunResult } from "../../../src/run/result.ts";
-import { runDirect } from "../../../runners/direct/index.ts";
-import { LONE_SURROGATE_PROBLEM } from "../../../runners/flink/column-value.ts";
-import { explainFlink, runFlink } from "../../../runners/flink/index.ts";
-
-const gateway = inject("flinkGateway");
-const PIPELINES_MODULE = join(import.meta.dirname, "../../../src/parity/pipelines.ts");
-const RUNS = Number(process.env.FLINK_PARITY_RUNS ?? 4);
-const SEED = Number(process.env.FLINK_PARITY_SEED ?? 15);
-
-const asSet = (xs: readonly unknown[]): string[] => xs.map(canonicalJson).sort(compareStrings);
-const asFiles = (r: RunResult): Record<string, string[]> => Object.fromEntries(Object.entries(r.outputs).map(([k, rows]) => [k, rows.map(canonicalJson)]));
-
-/** True for the one failure outside the parity guarantee (§14): a running sum past ±1.8e308. */
-const sumOverflow = (e: unknown): boolean => e instanceof RangeError && /fsum: the running sum exceeded/.test(e.message);
-
-/** True for the Flink runner's refusal of a string its STRING columns cannot hold (a lone surrogate). */
-const unrepresentable = (e: unknown): boolean => e instanceof Error && e.message.includes(LONE_SURROGATE_PROBLEM);
-
-/** Runs `def` on both runners and asserts parity; returns the DirectRunner's result (undefined outside the guarantee). */
-const checkParity = async (def: Pipeline, inputs: Record<string, readonly unknown[]>): Promise<RunResult | undefined> => {
-  const direct = await runDirect(def, { inputs: structuredClone(inputs) }).catch((e: unknown) => {
-    if (sumOverflow(e)) return undefined;
-    throw e;
-  });
-  if (direct === undefined) return undefined;
-  // The generated pipelines' executors (recipeExecutors) come from this module: bundled for GraalJS.
-  const flink = await runFlink(def, { inputs, gateway, log: () => undefined, modules: [PIPELINES_MODULE] }).catch((e: unknown) => {
-    // A lone surrogate in a string column fails a Flink run rather than changing its answer (docs/flink-runner.md).
-    if (unrepresentable(e)) return undefined;
-    throw e;
-  });
-  if (flink === undefined) return undefined;
-  expect(asFiles(flink)).toEqual(asFiles(direct));
-  expect(asSet(flink.deadLetters)).toEqual(asSet(direct.deadLetters));
-  expect(asSet(flink.late)).toEqual(asSet(direct.late));
-  return direct;
-};
-
-/**
- * Recipes the compiler accepts (filters, maps, keyBy, count/sum/mean/min/max, taps) with a fixed or
- * sliding window, so lateness is exercised.
- */
-const acceptedWith = (kinds: readonly string[]) =>
-  recipeArb.filter((r) => {
-    if (r.terminal.kind !== "combine" || !kinds.includes(r.terminal.window?.kind ?? "none")) return false;
-    // Executors, dispatch and lookups have their own properties (below, and sequence-lookup.test.ts).
-    if (r.pre.some((p) => p.kind === "apply" || p.kind === "dispatch" || p.kind === "lookup" || p.kind === "flatMap")) return false;
-    if (r.terminal.aggs.includes("first") || r.terminal.aggs.includes("last")) return false;
-    return explainFlink(buildPipeline(r)).refused === undefined;
-  });
-
-const accepted = acceptedWith(["fixed", "sliding"]);
-
-/** Recipes the compiler accepts that run executors (dispatch with keep/drop/executor branches, apply), whatever their terminal. */
-const withExecutors = recipeArb.filter(
-  (r) =>
-    r.pre.some((p) => p.kind === "apply" || (p.kind === "dispatch" && Object.values(p.branches).some((b) => b !== "keep" && b !== "drop"))) &&
-    explainFlink(buildPipeline(r)).refused === undefined,
-);
-/** Recipes the compiler accepts with a flatMap (in GraalJS, with the map after it that reads nested fields). */
-const withFlatMap = recipeArb.filter((r) => r.pre.some((p) => p.kind === "flatMap") && explainFlink(buildPipeline(r)).refused === undefined);
-/** Recipes the compiler accepts whose combine has `first` or `last`, any window. */
-const withFirstLast = recipeArb.filter(
-  (r) => r.terminal.kind === "combine" && r.terminal.aggs.some((a) => a === "first" || a === "last") && explainFlink(buildPipeline(r)).refused === undefined,
-);
-/** Recipes the compiler accepts whose combine has the user combiner `countPositive` (in GraalJS, `ls_combine`), any window. */
-const withCustom = recipeArb.filter(
-  (r) => r.terminal.kind === "combine" && r.terminal.aggs.includes("countPositive") && explainFlink(buildPipeline(r)).refused === undefined,
-);
-/** Recipes the compiler accepts that end in a windowed join (inner or left). */
-const withJoin = recipeArb.filter((r) => r.terminal.kind === "join" && explainFlink(buildPipeline(r)).refused === undefined);
-/** Recipes the compiler accepts that dispatch (dead letters for values without a branch included). */
-const withDispatch = recipeArb.filter((r) => r.pre.some((p) => p.kind === "dispatch") && explainFlink(buildPipeline(r)).refused === undefined);
+import { buildPipeline } from "../../../src/parity/pipelines.ts";
+import {
+  accepted,
+  acceptedWith,
+  checkParity,
+  parityOnGeneratedHistories,
+  RUNS,
+  withCustom,
+  withDispatch,
+  withExecutors,
+  withFirstLast,
+  withFlatMap,
+  withJoin,
+} from "./parity-cases.ts";
 
 describe("FlinkRunner parity with the DirectRunner", () => {
   for (const [what, recipes, runs] of [
@@ -105,57 +38,7 @@ describe("FlinkRunner parity with the DirectRunner", () => {
     // Generated join histories are small and often pair nothing: twice the runs.
     ["generated pipelines ending in a join", withJoin, RUNS * 2],
   ] as const)
-    it(`${what} on generated histories (${runs} runs)`, async () => {
-      let rows = 0;
-      await fc.assert(
-        fc.asyncProperty(
-          recipes.chain((recipe) => {
-            const def = buildPipeline(recipe);
-            return historiesFor(compile(def), { maxRecords: 40 }).map((h) => ({ recipe, def, h }));
-          }),
-          async ({ def, h }) => {
-            const direct = await checkParity(def, h.inputs as Record<string, unknown[]>);
-            // Outside the guarantee (a running sum past ±1.8e308, §14): not a case.
-            fc.pre(direct !== undefined);
-            rows += Object.values(direct!.outputs).reduce((n, r) => n + r.length, 0);
-          },
-        ),
-        { numRuns: runs, seed: SEED, endOnFailure: true },
-      );
-      // Few generated histories hold late elements (about 1 in 5): the case below pins lateness down.
-      expect(rows).toBeGreaterThan(0);
-    });
-
-  it("lateness is judged per source key, by arrival order within it (§8)", async () => {
-    const Ev = t.type({ user: t.string, ts: t.number, n: t.number });
-    const def = L.pipeline("late-per-key", { version: 1 }, ({ source, sink }) =>
-      L.pipe(
-        source("events", Ev, { key: "user" }),
-        L.withTimestamps((e) => e.field("ts")),
-        L.keyBy("n"),
-        L.window(L.fixed("10s"), { allowedLateness: "0s" }),
-        L.combine({ count: L.count(), max: L.max("ts") }),
-        sink("counts"),
-      ),
-    );
-    // Every element is keyed by n = 1, so one stage key mixes the two source keys.
-    // a's clock reaches 25 000 before its 1 000 arrives: late for [0, 10 000).
-    // b's 2 000 arrives after a's 25 000 but b's own clock is 2 000: not late (a slow source key counts).
-    const events = [
-      { user: "a", ts: 500, n: 1 },
-      { user: "a", ts: 25_000, n: 1 },
-      { user: "b", ts: 2_000, n: 1 },
-      { user: "a", ts: 1_000, n: 1 },
-      { user: "b", ts: 12_000, n: 1 },
-      { user: "b", ts: 3_000, n: 1 },
-    ];
-    const direct = (await checkParity(def, { events }))!;
-    // The rule applied by hand: a@1000 (line 4; a's clock 25 000 ≥ 10 000) and b@3000 (line 6; b's clock 12 000 ≥ 10 000).
-    expect(direct.late.map((l) => [l.offset, l.clock]).sort()).toEqual([
-      [4, 25_000],
-      [6, 12_000],
-    ]);
-  });
+    it(`${what} on generated histories (${runs} runs)`, () => parityOnGeneratedHistories(recipes, runs));
 
   it("after a flatten, clocks, late elements and dead letters stay per source, whatever the sources' interleaving (§2, §3, §8)", async () => {
     const Ev = t.type({ user: t.string, ts: t.number, d: t.number });
