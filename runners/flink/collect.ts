@@ -18,9 +18,20 @@ import type { DeadLetter, LateElement } from "../../src/engine/operator.ts";
 import { ownField, setOwnField } from "../../src/core/fields.ts";
 import { noBranchReason } from "../../src/engine/ops/executors.ts";
 import { lateElementOf } from "../../src/engine/windowed/lateness.ts";
+import { bytesOfBase64 } from "../../src/io/base64.ts";
+import { parseMessageBytes } from "../../src/io/jsonl.ts";
+import type { SourceNode, TableNode } from "../../src/plan/ir.ts";
+import type { Decoder } from "../../src/schema/decode.ts";
+import { makeDecoder } from "../../src/schema/decode.ts";
+import { fromSchema } from "../../src/schema/from-schema.ts";
+import { edgeRow } from "./edge-row.ts";
 import type { OutputTable, RowShape } from "./step.ts";
+import { originOfLine } from "./steps/source.ts";
 
 type Row = Readonly<Record<string, unknown>>;
+
+/** No source read from a topic: every `_line` is an offset. */
+const NO_TOPICS: ReadonlySet<string> = new Set();
 
 /** Every row of the part files in `dir` (a table Flink wrote nothing to may have no directory). */
 export const readTable = async (dir: string): Promise<Row[]> => {
@@ -68,10 +79,17 @@ export const finalViewOfRows = (shape: RowShape, rows: readonly Row[]): unknown[
 
 /**
  * The dead letters of a stage from its table's rows: a withTimestamps' (their event time was not
- * a finite number) or a dispatch's (no branch for their value, worded by the engine's rule).
+ * a finite number), a dispatch's (no branch for their value, worded by the engine's rule), a
+ * GraalJS stage's (with their reason), or a topic's edge (the dead letter itself). `topics`: the
+ * sources read from topics, whose `_line` holds partition and offset.
  */
-export const deadLettersOfRows = (o: Extract<OutputTable, { kind: "deadLetters" }>, rows: readonly Row[]): DeadLetter[] =>
+export const deadLettersOfRows = (
+  o: Extract<OutputTable, { kind: "deadLetters" }>,
+  rows: readonly Row[],
+  topics: ReadonlySet<string> = NO_TOPICS,
+): DeadLetter[] =>
   rows.map((row) => {
+    if (o.what === "edge") return edgeDeadLetter(o.node, o.fields, row);
     const value = elementOf(o, row);
     const reason =
       o.what === "eventTime"
@@ -79,15 +97,39 @@ export const deadLettersOfRows = (o: Extract<OutputTable, { kind: "deadLetters" 
         : o.what === "reason"
           ? (row._reason as string)
           : noBranchReason(o.field, ownField(value as Record<string, unknown>, o.field), o.known);
-    return boundDeadLetter({ source: row._src as string, offset: row._line as number, stage: o.stage, reason, value });
+    const source = row._src as string;
+    return boundDeadLetter({ source, ...originOfLine(row._line as number, source, topics), stage: o.stage, reason, value });
   });
 
+/** Decoders of the topic sources whose refused records are being read back, by node. */
+const decoders = new WeakMap<SourceNode | TableNode, Decoder>();
+
+/**
+ * The dead letter of a record a topic's edge refused in Flink, made here by the same edge rule
+ * from its bytes, so its reason quotes V8's JSON.parse, as on every runner (not GraalJS's).
+ */
+const edgeDeadLetter = (node: SourceNode | TableNode, fields: RowShape["fields"], row: Row): DeadLetter => {
+  let decode = decoders.get(node);
+  if (decode === undefined) decoders.set(node, (decode = makeDecoder(fromSchema(node.schema))));
+  const b = row._b as string | null | undefined;
+  const partition = row._p as number;
+  const rec = { ...parseMessageBytes(b == null ? null : bytesOfBase64(b), row._o as number), partition };
+  const r = edgeRow(node, fields, rec, decode);
+  if (r.ok !== false) throw new Error(`internal: Flink refused the record of ${node.id} at partition ${partition}, offset ${rec.offset}, which Node admits`);
+  return boundDeadLetter(r.dead);
+};
+
 /** The late elements of a combine from its table's rows. */
-export const lateOfRows = (o: Extract<OutputTable, { kind: "late" }>, rows: readonly Row[]): LateElement[] =>
+export const lateOfRows = (o: Extract<OutputTable, { kind: "late" }>, rows: readonly Row[], topics: ReadonlySet<string> = NO_TOPICS): LateElement[] =>
   rows.map((row) =>
     lateElementOf(
       o.stage,
-      elem({ v: elementOf(o, row), t: row._t as number, c: row._c as number, origin: { source: row._src as string, offset: row._line as number } }),
+      elem({
+        v: elementOf(o, row),
+        t: row._t as number,
+        c: row._c as number,
+        origin: { source: row._src as string, ...originOfLine(row._line as number, row._src as string, topics) },
+      }),
       { start: row._ws as number, end: row._we as number },
       o.allowedLateness,
       o.session,

@@ -21,6 +21,7 @@ import type { StreamFacts } from "../../src/plan/validate.ts";
 import { inferRowTypes } from "../../src/plan/row-types.ts";
 import type { SchemaJson } from "../../src/schema/json-schema.ts";
 import type { Rel } from "./rel.ts";
+import type { TopicInput } from "./topic-input.ts";
 import type { Build, OutputTable, Refusal, StepFn } from "./step.ts";
 import { Refused, refuse } from "./step.ts";
 import { combineStep } from "./steps/combine.ts";
@@ -56,7 +57,7 @@ export interface FlinkProgram {
   readonly statements: readonly string[];
   /** Per stage, the statements it added. */
   readonly stages: readonly CompiledStage[];
-  /** The file tables the runner writes at the edge, one per source. */
+  /** The file tables the runner writes at the edge, one per source read from a file (not those read from topics). */
   readonly sources: readonly SourceTable[];
   /** The tables the job writes: sinks, dead letters, late elements. */
   readonly outputs: readonly OutputTable[];
@@ -78,6 +79,8 @@ export interface CompileOptions {
   readonly workDir?: string;
   /** The pinned JavaScript bundle `ls_js` runs (default: placeholders, for explain and for a first pass that learns whether one is needed). */
   readonly js?: { readonly path: string; readonly sha256: string };
+  /** The sources and tables read from Kafka topics (by id); the others are files the runner writes at the edge. */
+  readonly topics?: Readonly<Record<string, TopicInput>>;
 }
 
 /** The step of each op the slice runs: a visitor table, as the arquero runner keeps one. */
@@ -152,6 +155,7 @@ export const compile = (plan: Plan, facts: ReadonlyMap<string, StreamFacts>, opt
       current.push(sql);
     },
     output: (o) => void outputs.push(o),
+    topicOf: (id) => (opts.topics !== undefined && Object.hasOwn(opts.topics, id) ? opts.topics[id] : undefined),
     useUdfs: () => {
       udfs = true;
     },

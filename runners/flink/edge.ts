@@ -16,9 +16,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { canonicalJson } from "../../src/core/canonical.ts";
 import { boundDeadLetter } from "../../src/engine/dead-letter.ts";
-import { admit, sourceKeyText } from "../../src/engine/edge.ts";
 import type { DeadLetter, StageMetrics } from "../../src/engine/operator.ts";
 import type { RawRecord } from "../../src/engine/topology.ts";
 import type { SourceNode, TableNode } from "../../src/plan/ir.ts";
@@ -27,7 +25,7 @@ import { fromSchema } from "../../src/schema/from-schema.ts";
 import { recordsOf } from "../../src/run/inputs.ts";
 import type { InputSource } from "../../src/run/inputs.ts";
 import { RunError } from "../../src/core/errors.ts";
-import { columnProblem, columnValue } from "./column-value.ts";
+import { edgeRow } from "./edge-row.ts";
 import type { SourceTable } from "./steps/source.ts";
 
 /** Where the edge reports. */
@@ -44,35 +42,20 @@ export const writeSourceFile = async (node: SourceNode | TableNode, table: Sourc
   const out = createWriteStream(join(table.path, "records.jsonl"));
   const take = async (rec: RawRecord): Promise<void> => {
     m.in++;
-    const a = admit(node, rec, decode);
-    if (!a.ok) {
+    const r = edgeRow(node, table.fields, rec, decode);
+    if (r.ok === false) {
       m.deadLetters++;
-      ctx.deadLetter(
-        boundDeadLetter({
-          source: node.id,
-          offset: rec.offset,
-          ...(rec.partition === undefined ? {} : { partition: rec.partition }),
-          stage: node.id,
-          reason: a.reason,
-          ...a.body,
-        }),
-      );
+      ctx.deadLetter(boundDeadLetter(r.dead));
       return;
     }
+    if (r.ok === "unrepresentable")
+      throw new RunError(`${node.id}: the record at offset ${rec.offset}: ${r.problem}; run it on the direct, arquero or kafka runner`, node.id, {
+        source: node.id,
+        offset: rec.offset,
+        field: r.field,
+      });
     m.out++;
-    const v = a.value as Readonly<Record<string, unknown>>;
-    const line: Record<string, unknown> = { _line: rec.offset, _sk: node.op === "table" ? "" : (sourceKeyText(node, v) ?? ""), _raw: canonicalJson(v) };
-    for (const f of table.fields) {
-      const x = columnValue(v, f);
-      const problem = columnProblem(f, x);
-      if (problem !== undefined)
-        throw new RunError(`${node.id}: the record at offset ${rec.offset}: ${problem}; run it on the direct, arquero or kafka runner`, node.id, {
-          source: node.id,
-          offset: rec.offset,
-          field: f.name,
-        });
-      line[f.column] = x;
-    }
+    const line = { _line: rec.offset, _sk: r.sk, _raw: r.raw, ...r.columns };
     if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, "drain");
   };
   try {

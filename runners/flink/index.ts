@@ -13,3 +13,5 @@ export type { Compiled, CompiledStage, FlinkProgram } from "./compile.ts";
 export { explainFlink, formatFlinkExplanation } from "./explain.ts";
 export type { FlinkExplanation } from "./explain.ts";
 export type { Refusal } from "./step.ts";
+export { topicInputOf } from "./topic-input.ts";
+export type { TopicInput } from "./topic-input.ts";

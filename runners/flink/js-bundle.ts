@@ -17,6 +17,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
+import type { SourceNode, TableNode } from "../../src/plan/ir.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -58,10 +59,16 @@ const BANNER = ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "s
   .join("\n");
 
 /**
- * Bundles lockstep's functions and the executors of `modules` (with `params`, the pipeline's
- * parameters) into `<dir>/functions.js`, and returns its path and SHA-256.
+ * Bundles lockstep's functions, the executors of `modules` (with `params`, the pipeline's
+ * parameters) and the plan nodes of the sources read from Kafka topics (`edges`, for `ls_edge`)
+ * into `<dir>/functions.js`, and returns its path and SHA-256.
  */
-export const buildJsBundle = async (dir: string, modules: readonly string[], params: Readonly<Record<string, string>> = {}): Promise<JsBundle> => {
+export const buildJsBundle = async (
+  dir: string,
+  modules: readonly string[],
+  params: Readonly<Record<string, string>> = {},
+  edges: Readonly<Record<string, SourceNode | TableNode>> = {},
+): Promise<JsBundle> => {
   const { build } = await import("esbuild");
   await mkdir(dir, { recursive: true });
   const entry = join(dir, "functions-entry.ts");
@@ -75,7 +82,9 @@ export const buildJsBundle = async (dir: string, modules: readonly string[], par
     "const combiners = new Map();",
     ...modules.map((_, i) => `for (const [ref, ex] of executorsOf(m${i}, (p) => registryOf(p, params).executors.values())) executors.set(ref, ex);`),
     ...modules.map((_, i) => `for (const [ref, c] of combinersOf(m${i}, (p) => registryOf(p, params).combiners.values())) combiners.set(ref, c);`),
-    "installFunctions(executors, combiners);",
+    // The sources read from Kafka topics: their edge runs in Flink (`ls_edge`), by their plan nodes.
+    `const edges = ${JSON.stringify(edges)};`,
+    "installFunctions(executors, combiners, edges);",
   ];
   await writeFile(entry, `${lines.join("\n")}\n`);
   const dsl = join(HERE, "..", "..", "dsl", existsSync(join(HERE, "..", "..", "dsl", "index.ts")) ? "index.ts" : "index.js");

@@ -36,6 +36,7 @@ import type { JsBundle } from "./js-bundle.ts";
 import { buildJsBundle } from "./js-bundle.ts";
 import { BATCH_SESSION, connectGateway } from "./gateway/index.ts";
 import type { Refusal } from "./step.ts";
+import type { TopicInput } from "./topic-input.ts";
 
 /** What a Flink run needs: every runner's options, plus where the SQL Gateway is. */
 export interface FlinkRunOptions extends RunOptions {
@@ -56,6 +57,12 @@ export interface FlinkRunOptions extends RunOptions {
    * module): bundled with esbuild for GraalJS when the job runs executors (`js-bundle.ts`).
    */
   readonly modules?: readonly string[];
+  /**
+   * Sources and tables Flink reads from Kafka topics itself, bounded (earliest offset to the end
+   * offsets at the job's start, committed records only), instead of from `inputs`: by source id.
+   * The edge rule runs in Flink (GraalJS); a dead letter names the record's partition and offset.
+   */
+  readonly topics?: Readonly<Record<string, TopicInput>>;
 }
 
 /** The error of a definition the slice refuses: the stage and the reason, exit 2 like any invalid definition. */
@@ -67,9 +74,9 @@ export const refusalError = (r: Refusal): DefinitionError =>
   );
 
 /** Compiles a resolved plan, throwing the refusal. */
-export const compileOrRefuse = (plan: Plan, workDir: string, js?: JsBundle): FlinkProgram => {
+export const compileOrRefuse = (plan: Plan, workDir: string, js?: JsBundle, topics?: Readonly<Record<string, TopicInput>>): FlinkProgram => {
   const { hash: _hash, ...unhashed } = plan;
-  const c = compile(plan, validatePlan(unhashed), { workDir, ...(js ? { js } : {}) });
+  const c = compile(plan, validatePlan(unhashed), { workDir, ...(js ? { js } : {}), ...(topics ? { topics } : {}) });
   if ("refused" in c) throw refusalError(c.refused);
   return c;
 };
@@ -135,24 +142,35 @@ export const runFlink = async (def: Pipeline | Plan | string, opts: FlinkRunOpti
   const log = opts.log ?? ((line: string) => void process.stderr.write(`lockstep[flink]: ${line}\n`));
   const workDir = await mkdtemp(join(tmpdir(), "lockstep-flink-"));
   try {
+    const names = plan.nodes.filter((n) => n.op === "source" || n.op === "table").map((n) => n.id);
+    const topics = opts.topics ?? {};
+    const unknown = Object.keys(topics).filter((id) => !names.includes(id));
+    if (unknown.length > 0)
+      throw new DefinitionError(
+        "topics",
+        `pipeline "${plan.name}" has no source or table ${unknown.map((m) => `"${m}"`).join(", ")}`,
+        `use one of ${names.join(", ")}`,
+      );
+    const both = names.filter((n) => opts.inputs[n] !== undefined && Object.hasOwn(topics, n));
+    if (both.length > 0) throw new DefinitionError("inputs", `${both.map((m) => `"${m}"`).join(", ")} given both a topic and an input`, "give each source one");
+    const missing = names.filter((n) => opts.inputs[n] === undefined && !Object.hasOwn(topics, n));
+    if (missing.length > 0)
+      throw new DefinitionError("inputs", `no input for ${missing.map((m) => `"${m}"`).join(", ")} of pipeline "${plan.name}"`, "give one per source");
     // Refused before anything is read or submitted.
-    let program = compileOrRefuse(plan, workDir);
+    let program = compileOrRefuse(plan, workDir, undefined, topics);
     checkExecutors(plan, opts);
     let js: string[] = [];
     let runtime: readonly string[] = [];
     if (program.js) {
-      // The bundle's pin is part of the SQL: compiled again once it is built.
-      const bundle = await buildJsBundle(join(workDir, "js"), opts.modules ?? [], plan.params ?? {});
-      program = compileOrRefuse(plan, workDir, bundle);
+      // The bundle's pin is part of the SQL: compiled again once it is built. The topics' edge runs in it.
+      const edges = Object.fromEntries(plan.nodes.filter((n) => Object.hasOwn(topics, n.id)).map((n) => [n.id, n as SourceNode | TableNode]));
+      const bundle = await buildJsBundle(join(workDir, "js"), opts.modules ?? [], plan.params ?? {}, edges);
+      program = compileOrRefuse(plan, workDir, bundle, topics);
       const { buildJsUdfJars, jsUdfRegistrationSql } = await import("../../scripts/flink/udfs.ts");
       const jars = await buildJsUdfJars();
       js = jsUdfRegistrationSql(jars.jar);
       runtime = jars.runtime;
     }
-    const names = plan.nodes.filter((n) => n.op === "source" || n.op === "table").map((n) => n.id);
-    const missing = names.filter((n) => opts.inputs[n] === undefined);
-    if (missing.length > 0)
-      throw new DefinitionError("inputs", `no input for ${missing.map((m) => `"${m}"`).join(", ")} of pipeline "${plan.name}"`, "give one per source");
     const deadLetters: DeadLetter[] = [];
     const late: LateElement[] = [];
     const metrics: Record<string, StageMetrics> = {};
@@ -172,14 +190,15 @@ export const runFlink = async (def: Pipeline | Plan | string, opts: FlinkRunOpti
       }
     });
     const outputs: Record<string, unknown[]> = {};
+    const topicIds = new Set(Object.keys(topics));
     for (const o of program.outputs) {
       const rows = await readTable(o.path);
       if (o.kind === "sink") outputs[o.stage] = finalViewOfRows(o, rows);
       else if (o.kind === "deadLetters") {
-        deadLetters.push(...deadLettersOfRows(o, rows));
+        deadLetters.push(...deadLettersOfRows(o, rows, topicIds));
         metricsOf(o.stage).deadLetters += rows.length;
       } else {
-        late.push(...lateOfRows(o, rows));
+        late.push(...lateOfRows(o, rows, topicIds));
         metricsOf(o.stage).late += rows.length;
       }
     }

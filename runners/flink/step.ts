@@ -8,11 +8,12 @@
  */
 import type { SqlKind } from "../../src/expr/compile-sql.ts";
 import { SQL_TYPES } from "../../src/expr/compile-sql.ts";
-import type { PlanNode } from "../../src/plan/ir.ts";
+import type { PlanNode, SourceNode, TableNode } from "../../src/plan/ir.ts";
 import type { StreamFacts } from "../../src/plan/validate.ts";
 import type { SchemaJson } from "../../src/schema/json-schema.ts";
 import type { FieldColumn, PaneKey } from "./rel.ts";
 import type { Rel } from "./rel.ts";
+import type { TopicInput } from "./topic-input.ts";
 
 /** Why a definition cannot run on Flink: the stage and the reason. */
 export interface Refusal {
@@ -53,6 +54,8 @@ export type OutputTable = RowShape & {
     | { readonly kind: "deadLetters"; readonly what: "eventTime" }
     /** Rows with their reason in a `_reason` column (a flatMap's, an expression's run-time error). */
     | { readonly kind: "deadLetters"; readonly what: "reason" }
+    /** The records a topic's edge refused (in GraalJS, `ls_edge`): partition `_p`, offset `_o`, the value's bytes as base64 `_b`; `fields` are the node's columns. */
+    | { readonly kind: "deadLetters"; readonly what: "edge"; readonly node: SourceNode | TableNode }
     /** A dispatch's rows with no branch: `known` is the branch values joined by ", ". */
     | { readonly kind: "deadLetters"; readonly what: "dispatch"; readonly field: string; readonly known: string }
     | { readonly kind: "late"; readonly allowedLateness: number; readonly session: boolean }
@@ -76,6 +79,8 @@ export interface Build {
   insert(sql: string): void;
   /** Declares an output table the runner reads back after the job. */
   output(o: OutputTable): void;
+  /** The Kafka topic source or table `id` is read from, or undefined for one read from the file the runner writes at the edge. */
+  topicOf(id: string): TopicInput | undefined;
   /** Records that the job calls lockstep's Java UDFs (`ls_fsum`, `ls_fmean`, `ls_u16`, `ls_ranked_array`). */
   useUdfs(): void;
   /**

@@ -14,7 +14,7 @@ import type { KeyedStore } from "../../src/engine/state.ts";
 import type { EngineContext, StageMetrics } from "../../src/engine/operator.ts";
 import { buildTopology } from "../../src/engine/topology.ts";
 import type { Topology } from "../../src/engine/topology.ts";
-import { parseJsonBytes, parseJsonLine } from "../../src/io/jsonl.ts";
+import { NULL_VALUE_RECORD, parseJsonBytes, parseJsonLine } from "../../src/io/jsonl.ts";
 import type { InputRecord } from "../../src/io/records.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import type { Registry } from "../../src/registry/registry.ts";
@@ -216,7 +216,7 @@ export class Task {
     if (input.kind === "source") {
       const line = m.headers[OFFSET_HEADER];
       const offset = line !== undefined ? Number(line) : m.offset;
-      const rec = m.value === null ? { offset, error: "empty record (null value)" } : recordOfMessage(m, offset);
+      const rec = m.value === null ? { offset, error: NULL_VALUE_RECORD } : recordOfMessage(m, offset);
       const r = this.topo.push(input.source, line !== undefined ? rec : { ...rec, partition: m.partition });
       if (r) await r;
     } else {

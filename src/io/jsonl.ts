@@ -7,7 +7,7 @@ import { canonicalJson } from "../core/canonical.ts";
 import { recordProblem } from "../core/depth.ts";
 import type { Line } from "./lines.ts";
 import type { InputRecord } from "./records.ts";
-import { invalidUtf8Record, validUtf8 } from "./utf8.ts";
+import { invalidUtf8Record, utf8Decode, validUtf8 } from "./utf8.ts";
 
 const describe = (u: unknown): string => (u === null ? "null" : Array.isArray(u) ? "an array" : `a ${typeof u}`);
 
@@ -42,8 +42,15 @@ export const parseJsonLine = (line: string, offset: number): InputRecord => {
 /** The record in `bytes` (a line or a message): {@link parseJsonLine} of its text, or an invalid-UTF-8 error record. */
 export const parseJsonBytes = (bytes: Uint8Array, offset: number): InputRecord => {
   if (!validUtf8(bytes)) return invalidUtf8Record(bytes[bytes.length - 1] === 13 ? bytes.subarray(0, -1) : bytes, offset);
-  return parseJsonLine(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"), offset);
+  return parseJsonLine(utf8Decode(bytes), offset);
 };
+
+/** The reason for a Kafka message with no value (a tombstone): a dead letter with neither raw text nor value. */
+export const NULL_VALUE_RECORD = "empty record (null value)";
+
+/** The record in a message's value: {@link parseJsonBytes} of its bytes, or the error record of a null value. */
+export const parseMessageBytes = (bytes: Uint8Array | null, offset: number): InputRecord =>
+  bytes === null ? { offset, error: NULL_VALUE_RECORD } : parseJsonBytes(bytes, offset);
 
 /** The record on a line from `readLineBatches`. */
 export const parseLine = (line: Line, offset: number): InputRecord =>

@@ -43,8 +43,17 @@ import type { Expr } from "../../../src/expr/ast.ts";
 import { compileExpr } from "../../../src/expr/compile-js.ts";
 import { ExpressionError } from "../../../src/expr/regex.ts";
 import type { CustomCombiner, EnrichContext, Executor } from "../../../src/registry/executor.ts";
+import type { RawRecord } from "../../../src/engine/raw-record.ts";
+import { bytesOfBase64 } from "../../../src/io/base64.ts";
+import { parseMessageBytes } from "../../../src/io/jsonl.ts";
+import type { SourceNode, TableNode } from "../../../src/plan/ir.ts";
+import type { Decoder } from "../../../src/schema/decode.ts";
+import { makeDecoder } from "../../../src/schema/decode.ts";
+import { fromSchema } from "../../../src/schema/from-schema.ts";
 import { columnProblem, columnValue } from "../column-value.ts";
+import { edgeRow } from "../edge-row.ts";
 import type { FieldColumn } from "../rel.ts";
+import { sourceColumns } from "../steps/source.ts";
 
 /** An element as the SQL side passes it. */
 interface ElementArg {
@@ -105,9 +114,68 @@ const orDead = <A>(f: () => A): A | { dead: string } => {
   }
 };
 
-/** Installs the functions on `globalThis`, with the executors the bundle's modules define. */
-export const installFunctions = (executors: ReadonlyMap<string, Executor>, combiners: ReadonlyMap<string, CustomCombiner> = new Map()): void => {
+/** A message as `ls_edge` takes it: the source's id, the partition, the offset, the value's bytes as base64 (null for none). */
+interface MessageArg {
+  readonly s: string;
+  readonly p: number;
+  readonly o: number;
+  readonly b: string | null;
+}
+
+/**
+ * The largest partition and offset a message may have: Flink orders a topic source's records by
+ * `_line = partition · 2^40 + offset` (`steps/source.ts`), which a double holds exactly below 2^53.
+ */
+const MAX_PARTITION = 2 ** 13;
+const MAX_OFFSET = 2 ** 40;
+
+/**
+ * `ls_edge` for the sources and tables read from Kafka topics (`edges`, their plan nodes by id):
+ * the one edge rule (`edge-row.ts`) on a message's bytes, judged as every runner judges a message
+ * (`parseMessageBytes`: a null value, bytes that are not UTF-8, a line that is not a JSON object).
+ * Returns one row: `{ sk, raw, c }` (the typed columns as text, as `row` writes them), or
+ * `{ dead: "1" }` for a refused record, whose dead letter Node makes from its bytes.
+ */
+const edgeFunction = (edges: Readonly<Record<string, SourceNode | TableNode>>) => {
+  const decoders = new Map<string, { node: SourceNode | TableNode; fields: readonly FieldColumn[]; decode: Decoder }>();
+  const of = (id: string) => {
+    let d = decoders.get(id);
+    if (d === undefined) {
+      const node = edges[id];
+      if (node === undefined) throw new Error(`the executor bundle has no topic source ${id}`);
+      d = { node, fields: sourceColumns(node).fields, decode: makeDecoder(fromSchema(node.schema)) };
+      decoders.set(id, d);
+    }
+    return d;
+  };
+  return (x: MessageArg): unknown[] => {
+    const { node, fields, decode } = of(x.s);
+    if (x.p >= MAX_PARTITION || x.o >= MAX_OFFSET)
+      throw new Error(
+        `${node.id}: the record at partition ${x.p}, offset ${x.o}: the Flink runner orders a topic's records by partition and offset below ${MAX_PARTITION} and 2^40`,
+      );
+    const rec: RawRecord = { ...parseMessageBytes(x.b === null ? null : bytesOfBase64(x.b), x.o), partition: x.p };
+    const r = edgeRow(node, fields, rec, decode);
+    // Node words the dead letter from the same bytes (collect.ts): JSON.parse's messages, which a
+    // reason quotes, are GraalJS's here and V8's in every other runner. Which records are refused
+    // does not depend on the engine (JSON's grammar, the codec).
+    if (r.ok === false) return [{ dead: "1" }];
+    if (r.ok === "unrepresentable")
+      throw new Error(`${node.id}: the record at partition ${x.p}, offset ${x.o}: ${r.problem}; run it on the direct, arquero or kafka runner`);
+    const c: Record<string, unknown> = {};
+    for (const [column, v] of Object.entries(r.columns)) c[column] = typeof v === "number" ? (Object.is(v, -0) ? "-0" : String(v)) : v;
+    return [{ sk: r.sk, raw: r.raw, c }];
+  };
+};
+
+/** Installs the functions on `globalThis`, with the executors and combiners the bundle's modules define and the plan nodes of the sources read from topics. */
+export const installFunctions = (
+  executors: ReadonlyMap<string, Executor>,
+  combiners: ReadonlyMap<string, CustomCombiner> = new Map(),
+  edges: Readonly<Record<string, SourceNode | TableNode>> = {},
+): void => {
   const g = globalThis as Record<string, unknown>;
+  g.ls_edge = edgeFunction(edges);
   g.ls_combine = (x: { spec: string; v: readonly unknown[] }) => {
     const out: Record<string, unknown> = {};
     (JSON.parse(x.spec) as [string, string | null][]).forEach(([name, ref], i) => {
