@@ -20,8 +20,8 @@ const FLINK = readdirSync("test/runners/flink")
   .filter((f) => f.endsWith(".test.ts") && f !== "compile.test.ts")
   .map((f) => `test/runners/flink/${f}`);
 // Of those, the few jobs `npm test` runs on a real local Flink too (issue 15: a small Flink subset in
-// the parity suite): the flagship's files byte for byte and a parity subset, about ten jobs.
-const FLINK_IN_NPM_TEST = ["test/runners/flink/flagship.test.ts", "test/runners/flink/parity-subset.test.ts"];
+// the parity suite): the flagship's files byte for byte, a parity subset and the topic sources, about ten jobs.
+const FLINK_IN_NPM_TEST = ["test/runners/flink/flagship.test.ts", "test/runners/flink/parity-subset.test.ts", "test/runners/flink/topics.test.ts"];
 
 export default defineConfig({
   resolve: { alias },
@@ -47,7 +47,8 @@ export default defineConfig({
         test: {
           name: "flink",
           include: FLINK_IN_NPM_TEST,
-          globalSetup: ["test/flink-global-setup.ts"],
+          // The broker too, for the topic sources (the kafka project's, when it runs: KAFKA_BROKERS is set by then).
+          globalSetup: ["test/kafka-global-setup.ts", "test/flink-global-setup.ts"],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           // One small cluster (2 slots) on two cores: Flink test files run one at a time.

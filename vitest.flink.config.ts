@@ -10,7 +10,7 @@ export default mergeConfig(
   defineConfig({
     test: {
       include: ["test/runners/flink/**/*.test.ts"],
-      globalSetup: ["test/flink-global-setup.ts"],
+      globalSetup: ["test/kafka-global-setup.ts", "test/flink-global-setup.ts"],
       testTimeout: 300_000,
       hookTimeout: 300_000,
       // One small cluster (2 slots) on two cores: Flink test files run one at a time.

@@ -194,6 +194,7 @@ export const runFlink = async (def: Pipeline | Plan | string, opts: FlinkRunOpti
     for (const o of program.outputs) {
       const rows = await readTable(o.path);
       if (o.kind === "sink") outputs[o.stage] = finalViewOfRows(o, rows);
+      else if (o.kind === "edgeCount") metricsOf(o.stage).in += rows.reduce((n, r) => n + Number(r.n), 0);
       else if (o.kind === "deadLetters") {
         deadLetters.push(...deadLettersOfRows(o, rows, topicIds));
         metricsOf(o.stage).deadLetters += rows.length;
@@ -202,6 +203,8 @@ export const runFlink = async (def: Pipeline | Plan | string, opts: FlinkRunOpti
         metricsOf(o.stage).late += rows.length;
       }
     }
+    // A topic source's accepted records: those read less those its edge refused.
+    for (const id of topicIds) metricsOf(id).out = metricsOf(id).in - metricsOf(id).deadLetters;
     return { plan, outputs, deadLetters, late, metrics };
   } finally {
     await rm(workDir, { recursive: true, force: true });

@@ -59,6 +59,8 @@ export type OutputTable = RowShape & {
     /** A dispatch's rows with no branch: `known` is the branch values joined by ", ". */
     | { readonly kind: "deadLetters"; readonly what: "dispatch"; readonly field: string; readonly known: string }
     | { readonly kind: "late"; readonly allowedLateness: number; readonly session: boolean }
+    /** How many records a topic source's edge read (one row, `n`): the source's `in` metric. */
+    | { readonly kind: "edgeCount" }
   );
 
 /** What a step may do while it builds. */

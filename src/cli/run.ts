@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { topicInputOf } from "../../runners/flink/topic-input.ts";
 import { access, constants } from "node:fs/promises";
 import { DefinitionError, RunError } from "../core/errors.ts";
 import { formatOf } from "../io/format.ts";
@@ -80,7 +81,7 @@ const checkFormat = (flag: string, path: string): void => {
  * `--out` names a sink, every path has a known format, and stdin and stdout
  * are each used at most once.
  */
-export const checkRunOptions = async (plan: Plan, o: Pick<RunCommandOptions, "inputs" | "outputs" | "deadLetters" | "late">): Promise<void> => {
+export const checkRunOptions = async (plan: Plan, o: Pick<RunCommandOptions, "inputs" | "outputs" | "deadLetters" | "late" | "runner">): Promise<void> => {
   const sinks = plan.nodes.filter((n) => n.op === "sink").map((n) => n.id);
   const readers = plan.nodes.filter((n) => n.op === "source" || n.op === "table").map((n) => n.id);
   const unknown = Object.keys(o.outputs).filter((s) => !sinks.includes(s));
@@ -110,9 +111,18 @@ export const checkRunOptions = async (plan: Plan, o: Pick<RunCommandOptions, "in
         .join(" and ")} would mix on stdout. Fix: write at most one of them to stdout (-), the others to files`,
     );
   }
-  for (const [s, p] of Object.entries(o.inputs)) checkFormat(`--in ${s}=`, p);
-  for (const [f, p] of writes) checkFormat(f, p);
   for (const [s, p] of Object.entries(o.inputs)) {
+    if (!p.startsWith(TOPIC_SCHEME)) continue;
+    if ((o.runner ?? "direct") !== "flink")
+      throw new UsageError(
+        `--in ${s}=${p}: only --runner flink reads a Kafka topic as a bounded input. Fix: add --runner flink, or copy the topic to a file (e.g. kcat -C -e -t TOPIC > ${s}.jsonl); the kafka runner reads topics with --follow`,
+      );
+    if (topicInputOf(p) === undefined) throw new UsageError(`--in ${s}=${p}: not a topic input. Fix: write it kafka://HOST:PORT[,HOST:PORT…]/TOPIC`);
+  }
+  const files = Object.entries(o.inputs).filter(([, p]) => !p.startsWith(TOPIC_SCHEME));
+  for (const [s, p] of files) checkFormat(`--in ${s}=`, p);
+  for (const [f, p] of writes) checkFormat(f, p);
+  for (const [s, p] of files) {
     if (p === "-") continue;
     try {
       await access(p, constants.R_OK);
@@ -123,6 +133,9 @@ export const checkRunOptions = async (plan: Plan, o: Pick<RunCommandOptions, "in
     }
   }
 };
+
+/** How `--in name=…` names a Kafka topic the Flink runner reads bounded (runners/flink/topic-input.ts). */
+const TOPIC_SCHEME = "kafka://";
 
 /** A sink's rows as `run` writes them: counted, and read in order (streamed out of LMDB after `--state lmdb`). */
 interface SinkRows {
@@ -182,8 +195,14 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
   }
   if (runner === "flink") {
     const { runFlink } = await import("../../runners/flink/runner.ts");
+    const isTopic = ([, p]: [string, string]) => p.startsWith(TOPIC_SCHEME);
     return runFlink(plan, {
-      inputs: o.inputs,
+      inputs: Object.fromEntries(Object.entries(o.inputs).filter((e) => !isTopic(e))),
+      topics: Object.fromEntries(
+        Object.entries(o.inputs)
+          .filter(isTopic)
+          .map(([s, p]) => [s, topicInputOf(p)!]),
+      ),
       registry,
       onExecutorError: o.onExecutorError,
       gateway: o.gateway ?? process.env.FLINK_GATEWAY,

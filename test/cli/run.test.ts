@@ -172,6 +172,12 @@ describe("lockstep run: refused with exit 2 and the fix", () => {
     await usage(["run", wordcount, "--in", `lines=${lines}`, "--dead-letters", join(dir, "d.gz")], "--dead-letters");
   });
 
+  it("a Kafka topic as an input outside the Flink runner, or not written as kafka://HOST:PORT/TOPIC", async () => {
+    await usage(["run", wordcount, "--in", "lines=kafka://127.0.0.1:9092/lines"], "only --runner flink reads a Kafka topic", "--runner flink");
+    await usage(["run", wordcount, "--runner", "arquero", "--in", "lines=kafka://127.0.0.1:9092/lines"], "only --runner flink reads a Kafka topic");
+    await usage(["run", wordcount, "--runner", "flink", "--in", "lines=kafka://127.0.0.1:9092"], "not a topic input", "kafka://HOST:PORT");
+  });
+
   it("two things on stdout", async () => {
     await usage(["run", wordcount, "--in", `lines=${lines}`, "--out", "counts=-", "--dead-letters", "-"], "would mix on stdout");
   });

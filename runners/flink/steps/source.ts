@@ -116,6 +116,12 @@ const topicRows = (n: SourceNode | TableNode, topic: TopicInput, fields: readonl
   );
   b.insert(`INSERT INTO ${dead} SELECT _p, _o, _b FROM ${edge} WHERE JSON_VALUE(_y, '$.dead') IS NOT NULL`);
   b.output({ kind: "deadLetters", what: "edge", node: n, stage: n.id, table: dead, path, raw: false, fields, pane: null });
+  // The records read, for the source's metrics (Node counts a file's as it writes it).
+  const count = b.name(`n_${n.id}`);
+  const countPath = b.path("out", count);
+  b.define(fileTable(count, [["n", "BIGINT"]], countPath));
+  b.insert(`INSERT INTO ${count} SELECT COUNT(*) AS n FROM ${edge}`);
+  b.output({ kind: "edgeCount", stage: n.id, table: count, path: countPath, raw: false, fields: [], pane: null });
   const rows = b.name(`${n.id}_rows`);
   b.define(
     view(

@@ -21,7 +21,7 @@ export const registerRun: RegisterCommand = (cmd, io) => {
     .addOption(new Option("--runner <name>", "where to run it").choices(["direct", "kafka", "arquero", "flink"]).default("direct"))
     .option(
       "--in <name=path>",
-      "the input of a source or table, once per source and table (JSONL by default; .csv, .arrow, .parquet by extension; - for stdin)",
+      "the input of a source or table, once per source and table (JSONL by default; .csv, .arrow, .parquet by extension; - for stdin; kafka://HOST:PORT/TOPIC: a topic the flink runner reads bounded)",
       collectPairs("--in", "events=events.jsonl"),
     )
     .option(

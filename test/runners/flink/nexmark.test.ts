@@ -1,7 +1,8 @@
 /**
  * Nexmark queries (examples/nexmark) on the Flink runner: the queries the slice can run give
  * exactly the DirectRunner's final views, dead letters and late elements on a generated Nexmark
- * stream; the others are refused before anything is submitted, with the stage and the reason.
+ * stream, from a file and from a bounded Kafka topic; the others are refused before anything is
+ * submitted, with the stage and the reason.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,8 @@ import { explainFlink, runFlink } from "../../../runners/flink/index.ts";
 import { canonicalJson } from "../../../src/core/canonical.ts";
 import { nexmarkConfig, nexmarkJsonLine, nexmarkEvents } from "../../../src/nexmark/index.ts";
 import type { Pipeline } from "../../../src/plan/graph.ts";
+import { produceNexmark } from "../../../src/cli/nexmark-topic.ts";
+import { bothFromTopics, freshTopic, testKafka } from "./topic-helpers.ts";
 import q0 from "../../../examples/nexmark/q0.ts";
 import q1 from "../../../examples/nexmark/q1.ts";
 import q2 from "../../../examples/nexmark/q2.ts";
@@ -51,6 +54,17 @@ describe("Nexmark on Flink = DirectRunner", () => {
     expect(canonicalJson(flink.outputs), `${name}: final views`).toBe(canonicalJson(direct.outputs));
     expect(sorted(flink.deadLetters), `${name}: dead letters`).toEqual(sorted(direct.deadLetters));
     expect(sorted(flink.late), `${name}: late elements`).toEqual(sorted(direct.late));
+    expect(direct.outputs.out!.length, `${name}: non-empty output`).toBeGreaterThan(0);
+  });
+
+  // The same queries from a bounded Kafka topic, as `lockstep nexmark generate --topic` fills it
+  // (one partition, no key: an unkeyed source's one ordered substream).
+  const topic = freshTopic("nexmark");
+  const filled = produceNexmark(testKafka, nexmarkConfig({ events: 5_000, rate: 200 }), topic, 1);
+  it.each(RUNS)("%s from a bounded Kafka topic", async (name, pipeline) => {
+    expect(await filled).toBe(5_000);
+    const modules = [fileURLToPath(new URL(`../../../examples/nexmark/${name}.ts`, import.meta.url))];
+    const direct = await bothFromTopics(pipeline, { events: topic }, modules);
     expect(direct.outputs.out!.length, `${name}: non-empty output`).toBeGreaterThan(0);
   });
 
