@@ -15,7 +15,12 @@
  * (utime + stime from /proc of every process whose command line names
  * org.apache.flink, before and after the run).
  *
- *   npx tsx bench/flink-arquero.ts [--events N] [--users U] [--reps R]
+ * With `--topic`, two more rows: the same events read by the Flink job from a Kafka topic itself
+ * (`--in events=kafka://…`, two partitions keyed by user, on a broker started for the run; the edge
+ * rule then runs in GraalJS), at parallelism 1 and 2; their sink file must equal Direct's (their
+ * dead letters name Kafka offsets, not lines, so only the sink is compared).
+ *
+ *   npx tsx bench/flink-arquero.ts [--events N] [--users U] [--reps R] [--topic]
  *
  * @module
  */
@@ -24,12 +29,24 @@ import { readdirSync, readFileSync, rmSync, mkdirSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
+import { makeKafkaClient } from "../runners/kafka/client-choice.ts";
+import type { OutMessage } from "../runners/kafka/client.ts";
+import { partitionFor } from "../runners/kafka/murmur2.ts";
 import { startLocalGateway } from "../scripts/flink/gateway.ts";
+import { startBroker } from "../scripts/kafka/broker.ts";
+import { canonicalJson } from "../src/core/canonical.ts";
 import { buildJsUdfJars } from "../scripts/flink/udfs.ts";
 import { flagshipData } from "./flagship-data.ts";
 
 const { values } = parseArgs({
-  options: { events: { type: "string", default: "1000000" }, users: { type: "string", default: "100000" }, reps: { type: "string", default: "1" } },
+  options: {
+    events: { type: "string", default: "1000000" },
+    users: { type: "string", default: "100000" },
+    reps: { type: "string", default: "1" },
+    topic: { type: "boolean", default: false },
+  },
 });
 const EVENTS = Number(values.events);
 const USERS = Number(values.users);
@@ -59,9 +76,11 @@ interface Row {
   readonly jvmCpu?: number;
   readonly rssMiB: number;
   readonly out: string;
+  /** Read from a topic: only the sink file is compared. */
+  readonly topic?: boolean;
 }
 
-const run = (name: string, runnerArgs: readonly string[], outDir: string, jvm: boolean): Row => {
+const run = (name: string, runnerArgs: readonly string[], outDir: string, jvm: boolean, eventsInput?: string): Row => {
   const data = dataFiles!;
   const out = join(outDir, `${name.replace(/[^a-z0-9]+/gi, "-")}.jsonl`);
   const dead = out.replace(/\.jsonl$/, ".dead.jsonl");
@@ -78,7 +97,7 @@ const run = (name: string, runnerArgs: readonly string[], outDir: string, jvm: b
       "examples/user-sequences.ts",
       ...runnerArgs,
       "--in",
-      `events=${data.eventsFile}`,
+      `events=${eventsInput ?? data.eventsFile}`,
       "--in",
       `items=${data.itemsFile}`,
       "--out",
@@ -93,7 +112,43 @@ const run = (name: string, runnerArgs: readonly string[], outDir: string, jvm: b
   const jvmCpu = jvm ? flinkCpuSeconds() - j0 : undefined;
   const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
   if (r.status !== 0 || !m) throw new Error(`${name} failed (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
-  return { name, wall, cpu: Number(m[2]) + Number(m[3]), ...(jvmCpu === undefined ? {} : { jvmCpu }), rssMiB: Number(m[4]) / 1024, out };
+  return {
+    name,
+    wall,
+    cpu: Number(m[2]) + Number(m[3]),
+    ...(jvmCpu === undefined ? {} : { jvmCpu }),
+    rssMiB: Number(m[4]) / 1024,
+    out,
+    ...(eventsInput ? { topic: true } : {}),
+  };
+};
+
+/**
+ * A broker started for the run with the events file's lines in a topic of two partitions, each
+ * line keyed by its user (canonical JSON, the Kafka runner's key) and partitioned by murmur2.
+ */
+const eventsTopic = async (eventsFile: string): Promise<{ url: string; stop(): Promise<void> }> => {
+  const broker = await startBroker();
+  const client = makeKafkaClient("kafkajs", broker.brokers.split(","));
+  const topic = "bench-flagship-events";
+  await client.createTopics([{ topic, partitions: 2 }]);
+  const producer = await client.producer();
+  let batch: OutMessage[] = [];
+  let bytes = 0;
+  for await (const line of createInterface({ input: createReadStream(eventsFile) })) {
+    let key: string | null = null;
+    try {
+      key = canonicalJson((JSON.parse(line) as { userId?: unknown }).userId ?? null);
+    } catch {}
+    batch.push({ topic, partition: key === null ? 0 : partitionFor(key, 2), key, value: line });
+    bytes += line.length + 40;
+    // Under the ~1 MB a send may carry.
+    if (bytes > 800_000) await producer.send(batch), (batch = []), (bytes = 0);
+  }
+  if (batch.length > 0) await producer.send(batch);
+  await producer.close();
+  await client.close();
+  return { url: `kafka://${broker.brokers}/${topic}`, stop: () => broker.stop() };
 };
 
 let dataFiles: Awaited<ReturnType<typeof flagshipData>> | undefined;
@@ -121,6 +176,22 @@ const main = async () => {
     dataFiles = full;
     for (const p of [1, 2])
       rows.push({ ...reps(`flink p${p}`, ["--runner", "flink", "--gateway", gateway.url, "--parallelism", String(p)], true), name: `flink, parallelism ${p}` });
+    if (values.topic) {
+      const topicInput = await eventsTopic(dataFiles.eventsFile);
+      try {
+        for (const p of [1, 2])
+          rows.push({
+            ...median(
+              Array.from({ length: REPS }, (_, i) =>
+                run(`flink topic p${p} ${i}`, ["--runner", "flink", "--gateway", gateway.url, "--parallelism", String(p)], outDir, true, topicInput.url),
+              ),
+            ),
+            name: `flink from a topic, parallelism ${p}`,
+          });
+      } finally {
+        await topicInput.stop();
+      }
+    }
   } finally {
     await gateway.stop();
   }
@@ -137,7 +208,7 @@ const main = async () => {
   );
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
   for (const r of rows) {
-    const same = readFileSync(r.out).equals(ref) && readFileSync(r.out.replace(/\.jsonl$/, ".dead.jsonl")).equals(refDead);
+    const same = readFileSync(r.out).equals(ref) && (r.topic === true || readFileSync(r.out.replace(/\.jsonl$/, ".dead.jsonl")).equals(refDead));
     console.log(
       `| ${r.name} | ${r.wall.toFixed(1)} | ${Math.round(EVENTS / r.wall).toLocaleString("en")} | ${r.cpu.toFixed(1)} | ${r.jvmCpu === undefined ? "—" : r.jvmCpu.toFixed(1)} | ${r.rssMiB.toFixed(0)} | ${(r.wall / arq.wall).toFixed(2)} | ${r === rows[0] ? "(reference)" : same ? "yes" : "**no**"} |`,
     );

@@ -26,7 +26,7 @@ import { makeDecoder } from "../../src/schema/decode.ts";
 import { fromSchema } from "../../src/schema/from-schema.ts";
 import { edgeRow } from "./edge-row.ts";
 import type { OutputTable, RowShape } from "./step.ts";
-import { originOfLine } from "./steps/source.ts";
+import { originOfLine } from "./steps/topic-source.ts";
 
 type Row = Readonly<Record<string, unknown>>;
 

@@ -54,6 +54,7 @@ import { columnProblem, columnValue } from "../column-value.ts";
 import { edgeRow } from "../edge-row.ts";
 import type { FieldColumn } from "../rel.ts";
 import { sourceColumns } from "../steps/source.ts";
+import { TOPIC_LINE_PARTITION } from "../steps/topic-source.ts";
 
 /** An element as the SQL side passes it. */
 interface ElementArg {
@@ -126,8 +127,8 @@ interface MessageArg {
  * The largest partition and offset a message may have: Flink orders a topic source's records by
  * `_line = partition · 2^40 + offset` (`steps/source.ts`), which a double holds exactly below 2^53.
  */
-const MAX_PARTITION = 2 ** 13;
-const MAX_OFFSET = 2 ** 40;
+const MAX_OFFSET = TOPIC_LINE_PARTITION;
+const MAX_PARTITION = Number.MAX_SAFE_INTEGER / TOPIC_LINE_PARTITION;
 
 /**
  * `ls_edge` for the sources and tables read from Kafka topics (`edges`, their plan nodes by id):
@@ -152,7 +153,7 @@ const edgeFunction = (edges: Readonly<Record<string, SourceNode | TableNode>>) =
     const { node, fields, decode } = of(x.s);
     if (x.p >= MAX_PARTITION || x.o >= MAX_OFFSET)
       throw new Error(
-        `${node.id}: the record at partition ${x.p}, offset ${x.o}: the Flink runner orders a topic's records by partition and offset below ${MAX_PARTITION} and 2^40`,
+        `${node.id}: the record at partition ${x.p}, offset ${x.o}: the Flink runner orders a topic's records by partition and offset: partitions below ${Math.ceil(MAX_PARTITION)} and offsets below 2^40`,
       );
     const rec: RawRecord = { ...parseMessageBytes(x.b === null ? null : bytesOfBase64(x.b), x.o), partition: x.p };
     const r = edgeRow(node, fields, rec, decode);

@@ -15,9 +15,8 @@ import type { FieldColumn, Rel } from "../rel.ts";
 import { metaColumns, selectList } from "../rel.ts";
 import { fileTable, view } from "../sql.ts";
 import type { Build, StepFn } from "../step.ts";
-import { refuse, sqlType } from "../step.ts";
-import type { TopicInput } from "../topic-input.ts";
-import { jsCall, jsColumn } from "./element-json.ts";
+import { sqlType } from "../step.ts";
+import { topicRows } from "./topic-source.ts";
 
 /** The one SQL kind of a field's schema (nullable allowed), or undefined. */
 export const kindOfField = (s: SchemaJson): SqlKind | undefined => {
@@ -57,80 +56,6 @@ export interface SourceTable {
   readonly path: string;
   readonly fields: readonly FieldColumn[];
 }
-
-/** 2^40: a topic record's `_line` is `partition · 2^40 + offset`, its arrival order (partition, then offset). */
-export const TOPIC_LINE_PARTITION = 1_099_511_627_776;
-
-/** The origin (offset, and partition for a topic) of a row whose `_line` and `_src` are given; `topics` are the sources read from topics. */
-export const originOfLine = (line: number, source: string, topics: ReadonlySet<string>): { offset: number; partition?: number } =>
-  topics.has(source) ? { offset: line % TOPIC_LINE_PARTITION, partition: Math.floor(line / TOPIC_LINE_PARTITION) } : { offset: line };
-
-/**
- * The clean rows of a source or table read from a Kafka topic, in the columns of the file table
- * Node writes for a file (`_line`, `_sk`, `_raw`, typed columns): Flink's Kafka connector reads
- * the topic bounded (earliest offset to the end offsets at the job's start, read_committed), the
- * value as bytes; the edge rule runs on each in GraalJS (`ls_edge`: `edge-row.ts`, as in Node);
- * its dead letters go to their own table. `_line` is `partition · 2^40 + offset`: a source key's
- * arrival order is its records' offset order, and its records are in one partition when the topic
- * is keyed by the source key, as the Kafka runner writes them.
- */
-const topicRows = (n: SourceNode | TableNode, topic: TopicInput, fields: readonly FieldColumn[], b: Build): string => {
-  const table = b.name(`in_${n.id}`);
-  const props: [string, string][] = [
-    ["connector", "kafka"],
-    ["topic", topic.topic],
-    ["properties.bootstrap.servers", topic.brokers.join(",")],
-    ["properties.isolation.level", "read_committed"],
-    ["scan.startup.mode", "earliest-offset"],
-    ["scan.bounded.mode", "latest-offset"],
-    ["value.format", "raw"],
-  ];
-  const lit = (x: string): string => {
-    const l = sqlString(x);
-    return typeof l === "string" ? l : refuse(n.id, `the topic input ${JSON.stringify(x)}: ${l.refused}`);
-  };
-  b.define(
-    `CREATE TEMPORARY TABLE ${table} (_v BYTES, _p INT METADATA FROM 'partition' VIRTUAL, _o BIGINT METADATA FROM 'offset' VIRTUAL) WITH (${props.map(([k, v]) => `'${k}' = ${lit(v)}`).join(", ")})`,
-  );
-  const edge = b.name(`${n.id}_edge`);
-  const arg = `JSON_OBJECT('s' VALUE ${lit(n.id)}, 'p' VALUE _p, 'o' VALUE _o, 'b' VALUE _b NULL ON NULL)`;
-  b.define(
-    view(
-      edge,
-      `SELECT _p, _o, _b, CAST(_p AS BIGINT) * ${TOPIC_LINE_PARTITION} + _o AS _line, _y FROM (SELECT _p, _o, TO_BASE64(_v) AS _b FROM ${table}), LATERAL TABLE(${jsCall(b, "ls_edge", arg, "ls_js_flat")}) AS _f(_y)`,
-    ),
-  );
-  // A refused record's partition, offset and bytes: Node words its dead letter (collect.ts).
-  const dead = b.name(`dl_${n.id}`);
-  const path = b.path("out", dead);
-  b.define(
-    fileTable(
-      dead,
-      [
-        ["_p", "INT"],
-        ["_o", "BIGINT"],
-        ["_b", "STRING"],
-      ],
-      path,
-    ),
-  );
-  b.insert(`INSERT INTO ${dead} SELECT _p, _o, _b FROM ${edge} WHERE JSON_VALUE(_y, '$.dead') IS NOT NULL`);
-  b.output({ kind: "deadLetters", what: "edge", node: n, stage: n.id, table: dead, path, raw: false, fields, pane: null });
-  // The records read, for the source's metrics (Node counts a file's as it writes it).
-  const count = b.name(`n_${n.id}`);
-  const countPath = b.path("out", count);
-  b.define(fileTable(count, [["n", "BIGINT"]], countPath));
-  b.insert(`INSERT INTO ${count} SELECT COUNT(*) AS n FROM ${edge}`);
-  b.output({ kind: "edgeCount", stage: n.id, table: count, path: countPath, raw: false, fields: [], pane: null });
-  const rows = b.name(`${n.id}_rows`);
-  b.define(
-    view(
-      rows,
-      `SELECT ${["_line", "JSON_VALUE(_y, '$.sk') AS _sk", "JSON_VALUE(_y, '$.raw') AS _raw", ...fields.map((f) => jsColumn("_y", f.column, f.kind))].join(", ")} FROM ${edge} WHERE JSON_VALUE(_y, '$.dead') IS NULL`,
-    ),
-  );
-  return rows;
-};
 
 /** The step of a source; `sources` collects the file tables the runner must write. */
 export const sourceStep =

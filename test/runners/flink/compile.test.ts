@@ -22,6 +22,8 @@ import { buildPipeline } from "../../../src/parity/pipelines.ts";
 import type { Recipe, Terminal } from "../../../src/parity/pipelines.ts";
 import type { Pipeline } from "../../../src/plan/graph.ts";
 import { explainFlink, formatFlinkExplanation } from "../../../runners/flink/explain.ts";
+import { compileOrRefuse } from "../../../runners/flink/runner.ts";
+import { compile as compilePlan } from "../../../src/plan/compile.ts";
 
 const combine = (over: Partial<Extract<Terminal, { kind: "combine" }>> = {}): Terminal => ({
   kind: "combine",
@@ -240,6 +242,34 @@ describe("flink compile: accepted definitions", () => {
     );
     expect(sqlOf("sequence")).toMatch(/ls_ranked_array\(_rk, _ej\) AS _es/);
     expect(formatFlinkExplanation(e)).toMatch(/^-- first: ADD JAR <lockstep GraalJS jar>/m);
+  });
+
+  it("a source and a table from Kafka topics: the Kafka connector bounded and read_committed, the edge in GraalJS, no file written by Node", () => {
+    const program = compileOrRefuse(compilePlan(userSequences), "/w", undefined, {
+      events: { topic: "ev'ents", brokers: ["h1:9092", "h2:9092"] },
+      items: { topic: "items", brokers: ["h1:9092"] },
+    });
+    const sql = program.statements.join("\n");
+    // A quote in a topic name is data, escaped as every SQL literal is.
+    expect(sql).toMatch(/'connector' = 'kafka', 'topic' = 'ev''ents', 'properties\.bootstrap\.servers' = 'h1:9092,h2:9092'/);
+    expect(sql).toMatch(
+      /'properties\.isolation\.level' = 'read_committed', 'scan\.startup\.mode' = 'earliest-offset', 'scan\.bounded\.mode' = 'latest-offset'/,
+    );
+    expect(sql).toMatch(/_p INT METADATA FROM 'partition' VIRTUAL, _o BIGINT METADATA FROM 'offset' VIRTUAL/);
+    // Arrival order: partition, then offset; the edge rule per message, on its bytes.
+    expect(sql).toMatch(/CAST\(_p AS BIGINT\) \* 1099511627776 \+ _o AS _line/);
+    expect(sql).toMatch(
+      /LATERAL TABLE\(ls_js_flat\('\/w\/functions\.js', '<sha-256 of the bundle>', 'ls_edge', JSON_OBJECT\('s' VALUE 'events', 'p' VALUE _p, 'o' VALUE _o, 'b' VALUE _b/,
+    );
+    expect(sql).toMatch(/TO_BASE64\(_v\) AS _b/);
+    expect(program.sources).toEqual([]);
+    expect(program.js).toBe(true);
+    expect(program.outputs.filter((o) => o.kind === "deadLetters" && o.what === "edge").map((o) => o.stage)).toEqual(["events", "items"]);
+    expect(program.outputs.filter((o) => o.kind === "edgeCount").map((o) => o.stage)).toEqual(["events", "items"]);
+    // Only the topic's source: the other stays a file Node writes.
+    expect(compileOrRefuse(compilePlan(userSequences), "/w", undefined, { items: { topic: "items", brokers: ["h1:9092"] } }).sources.map((x) => x.id)).toEqual([
+      "events",
+    ]);
   });
 
   it("window-count: one job, a table per sink, late table per windowed combine, dead letters per withTimestamps", () => {
