@@ -20,8 +20,13 @@ const FLINK = readdirSync("test/runners/flink")
   .filter((f) => f.endsWith(".test.ts") && f !== "compile.test.ts")
   .map((f) => `test/runners/flink/${f}`);
 // Of those, the few jobs `npm test` runs on a real local Flink too (issue 15: a small Flink subset in
-// the parity suite): the flagship's files byte for byte, a parity subset and the topic sources, about ten jobs.
-const FLINK_IN_NPM_TEST = ["test/runners/flink/flagship.test.ts", "test/runners/flink/parity-subset.test.ts", "test/runners/flink/topics.test.ts"];
+// the parity suite): the flagship's files byte for byte, a parity subset, the topic sources and the failures a user meets, about a dozen jobs.
+const FLINK_IN_NPM_TEST = [
+  "test/runners/flink/flagship.test.ts",
+  "test/runners/flink/parity-subset.test.ts",
+  "test/runners/flink/topics.test.ts",
+  "test/runners/flink/errors.test.ts",
+];
 
 export default defineConfig({
   resolve: { alias },

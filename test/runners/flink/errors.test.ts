@@ -1,0 +1,99 @@
+/**
+ * The Flink runner's failures as a user meets them through `lockstep run --runner flink`, with the
+ * exit codes of every runner (0 ok, 1 the run failed, 2 bad usage or an invalid definition): an
+ * executor that throws fails the job with its message; a gateway that is down is named with its
+ * address; a record Flink's STRING columns cannot hold fails the run naming the source, offset and
+ * field; a definition outside the slice is refused with the stage and the reason before anything
+ * runs. Nothing is written for a failed run.
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import { cli, repo, tempDir } from "../../cli/helpers.ts";
+
+const gateway = inject("flinkGateway");
+
+/** A port on 127.0.0.1 that nothing listens on (bound, then closed). */
+const closedPort = async (): Promise<number> => {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+};
+
+describe("lockstep run --runner flink: failures", () => {
+  const dir = tempDir();
+  const rows = join(dir, "rows.jsonl");
+  writeFileSync(
+    rows,
+    `${[
+      { id: "a", n: 1 },
+      { id: "b", n: 3 },
+      { id: "c", n: 4 },
+    ]
+      .map((r) => JSON.stringify(r))
+      .join("\n")}\n`,
+  );
+  const fixture = repo("test/cli/fixtures/throws.ts");
+
+  it("an executor that throws in GraalJS fails the job: exit 1 with the executor's message, no output", async () => {
+    const out = join(dir, "throws.jsonl");
+    const r = await cli("run", fixture, "--runner", "flink", "--gateway", gateway, "--in", `rows=${rows}`, "--out", `out=${out}`, "-q");
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toMatch(/^lockstep: run failed: /);
+    expect(r.err).toContain("three is not allowed");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a gateway that is down: exit 1 naming its address", async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const out = join(dir, "down.jsonl");
+    const r = await cli(
+      "run",
+      repo("examples/window-count.ts"),
+      "--runner",
+      "flink",
+      "--gateway",
+      url,
+      "--in",
+      `events=${repo("examples/data/window-events.jsonl")}`,
+      "--out",
+      `counts=${out}`,
+      "-q",
+    );
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toContain(`cannot reach the Flink SQL Gateway at ${url}`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a string Flink cannot hold (a lone surrogate) fails the run naming source, offset and field", async () => {
+    const bad = join(dir, "surrogate.jsonl");
+    writeFileSync(bad, '{"id":"a","n":1}\n{"id":"\\ud800","n":2}\n');
+    const r = await cli("run", fixture, "--runner", "flink", "--gateway", gateway, "--in", `rows=${bad}`, "--out", `out=${join(dir, "s.jsonl")}`, "-q");
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toMatch(/rows: the record at offset 2: the field "id" holds a lone surrogate/);
+  });
+
+  it("a definition outside the slice: exit 2 with the stage and the reason, before anything runs", async () => {
+    // The gateway is never reached: an unreachable one shows it.
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const r = await cli(
+      "run",
+      repo("examples/nexmark/q4.ts"),
+      "--runner",
+      "flink",
+      "--gateway",
+      url,
+      "--in",
+      `events=${rows}`,
+      "--out",
+      `out=${join(dir, "q4.jsonl")}`,
+      "-q",
+    );
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toMatch(/a withTimestamps after a combine is not in the Flink slice/);
+    expect(r.err).not.toContain("cannot reach");
+  });
+});
