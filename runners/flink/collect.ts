@@ -80,7 +80,7 @@ export const finalViewOfRows = (shape: RowShape, rows: readonly Row[]): unknown[
 /**
  * The dead letters of a stage from its table's rows: a withTimestamps' (their event time was not
  * a finite number), a dispatch's (no branch for their value, worded by the engine's rule), a
- * GraalJS stage's (with their reason), or a topic's edge (the dead letter itself). `topics`: the
+ * GraalJS stage's (with their reason), or a topic's edge (made here from the refused message). `topics`: the
  * sources read from topics, whose `_line` holds partition and offset.
  */
 export const deadLettersOfRows = (
