@@ -12,13 +12,26 @@
 export interface TopicInput {
   readonly topic: string;
   readonly brokers: readonly string[];
+  /**
+   * Kafka consumer properties for the job's reader (e.g. `security.protocol`, `sasl.mechanism`),
+   * passed as the connector's `properties.<name>`. The isolation level is always read_committed.
+   */
+  readonly properties?: Readonly<Record<string, string>>;
 }
 
-const URL_FORM = /^kafka:\/\/([^/]+)\/(.+)$/;
+const URL_FORM = /^kafka:\/\/([^/?]+)\/([^?]+)(?:\?(.*))?$/;
 
-/** The topic input `kafka://HOST:PORT[,HOST:PORT…]/TOPIC` names, or undefined when `text` is not of that form. */
+/**
+ * The topic input `kafka://HOST:PORT[,HOST:PORT…]/TOPIC[?name=value&…]` names (the query: Kafka
+ * consumer properties, URL-encoded), or undefined when `text` is not of that form.
+ */
 export const topicInputOf = (text: string): TopicInput | undefined => {
   const m = URL_FORM.exec(text);
   if (m === null) return undefined;
-  return { brokers: m[1]!.split(","), topic: decodeURIComponent(m[2]!) };
+  const properties = Object.fromEntries(new URLSearchParams(m[3] ?? ""));
+  return {
+    brokers: m[1]!.split(","),
+    topic: decodeURIComponent(m[2]!),
+    ...(Object.keys(properties).length > 0 ? { properties } : {}),
+  };
 };

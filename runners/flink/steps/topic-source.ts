@@ -41,13 +41,17 @@ export const topicRows = (n: SourceNode | TableNode, topic: TopicInput, fields: 
     ["scan.startup.mode", "earliest-offset"],
     ["scan.bounded.mode", "latest-offset"],
     ["value.format", "raw"],
+    // The user's consumer properties (security, timeouts); the reader stays read_committed and bounded.
+    ...Object.entries(topic.properties ?? {})
+      .filter(([k]) => k !== "isolation.level")
+      .map(([k, v]): [string, string] => [`properties.${k}`, v]),
   ];
   const lit = (x: string): string => {
     const l = sqlString(x);
     return typeof l === "string" ? l : refuse(n.id, `the topic input ${JSON.stringify(x)}: ${l.refused}`);
   };
   b.define(
-    `CREATE TEMPORARY TABLE ${table} (_v BYTES, _p INT METADATA FROM 'partition' VIRTUAL, _o BIGINT METADATA FROM 'offset' VIRTUAL) WITH (${props.map(([k, v]) => `'${k}' = ${lit(v)}`).join(", ")})`,
+    `CREATE TEMPORARY TABLE ${table} (_v BYTES, _p INT METADATA FROM 'partition' VIRTUAL, _o BIGINT METADATA FROM 'offset' VIRTUAL) WITH (${props.map(([k, v]) => `${lit(k)} = ${lit(v)}`).join(", ")})`,
   );
   const edge = b.name(`${n.id}_edge`);
   const arg = `JSON_OBJECT('s' VALUE ${lit(n.id)}, 'p' VALUE _p, 'o' VALUE _o, 'b' VALUE _b NULL ON NULL)`;

@@ -23,6 +23,7 @@ import type { Recipe, Terminal } from "../../../src/parity/pipelines.ts";
 import type { Pipeline } from "../../../src/plan/graph.ts";
 import { explainFlink, formatFlinkExplanation } from "../../../runners/flink/explain.ts";
 import { compileOrRefuse } from "../../../runners/flink/runner.ts";
+import { topicInputOf } from "../../../runners/flink/topic-input.ts";
 import { compile as compilePlan } from "../../../src/plan/compile.ts";
 
 const combine = (over: Partial<Extract<Terminal, { kind: "combine" }>> = {}): Terminal => ({
@@ -266,6 +267,18 @@ describe("flink compile: accepted definitions", () => {
     expect(program.js).toBe(true);
     expect(program.outputs.filter((o) => o.kind === "deadLetters" && o.what === "edge").map((o) => o.stage)).toEqual(["events", "items"]);
     expect(program.outputs.filter((o) => o.kind === "edgeCount").map((o) => o.stage)).toEqual(["events", "items"]);
+    // Consumer properties from the URL's query go to the reader, which stays read_committed.
+    const secured = topicInputOf("kafka://h1:9093,h2:9093/ev%20ents?security.protocol=SASL_SSL&sasl.mechanism=PLAIN&isolation.level=read_uncommitted");
+    expect(secured).toEqual({
+      brokers: ["h1:9093", "h2:9093"],
+      topic: "ev ents",
+      properties: { "security.protocol": "SASL_SSL", "sasl.mechanism": "PLAIN", "isolation.level": "read_uncommitted" },
+    });
+    const securedSql = compileOrRefuse(compilePlan(userSequences), "/w", undefined, { events: secured! }).statements.join("\n");
+    expect(securedSql).toMatch(/'properties\.security\.protocol' = 'SASL_SSL', 'properties\.sasl\.mechanism' = 'PLAIN'\)/);
+    expect(securedSql).not.toMatch(/read_uncommitted/);
+    expect(topicInputOf("kafka://h1:9092")).toBeUndefined();
+    expect(topicInputOf("events.jsonl")).toBeUndefined();
     // Only the topic's source: the other stays a file Node writes.
     expect(compileOrRefuse(compilePlan(userSequences), "/w", undefined, { items: { topic: "items", brokers: ["h1:9092"] } }).sources.map((x) => x.id)).toEqual([
       "events",
