@@ -79,6 +79,8 @@ export interface CompileOptions {
   readonly workDir?: string;
   /** The pinned JavaScript bundle `ls_js` runs (default: placeholders, for explain and for a first pass that learns whether one is needed). */
   readonly js?: { readonly path: string; readonly sha256: string };
+  /** What an executor that throws does (`--on-executor-error`): fail the job (default) or become a dead letter. */
+  readonly executorErrors?: "fail" | "deadLetter";
   /** The sources and tables read from Kafka topics (by id); the others are files the runner writes at the edge. */
   readonly topics?: Readonly<Record<string, TopicInput>>;
 }
@@ -155,6 +157,7 @@ export const compile = (plan: Plan, facts: ReadonlyMap<string, StreamFacts>, opt
       current.push(sql);
     },
     output: (o) => void outputs.push(o),
+    executorErrors: opts.executorErrors ?? "fail",
     topicOf: (id) => (opts.topics !== undefined && Object.hasOwn(opts.topics, id) ? opts.topics[id] : undefined),
     useUdfs: () => {
       udfs = true;

@@ -74,9 +74,15 @@ export const refusalError = (r: Refusal): DefinitionError =>
   );
 
 /** Compiles a resolved plan, throwing the refusal. */
-export const compileOrRefuse = (plan: Plan, workDir: string, js?: JsBundle, topics?: Readonly<Record<string, TopicInput>>): FlinkProgram => {
+export const compileOrRefuse = (
+  plan: Plan,
+  workDir: string,
+  js?: JsBundle,
+  topics?: Readonly<Record<string, TopicInput>>,
+  executorErrors: "fail" | "deadLetter" = "fail",
+): FlinkProgram => {
   const { hash: _hash, ...unhashed } = plan;
-  const c = compile(plan, validatePlan(unhashed), { workDir, ...(js ? { js } : {}), ...(topics ? { topics } : {}) });
+  const c = compile(plan, validatePlan(unhashed), { workDir, executorErrors, ...(js ? { js } : {}), ...(topics ? { topics } : {}) });
   if ("refused" in c) throw refusalError(c.refused);
   return c;
 };
@@ -97,8 +103,6 @@ const checkExecutors = (plan: Plan, opts: FlinkRunOptions): string[] => {
     });
   const stage = plan.nodes.find((n) => n.op === "apply" || n.op === "dispatch")?.id ?? "";
   if (refs.size === 0) return [];
-  if (opts.onExecutorError === "deadLetter")
-    throw refusalError({ stage, reason: "--on-executor-error dead-letter is not in the Flink slice yet (an executor that throws fails the job)" });
   for (const ref of refs) {
     const ex = opts.registry?.executors.get(ref);
     if (ex && ex.uses.length > 0)
@@ -157,7 +161,8 @@ export const runFlink = async (def: Pipeline | Plan | string, opts: FlinkRunOpti
     if (missing.length > 0)
       throw new DefinitionError("inputs", `no input for ${missing.map((m) => `"${m}"`).join(", ")} of pipeline "${plan.name}"`, "give one per source");
     // Refused before anything is read or submitted.
-    let program = compileOrRefuse(plan, workDir, undefined, topics);
+    const executorErrors = opts.onExecutorError === "deadLetter" ? "deadLetter" : "fail";
+    let program = compileOrRefuse(plan, workDir, undefined, topics, executorErrors);
     checkExecutors(plan, opts);
     let js: string[] = [];
     let runtime: readonly string[] = [];
@@ -165,7 +170,7 @@ export const runFlink = async (def: Pipeline | Plan | string, opts: FlinkRunOpti
       // The bundle's pin is part of the SQL: compiled again once it is built. The topics' edge runs in it.
       const edges = Object.fromEntries(plan.nodes.filter((n) => Object.hasOwn(topics, n.id)).map((n) => [n.id, n as SourceNode | TableNode]));
       const bundle = await buildJsBundle(join(workDir, "js"), opts.modules ?? [], plan.params ?? {}, edges);
-      program = compileOrRefuse(plan, workDir, bundle, topics);
+      program = compileOrRefuse(plan, workDir, bundle, topics, executorErrors);
       const { buildJsUdfJars, jsUdfRegistrationSql } = await import("../../scripts/flink/udfs.ts");
       const jars = await buildJsUdfJars();
       js = jsUdfRegistrationSql(jars.jar);

@@ -81,6 +81,8 @@ export interface Build {
   insert(sql: string): void;
   /** Declares an output table the runner reads back after the job. */
   output(o: OutputTable): void;
+  /** What an executor that throws does: fail the job (the default) or become the element's dead letter. */
+  readonly executorErrors: "fail" | "deadLetter";
   /** The Kafka topic source or table `id` is read from, or undefined for one read from the file the runner writes at the edge. */
   topicOf(id: string): TopicInput | undefined;
   /** Records that the job calls lockstep's Java UDFs (`ls_fsum`, `ls_fmean`, `ls_u16`, `ls_ranked_array`). */

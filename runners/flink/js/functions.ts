@@ -37,6 +37,7 @@
  */
 import { canonicalJson } from "../../../src/core/canonical.ts";
 import { isObject, setOwnField } from "../../../src/core/fields.ts";
+import { executorFailureReason } from "../../../src/engine/ops/executors/failures.ts";
 import { DROP, runHooks } from "../../../src/engine/ops/executors/hooks.ts";
 import { flatMapValues, notAnArrayReason } from "../../../src/engine/ops/stateless.ts";
 import type { Expr } from "../../../src/expr/ast.ts";
@@ -190,12 +191,22 @@ export const installFunctions = (
     return { raw: canonicalJson(out) };
   };
   g.ls_canonical = (x: ElementArg) => ({ c: canonicalJson(elementOf(x)) });
-  g.ls_exec = (x: ElementArg & { ref: string; cols: string }) => {
+  g.ls_exec = (x: ElementArg & { ref: string; cols: string; dl?: boolean }) => {
     const ex = executors.get(x.ref);
     if (ex === undefined) throw new Error(`the executor bundle has no executor ${x.ref}`);
     const cols = JSON.parse(x.cols) as [string, string, FieldColumn["kind"]][];
-    const out = runHooks(ex, elementOf(x), NO_SERVICES);
-    return out instanceof Promise ? out.then((o) => encode(x.ref, o, cols)) : encode(x.ref, out, cols);
+    // With --on-executor-error dead-letter (`dl`), a failure is this element's dead letter, worded as the engine words it.
+    const dead = (err: unknown) => {
+      if (!x.dl) throw err;
+      return { dead: executorFailureReason(x.ref, err) };
+    };
+    let out: ReturnType<typeof runHooks>;
+    try {
+      out = runHooks(ex, elementOf(x), NO_SERVICES);
+    } catch (err) {
+      return dead(err);
+    }
+    return out instanceof Promise ? out.then((o) => encode(x.ref, o, cols), dead) : encode(x.ref, out, cols);
   };
   g.ls_flat = (x: ElementArg & { x: string; as: string | null; cols: string }) => {
     const cols = JSON.parse(x.cols) as Cols;

@@ -13,8 +13,9 @@
  * Rows that are no longer the source record (after a map, or with lookup
  * fields set over it) get their canonical JSON as `_raw` first (`asRecord`),
  * so kept and executed rows are alike. Refused: stages after a combine.
- * The runner refuses executors that call services, and
- * `--on-executor-error dead-letter`: an executor that throws fails the job.
+ * The runner refuses executors that call services. An executor that throws
+ * fails the job, or with `--on-executor-error dead-letter` is the element's
+ * dead letter (`failedDeadLetters`).
  *
  * @module
  */
@@ -40,13 +41,40 @@ const lit = (stage: string, s: string): string => {
  */
 const executed = (stage: string, rel: Rel, from: string, b: Build): string => {
   const cols = JSON.stringify(rel.fields.map((f) => [f.name, f.column, f.kind]));
-  const arg = elementArgSql(stage, rel, ["'ref' VALUE _r", `'cols' VALUE ${lit(stage, cols)}`]);
+  const dl = b.executorErrors === "deadLetter";
+  const arg = elementArgSql(stage, rel, ["'ref' VALUE _r", `'cols' VALUE ${lit(stage, cols)}`, ...(dl ? ["'dl' VALUE TRUE"] : [])]);
   const called = b.name(`${stage}_exec`);
   b.define(view(called, `SELECT ${selectList(metaColumns(rel))}, ${jsCall(b, "ls_exec", arg)} AS _x FROM ${from} WHERE _r LIKE '%@%'`));
+  if (dl) failedDeadLetters(stage, called, b);
   const meta = selectList(metaColumns(rel), { _raw: "JSON_VALUE(_x, '$.raw')" });
   const out = b.name(`${stage}_out`);
-  b.define(view(out, `SELECT ${[meta, ...rel.fields.map((f) => jsColumn("_x", f.column, f.kind))].join(", ")} FROM ${called} WHERE _x IS NOT NULL`));
+  const ok = dl ? "_x IS NOT NULL AND JSON_VALUE(_x, '$.dead') IS NULL" : "_x IS NOT NULL";
+  b.define(view(out, `SELECT ${[meta, ...rel.fields.map((f) => jsColumn("_x", f.column, f.kind))].join(", ")} FROM ${called} WHERE ${ok}`));
   return out;
+};
+
+/**
+ * With `--on-executor-error dead-letter`: the rows whose executor threw (`{ dead: reason }`, worded
+ * by the engine's `executorFailureReason` in GraalJS) to this stage's dead letters, each with the
+ * element the executor was given (`_raw`: the rows are the record, `asRecord`).
+ */
+const failedDeadLetters = (stage: string, called: string, b: Build): void => {
+  const dead = b.name(`dl_${stage}_exec`);
+  const path = b.path("out", dead);
+  b.define(
+    fileTable(
+      dead,
+      [
+        ["_line", "BIGINT"],
+        ["_src", "STRING"],
+        ["_raw", "STRING"],
+        ["_reason", "STRING"],
+      ],
+      path,
+    ),
+  );
+  b.insert(`INSERT INTO ${dead} SELECT _line, _src, _raw, JSON_VALUE(_x, '$.dead') AS _reason FROM ${called} WHERE JSON_VALUE(_x, '$.dead') IS NOT NULL`);
+  b.output({ kind: "deadLetters", what: "reason", stage, table: dead, path, raw: true, overlay: [], fields: [], pane: null });
 };
 
 /** The dead-letter table of `rel`'s rows of `from` whose route is `dead`. */

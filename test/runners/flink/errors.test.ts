@@ -1,12 +1,13 @@
 /**
  * The Flink runner's failures as a user meets them through `lockstep run --runner flink`, with the
  * exit codes of every runner (0 ok, 1 the run failed, 2 bad usage or an invalid definition): an
- * executor that throws fails the job with its message; a gateway that is down is named with its
+ * executor that throws fails the job with its message, or with `--on-executor-error dead-letter`
+ * is the element's dead letter as on the DirectRunner; a gateway that is down is named with its
  * address; a record Flink's STRING columns cannot hold fails the run naming the source, offset and
  * field; a definition outside the slice is refused with the stage and the reason before anything
  * runs. Nothing is written for a failed run.
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
@@ -45,6 +46,25 @@ describe("lockstep run --runner flink: failures", () => {
     expect(r.err).toMatch(/^lockstep: run failed: /);
     expect(r.err).toContain("three is not allowed");
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("with --on-executor-error dead-letter the element is a dead letter and the run goes on: the DirectRunner's files", async () => {
+    const files = (runner: string) => ["--out", `out=${join(dir, `dl-${runner}.jsonl`)}`, "--dead-letters", join(dir, `dl-${runner}-dead.jsonl`)];
+    const args = ["run", fixture, "--in", `rows=${rows}`, "--on-executor-error", "dead-letter", "-q"];
+    const direct = await cli(...args, ...files("direct"));
+    expect(direct.code, direct.err).toBe(0);
+    const flink = await cli(...args, "--runner", "flink", "--gateway", gateway, ...files("flink"));
+    expect(flink.code, flink.err).toBe(0);
+    const read = (f: string) => readFileSync(join(dir, f), "utf8");
+    expect(read("dl-flink.jsonl")).toBe(read("dl-direct.jsonl"));
+    expect(read("dl-flink-dead.jsonl")).toBe(read("dl-direct-dead.jsonl"));
+    // By hand: b (n = 3) is the dead letter, a and c are doubled.
+    expect(read("dl-direct.jsonl")).toBe('{"id":"a","n2":2}\n{"id":"c","n2":8}\n');
+    expect(JSON.parse(read("dl-direct-dead.jsonl"))).toMatchObject({
+      offset: 2,
+      reason: "executor double@1 failed: three is not allowed",
+      value: { id: "b", n: 3 },
+    });
   });
 
   it("a gateway that is down: exit 1 naming its address", async () => {

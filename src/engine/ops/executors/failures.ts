@@ -14,6 +14,9 @@ import type { Elem } from "../../elem.ts";
 import type { EngineContext, StageMetrics } from "../../operator.ts";
 import { originFields } from "../../operator.ts";
 
+/** The dead letter's reason when executor `ref` failed with `err` (every runner words it so). */
+export const executorFailureReason = (ref: string, err: unknown): string => `executor ${ref} failed: ${err instanceof Error ? err.message : String(err)}`;
+
 /** Handles executor `ex` failing with `err` on element `e`: returns after a dead letter, or throws. */
 export type OnFailure = (e: Elem, ex: Executor, err: unknown) => void;
 
@@ -26,7 +29,7 @@ export const failureHandler = (stage: string, ctx: EngineContext, m: StageMetric
     if (ctx.onExecutorError === "deadLetter" || (err instanceof Error && err.name === "ServiceError")) {
       m.deadLetters++;
       metricsOf(ex).deadLetters++;
-      ctx.deadLetter({ ...originFields(e.origin), stage, reason: `executor ${ex.ref} failed: ${msg}`, value: e.v });
+      ctx.deadLetter({ ...originFields(e.origin), stage, reason: executorFailureReason(ex.ref, err), value: e.v });
       return;
     }
     throw new RunError(
