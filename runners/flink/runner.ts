@@ -134,6 +134,16 @@ const withGateway = async <A>(
   }
 };
 
+/**
+ * Runs `f` with a SQL Gateway URL: `given`, else the local Flink started for the whole of `f` with
+ * the GraalJS runtime on its classpath (for tools that run many jobs, e.g. `lockstep parity`).
+ */
+export const withFlinkGateway = async <A>(given: string | undefined, log: (line: string) => void, f: (url: string) => Promise<A>): Promise<A> => {
+  if (given) return f(given);
+  const { buildJsUdfJars } = await import("../../scripts/flink/udfs.ts");
+  return withGateway(undefined, log, (await buildJsUdfJars()).runtime, f);
+};
+
 /** The statements registering the exact-sum UDAFs (built once and cached by `scripts/flink/udfs.ts`). */
 const udfStatements = async (): Promise<string[]> => {
   const { buildUdfJar, udfRegistrationSql } = await import("../../scripts/flink/udfs.ts");

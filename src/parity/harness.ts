@@ -51,6 +51,8 @@ export interface ParityOptions {
   readonly brokers?: string | readonly string[];
   /** Kafka: partitions (default: each history's), instances, guarantee, timeout. */
   readonly kafka?: RunContext["kafka"];
+  /** Flink: the SQL Gateway (default `FLINK_GATEWAY`) and the pipeline's modules, for executors. */
+  readonly flink?: RunContext["flink"];
   /** Executors, combiners and services besides those the pipeline references. */
   readonly registry?: Registry;
   /** Launch parameters (pipeline values only). */
@@ -143,7 +145,7 @@ const brokersList = (b: ParityOptions["brokers"]): string[] | undefined =>
       : [...b];
 
 /** Resolves and checks the runners: names known, unique, available, at least two. */
-export const resolveRunners = async (opts: Pick<ParityOptions, "runners" | "brokers">): Promise<ParityRunner[]> => {
+export const resolveRunners = async (opts: Pick<ParityOptions, "runners" | "brokers" | "flink">): Promise<ParityRunner[]> => {
   let runners: ParityRunner[];
   try {
     runners = (opts.runners ?? ["direct", "direct-reordered"]).map(runnerOf);
@@ -159,7 +161,7 @@ export const resolveRunners = async (opts: Pick<ParityOptions, "runners" | "brok
   if (dup) throw new ParityUsageError(`the runner "${dup}" is listed twice. Fix: list each runner once`);
   const brokers = brokersList(opts.brokers);
   for (const r of runners) {
-    const why = await r.unavailable?.({ ...(brokers ? { brokers } : {}) });
+    const why = await r.unavailable?.({ ...(brokers ? { brokers } : {}), ...(opts.flink ? { flink: opts.flink } : {}) });
     if (why) throw new ParityUsageError(`runner "${r.name}" is not available: ${why}`);
   }
   return runners;
@@ -174,6 +176,7 @@ export const runCase = async (runners: readonly ParityRunner[], c: Case, opts: P
     ...(opts.onExecutorError ? { onExecutorError: opts.onExecutorError } : {}),
     ...(brokers ? { brokers } : {}),
     ...(opts.kafka ? { kafka: opts.kafka } : {}),
+    ...(opts.flink ? { flink: opts.flink } : {}),
   };
   const outcomes: Outcome[] = [];
   for (const r of runners) {

@@ -17,7 +17,10 @@
  *   (`history.partitions` partitions unless fixed), needs brokers;
  * - `kafka-lmdb`: the same with task state in LMDB (runners/kafka/lmdb-changelog-state.ts)
  *   behind a cache of 8 values, so values make the round trip through the store;
- * - `arquero`: the ArqueroBatchRunner (`runArquero`).
+ * - `arquero`: the ArqueroBatchRunner (`runArquero`);
+ * - `flink`: the FlinkRunner through a SQL Gateway (`FLINK_GATEWAY`, or `lockstep parity
+ *   --runners …,flink` starts the local Flink for the session), needs the pipeline module for
+ *   executors.
  *
  * {@link mapResult} wraps a runner with a post-processing step: the
  * harness's own tests use it to plant a divergence without touching runner
@@ -51,6 +54,8 @@ export interface RunContext {
     readonly guarantee?: "exactly-once" | "at-least-once";
     readonly timeoutMs?: number;
   };
+  /** Flink: the SQL Gateway (default: `FLINK_GATEWAY`) and the modules its executors are bundled from (the pipeline module). */
+  readonly flink?: { readonly gateway?: string; readonly modules?: readonly string[] };
 }
 
 /** A runner as the harness sees it. */
@@ -59,7 +64,7 @@ export interface ParityRunner {
   /** Runs are slow (seconds): the harness limits how long it shrinks. */
   readonly slow?: boolean;
   /** Why it cannot run here (e.g. no broker), or undefined when it can. */
-  unavailable?(ctx: Pick<RunContext, "brokers">): string | undefined | Promise<string | undefined>;
+  unavailable?(ctx: Pick<RunContext, "brokers" | "flink">): string | undefined | Promise<string | undefined>;
   run(history: History, ctx: RunContext): Promise<RunResult>;
 }
 
@@ -198,6 +203,35 @@ const arquero: ParityRunner = {
   },
 };
 
+/** The SQL Gateway a Flink run uses. */
+const gatewayOf = (ctx: Pick<RunContext, "flink">): string | undefined => ctx.flink?.gateway ?? process.env.FLINK_GATEWAY;
+
+/**
+ * The FlinkRunner (`runFlink`) through a SQL Gateway; each run is a Flink job (seconds). A
+ * definition outside the Flink slice fails every run with the stage and the reason.
+ */
+const flink: ParityRunner = {
+  name: "flink",
+  slow: true,
+  unavailable: (ctx) =>
+    gatewayOf(ctx)
+      ? undefined
+      : "the flink runner needs a SQL Gateway: pass --gateway or set FLINK_GATEWAY (`npx tsx scripts/flink/start.ts --graaljs` starts one)",
+  async run(h, ctx) {
+    const gateway = gatewayOf(ctx);
+    if (!gateway) throw new Error("the flink runner needs a SQL Gateway: pass the gateway or set FLINK_GATEWAY");
+    const { runFlink } = await import("../../runners/flink/runner.ts");
+    return runFlink(ctx.plan, {
+      inputs: inputsOfHistory(h),
+      registry: ctx.registry,
+      onExecutorError: ctx.onExecutorError ?? "fail",
+      gateway,
+      modules: ctx.flink?.modules ?? [],
+      log: () => {},
+    });
+  },
+};
+
 /** The runners known by name. Add one here (or with {@link registerRunner}) to make it available everywhere. */
 const RUNNERS = new Map<string, ParityRunner>([
   ["direct", direct],
@@ -206,6 +240,7 @@ const RUNNERS = new Map<string, ParityRunner>([
   ["kafka", kafka],
   ["kafka-lmdb", kafkaLmdb],
   ["arquero", arquero],
+  ["flink", flink],
 ]);
 
 /** Makes a runner available by name to `checkParity`, the matcher and the CLI. */

@@ -14,7 +14,7 @@ import type { RegisterCommand } from "./command.ts";
 import { UsageError } from "../usage-error.ts";
 
 /** The runners a fresh process knows (the harness's registry; more can be registered from code). */
-const BUILT_IN_RUNNERS = "direct, direct-reordered, arquero, kafka";
+const BUILT_IN_RUNNERS = "direct, direct-reordered, direct-lmdb, arquero, kafka, kafka-lmdb, flink";
 
 const seedOf = (v: string): number => {
   const n = Number(v);
@@ -58,6 +58,7 @@ export const registerParity: RegisterCommand = (cmd, io) => {
     .option("--brokers <list>", "kafka: bootstrap servers (default: KAFKA_BROKERS, else an embedded broker)")
     .option("--partitions <n>", "kafka: partitions of the run's topics (default: each history's, 1–4)", wholeNumber("--partitions", 1))
     .option("--instances <n>", "kafka: runner instances", wholeNumber("--instances", 1), 1)
+    .option("--gateway <url>", "flink: the SQL Gateway (default: FLINK_GATEWAY, else the local Flink, started for the run)")
     .action(async (pipeline: string, o) => {
       const { checkParity, ParityUsageError } = await import("../../parity/harness.ts");
       const { runnerNames } = await import("../../parity/runners.ts");
@@ -76,6 +77,9 @@ export const registerParity: RegisterCommand = (cmd, io) => {
         throw new UsageError("--path replays a counterexample of one seed. Fix: give the --seed the report printed too");
       const def = await loadDefinition(pipeline);
       const { plan, registry } = await planOf(def, o.param ?? {}, o.executors);
+      // Flink bundles the executors from the pipeline module (and --executors) for GraalJS.
+      const modules = [pipeline, ...(o.executors ? [o.executors] : [])].filter((m) => /\.[cm]?[jt]s$/.test(m));
+      let gateway: string | undefined = o.gateway ?? process.env.FLINK_GATEWAY;
       const go = async (brokers?: string[]): Promise<ParityReport> => {
         try {
           return await checkParity(plan, {
@@ -93,10 +97,11 @@ export const registerParity: RegisterCommand = (cmd, io) => {
             histories: { maxRecords: o.maxRecords },
             ...(o.seed !== undefined ? { seed: o.seed } : {}),
             ...(o.path !== undefined ? { path: String(o.path) } : {}),
-            ...(o.shrinkRuns !== undefined ? { shrinkRuns: o.shrinkRuns } : runners.includes("kafka") ? { shrinkRuns: 60 } : {}),
+            ...(o.shrinkRuns !== undefined ? { shrinkRuns: o.shrinkRuns } : runners.includes("kafka") || runners.includes("flink") ? { shrinkRuns: 60 } : {}),
             ...(o.timeLimit !== undefined ? { timeLimitMs: o.timeLimit * 1000 } : {}),
             ...(brokers ? { brokers } : {}),
             kafka: { instances: o.instances, ...(o.partitions !== undefined ? { partitions: o.partitions } : {}) },
+            flink: { ...(gateway ? { gateway } : {}), modules },
             ...(o.quiet ? {} : { log: (l: string) => io.err(`lockstep: ${l}\n`) }),
           });
         } catch (e) {
@@ -104,7 +109,17 @@ export const registerParity: RegisterCommand = (cmd, io) => {
           throw e;
         }
       };
-      const report = runners.includes("kafka") ? await withBrokers(o.brokers, io.err, Boolean(o.quiet), go) : await go();
+      const withKafka = () => (runners.includes("kafka") ? withBrokers(o.brokers, io.err, Boolean(o.quiet), go) : go());
+      const report = runners.includes("flink")
+        ? await (await import("../../../runners/flink/runner.ts")).withFlinkGateway(
+            gateway,
+            (l) => (o.quiet ? undefined : io.err(`lockstep[flink]: ${l}\n`)),
+            (url) => {
+              gateway = url;
+              return withKafka();
+            },
+          )
+        : await withKafka();
       if (o.json) {
         const { text: _t, ...rest } = report;
         io.out(JSON.stringify(rest, null, 2) + "\n");

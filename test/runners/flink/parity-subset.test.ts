@@ -8,12 +8,33 @@
 import * as t from "io-ts";
 import { describe, expect, it } from "vitest";
 import * as L from "../../../dsl/index.ts";
-import { accepted, checkParity, parityOnGeneratedHistories, withExecutors } from "./parity-cases.ts";
+import { cli, repo } from "../../cli/helpers.ts";
+import { accepted, checkParity, gateway, parityOnGeneratedHistories, withExecutors } from "./parity-cases.ts";
 
 describe("FlinkRunner parity with the DirectRunner (the npm test subset)", () => {
   it("generated pipelines on generated histories (2 runs)", () => parityOnGeneratedHistories(accepted, 2));
 
   it("generated pipelines running executors in GraalJS (1 run)", () => parityOnGeneratedHistories(withExecutors, 1));
+
+  it("lockstep parity --runners direct,flink: the parity tool runs the flagship on Flink (its executor bundled from the module)", async () => {
+    const r = await cli(
+      "parity",
+      repo("examples/user-sequences.ts"),
+      "--runners",
+      "direct,flink",
+      "--runs",
+      "2",
+      "--seed",
+      "7",
+      "--gateway",
+      gateway,
+      "-q",
+      "--json",
+    );
+    expect(r.code, r.err).toBe(0);
+    const report = JSON.parse(r.out) as { ok: boolean; runs: number; runners: string[] };
+    expect(report).toMatchObject({ ok: true, runs: 2 });
+  });
 
   it("lateness is judged per source key, by arrival order within it (§8)", async () => {
     const Ev = t.type({ user: t.string, ts: t.number, n: t.number });
