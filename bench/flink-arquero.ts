@@ -16,9 +16,11 @@
  * org.apache.flink, before and after the run).
  *
  * With `--topic`, two more rows: the same events read by the Flink job from a Kafka topic itself
- * (`--in events=kafka://…`, two partitions keyed by user, on a broker started for the run; the edge
- * rule then runs in GraalJS), at parallelism 1 and 2; their sink file must equal Direct's (their
- * dead letters name Kafka offsets, not lines, so only the sink is compared).
+ * (`--in events=kafka://…`, on a broker started for the run; the edge rule then runs in GraalJS), at
+ * parallelism 1 and 2; their sink file must equal Direct's (their dead letters name Kafka offsets,
+ * not lines, so only the sink is compared). One partition: the generated events repeat event ids
+ * across users, and which duplicate the flagship's dedupe keeps follows arrival order across source
+ * keys (docs/semantics.md §14), which only one partition keeps as the file has it.
  *
  *   npx tsx bench/flink-arquero.ts [--events N] [--users U] [--reps R] [--topic]
  *
@@ -33,7 +35,6 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { makeKafkaClient } from "../runners/kafka/client-choice.ts";
 import type { OutMessage } from "../runners/kafka/client.ts";
-import { partitionFor } from "../runners/kafka/murmur2.ts";
 import { startLocalGateway } from "../scripts/flink/gateway.ts";
 import { startBroker } from "../scripts/kafka/broker.ts";
 import { canonicalJson } from "../src/core/canonical.ts";
@@ -124,14 +125,14 @@ const run = (name: string, runnerArgs: readonly string[], outDir: string, jvm: b
 };
 
 /**
- * A broker started for the run with the events file's lines in a topic of two partitions, each
- * line keyed by its user (canonical JSON, the Kafka runner's key) and partitioned by murmur2.
+ * A broker started for the run with the events file's lines in a topic of one partition, in file
+ * order, each keyed by its user (canonical JSON, the Kafka runner's key).
  */
 const eventsTopic = async (eventsFile: string): Promise<{ url: string; stop(): Promise<void> }> => {
   const broker = await startBroker();
   const client = makeKafkaClient("kafkajs", broker.brokers.split(","));
   const topic = "bench-flagship-events";
-  await client.createTopics([{ topic, partitions: 2 }]);
+  await client.createTopics([{ topic, partitions: 1 }]);
   const producer = await client.producer();
   let batch: OutMessage[] = [];
   let bytes = 0;
@@ -140,7 +141,7 @@ const eventsTopic = async (eventsFile: string): Promise<{ url: string; stop(): P
     try {
       key = canonicalJson((JSON.parse(line) as { userId?: unknown }).userId ?? null);
     } catch {}
-    batch.push({ topic, partition: key === null ? 0 : partitionFor(key, 2), key, value: line });
+    batch.push({ topic, partition: 0, key, value: line });
     bytes += line.length + 40;
     // Under the ~1 MB a send may carry.
     if (bytes > 800_000) await producer.send(batch), (batch = []), (bytes = 0);

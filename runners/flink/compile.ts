@@ -53,7 +53,7 @@ export interface CompiledStage {
 export interface FlinkProgram {
   readonly pipeline: string;
   readonly version: number;
-  /** Every statement, in order; the last one runs the job. */
+  /** Every statement, in order; the last one runs the job (INSERTs before it run jobs that must finish first: a topic's edge). */
   readonly statements: readonly string[];
   /** Per stage, the statements it added. */
   readonly stages: readonly CompiledStage[];
@@ -124,6 +124,7 @@ export const compile = (plan: Plan, facts: ReadonlyMap<string, StreamFacts>, opt
   const outputs: OutputTable[] = [];
   const defines: string[] = [];
   const inserts: string[] = [];
+  const befores: string[] = [];
   const stages: CompiledStage[] = [];
   const names = new Set<string>();
   let udfs = false;
@@ -156,6 +157,10 @@ export const compile = (plan: Plan, facts: ReadonlyMap<string, StreamFacts>, opt
       inserts.push(sql);
       current.push(sql);
     },
+    before: (sql) => {
+      befores.push(sql);
+      current.push(sql);
+    },
     output: (o) => void outputs.push(o),
     executorErrors: opts.executorErrors ?? "fail",
     topicOf: (id) => (opts.topics !== undefined && Object.hasOwn(opts.topics, id) ? opts.topics[id] : undefined),
@@ -184,5 +189,5 @@ export const compile = (plan: Plan, facts: ReadonlyMap<string, StreamFacts>, opt
     throw e;
   }
   const run = inserts.length === 1 ? inserts[0]! : `EXECUTE STATEMENT SET BEGIN\n${inserts.map((s) => `${s};`).join("\n")}\nEND`;
-  return { pipeline: plan.name, version: plan.version, statements: [...defines, run], stages, sources, outputs, udfs, js };
+  return { pipeline: plan.name, version: plan.version, statements: [...defines, ...befores, run], stages, sources, outputs, udfs, js };
 };

@@ -79,6 +79,8 @@ export interface Build {
   define(sql: string): void;
   /** Adds an INSERT to the job's statement set. */
   insert(sql: string): void;
+  /** Adds an INSERT run as a job of its own, to completion, before the main job (a topic's edge, computed once). */
+  before(sql: string): void;
   /** Declares an output table the runner reads back after the job. */
   output(o: OutputTable): void;
   /** What an executor that throws does: fail the job (the default) or become the element's dead letter. */

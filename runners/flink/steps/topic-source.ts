@@ -53,6 +53,10 @@ export const topicRows = (n: SourceNode | TableNode, topic: TopicInput, fields: 
   b.define(
     `CREATE TEMPORARY TABLE ${table} (_v BYTES, _p INT METADATA FROM 'partition' VIRTUAL, _o BIGINT METADATA FROM 'offset' VIRTUAL) WITH (${props.map(([k, v]) => `${lit(k)} = ${lit(v)}`).join(", ")})`,
   );
+  // The edge once per message, in a job of its own before the pipeline's: its one output table holds
+  // every message's result (a refused one with its bytes). Read by several tables of the main job, a
+  // table function (non-deterministic, or its rows pruned differently per reader) would be computed
+  // once per reader — six times over for the flagship.
   const edge = b.name(`${n.id}_edge`);
   const arg = `JSON_OBJECT('s' VALUE ${lit(n.id)}, 'p' VALUE _p, 'o' VALUE _o, 'b' VALUE _b NULL ON NULL)`;
   b.define(
@@ -61,6 +65,16 @@ export const topicRows = (n: SourceNode | TableNode, topic: TopicInput, fields: 
       `SELECT _p, _o, _b, CAST(_p AS BIGINT) * ${TOPIC_LINE_PARTITION} + _o AS _line, _y FROM (SELECT _p, _o, TO_BASE64(_v) AS _b FROM ${table}), LATERAL TABLE(${jsCall(b, "ls_edge", arg, "ls_js_flat")}) AS _f(_y)`,
     ),
   );
+  const judged = b.name(`${n.id}_judged`);
+  const judgedColumns: [string, string][] = [
+    ["_line", "BIGINT"],
+    ["_p", "INT"],
+    ["_o", "BIGINT"],
+    ["_b", "STRING"],
+    ["_y", "STRING"],
+  ];
+  b.define(fileTable(judged, judgedColumns, b.path("in", judged)));
+  b.before(`INSERT INTO ${judged} SELECT _line, _p, _o, CASE WHEN JSON_VALUE(_y, '$.dead') IS NOT NULL THEN _b END AS _b, _y FROM ${edge}`);
   // A refused record's partition, offset and bytes: Node words its dead letter (collect.ts).
   const dead = b.name(`dl_${n.id}`);
   const path = b.path("out", dead);
@@ -75,19 +89,19 @@ export const topicRows = (n: SourceNode | TableNode, topic: TopicInput, fields: 
       path,
     ),
   );
-  b.insert(`INSERT INTO ${dead} SELECT _p, _o, _b FROM ${edge} WHERE JSON_VALUE(_y, '$.dead') IS NOT NULL`);
+  b.insert(`INSERT INTO ${dead} SELECT _p, _o, _b FROM ${judged} WHERE JSON_VALUE(_y, '$.dead') IS NOT NULL`);
   b.output({ kind: "deadLetters", what: "edge", node: n, stage: n.id, table: dead, path, raw: false, fields, pane: null });
   // The records read, for the source's metrics (Node counts a file's as it writes it).
   const count = b.name(`n_${n.id}`);
   const countPath = b.path("out", count);
   b.define(fileTable(count, [["n", "BIGINT"]], countPath));
-  b.insert(`INSERT INTO ${count} SELECT COUNT(*) AS n FROM ${edge}`);
+  b.insert(`INSERT INTO ${count} SELECT COUNT(*) AS n FROM ${judged}`);
   b.output({ kind: "edgeCount", stage: n.id, table: count, path: countPath, raw: false, fields: [], pane: null });
   const rows = b.name(`${n.id}_rows`);
   b.define(
     view(
       rows,
-      `SELECT ${["_line", "JSON_VALUE(_y, '$.sk') AS _sk", "JSON_VALUE(_y, '$.raw') AS _raw", ...fields.map((f) => jsColumn("_y", f.column, f.kind))].join(", ")} FROM ${edge} WHERE JSON_VALUE(_y, '$.dead') IS NULL`,
+      `SELECT ${["_line", "JSON_VALUE(_y, '$.sk') AS _sk", "JSON_VALUE(_y, '$.raw') AS _raw", ...fields.map((f) => jsColumn("_y", f.column, f.kind))].join(", ")} FROM ${judged} WHERE JSON_VALUE(_y, '$.dead') IS NULL`,
     ),
   );
   return rows;
