@@ -29,7 +29,7 @@ const plans: Record<string, { plan: Plan; cut: string[] }> = {
   "count per source key and more fields": {
     plan: compile(
       L.pipeline("per-user-page", { version: 1 }, ({ source, sink }) =>
-        L.pipe(source("events", Ev, { key: "user" }), L.keyBy("user", "page"), L.combine({ n: L.count() }), sink("out")),
+        L.pipe(source("events", Ev, { key: "user" }), L.keyBy(["user", "page"]), L.combine({ n: L.count() }), sink("out")),
       ),
     ),
     cut: [],
@@ -63,9 +63,7 @@ const plans: Record<string, { plan: Plan; cut: string[] }> = {
     cut: [],
   },
   "a dedupe by an id the source key does not partition": {
-    plan: compile(
-      L.pipeline("dedupe-id", { version: 1 }, ({ source, sink }) => L.pipe(source("events", Ev, { key: "user" }), L.dedupe("id"), sink("out"))),
-    ),
+    plan: compile(L.pipeline("dedupe-id", { version: 1 }, ({ source, sink }) => L.pipe(source("events", Ev, { key: "user" }), L.dedupe("id"), sink("out")))),
     cut: ["events>events.dedupe>0"],
   },
   "a dedupe above a withTimestamps stays with its source key": {
