@@ -82,7 +82,8 @@ describe("DirectRunner with workers", () => {
     expect(many.threads).toBe(3);
     expect(observable(many)).toEqual(observable(one));
     expect(one.deadLetters.length).toBeGreaterThan(50);
-    expect(one.outputs.sequences!.length).toBe(3000);
+    // A user's events all have one i mod 4 (3000 users, 4 | 3000): the quarter with only hides has no sequence.
+    expect(one.outputs.sequences!.length).toBe(2250);
   }, 60_000);
 
   it("windows with late elements, split by source key: the same counts and late elements", async () => {
