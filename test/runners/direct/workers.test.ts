@@ -132,6 +132,13 @@ describe("DirectRunner with workers", () => {
       expect(one.outputs.out!.length).toBeGreaterThan(0);
     });
 
+    it("a workerRegistry module without the export fails the run, naming the module (no hang)", async () => {
+      const module = new URL("../../../src/parity/pipelines.ts", import.meta.url).href;
+      await expect(runDirect(Keyed, { inputs: { events: rows }, workers: 2, workerRegistry: { module } })).rejects.toThrow(
+        `${module} has no export workerRegistry(arg)`,
+      );
+    });
+
     it("an executor that throws fails the run with the same RunError as on one thread", async () => {
       const bad = [...rows, { id: "x", k: "k1", ts: 1, x: 13, s: "s", tag: "a" }];
       const opts = { inputs: { events: bad }, workerRegistry: { module: REGISTRIES_MODULE } };
