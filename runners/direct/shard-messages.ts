@@ -29,9 +29,8 @@ export interface ShardData {
 /** To a worker: a batch of records (`inputs[i]` is the input index of `records[i]`), or the end of input. */
 export type ToShard = { readonly kind: "records"; readonly inputs: readonly number[]; readonly records: readonly RawRecord[] } | { readonly kind: "end" };
 
-/** From a worker: loaded, a batch pushed, its results at the end of input, or a failure. */
+/** From a worker: a batch pushed, its results at the end of input, or a failure. */
 export type FromShard =
-  | { readonly kind: "ready" }
   | { readonly kind: "ack" }
   | {
       readonly kind: "done";

@@ -78,7 +78,6 @@ try {
         fail(e);
       });
   });
-  post({ kind: "ready" });
 } catch (e) {
   fail(e);
 }

@@ -79,30 +79,23 @@ class Shard {
   private onAck: (() => void) | undefined;
   private failure: Error | undefined;
   private finished = false;
-  readonly ready: Promise<void>;
   readonly done: Promise<Done>;
 
   constructor(data: ShardData) {
     this.worker = startWorker(siblingModule(import.meta.url, "shard-worker"), data);
-    let ready!: () => void;
     let done!: (d: Done) => void;
     let failed!: (e: Error) => void;
-    let failedToo!: (e: Error) => void;
-    this.ready = new Promise((res, rej) => ((ready = res), (failed = rej)));
-    this.done = new Promise((res, rej) => ((done = res), (failedToo = rej)));
-    // Awaited later (or never, after another shard failed): no unhandled rejection meanwhile.
-    this.ready.catch(() => {});
+    this.done = new Promise((res, rej) => ((done = res), (failed = rej)));
+    // Awaited at the end (or never, after another shard failed): no unhandled rejection meanwhile.
     this.done.catch(() => {});
     const fail = (e: Error) => {
       if (this.failure || this.finished) return;
       this.failure = e;
       failed(e);
-      failedToo(e);
       this.onAck?.();
     };
     this.worker.on("message", (m: FromShard) => {
-      if (m.kind === "ready") ready();
-      else if (m.kind === "ack") {
+      if (m.kind === "ack") {
         this.inFlight--;
         this.onAck?.();
       } else if (m.kind === "done") {
@@ -112,6 +105,11 @@ class Shard {
     });
     this.worker.on("error", fail);
     this.worker.on("exit", (code) => fail(new Error(`a DirectRunner worker thread exited (code ${code}) before the end of its input`)));
+  }
+
+  /** The worker's failure, once it failed. */
+  get failed(): Error | undefined {
+    return this.failure;
   }
 
   /** Adds a record to the batch; returns a promise when the batch went out and had to wait for room. */
@@ -159,7 +157,8 @@ export const runShards = async (plan: Plan, opts: ShardRunOptions): Promise<Shar
   const shards = Array.from({ length: opts.workers }, () => new Shard(data));
   const progress = runProgress("direct", opts.inputs, { enabled: opts.progress });
   try {
-    await Promise.all(shards.map((s) => s.ready));
+    // Read while the workers start: what is posted before a worker listens waits in its port, and
+    // at most IN_FLIGHT batches each go unanswered, so a slow start only holds the reading up.
     // Tables first, each to its end, every record to every shard.
     for (const [t, node] of tables.entries()) {
       progress.stage(`reading table ${node.id}`);
@@ -189,6 +188,9 @@ export const runShards = async (plan: Plan, opts: ShardRunOptions): Promise<Shar
           if (p) await p;
         }
         if (more) next.push(s);
+        // A failed shard (e.g. its registry module did not load) ends the run now, not at the end of input.
+        const failed = shards.find((sh) => sh.failed)?.failed;
+        if (failed) throw failed;
       }
       live = next;
     }
