@@ -36,7 +36,7 @@ import { directEngine } from "./engine.ts";
 import type { DirectState } from "./engine.ts";
 import type { WorkerRegistry } from "./shard-messages.ts";
 import { runShards } from "./shards.ts";
-import { singleThreadReason } from "./workers-choice.ts";
+import { holdsCode, singleThreadReason } from "./workers-choice.ts";
 
 export { resolveDefinition, recordsOf };
 export type { InputSource, RunResult, WorkerRegistry };
@@ -154,7 +154,7 @@ export const runDirectViews = async (def: Pipeline | Plan | string, opts: Direct
         onExecutorError: opts.onExecutorError ?? "fail",
         ...(opts.progress === undefined ? {} : { progress: opts.progress }),
         // Without code to load, the workers need no registry module (and a Plan JSON needs none).
-        ...(opts.workerRegistry && registry.executors.size + registry.combiners.size + registry.services.size > 0 ? { registry: opts.workerRegistry } : {}),
+        ...(opts.workerRegistry && holdsCode(registry) ? { registry: opts.workerRegistry } : {}),
       });
       return { plan, ...run, threads: workers, close: async () => {} };
     }

@@ -19,6 +19,9 @@ export interface WorkersAsk {
   readonly handoff: boolean;
 }
 
+/** Whether a registry holds code (executors, combiners, services): a worker thread must then load it itself. */
+export const holdsCode = (registry: Registry): boolean => registry.executors.size + registry.combiners.size + registry.services.size > 0;
+
 /** Why `plan` runs on one thread despite `workers > 1`, or undefined when it can be sharded. */
 export const singleThreadReason = (plan: Plan, ask: WorkersAsk): string | undefined => {
   if (ask.handoff) return "a handoff checkpoint is the state of one engine";
@@ -26,8 +29,7 @@ export const singleThreadReason = (plan: Plan, ask: WorkersAsk): string | undefi
   // Until the DirectRunner has an exchange between its threads, a cut edge keeps the run on one.
   const stage = firstRepartitionedStage(plan);
   if (stage !== undefined) return `pipeline "${plan.name}" needs a repartition before stage "${stage}"`;
-  const code = ask.registry.executors.size + ask.registry.combiners.size + ask.registry.services.size > 0;
-  if (code && !ask.registryReloadable)
+  if (holdsCode(ask.registry) && !ask.registryReloadable)
     return `pipeline "${plan.name}" runs executors, combiners or services a worker thread cannot load (give workerRegistry: a module exporting workerRegistry(arg))`;
   return undefined;
 };
