@@ -11,14 +11,18 @@
  * input — before that last firing — to a stream that continues from there
  * (docs/semantics.md §17): the batch part of a backfill.
  *
+ * With `workers > 1` a plan that needs no exchange runs on that many worker
+ * threads, split by source key (shards.ts), with the same output; any other
+ * run goes on one thread and says why once (workers-choice.ts).
+ *
  * @module
  */
 import { DefinitionError } from "../../src/core/errors.ts";
 import { assertHandoff, RecordingStateBackend } from "../../src/engine/checkpoint/index.ts";
 import type { Checkpoint } from "../../src/engine/checkpoint/index.ts";
 import { recordSourceKey } from "../../src/engine/edge.ts";
-import { boundDeadLetter, buildTopology, FinalView, MemoryStateBackend, newMetrics } from "../../src/engine/index.ts";
-import type { DeadLetter, LateElement, SinkView, StageMetrics, StateBackend } from "../../src/engine/index.ts";
+import { MemoryStateBackend } from "../../src/engine/index.ts";
+import type { buildTopology, SinkView } from "../../src/engine/index.ts";
 import type { Pipeline } from "../../src/plan/graph.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import { resolveDefinition } from "../../src/run/definition.ts";
@@ -28,9 +32,14 @@ import { runProgress } from "../../src/run/progress.ts";
 import type { RunProgress } from "../../src/run/progress.ts";
 import type { RunResult } from "../../src/run/result.ts";
 import type { RunOptions } from "../../src/run/options.ts";
+import { directEngine } from "./engine.ts";
+import type { DirectState } from "./engine.ts";
+import type { WorkerRegistry } from "./shard-messages.ts";
+import { runShards } from "./shards.ts";
+import { holdsCode, singleThreadReason } from "./workers-choice.ts";
 
 export { resolveDefinition, recordsOf };
-export type { InputSource, RunResult };
+export type { InputSource, RunResult, WorkerRegistry };
 
 /** What a DirectRunner run needs besides the definition: the options every runner takes, and a checkpoint's receiver. */
 export interface DirectRunOptions extends RunOptions {
@@ -40,6 +49,22 @@ export interface DirectRunOptions extends RunOptions {
    * that cannot hand off (docs/semantics.md §17) is refused before anything is read.
    */
   readonly onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
+  /**
+   * Worker threads to run on (default 1). A plan that needs no exchange — no edge cut by
+   * src/engine/topology/partitioning.ts — runs split by source key over this many threads with the
+   * same final views, dead letters, late elements and metrics (side outputs then come in their
+   * written order, src/run/side-outputs.ts). Any other run goes on one thread and says why once
+   * through `log`: a cut edge, state in LMDB, `onCheckpoint`, or code the workers cannot load.
+   */
+  readonly workers?: number;
+  /**
+   * How worker threads rebuild the registry when the plan references executors, combiners or
+   * services (code cannot be sent to a thread): each imports `module` (a path or URL) and calls its
+   * export `workerRegistry(arg)`, which must return the registry this run uses.
+   */
+  readonly workerRegistry?: WorkerRegistry;
+  /** Where the one line saying why `workers` went unused goes (default: stderr). */
+  readonly log?: (line: string) => void;
 }
 
 const isPromiseLike = <A>(x: A | Promise<A>): x is Promise<A> => typeof (x as { then?: unknown })?.then === "function";
@@ -50,12 +75,20 @@ const isPromiseLike = <A>(x: A | Promise<A>): x is Promise<A> => typeof (x as { 
  */
 export interface DirectRunViews extends Omit<RunResult, "outputs"> {
   readonly views: Readonly<Record<string, SinkView>>;
+  /** Threads the engine ran on: `workers` when the run was split, else 1. */
+  readonly threads: number;
   /** Frees the views and the state (an LMDB environment is closed and, unless kept, removed). */
   close(): Promise<void>;
 }
 
+/** A DirectRunner run's result: the result every runner gives, and the threads the engine ran on. */
+export interface DirectRunResult extends RunResult {
+  /** Threads the engine ran on: `workers` when the run was split, else 1. */
+  readonly threads: number;
+}
+
 /** Runs a definition to completion; every sink's final view becomes an array. */
-export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOptions): Promise<RunResult> => {
+export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOptions): Promise<DirectRunResult> => {
   const run = await runDirectViews(def, opts);
   try {
     const outputs: Record<string, unknown[]> = {};
@@ -76,9 +109,9 @@ export const runDirect = async (def: Pipeline | Plan | string, opts: DirectRunOp
  */
 export const runDirectViews = async (def: Pipeline | Plan | string, opts: DirectRunOptions): Promise<DirectRunViews> => {
   const { plan, registry } = resolveDefinition(def, opts.registry, opts.params);
-  const deadLetters: DeadLetter[] = [];
-  const late: LateElement[] = [];
-  const metrics: Record<string, StageMetrics> = {};
+  const workers = opts.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new DefinitionError("workers", `${workers} is not a whole number of threads`, "give workers a whole number ≥ 1 (1: this thread only)");
   if (opts.onCheckpoint) {
     assertHandoff(plan);
     if (opts.state !== undefined && opts.state !== "memory")
@@ -107,23 +140,30 @@ export const runDirectViews = async (def: Pipeline | Plan | string, opts: Direct
     );
   }
 
-  const recording = opts.onCheckpoint ? new RecordingStateBackend() : undefined;
-  const state: StateBackend & { close?(): Promise<void>; finalView?(sink: string): SinkView } = recording ?? (await stateBackendOf(opts.state));
-  // With state on disk the final views live beside it; in memory they are in memory.
-  const views = new Map<string, SinkView>();
-  for (const n of plan.nodes) if (n.op === "sink") views.set(n.id, state.finalView?.(n.id) ?? new FinalView());
-  const topo = buildTopology(
-    plan,
-    {
+  if (workers > 1) {
+    const why = singleThreadReason(plan, {
       registry,
-      state,
-      onExecutorError: opts.onExecutorError ?? "fail",
-      deadLetter: (d) => deadLetters.push(boundDeadLetter(d)),
-      late: (l) => late.push(l),
-      metrics: (stage) => (metrics[stage] ??= newMetrics()),
-    },
-    (sink, e) => views.get(sink)!.add(e),
-  );
+      registryReloadable: opts.workerRegistry !== undefined,
+      state: opts.state,
+      handoff: opts.onCheckpoint !== undefined,
+    });
+    if (why === undefined) {
+      const run = await runShards(plan, {
+        workers,
+        inputs: opts.inputs,
+        onExecutorError: opts.onExecutorError ?? "fail",
+        ...(opts.progress === undefined ? {} : { progress: opts.progress }),
+        // Without code to load, the workers need no registry module (and a Plan JSON needs none).
+        ...(opts.workerRegistry && holdsCode(registry) ? { registry: opts.workerRegistry } : {}),
+      });
+      return { plan, ...run, threads: workers, close: async () => {} };
+    }
+    (opts.log ?? ((l) => process.stderr.write(`lockstep[direct]: ${l}\n`)))(`workers ${workers}: ${why}; running on one thread`);
+  }
+
+  const recording = opts.onCheckpoint ? new RecordingStateBackend() : undefined;
+  const state: DirectState = recording ?? (await stateBackendOf(opts.state));
+  const { topo, views, deadLetters, late, metrics } = directEngine(plan, registry, state, opts.onExecutorError ?? "fail");
 
   const progress = runProgress("direct", opts.inputs, { enabled: opts.progress });
   try {
@@ -146,14 +186,14 @@ export const runDirectViews = async (def: Pipeline | Plan | string, opts: Direct
     closed = true;
     await state.close?.();
   };
-  return { plan, views: Object.fromEntries(views), deadLetters, late, metrics, close };
+  return { plan, views: Object.fromEntries(views), deadLetters, late, metrics, threads: 1, close };
 };
 
 /**
  * The run's state backend. LMDB is imported only when asked for, so a run in memory never loads it
  * (start-up time: test/cli/lazy-libraries.test.ts).
  */
-const stateBackendOf = async (choice: DirectRunOptions["state"]): Promise<StateBackend & { close?(): Promise<void>; finalView?(sink: string): SinkView }> => {
+const stateBackendOf = async (choice: DirectRunOptions["state"]): Promise<DirectState> => {
   if (choice === undefined || choice === "memory") return new MemoryStateBackend();
   const { LmdbStateBackend } = await import("../../src/engine/lmdb-state.ts");
   return new LmdbStateBackend(choice === "lmdb" ? {} : choice.lmdb);

@@ -22,6 +22,7 @@ import type { RunResult } from "../run/result.ts";
 import type { DirectRunViews } from "../../runners/direct/runner.ts";
 import { allRejectedWarnings, deadLettersBySource, overRate, overRateMessage } from "../run/dead-letters.ts";
 import { UsageError } from "./usage-error.ts";
+import type { CliRegistryArg } from "./worker-registry.ts";
 
 /** Options of the Kafka runner on the command line. */
 export interface KafkaCliOptions {
@@ -61,6 +62,10 @@ export interface RunCommandOptions {
   readonly fromCheckpoint?: string;
   /** DirectRunner and Kafka: where operator state lives (default memory). */
   readonly state?: StateChoice;
+  /** Direct: worker threads (default 1). */
+  readonly workers?: number;
+  /** Direct with workers: what the worker threads load the registry from (src/cli/worker-registry.ts). */
+  readonly definition?: CliRegistryArg;
 }
 
 /** Refuses a path whose extension names no record format, as a usage error. */
@@ -147,16 +152,19 @@ interface SinkRows {
 interface FinishedRun {
   readonly result: Omit<RunResult, "outputs">;
   readonly views: Readonly<Record<string, SinkRows>>;
+  /** Threads the engine ran on (the DirectRunner with --workers; else 1). */
+  readonly threads: number;
   close(): Promise<void>;
 }
 
 /** Either runner result as a {@link FinishedRun}: the DirectRunner's views stay unread until written. */
 const finished = (r: RunResult | DirectRunViews): FinishedRun =>
   "views" in r
-    ? { result: r, views: r.views, close: () => r.close() }
+    ? { result: r, views: r.views, threads: r.threads, close: () => r.close() }
     : {
         result: r,
         views: Object.fromEntries(Object.entries(r.outputs).map(([s, rows]) => [s, { size: rows.length, rows: () => rows }])),
+        threads: 1,
         close: async () => {},
       };
 
@@ -212,6 +220,8 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
     });
   }
   const { runDirectViews } = await import("../../runners/direct/runner.ts");
+  const workers = o.workers ?? 1;
+  const workerRegistry = workers > 1 && o.definition ? { module: (await import("./worker-registry.ts")).WORKER_REGISTRY_MODULE, arg: o.definition } : undefined;
   const checkpointOut = o.checkpointOut;
   const { writeCheckpointFile } = checkpointOut ? await import("./checkpoint-file.ts") : { writeCheckpointFile: undefined };
   return runDirectViews(plan, {
@@ -221,6 +231,8 @@ const runOn = async (runner: string, plan: Plan, registry: Registry, o: RunComma
     progress: !o.quiet,
     ...(o.state ? { state: o.state } : {}),
     ...(checkpointOut ? { onCheckpoint: (cp) => writeCheckpointFile!(checkpointOut, cp) } : {}),
+    ...(workers > 1 ? { workers, log: (l: string) => (o.quiet ? undefined : o.err(`lockstep: --${l}\n`)) } : {}),
+    ...(workerRegistry ? { workerRegistry } : {}),
   });
 };
 
@@ -258,9 +270,10 @@ export const runCommand = async (plan: Plan, registry: Registry, o: RunCommandOp
 };
 
 /** The summary lines of a finished run. */
-const summaryOf = (plan: Plan, runner: string, ms: number, { result, views }: FinishedRun, o: RunCommandOptions, failed: boolean): string => {
+const summaryOf = (plan: Plan, runner: string, ms: number, { result, views, threads }: FinishedRun, o: RunCommandOptions, failed: boolean): string => {
   const sinks = plan.nodes.filter((n) => n.op === "sink").map((n) => n.id);
-  const lines: string[] = [`lockstep: ran "${plan.name}" v${plan.version} on ${runner} in ${ms.toFixed(0)} ms`];
+  const on = threads > 1 ? `${runner} (${threads} threads)` : runner;
+  const lines: string[] = [`lockstep: ran "${plan.name}" v${plan.version} on ${on} in ${ms.toFixed(0)} ms`];
   for (const n of plan.nodes) {
     if (n.op !== "source" && n.op !== "table") continue;
     const m = result.metrics[n.id];

@@ -46,8 +46,40 @@ export const applySinkElement = (store: PaneStore, e: Elem): void => {
   else store.addRow(e.pk, e.pkv ?? [], e.v);
 };
 
+/**
+ * A final view in memory as plain data (structured-cloneable), to move it between threads: each pane
+ * as its pane key, key values and rows, and the rows without a pane key.
+ */
+export interface FinalViewParts {
+  readonly panes: readonly (readonly [pk: string, pkv: readonly unknown[], rows: readonly unknown[]])[];
+  readonly bag: readonly unknown[];
+}
+
 /** Accumulates one sink's elements into its final view, in memory. */
 export class FinalView implements SinkView, PaneStore {
+  /**
+   * One view holding the panes and bags of views built apart over disjoint pane keys (the DirectRunner's
+   * worker threads, each with whole source keys): its rows are those one view fed every element would
+   * hold. A pane key in two parts means they were not disjoint, and would lose a pane: an error.
+   */
+  static merge(parts: readonly FinalViewParts[]): FinalView {
+    const view = new FinalView();
+    for (const part of parts) {
+      for (const [pk, pkv, rows] of part.panes) {
+        if (view.panes.has(pk))
+          throw new Error(`internal error: pane key ${pk} was kept by two worker threads (the plan was split where it needs an exchange)`);
+        view.panes.set(pk, { pkv, rows: [...rows] });
+      }
+      for (const row of part.bag) view.bag.push(row);
+    }
+    return view;
+  }
+
+  /** The view as plain data; see {@link FinalView.merge}. */
+  parts(): FinalViewParts {
+    return { panes: [...this.panes].map(([pk, p]) => [pk, p.pkv, p.rows] as const), bag: this.bag };
+  }
+
   private readonly panes = new Map<string, { pkv: readonly unknown[]; rows: unknown[] }>();
   private readonly bag: unknown[] = [];
 

@@ -97,6 +97,14 @@ describe("npm install lockstep (the packed tarball) into a fresh app", { timeout
     expect(readdirSync(join(app, "cjs")).sort()).toEqual(["package.json", "pipeline.ts"]);
   });
 
+  it("npx lockstep run --workers 2 runs on two threads that load the app's executor, with the same output", () => {
+    const one = ok(lockstep("run", "per-click.ts", "--in", "clicks=clicks.jsonl", "--out", "rows=-"));
+    const two = ok(lockstep("run", "per-click.ts", "--in", "clicks=clicks.jsonl", "--out", "rows=-", "--workers", "2"));
+    expect(two.err).toContain('ran "clicks-not-bots" v1 on direct (2 threads)');
+    expect(one.out).not.toBe("");
+    expect(two.out).toBe(one.out);
+  });
+
   it("npx lockstep compile, validate and run the compiled JSON with the app's executors", () => {
     ok(lockstep("compile", "pipeline.ts", "-o", "out/plan.json"));
     expect(ok(lockstep("validate", "out/plan.json", "--executors", "pipeline.ts")).out).toMatch(/out\/plan\.json: valid .* "clicks-per-user" v1/);

@@ -60,6 +60,12 @@ export const registerRun: RegisterCommand = (cmd, io) => {
     )
     .option("--store <dir>", "also write each keyed sink's final view to this view store (for lockstep serve), as a new snapshot")
     .option(
+      "--workers <n>",
+      "direct: worker threads; a pipeline that needs no repartition runs split by source key, with the same output (else on one thread, saying why)",
+      wholeNumber("--workers", 1, 2),
+      1,
+    )
+    .option(
       "--checkpoint-out <file>",
       "direct: also write the engine state at the end of the input (before the last windows fire), for a Kafka run to continue from",
     )
@@ -91,6 +97,10 @@ export const registerRun: RegisterCommand = (cmd, io) => {
       if (o.runner !== "kafka" && (o.follow || o.brokers || o.appId || o.metricsPort || o.kafkaClient)) {
         throw new UsageError("--follow, --brokers, --kafka-client, --app-id and --metrics-port are options of the Kafka runner. Fix: add --runner kafka");
       }
+      if (o.workers !== 1 && o.runner !== "direct")
+        throw new UsageError(
+          `--workers is an option of the DirectRunner (the ${o.runner} runner has its own parallelism). Fix: drop --workers or use --runner direct`,
+        );
       if (o.checkpointOut && o.runner !== "direct")
         throw new UsageError("--checkpoint-out is written by the DirectRunner (the batch part of a backfill). Fix: add --runner direct");
       if (o.fromCheckpoint && o.runner !== "kafka")
@@ -149,6 +159,8 @@ export const registerRun: RegisterCommand = (cmd, io) => {
         checkpointOut: o.checkpointOut,
         fromCheckpoint: o.fromCheckpoint,
         state: stateChoiceOf(o),
+        workers: o.workers,
+        definition: { definition: pipeline, params: o.param ?? {}, ...(o.executors ? { executors: o.executors } : {}) },
       });
     });
 };
