@@ -19,7 +19,7 @@ import { ownField, setOwnField } from "../../src/core/fields.ts";
 import { noBranchReason } from "../../src/engine/ops/executors.ts";
 import { lateElementOf } from "../../src/engine/windowed/lateness.ts";
 import { bytesOfBase64 } from "../../src/io/base64.ts";
-import { parseMessageBytes } from "../../src/io/jsonl.ts";
+import { parseMessage } from "../../src/io/jsonl.ts";
 import type { SourceNode, TableNode } from "../../src/plan/ir.ts";
 import type { Decoder } from "../../src/schema/decode.ts";
 import { makeDecoder } from "../../src/schema/decode.ts";
@@ -113,7 +113,8 @@ const edgeDeadLetter = (node: SourceNode | TableNode, fields: RowShape["fields"]
   if (decode === undefined) decoders.set(node, (decode = makeDecoder(fromSchema(node.schema))));
   const b = row._b as string | null | undefined;
   const partition = row._p as number;
-  const rec = { ...parseMessageBytes(b == null ? null : bytesOfBase64(b), row._o as number), partition };
+  const text = (row._t as string | null | undefined) ?? null;
+  const rec = { ...parseMessage(text, b == null ? undefined : bytesOfBase64(b), row._o as number), partition };
   const r = edgeRow(node, fields, rec, decode);
   if (r.ok !== false) throw new Error(`internal: Flink refused the record of ${node.id} at partition ${partition}, offset ${rec.offset}, which Node admits`);
   return boundDeadLetter(r.dead);

@@ -54,7 +54,7 @@ export type OutputTable = RowShape & {
     | { readonly kind: "deadLetters"; readonly what: "eventTime" }
     /** Rows with their reason in a `_reason` column (a flatMap's, an expression's run-time error). */
     | { readonly kind: "deadLetters"; readonly what: "reason" }
-    /** The records a topic's edge refused (in GraalJS, `ls_edge`): partition `_p`, offset `_o`, the value's bytes as base64 `_b`; `fields` are the node's columns. */
+    /** The records a topic's edge refused (in GraalJS, `ls_edge`): partition `_p`, offset `_o`, the value as text `_t` (UTF-8) or bytes `_b` (base64); `fields` are the node's columns. */
     | { readonly kind: "deadLetters"; readonly what: "edge"; readonly node: SourceNode | TableNode }
     /** A dispatch's rows with no branch: `known` is the branch values joined by ", ". */
     | { readonly kind: "deadLetters"; readonly what: "dispatch"; readonly field: string; readonly known: string }

@@ -14,7 +14,7 @@ import type { KeyedStore } from "../../src/engine/state.ts";
 import type { EngineContext, StageMetrics } from "../../src/engine/operator.ts";
 import { buildTopology } from "../../src/engine/topology.ts";
 import type { Topology } from "../../src/engine/topology.ts";
-import { NULL_VALUE_RECORD, parseJsonBytes, parseJsonLine } from "../../src/io/jsonl.ts";
+import { parseMessage } from "../../src/io/jsonl.ts";
 import type { InputRecord } from "../../src/io/records.ts";
 import type { Plan } from "../../src/plan/ir.ts";
 import type { Registry } from "../../src/registry/registry.ts";
@@ -52,8 +52,7 @@ export const sinkKeyOf = (kv: Readonly<Record<string, unknown>>, pkv: readonly u
 };
 
 /** The input record in a source or table message, judged by the same rules as a JSONL line (its bytes when not UTF-8). */
-const recordOfMessage = (m: InMessage, offset: number): InputRecord =>
-  m.invalidUtf8 !== undefined ? parseJsonBytes(m.invalidUtf8, offset) : parseJsonLine(m.value ?? "", offset);
+const recordOfMessage = (m: InMessage, offset: number): InputRecord => parseMessage(m.value, m.invalidUtf8, offset);
 
 /** Options shared by every task of a runner. */
 export interface TaskOptions {
@@ -216,7 +215,7 @@ export class Task {
     if (input.kind === "source") {
       const line = m.headers[OFFSET_HEADER];
       const offset = line !== undefined ? Number(line) : m.offset;
-      const rec = m.value === null ? { offset, error: NULL_VALUE_RECORD } : recordOfMessage(m, offset);
+      const rec = recordOfMessage(m, offset);
       const r = this.topo.push(input.source, line !== undefined ? rec : { ...rec, partition: m.partition });
       if (r) await r;
     } else {

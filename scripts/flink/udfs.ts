@@ -9,6 +9,7 @@
  *   src/combine/fsum.ts; Flink's own SUM/AVG add in arrival order and round at every step).
  * - `ls_double_bits(x)`: a DOUBLE's IEEE-754 bits as 16 hex digits (tests compare doubles exactly).
  * - `ls_u16(s)`: a sort key ordering strings by UTF-16 code unit (lockstep's order; Flink's is by code point).
+ * - `ls_utf8(bytes)`: a message's value as text when it is valid UTF-8, else NULL (a topic source's edge).
  * - `ls_ranked_array(rank, json)`: the JSON array of a group's texts in rank order (`sequence`).
  *
  * The jar is cached as <cache>/flink/udfs/lockstep-flink-udfs-<hash>.jar, the hash covering the
@@ -39,6 +40,7 @@ export const UDF_CLASSES: Readonly<Record<string, string>> = Object.freeze({
   ls_fmean: "dev.lockstep.flink.ExactMean",
   ls_double_bits: "dev.lockstep.flink.DoubleBits",
   ls_u16: "dev.lockstep.flink.Utf16Key",
+  ls_utf8: "dev.lockstep.flink.Utf8Text",
   ls_ranked_array: "dev.lockstep.flink.RankedArray",
 });
 

@@ -52,6 +52,14 @@ export const NULL_VALUE_RECORD = "empty record (null value)";
 export const parseMessageBytes = (bytes: Uint8Array | null, offset: number): InputRecord =>
   bytes === null ? { offset, error: NULL_VALUE_RECORD } : parseJsonBytes(bytes, offset);
 
+/**
+ * The record in a message read as text: `invalid`, its bytes when they are not UTF-8 (then `text`
+ * is only a rendering), else `text`, its value decoded (null: no value). The same record as
+ * {@link parseMessageBytes} of the bytes, for readers that decode UTF-8 themselves.
+ */
+export const parseMessage = (text: string | null, invalid: Uint8Array | undefined, offset: number): InputRecord =>
+  invalid !== undefined ? parseJsonBytes(invalid, offset) : text === null ? { offset, error: NULL_VALUE_RECORD } : parseJsonLine(text, offset);
+
 /** The record on a line from `readLineBatches`. */
 export const parseLine = (line: Line, offset: number): InputRecord =>
   typeof line === "string" ? parseJsonLine(line, offset) : parseJsonBytes(line.invalid, offset);

@@ -46,7 +46,7 @@ import { ExpressionError } from "../../../src/expr/regex.ts";
 import type { CustomCombiner, EnrichContext, Executor } from "../../../src/registry/executor.ts";
 import type { RawRecord } from "../../../src/engine/raw-record.ts";
 import { bytesOfBase64 } from "../../../src/io/base64.ts";
-import { parseMessageBytes } from "../../../src/io/jsonl.ts";
+import { parseMessage } from "../../../src/io/jsonl.ts";
 import type { SourceNode, TableNode } from "../../../src/plan/ir.ts";
 import type { Decoder } from "../../../src/schema/decode.ts";
 import { makeDecoder } from "../../../src/schema/decode.ts";
@@ -116,11 +116,16 @@ const orDead = <A>(f: () => A): A | { dead: string } => {
   }
 };
 
-/** A message as `ls_edge` takes it: the source's id, the partition, the offset, the value's bytes as base64 (null for none). */
+/**
+ * A message as `ls_edge` takes it: the source's id, the partition, the offset, and the value — as
+ * text `t` when its bytes are UTF-8 (decoded in Java, `ls_utf8`), else its bytes as base64 `b`;
+ * neither for a message without a value.
+ */
 interface MessageArg {
   readonly s: string;
   readonly p: number;
   readonly o: number;
+  readonly t: string | null;
   readonly b: string | null;
 }
 
@@ -133,8 +138,8 @@ const MAX_PARTITION = Number.MAX_SAFE_INTEGER / TOPIC_LINE_PARTITION;
 
 /**
  * `ls_edge` for the sources and tables read from Kafka topics (`edges`, their plan nodes by id):
- * the one edge rule (`edge-row.ts`) on a message's bytes, judged as every runner judges a message
- * (`parseMessageBytes`: a null value, bytes that are not UTF-8, a line that is not a JSON object).
+ * the one edge rule (`edge-row.ts`) on a message, judged as every runner judges a message
+ * (`parseMessage`: a null value, bytes that are not UTF-8, a line that is not a JSON object).
  * Returns one row: `{ sk, raw, c }` (the typed columns as text, as `row` writes them), or
  * `{ dead: "1" }` for a refused record, whose dead letter Node makes from its bytes.
  */
@@ -156,7 +161,9 @@ const edgeFunction = (edges: Readonly<Record<string, SourceNode | TableNode>>) =
       throw new Error(
         `${node.id}: the record at partition ${x.p}, offset ${x.o}: the Flink runner orders a topic's records by partition and offset: partitions below ${Math.ceil(MAX_PARTITION)} and offsets below 2^40`,
       );
-    const rec: RawRecord = { ...parseMessageBytes(x.b === null ? null : bytesOfBase64(x.b), x.o), partition: x.p };
+    // A table topic's message without a value is a tombstone of the compacted topic, not a row (as the Kafka runner reads it).
+    if (node.op === "table" && x.t === null && x.b === null) return [];
+    const rec: RawRecord = { ...parseMessage(x.t, x.b === null ? undefined : bytesOfBase64(x.b), x.o), partition: x.p };
     const r = edgeRow(node, fields, rec, decode);
     // Node words the dead letter from the same bytes (collect.ts): JSON.parse's messages, which a
     // reason quotes, are GraalJS's here and V8's in every other runner. Which records are refused

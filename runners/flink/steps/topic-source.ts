@@ -1,8 +1,9 @@
 /**
  * A source or table read from a Kafka topic by the Flink job itself (`topic-input.ts`): the Kafka
- * connector's table, the edge rule on each message in GraalJS (`ls_edge`), the refused messages'
- * table (Node words their dead letters: `collect.ts`), a count of the messages read, and the clean
- * rows in the columns a file's table has. See docs/flink-runner.md, "Sources from Kafka topics".
+ * connector's table, each message's value decoded as UTF-8 in Java (`ls_utf8`) and judged by the
+ * edge rule in GraalJS (`ls_edge`) in a job of its own, the refused messages' table (Node words
+ * their dead letters: `collect.ts`), a count of the messages read, and the clean rows in the
+ * columns a file's table has. See docs/flink-runner.md, "Sources from Kafka topics".
  *
  * @module
  */
@@ -58,11 +59,14 @@ export const topicRows = (n: SourceNode | TableNode, topic: TopicInput, fields: 
   // table function (non-deterministic, or its rows pruned differently per reader) would be computed
   // once per reader — six times over for the flagship.
   const edge = b.name(`${n.id}_edge`);
-  const arg = `JSON_OBJECT('s' VALUE ${lit(n.id)}, 'p' VALUE _p, 'o' VALUE _o, 'b' VALUE _b NULL ON NULL)`;
+  // The value as text when it is UTF-8 (decoded in Java: fast), else its bytes as base64.
+  b.useUdfs();
+  const arg = `JSON_OBJECT('s' VALUE ${lit(n.id)}, 'p' VALUE _p, 'o' VALUE _o, 't' VALUE _t, 'b' VALUE _b NULL ON NULL)`;
+  const decoded = `SELECT _p, _o, _t, CASE WHEN _v IS NOT NULL AND _t IS NULL THEN TO_BASE64(_v) END AS _b FROM (SELECT _p, _o, _v, ls_utf8(_v) AS _t FROM ${table})`;
   b.define(
     view(
       edge,
-      `SELECT _p, _o, _b, CAST(_p AS BIGINT) * ${TOPIC_LINE_PARTITION} + _o AS _line, _y FROM (SELECT _p, _o, TO_BASE64(_v) AS _b FROM ${table}), LATERAL TABLE(${jsCall(b, "ls_edge", arg, "ls_js_flat")}) AS _f(_y)`,
+      `SELECT _p, _o, _t, _b, CAST(_p AS BIGINT) * ${TOPIC_LINE_PARTITION} + _o AS _line, _y FROM (${decoded}), LATERAL TABLE(${jsCall(b, "ls_edge", arg, "ls_js_flat")}) AS _f(_y)`,
     ),
   );
   const judged = b.name(`${n.id}_judged`);
@@ -70,12 +74,14 @@ export const topicRows = (n: SourceNode | TableNode, topic: TopicInput, fields: 
     ["_line", "BIGINT"],
     ["_p", "INT"],
     ["_o", "BIGINT"],
+    ["_t", "STRING"],
     ["_b", "STRING"],
     ["_y", "STRING"],
   ];
   b.define(fileTable(judged, judgedColumns, b.path("in", judged)));
-  b.before(`INSERT INTO ${judged} SELECT _line, _p, _o, CASE WHEN JSON_VALUE(_y, '$.dead') IS NOT NULL THEN _b END AS _b, _y FROM ${edge}`);
-  // A refused record's partition, offset and bytes: Node words its dead letter (collect.ts).
+  // A refused message keeps its value (text, or bytes) for Node to word its dead letter (collect.ts).
+  const refused = "JSON_VALUE(_y, '$.dead') IS NOT NULL";
+  b.before(`INSERT INTO ${judged} SELECT _line, _p, _o, CASE WHEN ${refused} THEN _t END AS _t, CASE WHEN ${refused} THEN _b END AS _b, _y FROM ${edge}`);
   const dead = b.name(`dl_${n.id}`);
   const path = b.path("out", dead);
   b.define(
@@ -84,12 +90,13 @@ export const topicRows = (n: SourceNode | TableNode, topic: TopicInput, fields: 
       [
         ["_p", "INT"],
         ["_o", "BIGINT"],
+        ["_t", "STRING"],
         ["_b", "STRING"],
       ],
       path,
     ),
   );
-  b.insert(`INSERT INTO ${dead} SELECT _p, _o, _b FROM ${judged} WHERE JSON_VALUE(_y, '$.dead') IS NOT NULL`);
+  b.insert(`INSERT INTO ${dead} SELECT _p, _o, _t, _b FROM ${judged} WHERE ${refused}`);
   b.output({ kind: "deadLetters", what: "edge", node: n, stage: n.id, table: dead, path, raw: false, fields, pane: null });
   // The records read, for the source's metrics (Node counts a file's as it writes it).
   const count = b.name(`n_${n.id}`);

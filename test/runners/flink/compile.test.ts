@@ -257,12 +257,21 @@ describe("flink compile: accepted definitions", () => {
       /'properties\.isolation\.level' = 'read_committed', 'scan\.startup\.mode' = 'earliest-offset', 'scan\.bounded\.mode' = 'latest-offset'/,
     );
     expect(sql).toMatch(/_p INT METADATA FROM 'partition' VIRTUAL, _o BIGINT METADATA FROM 'offset' VIRTUAL/);
-    // Arrival order: partition, then offset; the edge rule per message, on its bytes.
+    // Arrival order: partition, then offset; the edge rule per message, its value decoded as UTF-8 in Java, else its bytes.
     expect(sql).toMatch(/CAST\(_p AS BIGINT\) \* 1099511627776 \+ _o AS _line/);
     expect(sql).toMatch(
-      /LATERAL TABLE\(ls_js_flat\('\/w\/functions\.js', '<sha-256 of the bundle>', 'ls_edge', JSON_OBJECT\('s' VALUE 'events', 'p' VALUE _p, 'o' VALUE _o, 'b' VALUE _b/,
+      /LATERAL TABLE\(ls_js_flat\('\/w\/functions\.js', '<sha-256 of the bundle>', 'ls_edge', JSON_OBJECT\('s' VALUE 'events', 'p' VALUE _p, 'o' VALUE _o, 't' VALUE _t, 'b' VALUE _b/,
     );
-    expect(sql).toMatch(/TO_BASE64\(_v\) AS _b/);
+    expect(sql).toMatch(/ls_utf8\(_v\) AS _t/);
+    expect(sql).toMatch(/CASE WHEN _v IS NOT NULL AND _t IS NULL THEN TO_BASE64\(_v\) END AS _b/);
+    // The edge runs once, in a job before the pipeline's, into the table the pipeline reads.
+    expect(program.statements.slice(-3, -1).map((x) => x.split(" ").slice(0, 3).join(" "))).toEqual([
+      "INSERT INTO ls_events_judged",
+      "INSERT INTO ls_items_judged",
+    ]);
+    expect(program.statements.at(-1)).toMatch(/FROM ls_events_judged/);
+    expect(program.statements.at(-1)).not.toMatch(/ls_js_flat/);
+    expect(program.udfs).toBe(true);
     expect(program.sources).toEqual([]);
     expect(program.js).toBe(true);
     expect(program.outputs.filter((o) => o.kind === "deadLetters" && o.what === "edge").map((o) => o.stage)).toEqual(["events", "items"]);
