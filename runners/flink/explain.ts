@@ -14,6 +14,7 @@ import type { Registry } from "../../src/registry/registry.ts";
 import { resolveDefinition } from "../../src/run/definition.ts";
 import type { CompiledStage } from "./compile.ts";
 import { compile } from "./compile.ts";
+import type { TopicInput } from "./topic-input.ts";
 import type { Refusal } from "./step.ts";
 
 /** What `explain` says of a definition on Flink. */
@@ -40,11 +41,11 @@ export interface FlinkExplanation {
  */
 export const explainFlink = (
   def: Pipeline | Plan | string,
-  opts: { registry?: Registry; params?: Readonly<Record<string, string>> } = {},
+  opts: { registry?: Registry; params?: Readonly<Record<string, string>>; topics?: Readonly<Record<string, TopicInput>> } = {},
 ): FlinkExplanation => {
   const plan = isPipeline(def) || opts.registry ? resolveDefinition(def, opts.registry, opts.params).plan : parsePlan(def);
   const { hash: _hash, ...unhashed } = plan;
-  const c = compile(plan, validatePlan(unhashed));
+  const c = compile(plan, validatePlan(unhashed), opts.topics ? { topics: opts.topics } : {});
   const head = { runner: "flink" as const, pipeline: plan.name, version: plan.version };
   if ("refused" in c) return { ...head, stages: [], statements: [], udfs: false, js: false, refused: c.refused };
   return { ...head, stages: c.stages, statements: c.statements, udfs: c.udfs, js: c.js };

@@ -255,6 +255,17 @@ describe("lockstep explain", () => {
     expect(flag.out).toMatch(/ls_js\('<work dir>\/functions\.js', '<sha-256 of the bundle>', 'ls_exec'/);
     expect(flag.out).toMatch(/LEFT JOIN ls_events_items_lookup_versions AS v ON/);
     expect(flag.out).toMatch(/ls_ranked_array\(_rk, _ej\)/);
+    // With a source from a Kafka topic: the SQL that would run (the Kafka connector, the edge job first).
+    const topic = await cli("explain", flagship, "--runner", "flink", "--in", "events=kafka://h1:9092/clicks");
+    expect(topic.code, topic.err).toBe(0);
+    expect(topic.out).toMatch(/'connector' = 'kafka', 'topic' = 'clicks', 'properties\.bootstrap\.servers' = 'h1:9092'/);
+    expect(topic.out).toMatch(/^INSERT INTO ls_events_judged /m);
+    const typo = await cli("explain", flagship, "--runner", "flink", "--in", "evnts=kafka://h1:9092/clicks");
+    expect(typo.code).toBe(2);
+    expect(typo.err).toMatch(/has no source or table "evnts"\. Fix: use one of events, items/);
+    const notTopic = await cli("explain", flagship, "--runner", "flink", "--in", "events=events.jsonl");
+    expect(notTopic.code).toBe(2);
+    expect(notTopic.err).toMatch(/not a topic input\. Fix: write it kafka:\/\//);
   });
 
   it("run --runner flink refuses the same definition with the stage and reason before anything starts (exit 2)", async () => {
