@@ -12,6 +12,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { cli, repo, tempDir } from "../../cli/helpers.ts";
+import { brokers } from "../kafka/helpers.ts";
 
 const gateway = inject("flinkGateway");
 
@@ -85,6 +86,27 @@ describe("lockstep run --runner flink: failures", () => {
     );
     expect(r.code, r.err).toBe(1);
     expect(r.err).toContain(`cannot reach the Flink SQL Gateway at ${url}`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a topic input that does not exist: exit 1 naming the topic, not an empty answer", async () => {
+    const out = join(dir, "no-topic.jsonl");
+    const r = await cli(
+      "run",
+      repo("examples/window-count.ts"),
+      "--runner",
+      "flink",
+      "--gateway",
+      gateway,
+      "--in",
+      `events=kafka://${brokers().join(",")}/no-such-topic-${Date.now()}`,
+      "--out",
+      `counts=${out}`,
+      "-q",
+    );
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toMatch(/Failed to get metadata for topics \[no-such-topic-\d+\]/);
+    expect(r.err).toMatch(/UnknownTopicOrPartitionException/);
     expect(existsSync(out)).toBe(false);
   });
 
