@@ -131,7 +131,7 @@ interface MessageArg {
 
 /**
  * The largest partition and offset a message may have: Flink orders a topic source's records by
- * `_line = partition · 2^40 + offset` (`steps/source.ts`), which a double holds exactly below 2^53.
+ * `_line = partition · 2^40 + offset` (`steps/topic-source.ts`), which a double holds exactly below 2^53.
  */
 const MAX_OFFSET = TOPIC_LINE_PARTITION;
 const MAX_PARTITION = Number.MAX_SAFE_INTEGER / TOPIC_LINE_PARTITION;
@@ -141,7 +141,7 @@ const MAX_PARTITION = Number.MAX_SAFE_INTEGER / TOPIC_LINE_PARTITION;
  * the one edge rule (`edge-row.ts`) on a message, judged as every runner judges a message
  * (`parseMessage`: a null value, bytes that are not UTF-8, a line that is not a JSON object).
  * Returns one row: `{ sk, raw, c }` (the typed columns as text, as `row` writes them), or
- * `{ dead: "1" }` for a refused record, whose dead letter Node makes from its bytes.
+ * `{ dead: "1" }` for a refused record, whose dead letter Node makes from its value (collect.ts).
  */
 const edgeFunction = (edges: Readonly<Record<string, SourceNode | TableNode>>) => {
   const decoders = new Map<string, { node: SourceNode | TableNode; fields: readonly FieldColumn[]; decode: Decoder }>();
