@@ -48,14 +48,10 @@ export const parseJsonBytes = (bytes: Uint8Array, offset: number): InputRecord =
 /** The reason for a Kafka message with no value (a tombstone): a dead letter with neither raw text nor value. */
 export const NULL_VALUE_RECORD = "empty record (null value)";
 
-/** The record in a message's value: {@link parseJsonBytes} of its bytes, or the error record of a null value. */
-export const parseMessageBytes = (bytes: Uint8Array | null, offset: number): InputRecord =>
-  bytes === null ? { offset, error: NULL_VALUE_RECORD } : parseJsonBytes(bytes, offset);
-
 /**
  * The record in a message read as text: `invalid`, its bytes when they are not UTF-8 (then `text`
- * is only a rendering), else `text`, its value decoded (null: no value). The same record as
- * {@link parseMessageBytes} of the bytes, for readers that decode UTF-8 themselves.
+ * is only a rendering), else `text`, its value decoded (null: no value): the record a JSONL line
+ * with those bytes would be ({@link parseJsonBytes}), or the error record of a null value.
  */
 export const parseMessage = (text: string | null, invalid: Uint8Array | undefined, offset: number): InputRecord =>
   invalid !== undefined ? parseJsonBytes(invalid, offset) : text === null ? { offset, error: NULL_VALUE_RECORD } : parseJsonLine(text, offset);

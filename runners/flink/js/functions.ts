@@ -77,6 +77,9 @@ const NO_SERVICES: EnrichContext = {
 
 type Cols = readonly [string, string, FieldColumn["kind"]][];
 
+/** A typed column's value as the SQL side reads it: a number as its shortest text (Flink's JSON_VALUE … RETURNING DOUBLE fails on integral JSON numbers; SQL casts the text exactly), -0 kept; others as they are. */
+const columnText = (x: unknown): unknown => (typeof x === "number" ? (Object.is(x, -0) ? "-0" : String(x)) : x);
+
 /** An output row: its canonical JSON and its typed columns. */
 const row = (out: Record<string, unknown>, cols: Cols): unknown => {
   const c: Record<string, unknown> = {};
@@ -84,8 +87,7 @@ const row = (out: Record<string, unknown>, cols: Cols): unknown => {
     const x = columnValue(out, { name, kind });
     const problem = columnProblem({ name }, x);
     if (problem !== undefined) throw new Error(`${problem} (in ${canonicalJson(out).slice(0, 200)})`);
-    // Numbers as their shortest text (Flink's JSON_VALUE … RETURNING DOUBLE fails on integral JSON numbers); -0 stays -0.
-    c[column] = typeof x === "number" ? (Object.is(x, -0) ? "-0" : String(x)) : x;
+    c[column] = columnText(x);
   }
   return { raw: canonicalJson(out), c };
 };
@@ -140,7 +142,7 @@ const MAX_PARTITION = Number.MAX_SAFE_INTEGER / TOPIC_LINE_PARTITION;
  * `ls_edge` for the sources and tables read from Kafka topics (`edges`, their plan nodes by id):
  * the one edge rule (`edge-row.ts`) on a message, judged as every runner judges a message
  * (`parseMessage`: a null value, bytes that are not UTF-8, a line that is not a JSON object).
- * Returns one row: `{ sk, raw, c }` (the typed columns as text, as `row` writes them), or
+ * Returns one row: `{ sk, raw, c }` (the typed columns by `columnText`, as `row` writes them), or
  * `{ dead: "1" }` for a refused record, whose dead letter Node makes from its value (collect.ts).
  */
 const edgeFunction = (edges: Readonly<Record<string, SourceNode | TableNode>>) => {
@@ -172,7 +174,7 @@ const edgeFunction = (edges: Readonly<Record<string, SourceNode | TableNode>>) =
     if (r.ok === "unrepresentable")
       throw new Error(`${node.id}: the record at partition ${x.p}, offset ${x.o}: ${r.problem}; run it on the direct, arquero or kafka runner`);
     const c: Record<string, unknown> = {};
-    for (const [column, v] of Object.entries(r.columns)) c[column] = typeof v === "number" ? (Object.is(v, -0) ? "-0" : String(v)) : v;
+    for (const [column, v] of Object.entries(r.columns)) c[column] = columnText(v);
     return [{ sk: r.sk, raw: r.raw, c }];
   };
 };

@@ -25,6 +25,10 @@ const closedPort = async (): Promise<number> => {
   return port;
 };
 
+/** `lockstep run examples/window-count.ts --runner flink` through `gateway`, reading `events` (a file or a topic), writing `out`. */
+const windowCount = (gateway: string, events: string, out: string) =>
+  cli("run", repo("examples/window-count.ts"), "--runner", "flink", "--gateway", gateway, "--in", `events=${events}`, "--out", `counts=${out}`, "-q");
+
 describe("lockstep run --runner flink: failures", () => {
   const dir = tempDir();
   const rows = join(dir, "rows.jsonl");
@@ -71,19 +75,7 @@ describe("lockstep run --runner flink: failures", () => {
   it("a gateway that is down: exit 1 naming its address", async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const out = join(dir, "down.jsonl");
-    const r = await cli(
-      "run",
-      repo("examples/window-count.ts"),
-      "--runner",
-      "flink",
-      "--gateway",
-      url,
-      "--in",
-      `events=${repo("examples/data/window-events.jsonl")}`,
-      "--out",
-      `counts=${out}`,
-      "-q",
-    );
+    const r = await windowCount(url, repo("examples/data/window-events.jsonl"), out);
     expect(r.code, r.err).toBe(1);
     expect(r.err).toContain(`cannot reach the Flink SQL Gateway at ${url}`);
     expect(existsSync(out)).toBe(false);
@@ -91,19 +83,7 @@ describe("lockstep run --runner flink: failures", () => {
 
   it("a topic input that does not exist: exit 1 naming the topic, not an empty answer", async () => {
     const out = join(dir, "no-topic.jsonl");
-    const r = await cli(
-      "run",
-      repo("examples/window-count.ts"),
-      "--runner",
-      "flink",
-      "--gateway",
-      gateway,
-      "--in",
-      `events=kafka://${brokers().join(",")}/no-such-topic-${Date.now()}`,
-      "--out",
-      `counts=${out}`,
-      "-q",
-    );
+    const r = await windowCount(gateway, `kafka://${brokers().join(",")}/no-such-topic-${Date.now()}`, out);
     expect(r.code, r.err).toBe(1);
     expect(r.err).toMatch(/Failed to get metadata for topics \[no-such-topic-\d+\]/);
     expect(r.err).toMatch(/UnknownTopicOrPartitionException/);

@@ -14,7 +14,7 @@ import type { Pipeline } from "../../../src/plan/graph.ts";
 import type { RunResult } from "../../../src/run/result.ts";
 import { partitionFor } from "../../../runners/kafka/murmur2.ts";
 import type { RawRecord } from "../../../src/engine/raw-record.ts";
-import { parseMessageBytes } from "../../../src/io/jsonl.ts";
+import { parseMessage } from "../../../src/io/jsonl.ts";
 import { brokers, kafkaForTests } from "../kafka/helpers.ts";
 
 const { client, topics } = kafkaForTests();
@@ -49,7 +49,7 @@ export const topicWith = async (name: string, partitions: number, messages: read
 };
 
 /**
- * The topic's records as every runner judges a message (`parseMessageBytes`), with their
+ * The topic's records as every runner judges a message (`parseMessage`, as the Kafka runner's task), with their
  * partitions, in (partition, offset) order; for a table's topic without its tombstones (messages
  * with no value), which the Kafka runner skips as a compacted topic's deletions, not rows.
  */
@@ -57,9 +57,7 @@ export const topicRecords = async (topic: string, opts: { table?: boolean } = {}
   const messages = [...(await client.readAll(topic))]
     .filter((m) => !(opts.table && m.value === null))
     .sort((a, b) => a.partition - b.partition || a.offset - b.offset);
-  const records = messages.map(
-    (m): RawRecord => ({ ...parseMessageBytes(m.invalidUtf8 ?? (m.value === null ? null : Buffer.from(m.value, "utf8")), m.offset), partition: m.partition }),
-  );
+  const records = messages.map((m): RawRecord => ({ ...parseMessage(m.value, m.invalidUtf8, m.offset), partition: m.partition }));
   // An iterable, not an array: the DirectRunner reads an array as values, not records.
   return { [Symbol.iterator]: () => records[Symbol.iterator]() };
 };
