@@ -379,7 +379,8 @@ export class KafkaStreamInstance {
           : ({ kind: "repartition", to: input.to, port: input.port, topic: input.topic } as const);
       let n = 0;
       for (const m of messages) {
-        await task.process(how, m);
+        const done = task.process(how, m);
+        if (done) await done;
         this.positions.set(where, m.offset + 1);
         if (++n % 500 === 0) await heartbeat();
         // A batch with a very large output is committed in parts: memory and transactions stay bounded.
